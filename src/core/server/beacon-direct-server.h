@@ -1,0 +1,51 @@
+/* beacon-direct-server.h
+ *
+ * Copyright 2026 The Beacon developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define BEACON_DIRECT_SERVER_ERROR (beacon_direct_server_error_quark ())
+
+typedef enum {
+  BEACON_DIRECT_SERVER_ERROR_LISTEN,   /* could not bind/listen: message names address and port */
+} BeaconDirectServerError;
+
+GQuark beacon_direct_server_error_quark (void);
+
+#define BEACON_TYPE_DIRECT_SERVER (beacon_direct_server_get_type ())
+
+G_DECLARE_FINAL_TYPE (BeaconDirectServer, beacon_direct_server, BEACON, DIRECT_SERVER, GObject)
+
+/* The direct server: a secure WebSocket (TLS always) relay speaking the GStreamer WebRTC
+ * signalling protocol, so that Beacon's own broadcaster (a producer connected over loopback)
+ * and any client of that protocol meet without an external server. */
+BeaconDirectServer *beacon_direct_server_new          (GTlsCertificate    *certificate);
+
+/* At most @max concurrent sessions per producer (0 = no limit). A startSession beyond it is
+ * answered with an "error" message saying the broadcast is full. */
+void                beacon_direct_server_set_max_sessions_per_producer (BeaconDirectServer *self,
+                                                                        guint               max);
+
+/* Listens on @bind_address (NULL or "" = all interfaces, IPv4 and IPv6) and @port (0 = pick a
+ * free one). */
+gboolean            beacon_direct_server_listen       (BeaconDirectServer *self,
+                                                       const char         *bind_address,
+                                                       guint               port,
+                                                       GError            **error);
+guint               beacon_direct_server_get_port     (BeaconDirectServer *self);
+
+/* Number of WebSocket connections currently open. */
+guint               beacon_direct_server_get_n_connections (BeaconDirectServer *self);
+
+/* Ends every session (endSession to both sides), closes every connection and stops listening.
+ * Safe to call twice. */
+void                beacon_direct_server_stop         (BeaconDirectServer *self);
+
+G_END_DECLS
