@@ -1,1 +1,482 @@
-/* placeholder */
+/* beacon-broadcast-pipeline.c
+ *
+ * Copyright 2026 The Beacon developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "beacon-broadcast-pipeline.h"
+
+#define GST_USE_UNSTABLE_API
+#include <gst/video/video.h>
+#include <gst/webrtc/webrtc.h>
+
+#define VIDEO_PAYLOAD_TYPE 96
+#define AUDIO_PAYLOAD_TYPE 97
+
+/* Key frames at least every two seconds bound how long a viewer whose key-frame request got
+ * lost waits for a picture. */
+#define KEY_FRAME_INTERVAL_SECONDS 2
+
+struct _BeaconBroadcastPipeline
+{
+  GObject      parent_instance;
+
+  GstElement  *pipeline;
+  GstElement  *video_encoder;
+  GstElement  *video_tee;
+  GstElement  *audio_tee;
+  char        *source_description;
+  guint        bus_watch;
+  GHashTable  *branches;   /* webrtcbin → GPtrArray of Branch */
+};
+
+typedef struct {
+  GstElement *tee;
+  GstPad     *tee_pad;
+  GstElement *queue;
+} Branch;
+
+enum {
+  SIGNAL_FAILED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (BeaconBroadcastPipeline, beacon_broadcast_pipeline, G_TYPE_OBJECT)
+
+static void
+branch_free (gpointer data)
+{
+  Branch *branch = data;
+
+  gst_clear_object (&branch->tee_pad);
+  gst_clear_object (&branch->tee);
+  gst_clear_object (&branch->queue);
+  g_free (branch);
+}
+
+static gboolean
+bus_message_cb (GstBus     *bus,
+                GstMessage *message,
+                gpointer    user_data)
+{
+  BeaconBroadcastPipeline *self = user_data;
+
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
+    {
+      g_autoptr(GError) gst_error = NULL;
+      g_autofree char *debug = NULL;
+      g_autoptr(GError) error = NULL;
+
+      gst_message_parse_error (message, &gst_error, &debug);
+      g_debug ("broadcast pipeline error from %s: %s (%s)", GST_OBJECT_NAME (message->src),
+               gst_error->message, debug ? debug : "");
+      error = g_error_new (BEACON_MEDIA_ERROR, BEACON_MEDIA_ERROR_PIPELINE,
+                           "the broadcast stopped: %s", gst_error->message);
+      g_signal_emit (self, signals[SIGNAL_FAILED], 0, error);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static GstElement *
+make_video_encoder (BeaconCodec   codec,
+                    guint         fps,
+                    guint         width,
+                    guint         height,
+                    GError      **error)
+{
+  GstElement *encoder;
+  /* About 0.1 bit per pixel per frame: enough for a webcam picture, modest for uplinks. */
+  guint kbps = CLAMP (width * height * fps / 10000, 300, 4000);
+
+  if (codec == BEACON_CODEC_H264)
+    {
+      encoder = beacon_media_make_element ("x264enc", "video-encoder", error);
+      if (encoder != NULL)
+        {
+          gst_util_set_object_arg (G_OBJECT (encoder), "tune", "zerolatency");
+          gst_util_set_object_arg (G_OBJECT (encoder), "speed-preset", "ultrafast");
+          g_object_set (encoder,
+                        "bitrate", kbps,
+                        "key-int-max", fps * KEY_FRAME_INTERVAL_SECONDS,
+                        "threads", 2,
+                        NULL);
+        }
+    }
+  else
+    {
+      encoder = beacon_media_make_element ("vp8enc", "video-encoder", error);
+      if (encoder != NULL)
+        g_object_set (encoder,
+                      "deadline", (gint64) 1,
+                      "cpu-used", 8,
+                      "lag-in-frames", 0,
+                      "threads", 2,
+                      "target-bitrate", (int) kbps * 1000,
+                      "keyframe-max-dist", (int) (fps * KEY_FRAME_INTERVAL_SECONDS),
+                      "error-resilient", 1 /* default: survive lost packets */,
+                      NULL);
+    }
+  return encoder;
+}
+
+static gboolean
+build (BeaconBroadcastPipeline  *self,
+       BeaconSourceKind          source_kind,
+       BeaconCodec               codec,
+       guint                     width,
+       guint                     height,
+       guint                     fps,
+       GError                  **error)
+{
+  g_autoptr(GstElement) source = NULL;
+  g_autoptr(GstCaps) raw_caps = NULL;
+  g_autoptr(GstCaps) rtp_video_caps = NULL;
+  g_autoptr(GstCaps) rtp_audio_caps = NULL;
+  GstElement *vconvert, *vscale, *vrate, *vcaps, *vqueue, *vparse = NULL, *vpay, *vrtpcaps;
+  GstElement *aconvert, *aresample, *aqueue, *aencoder, *apay, *artpcaps;
+  GstBin *bin = GST_BIN (self->pipeline);
+
+  source = beacon_media_source_create (source_kind, &self->source_description, error);
+  if (source == NULL)
+    return FALSE;
+  gst_bin_add (bin, source);
+
+  vconvert = beacon_media_make_element ("videoconvert", NULL, error);
+  vscale = beacon_media_make_element ("videoscale", NULL, error);
+  vrate = beacon_media_make_element ("videorate", NULL, error);
+  vcaps = beacon_media_make_element ("capsfilter", NULL, error);
+  vqueue = beacon_media_make_element ("queue", NULL, error);
+  self->video_encoder = make_video_encoder (codec, fps, width, height, error);
+  if (codec == BEACON_CODEC_H264)
+    {
+      vparse = beacon_media_make_element ("h264parse", NULL, error);
+      vpay = beacon_media_make_element ("rtph264pay", NULL, error);
+    }
+  else
+    {
+      vpay = beacon_media_make_element ("rtpvp8pay", NULL, error);
+    }
+  vrtpcaps = beacon_media_make_element ("capsfilter", NULL, error);
+  self->video_tee = beacon_media_make_element ("tee", "video-tee", error);
+
+  aconvert = beacon_media_make_element ("audioconvert", NULL, error);
+  aresample = beacon_media_make_element ("audioresample", NULL, error);
+  aqueue = beacon_media_make_element ("queue", NULL, error);
+  aencoder = beacon_media_make_element ("opusenc", NULL, error);
+  apay = beacon_media_make_element ("rtpopuspay", NULL, error);
+  artpcaps = beacon_media_make_element ("capsfilter", NULL, error);
+  self->audio_tee = beacon_media_make_element ("tee", "audio-tee", error);
+
+  if (!vconvert || !vscale || !vrate || !vcaps || !vqueue || !self->video_encoder || !vpay ||
+      (codec == BEACON_CODEC_H264 && !vparse) || !vrtpcaps || !self->video_tee ||
+      !aconvert || !aresample || !aqueue || !aencoder || !apay || !artpcaps || !self->audio_tee)
+    return FALSE;
+
+  raw_caps = gst_caps_new_simple ("video/x-raw",
+                                  "format", G_TYPE_STRING, "I420",
+                                  "width", G_TYPE_INT, (int) width,
+                                  "height", G_TYPE_INT, (int) height,
+                                  "framerate", GST_TYPE_FRACTION, (int) fps, 1,
+                                  "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1,
+                                  NULL);
+  g_object_set (vcaps, "caps", raw_caps, NULL);
+  /* Only the newest frames matter for live video: drop old ones rather than add delay. */
+  g_object_set (vqueue, "max-size-buffers", 3, "max-size-time", (guint64) 0,
+                "max-size-bytes", 0, "leaky", 2 /* downstream */, NULL);
+  g_object_set (aqueue, "max-size-time", 200 * GST_MSECOND, "leaky", 2, NULL);
+  g_object_set (vpay, "pt", VIDEO_PAYLOAD_TYPE, "mtu", 1200, NULL);
+  g_object_set (apay, "pt", AUDIO_PAYLOAD_TYPE, "mtu", 1200, NULL);
+  g_object_set (self->video_tee, "allow-not-linked", TRUE, NULL);
+  g_object_set (self->audio_tee, "allow-not-linked", TRUE, NULL);
+
+  if (codec == BEACON_CODEC_H264)
+    {
+      g_autoptr(GstCaps) h264_caps = gst_caps_from_string ("video/x-h264,profile=constrained-baseline");
+
+      /* Send SPS/PPS with every key frame so that a viewer joining late can decode. */
+      g_object_set (vpay, "config-interval", -1, "aggregate-mode", 1 /* zero-latency */, NULL);
+      g_object_set (vparse, "config-interval", -1, NULL);
+      rtp_video_caps = gst_caps_from_string ("application/x-rtp,media=video,encoding-name=H264,"
+                                             "clock-rate=90000,packetization-mode=(string)1,"
+                                             "profile-level-id=(string)42e01f");
+      gst_bin_add_many (bin, vconvert, vscale, vrate, vcaps, vqueue, self->video_encoder,
+                        vparse, vpay, vrtpcaps, self->video_tee, NULL);
+      if (!gst_element_link_many (vconvert, vscale, vrate, vcaps, vqueue, self->video_encoder,
+                                  NULL) ||
+          !gst_element_link_filtered (self->video_encoder, vparse, h264_caps) ||
+          !gst_element_link_many (vparse, vpay, vrtpcaps, self->video_tee, NULL))
+        goto link_failed;
+    }
+  else
+    {
+      rtp_video_caps = gst_caps_from_string ("application/x-rtp,media=video,encoding-name=VP8,"
+                                             "clock-rate=90000");
+      gst_bin_add_many (bin, vconvert, vscale, vrate, vcaps, vqueue, self->video_encoder,
+                        vpay, vrtpcaps, self->video_tee, NULL);
+      if (!gst_element_link_many (vconvert, vscale, vrate, vcaps, vqueue, self->video_encoder,
+                                  vpay, vrtpcaps, self->video_tee, NULL))
+        goto link_failed;
+    }
+  gst_caps_set_simple (rtp_video_caps, "payload", G_TYPE_INT, VIDEO_PAYLOAD_TYPE, NULL);
+  g_object_set (vrtpcaps, "caps", rtp_video_caps, NULL);
+
+  rtp_audio_caps = gst_caps_from_string ("application/x-rtp,media=audio,encoding-name=OPUS,"
+                                         "clock-rate=48000");
+  gst_caps_set_simple (rtp_audio_caps, "payload", G_TYPE_INT, AUDIO_PAYLOAD_TYPE, NULL);
+  g_object_set (artpcaps, "caps", rtp_audio_caps, NULL);
+  gst_bin_add_many (bin, aconvert, aresample, aqueue, aencoder, apay, artpcaps,
+                    self->audio_tee, NULL);
+  if (!gst_element_link_many (aconvert, aresample, aqueue, aencoder, apay, artpcaps,
+                              self->audio_tee, NULL))
+    goto link_failed;
+
+  if (!gst_element_link_pads (source, "video", vconvert, "sink") ||
+      !gst_element_link_pads (source, "audio", aconvert, "sink"))
+    goto link_failed;
+
+  gst_object_ref (self->video_encoder);
+  gst_object_ref (self->video_tee);
+  gst_object_ref (self->audio_tee);
+  return TRUE;
+
+link_failed:
+  g_set_error (error, BEACON_MEDIA_ERROR, BEACON_MEDIA_ERROR_PIPELINE,
+               "could not build the %s broadcast pipeline at %ux%u, %u fps",
+               beacon_codec_to_string (codec), width, height, fps);
+  self->video_encoder = self->video_tee = self->audio_tee = NULL;
+  return FALSE;
+}
+
+BeaconBroadcastPipeline *
+beacon_broadcast_pipeline_new (BeaconSourceKind   source,
+                               BeaconCodec        codec,
+                               guint              width,
+                               guint              height,
+                               guint              fps,
+                               GError           **error)
+{
+  g_autoptr(BeaconBroadcastPipeline) self = g_object_new (BEACON_TYPE_BROADCAST_PIPELINE, NULL);
+  g_autoptr(GstBus) bus = NULL;
+
+  self->pipeline = gst_object_ref_sink (gst_pipeline_new ("broadcast"));
+  if (!build (self, source, codec, width, height, fps, error))
+    return NULL;
+
+  bus = gst_pipeline_get_bus (GST_PIPELINE (self->pipeline));
+  self->bus_watch = gst_bus_add_watch (bus, bus_message_cb, self);
+  return g_steal_pointer (&self);
+}
+
+gboolean
+beacon_broadcast_pipeline_start (BeaconBroadcastPipeline  *self,
+                                 GError                  **error)
+{
+  g_return_val_if_fail (BEACON_IS_BROADCAST_PIPELINE (self), FALSE);
+
+  if (gst_element_set_state (self->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
+    {
+      g_set_error (error, BEACON_MEDIA_ERROR, BEACON_MEDIA_ERROR_PIPELINE,
+                   "could not start capturing from %s", self->source_description);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+beacon_broadcast_pipeline_stop (BeaconBroadcastPipeline *self)
+{
+  g_return_if_fail (BEACON_IS_BROADCAST_PIPELINE (self));
+  gst_element_set_state (self->pipeline, GST_STATE_NULL);
+}
+
+GstBin *
+beacon_broadcast_pipeline_get_bin (BeaconBroadcastPipeline *self)
+{
+  g_return_val_if_fail (BEACON_IS_BROADCAST_PIPELINE (self), NULL);
+  return GST_BIN (self->pipeline);
+}
+
+const char *
+beacon_broadcast_pipeline_get_source_description (BeaconBroadcastPipeline *self)
+{
+  g_return_val_if_fail (BEACON_IS_BROADCAST_PIPELINE (self), NULL);
+  return self->source_description;
+}
+
+static gboolean
+attach_branch (BeaconBroadcastPipeline  *self,
+               GstElement               *tee,
+               GstElement               *webrtcbin,
+               GPtrArray                *branches,
+               GError                  **error)
+{
+  g_autoptr(GstPad) tee_sink = gst_element_get_static_pad (tee, "sink");
+  g_autoptr(GstCaps) caps = gst_pad_get_current_caps (tee_sink);
+  g_autoptr(GstPad) queue_sink = NULL;
+  g_autoptr(GstPad) queue_src = NULL;
+  g_autoptr(GstPad) webrtc_sink = NULL;
+  g_autoptr(GstElement) tee_element = gst_object_ref (tee);
+  GstPadTemplate *template;
+  GstWebRTCRTPTransceiver *transceiver = NULL;
+  Branch *branch = g_new0 (Branch, 1);
+
+  if (caps == NULL)
+    caps = gst_pad_get_allowed_caps (tee_sink);
+
+  branch->tee = g_steal_pointer (&tee_element);
+  branch->queue = gst_object_ref (gst_element_factory_make ("queue", NULL));
+  g_object_set (branch->queue, "max-size-time", 500 * GST_MSECOND, "max-size-bytes", 0,
+                "max-size-buffers", 0, "leaky", 2 /* downstream */, NULL);
+  g_ptr_array_add (branches, branch);
+  gst_bin_add (GST_BIN (self->pipeline), branch->queue);
+
+  template = gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (webrtcbin), "sink_%u");
+  webrtc_sink = gst_element_request_pad (webrtcbin, template, NULL, caps);
+  queue_src = gst_element_get_static_pad (branch->queue, "src");
+  queue_sink = gst_element_get_static_pad (branch->queue, "sink");
+  if (webrtc_sink == NULL || gst_pad_link (queue_src, webrtc_sink) != GST_PAD_LINK_OK)
+    {
+      g_set_error (error, BEACON_MEDIA_ERROR, BEACON_MEDIA_ERROR_PIPELINE,
+                   "could not link a viewer's connection to the encoder");
+      return FALSE;
+    }
+
+  g_object_get (webrtc_sink, "transceiver", &transceiver, NULL);
+  if (transceiver != NULL)
+    {
+      g_object_set (transceiver, "direction",
+                    GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDONLY, NULL);
+      gst_object_unref (transceiver);
+    }
+
+  gst_element_sync_state_with_parent (branch->queue);
+  branch->tee_pad = gst_element_request_pad_simple (tee, "src_%u");
+  if (gst_pad_link (branch->tee_pad, queue_sink) != GST_PAD_LINK_OK)
+    {
+      g_set_error (error, BEACON_MEDIA_ERROR, BEACON_MEDIA_ERROR_PIPELINE,
+                   "could not link a viewer's branch to the encoder");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+beacon_broadcast_pipeline_attach_peer (BeaconBroadcastPipeline  *self,
+                                       GstElement               *webrtcbin,
+                                       GError                  **error)
+{
+  GPtrArray *branches;
+
+  g_return_val_if_fail (BEACON_IS_BROADCAST_PIPELINE (self), FALSE);
+
+  branches = g_ptr_array_new_with_free_func (branch_free);
+  g_hash_table_insert (self->branches, gst_object_ref (webrtcbin), branches);
+
+  if (!attach_branch (self, self->video_tee, webrtcbin, branches, error) ||
+      !attach_branch (self, self->audio_tee, webrtcbin, branches, error))
+    {
+      beacon_broadcast_pipeline_detach_peer (self, webrtcbin);
+      return FALSE;
+    }
+  gst_element_sync_state_with_parent (webrtcbin);
+  return TRUE;
+}
+
+void
+beacon_broadcast_pipeline_detach_peer (BeaconBroadcastPipeline *self,
+                                       GstElement              *webrtcbin)
+{
+  GPtrArray *branches;
+
+  g_return_if_fail (BEACON_IS_BROADCAST_PIPELINE (self));
+
+  branches = g_hash_table_lookup (self->branches, webrtcbin);
+  if (branches == NULL)
+    return;
+
+  for (guint i = 0; i < branches->len; i++)
+    {
+      Branch *branch = g_ptr_array_index (branches, i);
+
+      if (branch->tee_pad != NULL)
+        {
+          GstPad *queue_sink = gst_pad_get_peer (branch->tee_pad);
+
+          /* The tee allows unlinked pads, so unlinking while it streams only makes it skip
+           * this branch; the pad is then given back. */
+          if (queue_sink != NULL)
+            {
+              gst_pad_unlink (branch->tee_pad, queue_sink);
+              gst_object_unref (queue_sink);
+            }
+          gst_element_release_request_pad (branch->tee, branch->tee_pad);
+        }
+      gst_element_set_state (branch->queue, GST_STATE_NULL);
+      if (GST_OBJECT_PARENT (branch->queue) == GST_OBJECT (self->pipeline))
+        gst_bin_remove (GST_BIN (self->pipeline), branch->queue);
+    }
+  g_hash_table_remove (self->branches, webrtcbin);
+}
+
+void
+beacon_broadcast_pipeline_request_key_frame (BeaconBroadcastPipeline *self)
+{
+  g_autoptr(GstPad) pad = NULL;
+
+  g_return_if_fail (BEACON_IS_BROADCAST_PIPELINE (self));
+
+  pad = gst_element_get_static_pad (self->video_encoder, "src");
+  gst_pad_send_event (pad, gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE,
+                                                                        TRUE, 0));
+}
+
+static void
+beacon_broadcast_pipeline_dispose (GObject *object)
+{
+  BeaconBroadcastPipeline *self = BEACON_BROADCAST_PIPELINE (object);
+
+  g_clear_handle_id (&self->bus_watch, g_source_remove);
+  if (self->pipeline != NULL)
+    gst_element_set_state (self->pipeline, GST_STATE_NULL);
+  g_hash_table_remove_all (self->branches);
+  gst_clear_object (&self->video_encoder);
+  gst_clear_object (&self->video_tee);
+  gst_clear_object (&self->audio_tee);
+  gst_clear_object (&self->pipeline);
+
+  G_OBJECT_CLASS (beacon_broadcast_pipeline_parent_class)->dispose (object);
+}
+
+static void
+beacon_broadcast_pipeline_finalize (GObject *object)
+{
+  BeaconBroadcastPipeline *self = BEACON_BROADCAST_PIPELINE (object);
+
+  g_hash_table_unref (self->branches);
+  g_free (self->source_description);
+
+  G_OBJECT_CLASS (beacon_broadcast_pipeline_parent_class)->finalize (object);
+}
+
+static void
+beacon_broadcast_pipeline_class_init (BeaconBroadcastPipelineClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = beacon_broadcast_pipeline_dispose;
+  object_class->finalize = beacon_broadcast_pipeline_finalize;
+
+  signals[SIGNAL_FAILED] =
+    g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+}
+
+static void
+beacon_broadcast_pipeline_init (BeaconBroadcastPipeline *self)
+{
+  self->branches = g_hash_table_new_full (NULL, NULL, gst_object_unref,
+                                          (GDestroyNotify) g_ptr_array_unref);
+}

@@ -1,1 +1,351 @@
-/* placeholder */
+/* beacon-watch-pipeline.c
+ *
+ * Copyright 2026 The Beacon developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "beacon-watch-pipeline.h"
+
+#include "beacon-media-source.h"
+
+struct _BeaconWatchPipeline
+{
+  GObject       parent_instance;
+
+  GMainContext *context;
+  GstElement   *pipeline;
+  GstElement   *video_sink;
+  GstElement   *audio_sink;
+  guint         bus_watch;
+
+  /* Written by the streaming thread, read on the main context. */
+  gint          frames_decoded;   /* atomic */
+  gint          notify_pending;   /* atomic */
+  gboolean      first_frame_seen;
+  gboolean      video_linked;
+  gboolean      audio_linked;
+};
+
+enum {
+  PROP_0,
+  PROP_FRAMES_DECODED,
+  N_PROPS
+};
+
+enum {
+  SIGNAL_FIRST_FRAME,
+  SIGNAL_FAILED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (BeaconWatchPipeline, beacon_watch_pipeline, G_TYPE_OBJECT)
+
+static void
+emit_failed (BeaconWatchPipeline *self,
+             const char          *format,
+             ...) G_GNUC_PRINTF (2, 3);
+
+static void
+emit_failed (BeaconWatchPipeline *self,
+             const char          *format,
+             ...)
+{
+  g_autoptr(GError) error = NULL;
+  va_list args;
+
+  va_start (args, format);
+  error = g_error_new_valist (BEACON_MEDIA_ERROR, BEACON_MEDIA_ERROR_PIPELINE, format, args);
+  va_end (args);
+  g_signal_emit (self, signals[SIGNAL_FAILED], 0, error);
+}
+
+static gboolean
+bus_message_cb (GstBus     *bus,
+                GstMessage *message,
+                gpointer    user_data)
+{
+  BeaconWatchPipeline *self = user_data;
+
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
+    {
+      g_autoptr(GError) gst_error = NULL;
+      g_autofree char *debug = NULL;
+
+      gst_message_parse_error (message, &gst_error, &debug);
+      g_debug ("watch pipeline error from %s: %s (%s)", GST_OBJECT_NAME (message->src),
+               gst_error->message, debug ? debug : "");
+      emit_failed (self, "playing the stream failed: %s", gst_error->message);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+notify_frames_in_main (gpointer data)
+{
+  BeaconWatchPipeline *self = data;
+
+  g_atomic_int_set (&self->notify_pending, 0);
+  if (!self->first_frame_seen)
+    {
+      self->first_frame_seen = TRUE;
+      g_signal_emit (self, signals[SIGNAL_FIRST_FRAME], 0);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FRAMES_DECODED]);
+  return G_SOURCE_REMOVE;
+}
+
+static GstPadProbeReturn
+video_frame_probe_cb (GstPad          *pad,
+                      GstPadProbeInfo *info,
+                      gpointer         user_data)
+{
+  BeaconWatchPipeline *self = user_data;
+
+  g_atomic_int_inc (&self->frames_decoded);
+  /* Coalesce: at most one pending notification, however fast frames arrive. */
+  if (g_atomic_int_compare_and_exchange (&self->notify_pending, 0, 1))
+    g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, notify_frames_in_main,
+                                g_object_ref (self), g_object_unref);
+  return GST_PAD_PROBE_OK;
+}
+
+static GstElement *
+make_sink_chain (BeaconWatchPipeline *self,
+                 gboolean             is_video)
+{
+  GstElement *bin = gst_bin_new (NULL);
+  GstElement *queue = gst_element_factory_make ("queue", NULL);
+  GstElement *sink = is_video ? self->video_sink : self->audio_sink;
+  GstElement *first_convert;
+  GstElement *last;
+  g_autoptr(GstPad) sink_pad = NULL;
+
+  gst_bin_add (GST_BIN (bin), queue);
+  if (is_video)
+    {
+      first_convert = gst_element_factory_make ("videoconvert", NULL);
+      gst_bin_add (GST_BIN (bin), first_convert);
+      gst_element_link (queue, first_convert);
+      last = first_convert;
+    }
+  else
+    {
+      GstElement *resample = gst_element_factory_make ("audioresample", NULL);
+
+      first_convert = gst_element_factory_make ("audioconvert", NULL);
+      gst_bin_add_many (GST_BIN (bin), first_convert, resample, NULL);
+      gst_element_link_many (queue, first_convert, resample, NULL);
+      last = resample;
+    }
+  gst_bin_add (GST_BIN (bin), sink);
+  gst_element_link (last, sink);
+
+  sink_pad = gst_element_get_static_pad (queue, "sink");
+  gst_element_add_pad (bin, gst_ghost_pad_new ("sink", sink_pad));
+
+  if (is_video)
+    {
+      g_autoptr(GstPad) frame_pad = gst_element_get_static_pad (sink, "sink");
+
+      gst_pad_add_probe (frame_pad, GST_PAD_PROBE_TYPE_BUFFER, video_frame_probe_cb, self, NULL);
+    }
+  return bin;
+}
+
+static void
+decoded_pad_added_cb (GstElement          *decodebin,
+                      GstPad              *pad,
+                      BeaconWatchPipeline *self)
+{
+  g_autoptr(GstCaps) caps = gst_pad_get_current_caps (pad);
+  const char *media;
+  gboolean is_video;
+  GstElement *chain;
+  g_autoptr(GstPad) chain_sink = NULL;
+
+  if (caps == NULL)
+    caps = gst_pad_query_caps (pad, NULL);
+  media = gst_structure_get_name (gst_caps_get_structure (caps, 0));
+  is_video = g_str_has_prefix (media, "video/");
+  if (!is_video && !g_str_has_prefix (media, "audio/"))
+    return;
+  /* One video and one audio stream are shown; anything more is left unlinked. */
+  if ((is_video && self->video_linked) || (!is_video && self->audio_linked))
+    return;
+  if (is_video)
+    self->video_linked = TRUE;
+  else
+    self->audio_linked = TRUE;
+
+  chain = make_sink_chain (self, is_video);
+  gst_bin_add (GST_BIN (self->pipeline), chain);
+  gst_element_sync_state_with_parent (chain);
+  chain_sink = gst_element_get_static_pad (chain, "sink");
+  if (gst_pad_link (pad, chain_sink) != GST_PAD_LINK_OK)
+    g_debug ("could not link the decoded %s stream", is_video ? "video" : "audio");
+}
+
+static void
+received_pad_added_cb (GstElement          *webrtcbin,
+                       GstPad              *pad,
+                       BeaconWatchPipeline *self)
+{
+  GstElement *decodebin;
+  g_autoptr(GstPad) decodebin_sink = NULL;
+
+  if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
+    return;
+
+  decodebin = gst_element_factory_make ("decodebin", NULL);
+  g_signal_connect_object (decodebin, "pad-added", G_CALLBACK (decoded_pad_added_cb), self, 0);
+  gst_bin_add (GST_BIN (self->pipeline), decodebin);
+  gst_element_sync_state_with_parent (decodebin);
+  decodebin_sink = gst_element_get_static_pad (decodebin, "sink");
+  if (gst_pad_link (pad, decodebin_sink) != GST_PAD_LINK_OK)
+    g_debug ("could not link a received stream to a decoder");
+}
+
+BeaconWatchPipeline *
+beacon_watch_pipeline_new (GstElement *video_sink,
+                           GstElement *audio_sink)
+{
+  BeaconWatchPipeline *self = g_object_new (BEACON_TYPE_WATCH_PIPELINE, NULL);
+  g_autoptr(GstBus) bus = NULL;
+
+  self->pipeline = gst_object_ref_sink (gst_pipeline_new ("watch"));
+  if (video_sink == NULL)
+    {
+      video_sink = gst_element_factory_make ("fakesink", "video-sink");
+      g_object_set (video_sink, "sync", FALSE, NULL);
+    }
+  if (audio_sink == NULL)
+    {
+      audio_sink = gst_element_factory_make ("fakesink", "audio-sink");
+      g_object_set (audio_sink, "sync", FALSE, NULL);
+    }
+  self->video_sink = gst_object_ref_sink (video_sink);
+  self->audio_sink = gst_object_ref_sink (audio_sink);
+
+  bus = gst_pipeline_get_bus (GST_PIPELINE (self->pipeline));
+  self->bus_watch = gst_bus_add_watch (bus, bus_message_cb, self);
+  return self;
+}
+
+GstBin *
+beacon_watch_pipeline_get_bin (BeaconWatchPipeline *self)
+{
+  g_return_val_if_fail (BEACON_IS_WATCH_PIPELINE (self), NULL);
+  return GST_BIN (self->pipeline);
+}
+
+void
+beacon_watch_pipeline_attach_peer (BeaconWatchPipeline *self,
+                                   GstElement          *webrtcbin)
+{
+  g_return_if_fail (BEACON_IS_WATCH_PIPELINE (self));
+  g_signal_connect_object (webrtcbin, "pad-added", G_CALLBACK (received_pad_added_cb), self, 0);
+}
+
+gboolean
+beacon_watch_pipeline_start (BeaconWatchPipeline  *self,
+                             GError              **error)
+{
+  g_return_val_if_fail (BEACON_IS_WATCH_PIPELINE (self), FALSE);
+
+  if (gst_element_set_state (self->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
+    {
+      g_set_error (error, BEACON_MEDIA_ERROR, BEACON_MEDIA_ERROR_PIPELINE,
+                   "could not start the player");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+beacon_watch_pipeline_stop (BeaconWatchPipeline *self)
+{
+  g_return_if_fail (BEACON_IS_WATCH_PIPELINE (self));
+  gst_element_set_state (self->pipeline, GST_STATE_NULL);
+}
+
+guint64
+beacon_watch_pipeline_get_frames_decoded (BeaconWatchPipeline *self)
+{
+  g_return_val_if_fail (BEACON_IS_WATCH_PIPELINE (self), 0);
+  return (guint64) (guint) g_atomic_int_get (&self->frames_decoded);
+}
+
+static void
+beacon_watch_pipeline_get_property (GObject    *object,
+                                    guint       prop_id,
+                                    GValue     *value,
+                                    GParamSpec *pspec)
+{
+  BeaconWatchPipeline *self = BEACON_WATCH_PIPELINE (object);
+
+  switch (prop_id)
+    {
+    case PROP_FRAMES_DECODED:
+      g_value_set_uint64 (value, beacon_watch_pipeline_get_frames_decoded (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+beacon_watch_pipeline_dispose (GObject *object)
+{
+  BeaconWatchPipeline *self = BEACON_WATCH_PIPELINE (object);
+
+  g_clear_handle_id (&self->bus_watch, g_source_remove);
+  if (self->pipeline != NULL)
+    gst_element_set_state (self->pipeline, GST_STATE_NULL);
+  gst_clear_object (&self->pipeline);
+  gst_clear_object (&self->video_sink);
+  gst_clear_object (&self->audio_sink);
+
+  G_OBJECT_CLASS (beacon_watch_pipeline_parent_class)->dispose (object);
+}
+
+static void
+beacon_watch_pipeline_finalize (GObject *object)
+{
+  BeaconWatchPipeline *self = BEACON_WATCH_PIPELINE (object);
+
+  g_main_context_unref (self->context);
+
+  G_OBJECT_CLASS (beacon_watch_pipeline_parent_class)->finalize (object);
+}
+
+static void
+beacon_watch_pipeline_class_init (BeaconWatchPipelineClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = beacon_watch_pipeline_get_property;
+  object_class->dispose = beacon_watch_pipeline_dispose;
+  object_class->finalize = beacon_watch_pipeline_finalize;
+
+  properties[PROP_FRAMES_DECODED] =
+    g_param_spec_uint64 ("frames-decoded", NULL, NULL, 0, G_MAXUINT64, 0,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[SIGNAL_FIRST_FRAME] =
+    g_signal_new ("first-frame", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_FAILED] =
+    g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+}
+
+static void
+beacon_watch_pipeline_init (BeaconWatchPipeline *self)
+{
+  self->context = g_main_context_ref_thread_default ();
+}

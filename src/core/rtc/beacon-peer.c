@@ -1,1 +1,713 @@
-/* placeholder */
+/* beacon-peer.c
+ *
+ * Copyright 2026 The Beacon developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "beacon-peer.h"
+
+#define GST_USE_UNSTABLE_API
+#include <gst/sdp/sdp.h>
+#include <gst/webrtc/webrtc.h>
+#include <nice/nice.h>
+#include <string.h>
+
+#include "beacon-fingerprint.h"
+
+G_DEFINE_QUARK (beacon-peer-error, beacon_peer_error)
+
+struct _BeaconPeer
+{
+  GObject       parent_instance;
+
+  GMainContext *context;
+  GstBin       *bin;
+  GstElement   *webrtcbin;
+  char         *session_id;
+
+  char         *local_sdp;
+  char         *remote_sdp;
+  gboolean      remote_description_set;
+  GArray       *pending_candidates;   /* PendingCandidate */
+
+  gboolean      connected;
+  gboolean      failed;
+  gboolean      closed;
+};
+
+typedef struct {
+  guint  mline;
+  char  *candidate;
+} PendingCandidate;
+
+enum {
+  SIGNAL_LOCAL_DESCRIPTION,
+  SIGNAL_LOCAL_CANDIDATE,
+  SIGNAL_CONNECTED,
+  SIGNAL_FAILED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (BeaconPeer, beacon_peer, G_TYPE_OBJECT)
+
+/* webrtcbin calls back on its own threads; everything that reaches the rest of Beacon goes
+ * through the main context the peer was created on. */
+typedef struct {
+  BeaconPeer *peer;
+  int         kind;
+  char       *type;
+  char       *text;
+  guint       mline;
+  GError     *error;
+} MainCall;
+
+enum {
+  CALL_LOCAL_DESCRIPTION,
+  CALL_LOCAL_CANDIDATE,
+  CALL_STATE_CHANGED,
+  CALL_FAILED,
+};
+
+static void
+main_call_free (gpointer data)
+{
+  MainCall *call = data;
+
+  g_object_unref (call->peer);
+  g_free (call->type);
+  g_free (call->text);
+  g_clear_error (&call->error);
+  g_free (call);
+}
+
+static void
+fail (BeaconPeer *self,
+      GError     *error)
+{
+  if (self->failed || self->closed)
+    {
+      g_error_free (error);
+      return;
+    }
+  self->failed = TRUE;
+  g_signal_emit (self, signals[SIGNAL_FAILED], 0, error);
+  g_error_free (error);
+}
+
+static void
+check_connection_state (BeaconPeer *self)
+{
+  GstWebRTCPeerConnectionState state;
+  GstWebRTCICEConnectionState ice_state;
+
+  g_object_get (self->webrtcbin,
+                "connection-state", &state,
+                "ice-connection-state", &ice_state,
+                NULL);
+
+  if (state == GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED && !self->connected)
+    {
+      self->connected = TRUE;
+      g_signal_emit (self, signals[SIGNAL_CONNECTED], 0);
+    }
+  else if (ice_state == GST_WEBRTC_ICE_CONNECTION_STATE_FAILED)
+    {
+      fail (self, g_error_new (BEACON_PEER_ERROR, BEACON_PEER_ERROR_ICE_FAILED,
+                               "ICE failed: no route to peer"));
+    }
+  else if (state == GST_WEBRTC_PEER_CONNECTION_STATE_FAILED)
+    {
+      fail (self, g_error_new (BEACON_PEER_ERROR, BEACON_PEER_ERROR_DTLS_FAILED,
+                               "the encrypted (DTLS) connection to the peer failed"));
+    }
+}
+
+static gboolean
+main_call_run (gpointer data)
+{
+  MainCall *call = data;
+  BeaconPeer *self = call->peer;
+
+  if (self->closed)
+    return G_SOURCE_REMOVE;
+
+  switch (call->kind)
+    {
+    case CALL_LOCAL_DESCRIPTION:
+      g_free (self->local_sdp);
+      self->local_sdp = g_strdup (call->text);
+      g_signal_emit (self, signals[SIGNAL_LOCAL_DESCRIPTION], 0, call->type, call->text);
+      break;
+    case CALL_LOCAL_CANDIDATE:
+      g_signal_emit (self, signals[SIGNAL_LOCAL_CANDIDATE], 0, call->mline, call->text);
+      break;
+    case CALL_STATE_CHANGED:
+      check_connection_state (self);
+      break;
+    case CALL_FAILED:
+      fail (self, g_steal_pointer (&call->error));
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+call_main (BeaconPeer *self,
+           int         kind,
+           const char *type,
+           const char *text,
+           guint       mline,
+           GError     *error)
+{
+  MainCall *call = g_new0 (MainCall, 1);
+
+  call->peer = g_object_ref (self);
+  call->kind = kind;
+  call->type = g_strdup (type);
+  call->text = g_strdup (text);
+  call->mline = mline;
+  call->error = error;
+  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, main_call_run, call,
+                              main_call_free);
+}
+
+static GError *
+promise_error (GstPromise *promise,
+               const char *what)
+{
+  const GstStructure *reply;
+  g_autoptr(GError) inner = NULL;
+
+  if (gst_promise_wait (promise) != GST_PROMISE_RESULT_REPLIED)
+    return g_error_new (BEACON_PEER_ERROR, BEACON_PEER_ERROR_NEGOTIATION,
+                        "could not %s: the WebRTC element gave no answer", what);
+  reply = gst_promise_get_reply (promise);
+  if (reply != NULL && gst_structure_has_field (reply, "error"))
+    {
+      gst_structure_get (reply, "error", G_TYPE_ERROR, &inner, NULL);
+      return g_error_new (BEACON_PEER_ERROR, BEACON_PEER_ERROR_NEGOTIATION,
+                          "could not %s: %s", what, inner ? inner->message : "unknown error");
+    }
+  return NULL;
+}
+
+static void
+description_created_cb (GstPromise *promise,
+                        gpointer    user_data)
+{
+  BeaconPeer *self = user_data;
+  const char *type = g_object_get_data (G_OBJECT (self), "creating");
+  GstWebRTCSessionDescription *description = NULL;
+  g_autofree char *text = NULL;
+  GError *error;
+
+  error = promise_error (promise, g_str_equal (type, "offer") ? "create an offer"
+                                                               : "create an answer");
+  if (error != NULL)
+    {
+      call_main (self, CALL_FAILED, NULL, NULL, 0, error);
+      gst_promise_unref (promise);
+      return;
+    }
+
+  gst_structure_get (gst_promise_get_reply (promise), type,
+                     GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &description, NULL);
+  gst_promise_unref (promise);
+  if (description == NULL)
+    {
+      call_main (self, CALL_FAILED, NULL, NULL, 0,
+                 g_error_new (BEACON_PEER_ERROR, BEACON_PEER_ERROR_NEGOTIATION,
+                              "could not create an %s", type));
+      return;
+    }
+
+  g_signal_emit_by_name (self->webrtcbin, "set-local-description", description, NULL);
+  text = gst_sdp_message_as_text (description->sdp);
+  call_main (self, CALL_LOCAL_DESCRIPTION, type, text, 0, NULL);
+  gst_webrtc_session_description_free (description);
+}
+
+static void
+create_description (BeaconPeer *self,
+                    const char *type)
+{
+  GstPromise *promise;
+
+  /* Only one description is created at a time, so the type rides on the object. */
+  g_object_set_data (G_OBJECT (self), "creating", (gpointer) g_intern_string (type));
+  promise = gst_promise_new_with_change_func (description_created_cb, g_object_ref (self),
+                                              g_object_unref);
+  g_signal_emit_by_name (self->webrtcbin,
+                         g_str_equal (type, "offer") ? "create-offer" : "create-answer",
+                         NULL, promise);
+}
+
+void
+beacon_peer_create_offer (BeaconPeer *self)
+{
+  g_return_if_fail (BEACON_IS_PEER (self));
+  create_description (self, "offer");
+}
+
+static void
+flush_pending_candidates (BeaconPeer *self)
+{
+  for (guint i = 0; i < self->pending_candidates->len; i++)
+    {
+      PendingCandidate *pending = &g_array_index (self->pending_candidates, PendingCandidate, i);
+
+      g_signal_emit_by_name (self->webrtcbin, "add-ice-candidate", pending->mline,
+                             pending->candidate);
+    }
+  g_array_set_size (self->pending_candidates, 0);
+}
+
+typedef struct {
+  BeaconPeer *peer;
+  gboolean    is_offer;
+} RemoteDescriptionData;
+
+static gboolean
+remote_description_applied_in_main (gpointer data)
+{
+  RemoteDescriptionData *applied = data;
+  BeaconPeer *self = applied->peer;
+
+  if (self->closed)
+    return G_SOURCE_REMOVE;
+  self->remote_description_set = TRUE;
+  flush_pending_candidates (self);
+  if (applied->is_offer)
+    create_description (self, "answer");
+  return G_SOURCE_REMOVE;
+}
+
+static void
+remote_description_data_free (gpointer data)
+{
+  RemoteDescriptionData *applied = data;
+
+  g_object_unref (applied->peer);
+  g_free (applied);
+}
+
+static void
+remote_description_set_cb (GstPromise *promise,
+                           gpointer    user_data)
+{
+  RemoteDescriptionData *applied = user_data;
+  GError *error = promise_error (promise, "use the remote description");
+
+  gst_promise_unref (promise);
+  if (error != NULL)
+    {
+      call_main (applied->peer, CALL_FAILED, NULL, NULL, 0, error);
+      remote_description_data_free (applied);
+      return;
+    }
+  g_main_context_invoke_full (applied->peer->context, G_PRIORITY_DEFAULT,
+                              remote_description_applied_in_main, applied,
+                              remote_description_data_free);
+}
+
+/* Checks what webrtcbin would otherwise accept silently or crash on: an SDP that the parser
+ * takes but that describes no usable media. */
+static gboolean
+validate_remote_sdp (const char     *sdp,
+                     GstSDPMessage **out_message,
+                     GError        **error)
+{
+  g_autoptr(GstSDPMessage) message = NULL;
+  guint n_media;
+
+  if (sdp == NULL || !g_str_has_prefix (sdp, "v=0"))
+    {
+      g_set_error (error, BEACON_PEER_ERROR, BEACON_PEER_ERROR_BAD_SDP,
+                   "the remote description is not SDP (it does not start with v=0)");
+      return FALSE;
+    }
+  gst_sdp_message_new (&message);
+  if (gst_sdp_message_parse_buffer ((const guint8 *) sdp, strlen (sdp), message) != GST_SDP_OK)
+    {
+      g_set_error (error, BEACON_PEER_ERROR, BEACON_PEER_ERROR_BAD_SDP,
+                   "the remote description could not be parsed as SDP");
+      return FALSE;
+    }
+  n_media = gst_sdp_message_medias_len (message);
+  if (n_media == 0)
+    {
+      g_set_error (error, BEACON_PEER_ERROR, BEACON_PEER_ERROR_BAD_SDP,
+                   "the remote description offers no media (no m= line)");
+      return FALSE;
+    }
+  for (guint i = 0; i < n_media; i++)
+    {
+      const GstSDPMedia *media = gst_sdp_message_get_media (message, i);
+
+      if (gst_sdp_media_get_attribute_val (media, "mid") == NULL)
+        {
+          g_set_error (error, BEACON_PEER_ERROR, BEACON_PEER_ERROR_BAD_SDP,
+                       "the remote description's media line %u has no a=mid", i);
+          return FALSE;
+        }
+    }
+  *out_message = g_steal_pointer (&message);
+  return TRUE;
+}
+
+void
+beacon_peer_set_remote_description (BeaconPeer *self,
+                                    const char *type,
+                                    const char *sdp)
+{
+  g_autoptr(GError) error = NULL;
+  GstSDPMessage *message = NULL;
+  GstWebRTCSessionDescription *description;
+  RemoteDescriptionData *applied;
+  GstWebRTCSDPType sdp_type;
+
+  g_return_if_fail (BEACON_IS_PEER (self));
+
+  if (g_strcmp0 (type, "offer") == 0)
+    sdp_type = GST_WEBRTC_SDP_TYPE_OFFER;
+  else if (g_strcmp0 (type, "answer") == 0)
+    sdp_type = GST_WEBRTC_SDP_TYPE_ANSWER;
+  else
+    {
+      fail (self, g_error_new (BEACON_PEER_ERROR, BEACON_PEER_ERROR_BAD_SDP,
+                               "the remote description has an unknown type '%s'", type));
+      return;
+    }
+
+  if (!validate_remote_sdp (sdp, &message, &error))
+    {
+      fail (self, g_steal_pointer (&error));
+      return;
+    }
+
+  g_free (self->remote_sdp);
+  self->remote_sdp = g_strdup (sdp);
+
+  description = gst_webrtc_session_description_new (sdp_type, message);
+  applied = g_new0 (RemoteDescriptionData, 1);
+  applied->peer = g_object_ref (self);
+  applied->is_offer = sdp_type == GST_WEBRTC_SDP_TYPE_OFFER;
+  g_signal_emit_by_name (self->webrtcbin, "set-remote-description", description,
+                         gst_promise_new_with_change_func (remote_description_set_cb, applied,
+                                                           NULL));
+  gst_webrtc_session_description_free (description);
+}
+
+void
+beacon_peer_add_remote_candidate (BeaconPeer *self,
+                                  guint       mline,
+                                  const char *candidate)
+{
+  g_return_if_fail (BEACON_IS_PEER (self));
+
+  /* An empty candidate marks the end of the remote candidates; webrtcbin 1.22 has nothing to
+   * do with it. */
+  if (candidate == NULL || *candidate == '\0' || self->closed)
+    return;
+
+  if (!self->remote_description_set)
+    {
+      PendingCandidate pending = { mline, g_strdup (candidate) };
+
+      g_array_append_val (self->pending_candidates, pending);
+      return;
+    }
+  g_signal_emit_by_name (self->webrtcbin, "add-ice-candidate", mline, candidate);
+}
+
+static void
+ice_candidate_gathered_cb (GstElement *webrtcbin,
+                           guint       mline,
+                           const char *candidate,
+                           BeaconPeer *self)
+{
+  call_main (self, CALL_LOCAL_CANDIDATE, NULL, candidate, mline, NULL);
+}
+
+static void
+connection_state_notify_cb (GstElement *webrtcbin,
+                            GParamSpec *pspec,
+                            BeaconPeer *self)
+{
+  call_main (self, CALL_STATE_CHANGED, NULL, NULL, 0, NULL);
+}
+
+static void
+restrict_ice_addresses (BeaconPeer         *self,
+                        const char * const *ice_addresses)
+{
+  g_autoptr(GObject) ice = NULL;
+  g_autoptr(GObject) agent_object = NULL;
+  NiceAgent *agent;
+
+  if (ice_addresses == NULL || ice_addresses[0] == NULL)
+    return;
+
+  g_object_get (self->webrtcbin, "ice-agent", &ice, NULL);
+  if (ice == NULL || g_object_class_find_property (G_OBJECT_GET_CLASS (ice), "agent") == NULL)
+    return;
+  g_object_get (ice, "agent", &agent_object, NULL);
+  if (agent_object == NULL)
+    return;
+  agent = NICE_AGENT (agent_object);
+
+  /* Once an address is added, libnice gathers on the added addresses only. */
+  for (guint i = 0; ice_addresses[i] != NULL; i++)
+    {
+      NiceAddress address;
+
+      nice_address_init (&address);
+      if (nice_address_set_from_string (&address, ice_addresses[i]))
+        nice_agent_add_local_address (agent, &address);
+      else
+        g_warning ("ignoring ICE address '%s': not an IP address", ice_addresses[i]);
+    }
+}
+
+BeaconPeer *
+beacon_peer_new (GstBin             *bin,
+                 const char         *session_id,
+                 const char * const *ice_addresses,
+                 const char         *stun_server)
+{
+  BeaconPeer *self = g_object_new (BEACON_TYPE_PEER, NULL);
+
+  self->bin = gst_object_ref (bin);
+  self->session_id = g_strdup (session_id);
+  self->webrtcbin = gst_element_factory_make ("webrtcbin", NULL);
+  g_assert (self->webrtcbin != NULL);
+  gst_object_ref_sink (self->webrtcbin);
+  g_object_set (self->webrtcbin, "bundle-policy", GST_WEBRTC_BUNDLE_POLICY_MAX_BUNDLE, NULL);
+  if (stun_server != NULL)
+    g_object_set (self->webrtcbin, "stun-server", stun_server, NULL);
+  restrict_ice_addresses (self, ice_addresses);
+
+  g_signal_connect_object (self->webrtcbin, "on-ice-candidate",
+                           G_CALLBACK (ice_candidate_gathered_cb), self, 0);
+  g_signal_connect_object (self->webrtcbin, "notify::connection-state",
+                           G_CALLBACK (connection_state_notify_cb), self, 0);
+  g_signal_connect_object (self->webrtcbin, "notify::ice-connection-state",
+                           G_CALLBACK (connection_state_notify_cb), self, 0);
+
+  gst_bin_add (bin, self->webrtcbin);
+  return self;
+}
+
+GstElement *
+beacon_peer_get_webrtcbin (BeaconPeer *self)
+{
+  g_return_val_if_fail (BEACON_IS_PEER (self), NULL);
+  return self->webrtcbin;
+}
+
+const char *
+beacon_peer_get_session_id (BeaconPeer *self)
+{
+  g_return_val_if_fail (BEACON_IS_PEER (self), NULL);
+  return self->session_id;
+}
+
+gboolean
+beacon_peer_is_connected (BeaconPeer *self)
+{
+  g_return_val_if_fail (BEACON_IS_PEER (self), FALSE);
+  return self->connected;
+}
+
+void
+beacon_peer_close (BeaconPeer *self)
+{
+  g_return_if_fail (BEACON_IS_PEER (self));
+
+  if (self->closed)
+    return;
+  self->closed = TRUE;
+  g_signal_handlers_disconnect_by_data (self->webrtcbin, self);
+  gst_element_set_state (self->webrtcbin, GST_STATE_NULL);
+  if (GST_OBJECT_PARENT (self->webrtcbin) == GST_OBJECT (self->bin))
+    gst_bin_remove (self->bin, self->webrtcbin);
+}
+
+static char *
+enum_nick (GType  type,
+           int    value)
+{
+  g_autoptr(GEnumClass) klass = g_type_class_ref (type);
+  GEnumValue *enum_value = g_enum_get_value (klass, value);
+
+  return g_strdup (enum_value ? enum_value->value_nick : "unknown");
+}
+
+char *
+beacon_sdp_find_fingerprint (const char *sdp)
+{
+  g_auto(GStrv) lines = NULL;
+
+  if (sdp == NULL)
+    return NULL;
+  lines = g_strsplit (sdp, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (g_str_has_prefix (lines[i], "a=fingerprint:"))
+        return g_strstrip (g_strdup (lines[i] + strlen ("a=fingerprint:")));
+    }
+  return NULL;
+}
+
+static GstWebRTCDTLSTransport *
+dup_dtls_transport (BeaconPeer *self)
+{
+  GstWebRTCRTPTransceiver *transceiver = NULL;
+  GstWebRTCRTPSender *sender = NULL;
+  GstWebRTCDTLSTransport *transport = NULL;
+
+  g_signal_emit_by_name (self->webrtcbin, "get-transceiver", 0, &transceiver);
+  if (transceiver == NULL)
+    return NULL;
+  g_object_get (transceiver, "sender", &sender, NULL);
+  if (sender != NULL)
+    g_object_get (sender, "transport", &transport, NULL);
+  if (transport == NULL)
+    {
+      GstWebRTCRTPReceiver *receiver = NULL;
+
+      g_object_get (transceiver, "receiver", &receiver, NULL);
+      if (receiver != NULL)
+        g_object_get (receiver, "transport", &transport, NULL);
+      g_clear_object (&receiver);
+    }
+  g_clear_object (&sender);
+  g_clear_object (&transceiver);
+  return transport;
+}
+
+BeaconPeerInfo *
+beacon_peer_dup_info (BeaconPeer *self)
+{
+  BeaconPeerInfo *info = g_new0 (BeaconPeerInfo, 1);
+  GstWebRTCPeerConnectionState state;
+  GstWebRTCICEConnectionState ice_state;
+  GstWebRTCDTLSTransport *transport;
+
+  g_return_val_if_fail (BEACON_IS_PEER (self), info);
+
+  g_object_get (self->webrtcbin,
+                "connection-state", &state,
+                "ice-connection-state", &ice_state,
+                NULL);
+  info->session_id = g_strdup (self->session_id);
+  info->connection_state = enum_nick (GST_TYPE_WEBRTC_PEER_CONNECTION_STATE, state);
+  info->ice_state = enum_nick (GST_TYPE_WEBRTC_ICE_CONNECTION_STATE, ice_state);
+  info->local_fingerprint = beacon_sdp_find_fingerprint (self->local_sdp);
+  info->remote_fingerprint = beacon_sdp_find_fingerprint (self->remote_sdp);
+
+  transport = dup_dtls_transport (self);
+  if (transport != NULL)
+    {
+      GstWebRTCDTLSTransportState dtls_state;
+      gboolean client;
+      g_autofree char *remote_pem = NULL;
+
+      g_object_get (transport,
+                    "state", &dtls_state,
+                    "client", &client,
+                    "remote-certificate", &remote_pem,
+                    NULL);
+      info->dtls_state = enum_nick (GST_TYPE_WEBRTC_DTLS_TRANSPORT_STATE, dtls_state);
+      if (dtls_state != GST_WEBRTC_DTLS_TRANSPORT_STATE_NEW)
+        info->dtls_role = g_strdup (client ? "client" : "server");
+      if (remote_pem != NULL)
+        info->remote_certificate_fingerprint = beacon_fingerprint_of_pem (remote_pem, "sha-256",
+                                                                          NULL);
+      g_object_unref (transport);
+    }
+  else
+    {
+      info->dtls_state = g_strdup ("new");
+    }
+  return info;
+}
+
+void
+beacon_peer_info_free (BeaconPeerInfo *info)
+{
+  if (info == NULL)
+    return;
+  g_free (info->session_id);
+  g_free (info->ice_state);
+  g_free (info->connection_state);
+  g_free (info->dtls_state);
+  g_free (info->dtls_role);
+  g_free (info->local_fingerprint);
+  g_free (info->remote_fingerprint);
+  g_free (info->remote_certificate_fingerprint);
+  g_free (info);
+}
+
+static void
+beacon_peer_dispose (GObject *object)
+{
+  BeaconPeer *self = BEACON_PEER (object);
+
+  if (self->webrtcbin != NULL)
+    beacon_peer_close (self);
+  gst_clear_object (&self->webrtcbin);
+  gst_clear_object (&self->bin);
+
+  G_OBJECT_CLASS (beacon_peer_parent_class)->dispose (object);
+}
+
+static void
+beacon_peer_finalize (GObject *object)
+{
+  BeaconPeer *self = BEACON_PEER (object);
+
+  for (guint i = 0; i < self->pending_candidates->len; i++)
+    g_free (g_array_index (self->pending_candidates, PendingCandidate, i).candidate);
+  g_array_unref (self->pending_candidates);
+  g_free (self->session_id);
+  g_free (self->local_sdp);
+  g_free (self->remote_sdp);
+  g_main_context_unref (self->context);
+
+  G_OBJECT_CLASS (beacon_peer_parent_class)->finalize (object);
+}
+
+static void
+beacon_peer_class_init (BeaconPeerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = beacon_peer_dispose;
+  object_class->finalize = beacon_peer_finalize;
+
+  signals[SIGNAL_LOCAL_DESCRIPTION] =
+    g_signal_new ("local-description", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  signals[SIGNAL_LOCAL_CANDIDATE] =
+    g_signal_new ("local-candidate", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_STRING);
+  signals[SIGNAL_CONNECTED] =
+    g_signal_new ("connected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_FAILED] =
+    g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+}
+
+static void
+beacon_peer_init (BeaconPeer *self)
+{
+  self->context = g_main_context_ref_thread_default ();
+  self->pending_candidates = g_array_new (FALSE, TRUE, sizeof (PendingCandidate));
+}

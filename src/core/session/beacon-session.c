@@ -1,1 +1,1016 @@
-/* placeholder */
+/* beacon-session.c
+ *
+ * Copyright 2026 The Beacon developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "beacon-session.h"
+
+#include <ifaddrs.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include "beacon-broadcast-pipeline.h"
+#include "beacon-connection-report.h"
+#include "beacon-direct-server.h"
+#include "beacon-enums.h"
+#include "beacon-fingerprint.h"
+#include "beacon-gst-signaler.h"
+#include "beacon-identity.h"
+#include "beacon-peer.h"
+#include "beacon-share-link.h"
+#include "beacon-watch-pipeline.h"
+
+/* After stop (), how long the main context keeps running before the session is idle, so that
+ * the endSession and close frames already queued reach the other side. */
+#define CLOSE_GRACE_MS 300
+
+struct _BeaconSession
+{
+  GObject                  parent_instance;
+
+  BeaconSessionRole        role;
+  BeaconSessionState       state;
+  GError                  *error;
+
+  /* Settings */
+  char                    *url;
+  char                    *stream_name;
+  BeaconSourceKind         source;
+  BeaconCodec              codec;
+  guint                    width;
+  guint                    height;
+  guint                    fps;
+  guint                    max_viewers;
+  char                    *bind_address;
+  guint                    port;
+  GStrv                    ice_addresses;
+  char                    *stun_server;
+  GstElement              *video_sink;
+  GstElement              *audio_sink;
+
+  /* Running */
+  GCancellable            *cancellable;
+  BeaconIdentity          *identity;
+  BeaconDirectServer      *server;
+  BeaconSignaler          *signaler;
+  BeaconBroadcastPipeline *broadcast;
+  BeaconWatchPipeline     *watch;
+  GHashTable              *peers;          /* session id → BeaconPeer */
+  char                    *share_url;
+  gint64                   started_at_us;
+  gint64                   first_frame_ms;
+  guint                    close_timeout;
+};
+
+enum {
+  PROP_0,
+  PROP_ROLE,
+  PROP_STATE,
+  PROP_ERROR,
+  PROP_URL,
+  PROP_STREAM_NAME,
+  PROP_SOURCE,
+  PROP_CODEC,
+  PROP_WIDTH,
+  PROP_HEIGHT,
+  PROP_FPS,
+  PROP_MAX_VIEWERS,
+  PROP_BIND_ADDRESS,
+  PROP_PORT,
+  PROP_ICE_ADDRESSES,
+  PROP_STUN_SERVER,
+  PROP_VIDEO_SINK,
+  PROP_AUDIO_SINK,
+  PROP_SHARE_URL,
+  PROP_VIEWER_COUNT,
+  PROP_FRAMES_DECODED,
+  PROP_FIRST_FRAME_MS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_QUARK (beacon-session-error, beacon_session_error)
+
+G_DEFINE_FINAL_TYPE (BeaconSession, beacon_session, G_TYPE_OBJECT)
+
+const char *
+beacon_session_state_to_string (BeaconSessionState state)
+{
+  g_autoptr(GEnumClass) klass = g_type_class_ref (BEACON_TYPE_SESSION_STATE);
+  GEnumValue *value = g_enum_get_value (klass, state);
+
+  return value ? value->value_nick : "unknown";
+}
+
+static void
+set_state (BeaconSession      *self,
+           BeaconSessionState  state)
+{
+  if (self->state == state)
+    return;
+  g_debug ("session %s → %s", beacon_session_state_to_string (self->state),
+           beacon_session_state_to_string (state));
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+static void
+tear_down (BeaconSession *self)
+{
+  GHashTableIter iter;
+  BeaconPeer *peer;
+
+  g_cancellable_cancel (self->cancellable);
+
+  g_hash_table_iter_init (&iter, self->peers);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &peer))
+    {
+      g_signal_handlers_disconnect_by_data (peer, self);
+      if (self->signaler != NULL)
+        beacon_signaler_end_session (self->signaler, beacon_peer_get_session_id (peer));
+      if (self->broadcast != NULL)
+        beacon_broadcast_pipeline_detach_peer (self->broadcast, beacon_peer_get_webrtcbin (peer));
+      beacon_peer_close (peer);
+    }
+  g_hash_table_remove_all (self->peers);
+
+  if (self->signaler != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->signaler, self);
+      beacon_signaler_stop (self->signaler);
+    }
+  if (self->server != NULL)
+    beacon_direct_server_stop (self->server);
+  if (self->broadcast != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->broadcast, self);
+      beacon_broadcast_pipeline_stop (self->broadcast);
+    }
+  if (self->watch != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->watch, self);
+      beacon_watch_pipeline_stop (self->watch);
+    }
+}
+
+/* Ends the session in a final state. The objects stay alive until the next start () or
+ * dispose so that the report can still be read. */
+static void
+finish (BeaconSession      *self,
+        BeaconSessionState  final_state,
+        GError             *error)
+{
+  if (self->state == BEACON_SESSION_STATE_FAILED || self->state == BEACON_SESSION_STATE_ENDED ||
+      self->state == BEACON_SESSION_STATE_IDLE)
+    {
+      g_clear_error (&error);
+      return;
+    }
+
+  tear_down (self);
+  if (error != NULL)
+    {
+      g_clear_error (&self->error);
+      self->error = error;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
+    }
+  set_state (self, final_state);
+}
+
+static void
+fail_with (BeaconSession *self,
+           GError        *error)
+{
+  finish (self, BEACON_SESSION_STATE_FAILED, error);
+}
+
+static void
+notify_viewer_count (BeaconSession *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VIEWER_COUNT]);
+}
+
+static void
+remove_peer (BeaconSession *self,
+             const char    *session_id)
+{
+  BeaconPeer *peer = g_hash_table_lookup (self->peers, session_id);
+
+  if (peer == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (peer, self);
+  if (self->broadcast != NULL)
+    beacon_broadcast_pipeline_detach_peer (self->broadcast, beacon_peer_get_webrtcbin (peer));
+  beacon_peer_close (peer);
+  g_hash_table_remove (self->peers, session_id);
+  if (self->role == BEACON_SESSION_ROLE_BROADCAST)
+    notify_viewer_count (self);
+}
+
+/* Peer callbacks */
+
+static void
+peer_local_description_cb (BeaconPeer    *peer,
+                           const char    *type,
+                           const char    *sdp,
+                           BeaconSession *self)
+{
+  if (self->signaler != NULL)
+    beacon_signaler_send_description (self->signaler, beacon_peer_get_session_id (peer), type,
+                                      sdp);
+}
+
+static void
+peer_local_candidate_cb (BeaconPeer    *peer,
+                         guint          mline,
+                         const char    *candidate,
+                         BeaconSession *self)
+{
+  if (self->signaler != NULL)
+    beacon_signaler_send_candidate (self->signaler, beacon_peer_get_session_id (peer), mline,
+                                    candidate);
+}
+
+static void
+peer_connected_cb (BeaconPeer    *peer,
+                   BeaconSession *self)
+{
+  if (self->role == BEACON_SESSION_ROLE_BROADCAST)
+    {
+      g_message ("viewer connected (session %s)", beacon_peer_get_session_id (peer));
+      beacon_broadcast_pipeline_request_key_frame (self->broadcast);
+    }
+  else if (self->state == BEACON_SESSION_STATE_NEGOTIATING)
+    {
+      set_state (self, BEACON_SESSION_STATE_CONNECTED);
+    }
+}
+
+static void
+peer_failed_cb (BeaconPeer    *peer,
+                const GError  *error,
+                BeaconSession *self)
+{
+  g_autofree char *session_id = g_strdup (beacon_peer_get_session_id (peer));
+
+  if (self->role == BEACON_SESSION_ROLE_BROADCAST)
+    {
+      /* One viewer's trouble never disturbs the others. */
+      g_message ("viewer session %s failed: %s", session_id, error->message);
+      if (self->signaler != NULL)
+        beacon_signaler_end_session (self->signaler, session_id);
+      remove_peer (self, session_id);
+      return;
+    }
+  fail_with (self, g_error_copy (error));
+}
+
+static BeaconPeer *
+add_peer (BeaconSession *self,
+          GstBin        *bin,
+          const char    *session_id)
+{
+  BeaconPeer *peer = beacon_peer_new (bin, session_id,
+                                      (const char * const *) self->ice_addresses,
+                                      self->stun_server);
+
+  g_signal_connect_object (peer, "local-description",
+                           G_CALLBACK (peer_local_description_cb), self, 0);
+  g_signal_connect_object (peer, "local-candidate",
+                           G_CALLBACK (peer_local_candidate_cb), self, 0);
+  g_signal_connect_object (peer, "connected", G_CALLBACK (peer_connected_cb), self, 0);
+  g_signal_connect_object (peer, "failed", G_CALLBACK (peer_failed_cb), self, 0);
+  g_hash_table_insert (self->peers, g_strdup (session_id), peer);
+  return peer;
+}
+
+/* Signaler callbacks */
+
+static void
+session_requested_cb (BeaconSignaler *signaler,
+                      const char     *session_id,
+                      const char     *viewer_id,
+                      BeaconSession  *self)
+{
+  g_autoptr(GError) error = NULL;
+  BeaconPeer *peer;
+
+  if (self->state != BEACON_SESSION_STATE_LIVE)
+    {
+      beacon_signaler_end_session (signaler, session_id);
+      return;
+    }
+  if (self->max_viewers > 0 && g_hash_table_size (self->peers) >= self->max_viewers)
+    {
+      g_message ("refusing viewer %s: already %u viewers", viewer_id, self->max_viewers);
+      beacon_signaler_end_session (signaler, session_id);
+      return;
+    }
+
+  peer = add_peer (self, beacon_broadcast_pipeline_get_bin (self->broadcast), session_id);
+  if (!beacon_broadcast_pipeline_attach_peer (self->broadcast, beacon_peer_get_webrtcbin (peer),
+                                              &error))
+    {
+      g_message ("could not serve viewer %s: %s", viewer_id, error->message);
+      beacon_signaler_end_session (signaler, session_id);
+      remove_peer (self, session_id);
+      return;
+    }
+  notify_viewer_count (self);
+  beacon_peer_create_offer (peer);
+}
+
+static void
+session_started_cb (BeaconSignaler *signaler,
+                    const char     *session_id,
+                    const char     *producer_id,
+                    BeaconSession  *self)
+{
+  g_autoptr(GError) error = NULL;
+  BeaconPeer *peer;
+
+  if (self->role != BEACON_SESSION_ROLE_WATCH || g_hash_table_size (self->peers) > 0)
+    return;
+
+  peer = add_peer (self, beacon_watch_pipeline_get_bin (self->watch), session_id);
+  beacon_watch_pipeline_attach_peer (self->watch, beacon_peer_get_webrtcbin (peer));
+  if (!beacon_watch_pipeline_start (self->watch, &error))
+    {
+      fail_with (self, g_steal_pointer (&error));
+      return;
+    }
+  set_state (self, BEACON_SESSION_STATE_NEGOTIATING);
+}
+
+static void
+remote_description_cb (BeaconSignaler *signaler,
+                       const char     *session_id,
+                       const char     *type,
+                       const char     *sdp,
+                       BeaconSession  *self)
+{
+  BeaconPeer *peer = g_hash_table_lookup (self->peers, session_id);
+
+  if (peer != NULL)
+    beacon_peer_set_remote_description (peer, type, sdp);
+}
+
+static void
+remote_candidate_cb (BeaconSignaler *signaler,
+                     const char     *session_id,
+                     guint           mline,
+                     const char     *candidate,
+                     BeaconSession  *self)
+{
+  BeaconPeer *peer = g_hash_table_lookup (self->peers, session_id);
+
+  if (peer != NULL)
+    beacon_peer_add_remote_candidate (peer, mline, candidate);
+}
+
+static void
+session_ended_cb (BeaconSignaler *signaler,
+                  const char     *session_id,
+                  BeaconSession  *self)
+{
+  if (self->role == BEACON_SESSION_ROLE_BROADCAST)
+    {
+      g_message ("viewer left (session %s)", session_id);
+      remove_peer (self, session_id);
+      return;
+    }
+  if (g_hash_table_contains (self->peers, session_id))
+    finish (self, BEACON_SESSION_STATE_ENDED,
+            g_error_new (BEACON_SESSION_ERROR, BEACON_SESSION_ERROR_FAILED, "broadcast ended"));
+}
+
+static void
+signaler_failed_cb (BeaconSignaler *signaler,
+                    const GError   *error,
+                    BeaconSession  *self)
+{
+  /* A viewer whose signaling channel closes has lost the broadcaster: Beacon's broadcaster and
+   * its server live in one process, and other servers end sessions the same way. */
+  if (self->role == BEACON_SESSION_ROLE_WATCH &&
+      g_error_matches (error, BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_CLOSED) &&
+      self->state >= BEACON_SESSION_STATE_NEGOTIATING)
+    {
+      finish (self, BEACON_SESSION_STATE_ENDED,
+              g_error_new (BEACON_SESSION_ERROR, BEACON_SESSION_ERROR_FAILED,
+                           "broadcast ended: %s", error->message));
+      return;
+    }
+  fail_with (self, g_error_copy (error));
+}
+
+static void
+media_failed_cb (GObject       *pipeline,
+                 const GError  *error,
+                 BeaconSession *self)
+{
+  fail_with (self, g_error_copy (error));
+}
+
+static void
+first_frame_cb (BeaconWatchPipeline *pipeline,
+                BeaconSession       *self)
+{
+  self->first_frame_ms = (g_get_monotonic_time () - self->started_at_us) / 1000;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FIRST_FRAME_MS]);
+  if (self->state == BEACON_SESSION_STATE_NEGOTIATING ||
+      self->state == BEACON_SESSION_STATE_CONNECTED)
+    set_state (self, BEACON_SESSION_STATE_WATCHING);
+}
+
+static void
+frames_decoded_cb (BeaconWatchPipeline *pipeline,
+                   GParamSpec          *pspec,
+                   BeaconSession       *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FRAMES_DECODED]);
+}
+
+static void
+connect_signaler (BeaconSession *self)
+{
+  g_signal_connect_object (self->signaler, "session-requested",
+                           G_CALLBACK (session_requested_cb), self, 0);
+  g_signal_connect_object (self->signaler, "session-started",
+                           G_CALLBACK (session_started_cb), self, 0);
+  g_signal_connect_object (self->signaler, "remote-description",
+                           G_CALLBACK (remote_description_cb), self, 0);
+  g_signal_connect_object (self->signaler, "remote-candidate",
+                           G_CALLBACK (remote_candidate_cb), self, 0);
+  g_signal_connect_object (self->signaler, "session-ended",
+                           G_CALLBACK (session_ended_cb), self, 0);
+  g_signal_connect_object (self->signaler, "failed",
+                           G_CALLBACK (signaler_failed_cb), self, 0);
+}
+
+static void
+signaler_started_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  BeaconSession *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+
+  id = beacon_signaler_start_finish (BEACON_SIGNALER (source), result, &error);
+  if (id == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        fail_with (self, g_steal_pointer (&error));
+      g_object_unref (self);
+      return;
+    }
+  if (self->role == BEACON_SESSION_ROLE_BROADCAST && self->state == BEACON_SESSION_STATE_CONNECTING)
+    {
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHARE_URL]);
+      set_state (self, BEACON_SESSION_STATE_LIVE);
+    }
+  g_object_unref (self);
+}
+
+/* The address other machines reach this one on, for the share link when the server listens on
+ * every interface: the first non-loopback IPv4 address, else loopback. */
+static char *
+dup_reachable_address (void)
+{
+  struct ifaddrs *addresses = NULL;
+  char *result = NULL;
+
+  if (getifaddrs (&addresses) == 0)
+    {
+      for (struct ifaddrs *entry = addresses; entry != NULL && result == NULL;
+           entry = entry->ifa_next)
+        {
+          char text[INET_ADDRSTRLEN];
+          struct sockaddr_in *in;
+
+          if (entry->ifa_addr == NULL || entry->ifa_addr->sa_family != AF_INET)
+            continue;
+          in = (struct sockaddr_in *) entry->ifa_addr;
+          if ((ntohl (in->sin_addr.s_addr) >> 24) == 127)
+            continue;
+          if (inet_ntop (AF_INET, &in->sin_addr, text, sizeof text) != NULL)
+            result = g_strdup (text);
+        }
+      freeifaddrs (addresses);
+    }
+  return result ? result : g_strdup ("127.0.0.1");
+}
+
+static char *
+format_url_host (const char *address)
+{
+  if (strchr (address, ':') != NULL)
+    return g_strdup_printf ("[%s]", address);
+  return g_strdup (address);
+}
+
+static gboolean
+is_any_address (const char *address)
+{
+  return address == NULL || *address == '\0' || g_str_equal (address, "0.0.0.0") ||
+         g_str_equal (address, "::");
+}
+
+static void
+start_broadcast (BeaconSession *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *local_host = NULL;
+  g_autofree char *share_host = NULL;
+  g_autofree char *local_url = NULL;
+  g_autofree char *share_base = NULL;
+
+  self->identity = beacon_identity_load_or_create (NULL, &error);
+  if (self->identity == NULL)
+    {
+      fail_with (self, g_steal_pointer (&error));
+      return;
+    }
+
+  self->broadcast = beacon_broadcast_pipeline_new (self->source, self->codec, self->width,
+                                                   self->height, self->fps, &error);
+  if (self->broadcast == NULL)
+    {
+      fail_with (self, g_steal_pointer (&error));
+      return;
+    }
+  g_signal_connect_object (self->broadcast, "failed", G_CALLBACK (media_failed_cb), self, 0);
+  if (!beacon_broadcast_pipeline_start (self->broadcast, &error))
+    {
+      fail_with (self, g_steal_pointer (&error));
+      return;
+    }
+
+  self->server = beacon_direct_server_new (beacon_identity_get_tls_certificate (self->identity));
+  beacon_direct_server_set_max_sessions_per_producer (self->server, self->max_viewers);
+  if (!beacon_direct_server_listen (self->server, self->bind_address, self->port, &error))
+    {
+      fail_with (self, g_steal_pointer (&error));
+      return;
+    }
+
+  /* The broadcaster joins its own server as a producer over loopback, pinned to its own
+   * certificate: one code path for the direct server and for external servers. */
+  if (is_any_address (self->bind_address))
+    local_host = g_strdup (self->bind_address && strchr (self->bind_address, ':') ? "[::1]"
+                                                                                   : "127.0.0.1");
+  else
+    local_host = format_url_host (self->bind_address);
+  local_url = g_strdup_printf ("wss://%s:%u/", local_host,
+                               beacon_direct_server_get_port (self->server));
+
+  if (is_any_address (self->bind_address))
+    {
+      g_autofree char *reachable = dup_reachable_address ();
+
+      share_host = format_url_host (reachable);
+    }
+  else
+    {
+      share_host = g_strdup (local_host);
+    }
+  share_base = g_strdup_printf ("wss://%s:%u/", share_host,
+                                beacon_direct_server_get_port (self->server));
+  g_free (self->share_url);
+  self->share_url = beacon_share_link_format (share_base,
+                                              beacon_identity_get_fingerprint (self->identity),
+                                              self->stream_name);
+
+  self->signaler = BEACON_SIGNALER (beacon_gst_signaler_new (local_url,
+                                                             beacon_identity_get_fingerprint (self->identity)));
+  connect_signaler (self);
+  beacon_signaler_start_async (self->signaler, BEACON_SIGNALER_ROLE_PUBLISH,
+                               self->stream_name ? self->stream_name : "Beacon",
+                               self->cancellable, signaler_started_cb, g_object_ref (self));
+}
+
+static void
+start_watch (BeaconSession *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BeaconShareLink) link = NULL;
+  const char *producer;
+
+  if (self->url == NULL)
+    {
+      fail_with (self, g_error_new (BEACON_SESSION_ERROR, BEACON_SESSION_ERROR_INVALID,
+                                    "no stream link given"));
+      return;
+    }
+  link = beacon_share_link_parse (self->url, &error);
+  if (link == NULL)
+    {
+      fail_with (self, g_steal_pointer (&error));
+      return;
+    }
+  producer = self->stream_name ? self->stream_name : link->producer;
+
+  self->watch = beacon_watch_pipeline_new (self->video_sink, self->audio_sink);
+  g_signal_connect_object (self->watch, "failed", G_CALLBACK (media_failed_cb), self, 0);
+  g_signal_connect_object (self->watch, "first-frame", G_CALLBACK (first_frame_cb), self, 0);
+  g_signal_connect_object (self->watch, "notify::frames-decoded",
+                          G_CALLBACK (frames_decoded_cb), self, 0);
+
+  self->signaler = BEACON_SIGNALER (beacon_gst_signaler_new (link->url, link->pin));
+  connect_signaler (self);
+  beacon_signaler_start_async (self->signaler, BEACON_SIGNALER_ROLE_WATCH, producer,
+                               self->cancellable, signaler_started_cb, g_object_ref (self));
+}
+
+static void
+clear_running (BeaconSession *self)
+{
+  g_clear_handle_id (&self->close_timeout, g_source_remove);
+  g_clear_object (&self->cancellable);
+  g_hash_table_remove_all (self->peers);
+  g_clear_object (&self->signaler);
+  g_clear_object (&self->server);
+  g_clear_object (&self->broadcast);
+  g_clear_object (&self->watch);
+  g_clear_object (&self->identity);
+  g_clear_pointer (&self->share_url, g_free);
+  g_clear_error (&self->error);
+  self->first_frame_ms = -1;
+}
+
+void
+beacon_session_start (BeaconSession *self)
+{
+  g_return_if_fail (BEACON_IS_SESSION (self));
+
+  if (self->state != BEACON_SESSION_STATE_IDLE && self->state != BEACON_SESSION_STATE_FAILED &&
+      self->state != BEACON_SESSION_STATE_ENDED)
+    return;
+
+  clear_running (self);
+  self->cancellable = g_cancellable_new ();
+  self->started_at_us = g_get_monotonic_time ();
+  set_state (self, BEACON_SESSION_STATE_CONNECTING);
+
+  if (self->role == BEACON_SESSION_ROLE_BROADCAST)
+    start_broadcast (self);
+  else
+    start_watch (self);
+}
+
+static gboolean
+close_grace_elapsed_cb (gpointer user_data)
+{
+  BeaconSession *self = user_data;
+
+  self->close_timeout = 0;
+  set_state (self, BEACON_SESSION_STATE_IDLE);
+  return G_SOURCE_REMOVE;
+}
+
+void
+beacon_session_stop (BeaconSession *self)
+{
+  g_return_if_fail (BEACON_IS_SESSION (self));
+
+  if (self->state == BEACON_SESSION_STATE_IDLE || self->state == BEACON_SESSION_STATE_CLOSING)
+    return;
+  if (self->state == BEACON_SESSION_STATE_FAILED || self->state == BEACON_SESSION_STATE_ENDED)
+    {
+      set_state (self, BEACON_SESSION_STATE_IDLE);
+      return;
+    }
+
+  set_state (self, BEACON_SESSION_STATE_CLOSING);
+  tear_down (self);
+  self->close_timeout = g_timeout_add (CLOSE_GRACE_MS, close_grace_elapsed_cb, self);
+}
+
+BeaconSessionState
+beacon_session_get_state (BeaconSession *self)
+{
+  g_return_val_if_fail (BEACON_IS_SESSION (self), BEACON_SESSION_STATE_IDLE);
+  return self->state;
+}
+
+const GError *
+beacon_session_get_error (BeaconSession *self)
+{
+  g_return_val_if_fail (BEACON_IS_SESSION (self), NULL);
+  return self->error;
+}
+
+const char *
+beacon_session_get_share_url (BeaconSession *self)
+{
+  g_return_val_if_fail (BEACON_IS_SESSION (self), NULL);
+  return self->share_url;
+}
+
+guint
+beacon_session_get_viewer_count (BeaconSession *self)
+{
+  g_return_val_if_fail (BEACON_IS_SESSION (self), 0);
+  return self->role == BEACON_SESSION_ROLE_BROADCAST ? g_hash_table_size (self->peers) : 0;
+}
+
+guint64
+beacon_session_get_frames_decoded (BeaconSession *self)
+{
+  g_return_val_if_fail (BEACON_IS_SESSION (self), 0);
+  return self->watch ? beacon_watch_pipeline_get_frames_decoded (self->watch) : 0;
+}
+
+gint64
+beacon_session_get_first_frame_ms (BeaconSession *self)
+{
+  g_return_val_if_fail (BEACON_IS_SESSION (self), -1);
+  return self->first_frame_ms;
+}
+
+char *
+beacon_session_dup_report_json (BeaconSession *self)
+{
+  g_autoptr(BeaconChannelInfo) channel = NULL;
+  g_autoptr(GPtrArray) peers = g_ptr_array_new_with_free_func ((GDestroyNotify) beacon_peer_info_free);
+  GHashTableIter iter;
+  BeaconPeer *peer;
+  BeaconConnectionReportInput input = { 0 };
+
+  g_return_val_if_fail (BEACON_IS_SESSION (self), NULL);
+
+  if (self->signaler != NULL)
+    channel = beacon_signaler_dup_channel_info (self->signaler);
+  g_hash_table_iter_init (&iter, self->peers);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &peer))
+    g_ptr_array_add (peers, beacon_peer_dup_info (peer));
+
+  input.role = self->role == BEACON_SESSION_ROLE_BROADCAST ? "broadcast" : "watch";
+  input.state = beacon_session_state_to_string (self->state);
+  input.error = self->error ? self->error->message : NULL;
+  input.channel = channel;
+  input.peers = peers;
+  input.local_fingerprint = self->identity ? beacon_identity_get_fingerprint (self->identity) : NULL;
+  input.share_url = self->share_url;
+  input.frames_decoded = beacon_session_get_frames_decoded (self);
+  input.first_frame_ms = self->first_frame_ms;
+  return beacon_connection_report_to_json (&input);
+}
+
+static void
+beacon_session_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  BeaconSession *self = BEACON_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_ROLE:
+      g_value_set_enum (value, self->role);
+      break;
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+    case PROP_ERROR:
+      g_value_set_boxed (value, self->error);
+      break;
+    case PROP_URL:
+      g_value_set_string (value, self->url);
+      break;
+    case PROP_STREAM_NAME:
+      g_value_set_string (value, self->stream_name);
+      break;
+    case PROP_SOURCE:
+      g_value_set_enum (value, self->source);
+      break;
+    case PROP_CODEC:
+      g_value_set_enum (value, self->codec);
+      break;
+    case PROP_WIDTH:
+      g_value_set_uint (value, self->width);
+      break;
+    case PROP_HEIGHT:
+      g_value_set_uint (value, self->height);
+      break;
+    case PROP_FPS:
+      g_value_set_uint (value, self->fps);
+      break;
+    case PROP_MAX_VIEWERS:
+      g_value_set_uint (value, self->max_viewers);
+      break;
+    case PROP_BIND_ADDRESS:
+      g_value_set_string (value, self->bind_address);
+      break;
+    case PROP_PORT:
+      g_value_set_uint (value, self->port);
+      break;
+    case PROP_ICE_ADDRESSES:
+      g_value_set_boxed (value, self->ice_addresses);
+      break;
+    case PROP_STUN_SERVER:
+      g_value_set_string (value, self->stun_server);
+      break;
+    case PROP_VIDEO_SINK:
+      g_value_set_object (value, self->video_sink);
+      break;
+    case PROP_AUDIO_SINK:
+      g_value_set_object (value, self->audio_sink);
+      break;
+    case PROP_SHARE_URL:
+      g_value_set_string (value, self->share_url);
+      break;
+    case PROP_VIEWER_COUNT:
+      g_value_set_uint (value, beacon_session_get_viewer_count (self));
+      break;
+    case PROP_FRAMES_DECODED:
+      g_value_set_uint64 (value, beacon_session_get_frames_decoded (self));
+      break;
+    case PROP_FIRST_FRAME_MS:
+      g_value_set_int64 (value, self->first_frame_ms);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+beacon_session_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  BeaconSession *self = BEACON_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_ROLE:
+      self->role = g_value_get_enum (value);
+      break;
+    case PROP_URL:
+      g_free (self->url);
+      self->url = g_value_dup_string (value);
+      break;
+    case PROP_STREAM_NAME:
+      g_free (self->stream_name);
+      self->stream_name = g_value_dup_string (value);
+      break;
+    case PROP_SOURCE:
+      self->source = g_value_get_enum (value);
+      break;
+    case PROP_CODEC:
+      self->codec = g_value_get_enum (value);
+      break;
+    case PROP_WIDTH:
+      self->width = g_value_get_uint (value);
+      break;
+    case PROP_HEIGHT:
+      self->height = g_value_get_uint (value);
+      break;
+    case PROP_FPS:
+      self->fps = g_value_get_uint (value);
+      break;
+    case PROP_MAX_VIEWERS:
+      self->max_viewers = g_value_get_uint (value);
+      break;
+    case PROP_BIND_ADDRESS:
+      g_free (self->bind_address);
+      self->bind_address = g_value_dup_string (value);
+      break;
+    case PROP_PORT:
+      self->port = g_value_get_uint (value);
+      break;
+    case PROP_ICE_ADDRESSES:
+      g_strfreev (self->ice_addresses);
+      self->ice_addresses = g_value_dup_boxed (value);
+      break;
+    case PROP_STUN_SERVER:
+      g_free (self->stun_server);
+      self->stun_server = g_value_dup_string (value);
+      break;
+    case PROP_VIDEO_SINK:
+      gst_clear_object (&self->video_sink);
+      self->video_sink = g_value_get_object (value) ? gst_object_ref_sink (g_value_get_object (value)) : NULL;
+      break;
+    case PROP_AUDIO_SINK:
+      gst_clear_object (&self->audio_sink);
+      self->audio_sink = g_value_get_object (value) ? gst_object_ref_sink (g_value_get_object (value)) : NULL;
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      return;
+    }
+  g_object_notify_by_pspec (object, pspec);
+}
+
+static void
+beacon_session_dispose (GObject *object)
+{
+  BeaconSession *self = BEACON_SESSION (object);
+
+  tear_down (self);
+  clear_running (self);
+  gst_clear_object (&self->video_sink);
+  gst_clear_object (&self->audio_sink);
+
+  G_OBJECT_CLASS (beacon_session_parent_class)->dispose (object);
+}
+
+static void
+beacon_session_finalize (GObject *object)
+{
+  BeaconSession *self = BEACON_SESSION (object);
+
+  g_hash_table_unref (self->peers);
+  g_free (self->url);
+  g_free (self->stream_name);
+  g_free (self->bind_address);
+  g_strfreev (self->ice_addresses);
+  g_free (self->stun_server);
+
+  G_OBJECT_CLASS (beacon_session_parent_class)->finalize (object);
+}
+
+static void
+beacon_session_class_init (BeaconSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+  GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+
+  object_class->get_property = beacon_session_get_property;
+  object_class->set_property = beacon_session_set_property;
+  object_class->dispose = beacon_session_dispose;
+  object_class->finalize = beacon_session_finalize;
+
+  properties[PROP_ROLE] =
+    g_param_spec_enum ("role", NULL, NULL, BEACON_TYPE_SESSION_ROLE,
+                       BEACON_SESSION_ROLE_WATCH,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL, BEACON_TYPE_SESSION_STATE,
+                       BEACON_SESSION_STATE_IDLE, ro);
+  properties[PROP_ERROR] =
+    g_param_spec_boxed ("error", NULL, NULL, G_TYPE_ERROR, ro);
+  properties[PROP_URL] =
+    g_param_spec_string ("url", NULL, NULL, NULL, rw);
+  properties[PROP_STREAM_NAME] =
+    g_param_spec_string ("stream-name", NULL, NULL, NULL, rw);
+  properties[PROP_SOURCE] =
+    g_param_spec_enum ("source", NULL, NULL, BEACON_TYPE_SOURCE_KIND, BEACON_SOURCE_AUTO, rw);
+  properties[PROP_CODEC] =
+    g_param_spec_enum ("codec", NULL, NULL, BEACON_TYPE_CODEC, BEACON_CODEC_VP8, rw);
+  properties[PROP_WIDTH] =
+    g_param_spec_uint ("width", NULL, NULL, 16, 7680, 1280, rw);
+  properties[PROP_HEIGHT] =
+    g_param_spec_uint ("height", NULL, NULL, 16, 4320, 720, rw);
+  properties[PROP_FPS] =
+    g_param_spec_uint ("fps", NULL, NULL, 1, 120, 30, rw);
+  properties[PROP_MAX_VIEWERS] =
+    g_param_spec_uint ("max-viewers", NULL, NULL, 0, 10000, 0, rw);
+  properties[PROP_BIND_ADDRESS] =
+    g_param_spec_string ("bind-address", NULL, NULL, NULL, rw);
+  properties[PROP_PORT] =
+    g_param_spec_uint ("port", NULL, NULL, 0, 65535, 8443, rw);
+  properties[PROP_ICE_ADDRESSES] =
+    g_param_spec_boxed ("ice-addresses", NULL, NULL, G_TYPE_STRV, rw);
+  properties[PROP_STUN_SERVER] =
+    g_param_spec_string ("stun-server", NULL, NULL, NULL, rw);
+  properties[PROP_VIDEO_SINK] =
+    g_param_spec_object ("video-sink", NULL, NULL, GST_TYPE_ELEMENT, rw);
+  properties[PROP_AUDIO_SINK] =
+    g_param_spec_object ("audio-sink", NULL, NULL, GST_TYPE_ELEMENT, rw);
+  properties[PROP_SHARE_URL] =
+    g_param_spec_string ("share-url", NULL, NULL, NULL, ro);
+  properties[PROP_VIEWER_COUNT] =
+    g_param_spec_uint ("viewer-count", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_FRAMES_DECODED] =
+    g_param_spec_uint64 ("frames-decoded", NULL, NULL, 0, G_MAXUINT64, 0, ro);
+  properties[PROP_FIRST_FRAME_MS] =
+    g_param_spec_int64 ("first-frame-ms", NULL, NULL, -1, G_MAXINT64, -1, ro);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+beacon_session_init (BeaconSession *self)
+{
+  self->peers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->source = BEACON_SOURCE_AUTO;
+  self->codec = BEACON_CODEC_VP8;
+  self->width = 1280;
+  self->height = 720;
+  self->fps = 30;
+  self->port = 8443;
+  self->first_frame_ms = -1;
+}
+
+BeaconSession *
+beacon_session_new (BeaconSessionRole role)
+{
+  return g_object_new (BEACON_TYPE_SESSION, "role", role, NULL);
+}

@@ -1,1 +1,183 @@
-/* placeholder */
+/* beacon-signaler.c
+ *
+ * Copyright 2026 The Beacon developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "beacon-signaler.h"
+
+G_DEFINE_QUARK (beacon-signaler-error, beacon_signaler_error)
+
+G_DEFINE_INTERFACE (BeaconSignaler, beacon_signaler, G_TYPE_OBJECT)
+
+static void
+beacon_signaler_default_init (BeaconSignalerInterface *iface)
+{
+  g_signal_new ("session-requested", G_TYPE_FROM_INTERFACE (iface), G_SIGNAL_RUN_LAST,
+                0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  g_signal_new ("session-started", G_TYPE_FROM_INTERFACE (iface), G_SIGNAL_RUN_LAST,
+                0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  g_signal_new ("remote-description", G_TYPE_FROM_INTERFACE (iface), G_SIGNAL_RUN_LAST,
+                0, NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+  g_signal_new ("remote-candidate", G_TYPE_FROM_INTERFACE (iface), G_SIGNAL_RUN_LAST,
+                0, NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_UINT, G_TYPE_STRING);
+  g_signal_new ("session-ended", G_TYPE_FROM_INTERFACE (iface), G_SIGNAL_RUN_LAST,
+                0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  g_signal_new ("failed", G_TYPE_FROM_INTERFACE (iface), G_SIGNAL_RUN_LAST,
+                0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+}
+
+void
+beacon_signaler_start_async (BeaconSignaler      *self,
+                             BeaconSignalerRole   role,
+                             const char          *stream_name,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_return_if_fail (BEACON_IS_SIGNALER (self));
+  BEACON_SIGNALER_GET_IFACE (self)->start_async (self, role, stream_name, cancellable,
+                                                 callback, user_data);
+}
+
+char *
+beacon_signaler_start_finish (BeaconSignaler  *self,
+                              GAsyncResult    *result,
+                              GError         **error)
+{
+  g_return_val_if_fail (BEACON_IS_SIGNALER (self), NULL);
+  return BEACON_SIGNALER_GET_IFACE (self)->start_finish (self, result, error);
+}
+
+void
+beacon_signaler_send_description (BeaconSignaler *self,
+                                  const char     *session_id,
+                                  const char     *type,
+                                  const char     *sdp)
+{
+  g_return_if_fail (BEACON_IS_SIGNALER (self));
+  BEACON_SIGNALER_GET_IFACE (self)->send_description (self, session_id, type, sdp);
+}
+
+void
+beacon_signaler_send_candidate (BeaconSignaler *self,
+                                const char     *session_id,
+                                guint           mline,
+                                const char     *candidate)
+{
+  g_return_if_fail (BEACON_IS_SIGNALER (self));
+  BEACON_SIGNALER_GET_IFACE (self)->send_candidate (self, session_id, mline, candidate);
+}
+
+void
+beacon_signaler_end_session (BeaconSignaler *self,
+                             const char     *session_id)
+{
+  g_return_if_fail (BEACON_IS_SIGNALER (self));
+  BEACON_SIGNALER_GET_IFACE (self)->end_session (self, session_id);
+}
+
+void
+beacon_signaler_stop (BeaconSignaler *self)
+{
+  g_return_if_fail (BEACON_IS_SIGNALER (self));
+  BEACON_SIGNALER_GET_IFACE (self)->stop (self);
+}
+
+BeaconChannelInfo *
+beacon_signaler_dup_channel_info (BeaconSignaler *self)
+{
+  g_return_val_if_fail (BEACON_IS_SIGNALER (self), NULL);
+  return BEACON_SIGNALER_GET_IFACE (self)->dup_channel_info (self);
+}
+
+void
+beacon_channel_info_free (BeaconChannelInfo *info)
+{
+  if (info == NULL)
+    return;
+  g_free (info->url);
+  g_free (info->scheme);
+  g_free (info->tls_version);
+  g_free (info->tls_cipher);
+  g_free (info->peer_fingerprint);
+  g_free (info->peer_subject);
+  g_free (info->peer_issuer);
+  g_free (info);
+}
+
+BeaconChannelInfo *
+beacon_channel_info_copy (const BeaconChannelInfo *info)
+{
+  BeaconChannelInfo *copy = g_new0 (BeaconChannelInfo, 1);
+
+  copy->url = g_strdup (info->url);
+  copy->scheme = g_strdup (info->scheme);
+  copy->tls_version = g_strdup (info->tls_version);
+  copy->tls_cipher = g_strdup (info->tls_cipher);
+  copy->peer_fingerprint = g_strdup (info->peer_fingerprint);
+  copy->peer_subject = g_strdup (info->peer_subject);
+  copy->peer_issuer = g_strdup (info->peer_issuer);
+  copy->trust = info->trust;
+  return copy;
+}
+
+const char *
+beacon_signaling_trust_to_string (BeaconSignalingTrust trust)
+{
+  switch (trust)
+    {
+    case BEACON_SIGNALING_TRUST_CA:
+      return "ca";
+    case BEACON_SIGNALING_TRUST_PINNED:
+      return "pinned";
+    case BEACON_SIGNALING_TRUST_INSECURE:
+      return "insecure";
+    case BEACON_SIGNALING_TRUST_NONE:
+    default:
+      return "none";
+    }
+}
+
+SoupSession *
+beacon_signaler_get_soup_session (void)
+{
+  static SoupSession *session;
+
+  /* One session per process, created on first use on the main thread; it lives as long as
+   * the process (libsoup keeps its connection pool there). */
+  if (g_once_init_enter (&session))
+    {
+      SoupSession *new_session = soup_session_new_with_options ("user-agent", "Beacon/0.1",
+                                                                "timeout", 30,
+                                                                NULL);
+      g_once_init_leave (&session, new_session);
+    }
+  return session;
+}
+
+GError *
+beacon_signaler_describe_connect_error (const char   *url,
+                                        const GError *error)
+{
+  const char *reason = error->message;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
+    reason = "connection refused";
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    reason = "the server did not answer in time";
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_NOT_FOUND) ||
+           g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND))
+    reason = "host not found";
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE) ||
+           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE))
+    reason = "no route to host";
+  else if (error->domain == G_TLS_ERROR)
+    return g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_TLS_NOT_TRUSTED,
+                        "could not connect to %s: TLS certificate not trusted (%s)",
+                        url, error->message);
+
+  return g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_CONNECT,
+                      "could not connect to %s: %s", url, reason);
+}

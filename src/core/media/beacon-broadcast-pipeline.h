@@ -1,0 +1,46 @@
+/* beacon-broadcast-pipeline.h
+ *
+ * Copyright 2026 The Beacon developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gst/gst.h>
+
+#include "beacon-media-source.h"
+
+G_BEGIN_DECLS
+
+#define BEACON_TYPE_BROADCAST_PIPELINE (beacon_broadcast_pipeline_get_type ())
+
+G_DECLARE_FINAL_TYPE (BeaconBroadcastPipeline, beacon_broadcast_pipeline, BEACON,
+                      BROADCAST_PIPELINE, GObject)
+
+/* Capture → encode once → payload once → one tee per medium; each viewer's webrtcbin hangs off
+ * the tees, so another viewer costs only SRTP and sending, never a second encoder.
+ * Emits "failed" (GError) on the main context when the pipeline reports an error. */
+BeaconBroadcastPipeline *beacon_broadcast_pipeline_new          (BeaconSourceKind   source,
+                                                                 BeaconCodec        codec,
+                                                                 guint              width,
+                                                                 guint              height,
+                                                                 guint              fps,
+                                                                 GError           **error);
+gboolean                 beacon_broadcast_pipeline_start        (BeaconBroadcastPipeline *self,
+                                                                 GError          **error);
+void                     beacon_broadcast_pipeline_stop         (BeaconBroadcastPipeline *self);
+GstBin                  *beacon_broadcast_pipeline_get_bin      (BeaconBroadcastPipeline *self);
+const char              *beacon_broadcast_pipeline_get_source_description (BeaconBroadcastPipeline *self);
+
+/* Links a send-only video and audio branch into @webrtcbin (already in the bin). */
+gboolean                 beacon_broadcast_pipeline_attach_peer  (BeaconBroadcastPipeline *self,
+                                                                 GstElement       *webrtcbin,
+                                                                 GError          **error);
+/* Unlinks the branches of @webrtcbin; the caller then stops and removes the webrtcbin. */
+void                     beacon_broadcast_pipeline_detach_peer  (BeaconBroadcastPipeline *self,
+                                                                 GstElement       *webrtcbin);
+/* Asks the encoder for a key frame, so that a viewer who just connected starts at once. */
+void                     beacon_broadcast_pipeline_request_key_frame (BeaconBroadcastPipeline *self);
+
+G_END_DECLS

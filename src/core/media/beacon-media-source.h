@@ -1,0 +1,52 @@
+/* beacon-media-source.h
+ *
+ * Copyright 2026 The Beacon developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+#define BEACON_MEDIA_ERROR (beacon_media_error_quark ())
+
+typedef enum {
+  BEACON_MEDIA_ERROR_NO_CAMERA,        /* --source camera and no camera was found */
+  BEACON_MEDIA_ERROR_MISSING_ELEMENT,  /* a GStreamer plugin is not installed */
+  BEACON_MEDIA_ERROR_PIPELINE,         /* the pipeline failed while running */
+} BeaconMediaError;
+
+GQuark beacon_media_error_quark (void);
+
+typedef enum {
+  BEACON_SOURCE_TEST,    /* moving test pattern and a tone */
+  BEACON_SOURCE_CAMERA,  /* the first camera and microphone of the device monitor */
+  BEACON_SOURCE_AUTO,    /* the camera when there is one, else the test pattern */
+} BeaconSourceKind;
+
+typedef enum {
+  BEACON_CODEC_VP8,
+  BEACON_CODEC_H264,
+} BeaconCodec;
+
+gboolean     beacon_source_kind_from_string (const char        *text,
+                                             BeaconSourceKind  *kind);
+gboolean     beacon_codec_from_string       (const char        *text,
+                                             BeaconCodec       *codec);
+const char  *beacon_codec_to_string         (BeaconCodec        codec);
+
+/* A bin with two source pads, "video" and "audio", carrying raw media. @description receives a
+ * short human name of what was chosen ("Test pattern", the camera's name, …). */
+GstElement  *beacon_media_source_create     (BeaconSourceKind   kind,
+                                             char             **description,
+                                             GError           **error);
+
+/* Creates an element or fails with the plugin's name in the message. */
+GstElement  *beacon_media_make_element      (const char        *factory,
+                                             const char        *name,
+                                             GError           **error);
+
+G_END_DECLS

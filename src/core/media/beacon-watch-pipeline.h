@@ -1,0 +1,32 @@
+/* beacon-watch-pipeline.h
+ *
+ * Copyright 2026 The Beacon developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+#define BEACON_TYPE_WATCH_PIPELINE (beacon_watch_pipeline_get_type ())
+
+G_DECLARE_FINAL_TYPE (BeaconWatchPipeline, beacon_watch_pipeline, BEACON, WATCH_PIPELINE, GObject)
+
+/* Receive → decode → the sinks the front end provides (an appsink feeding a paintable in the
+ * GUI; counting fakesinks in the CLI when NULL). Properties, notified on the main context:
+ * "frames-decoded" (guint64). Signals: "first-frame" (), "failed" (GError). */
+BeaconWatchPipeline *beacon_watch_pipeline_new          (GstElement          *video_sink,
+                                                         GstElement          *audio_sink);
+GstBin              *beacon_watch_pipeline_get_bin      (BeaconWatchPipeline *self);
+/* Decodes what @webrtcbin (already in the bin) receives. */
+void                 beacon_watch_pipeline_attach_peer  (BeaconWatchPipeline *self,
+                                                         GstElement          *webrtcbin);
+gboolean             beacon_watch_pipeline_start        (BeaconWatchPipeline *self,
+                                                         GError             **error);
+void                 beacon_watch_pipeline_stop         (BeaconWatchPipeline *self);
+guint64              beacon_watch_pipeline_get_frames_decoded (BeaconWatchPipeline *self);
+
+G_END_DECLS

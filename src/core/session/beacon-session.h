@@ -1,0 +1,65 @@
+/* beacon-session.h
+ *
+ * Copyright 2026 The Beacon developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gst/gst.h>
+
+#include "beacon-media-source.h"
+
+G_BEGIN_DECLS
+
+#define BEACON_SESSION_ERROR (beacon_session_error_quark ())
+
+typedef enum {
+  BEACON_SESSION_ERROR_FAILED,        /* see the message */
+  BEACON_SESSION_ERROR_INVALID,       /* the session's settings cannot work */
+} BeaconSessionError;
+
+GQuark beacon_session_error_quark (void);
+
+typedef enum {
+  BEACON_SESSION_ROLE_BROADCAST,
+  BEACON_SESSION_ROLE_WATCH,
+} BeaconSessionRole;
+
+typedef enum {
+  BEACON_SESSION_STATE_IDLE,
+  BEACON_SESSION_STATE_CONNECTING,   /* reaching the signaling server (and, broadcasting, starting it) */
+  BEACON_SESSION_STATE_NEGOTIATING,  /* watch: exchanging SDP and ICE with the broadcaster */
+  BEACON_SESSION_STATE_CONNECTED,    /* watch: ICE and DTLS are up, waiting for the first frame */
+  BEACON_SESSION_STATE_LIVE,         /* broadcast: on the air, viewers may join */
+  BEACON_SESSION_STATE_WATCHING,     /* watch: frames are being decoded */
+  BEACON_SESSION_STATE_CLOSING,
+  BEACON_SESSION_STATE_ENDED,        /* watch: the broadcaster ended the broadcast */
+  BEACON_SESSION_STATE_FAILED,       /* see the "error" property */
+} BeaconSessionState;
+
+#define BEACON_TYPE_SESSION (beacon_session_get_type ())
+
+G_DECLARE_FINAL_TYPE (BeaconSession, beacon_session, BEACON, SESSION, GObject)
+
+/* The controller both front ends drive: one broadcast or one watch. Configure it with
+ * properties, call start (), follow "state", "error", "viewer-count", "frames-decoded",
+ * "share-url"; call stop () to end it. Everything happens on the main context. */
+BeaconSession      *beacon_session_new            (BeaconSessionRole   role);
+void                beacon_session_start          (BeaconSession      *self);
+void                beacon_session_stop           (BeaconSession      *self);
+
+BeaconSessionState  beacon_session_get_state      (BeaconSession      *self);
+const GError       *beacon_session_get_error      (BeaconSession      *self);
+const char         *beacon_session_get_share_url  (BeaconSession      *self);
+guint               beacon_session_get_viewer_count (BeaconSession    *self);
+guint64             beacon_session_get_frames_decoded (BeaconSession  *self);
+/* Milliseconds from start () to the first decoded video frame, or -1. */
+gint64              beacon_session_get_first_frame_ms (BeaconSession  *self);
+/* The connection report as pretty-printed JSON. */
+char               *beacon_session_dup_report_json (BeaconSession     *self);
+
+const char         *beacon_session_state_to_string (BeaconSessionState state);
+
+G_END_DECLS

@@ -1,0 +1,122 @@
+/* beacon-share-link.c
+ *
+ * Copyright 2026 The Beacon developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "beacon-share-link.h"
+
+#include "beacon-fingerprint.h"
+#include "beacon-signaler.h"
+
+BeaconShareLink *
+beacon_share_link_parse (const char  *link,
+                         GError     **error)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(BeaconShareLink) result = g_new0 (BeaconShareLink, 1);
+  const char *scheme;
+  const char *fragment;
+
+  uri = g_uri_parse (link, G_URI_FLAGS_ENCODED_FRAGMENT, &local_error);
+  if (uri == NULL)
+    {
+      g_set_error (error, BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_INVALID_URL,
+                   "'%s' is not a valid URL: %s", link, local_error->message);
+      return NULL;
+    }
+
+  scheme = g_uri_get_scheme (uri);
+  if (g_ascii_strcasecmp (scheme, "wss") != 0 && g_ascii_strcasecmp (scheme, "ws") != 0 &&
+      g_ascii_strcasecmp (scheme, "https") != 0 && g_ascii_strcasecmp (scheme, "http") != 0)
+    {
+      g_set_error (error, BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_INVALID_URL,
+                   "'%s' is not a stream link: it must start with wss:// (or https://)", link);
+      return NULL;
+    }
+  if (g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+    {
+      g_set_error (error, BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_INVALID_URL,
+                   "'%s' names no server", link);
+      return NULL;
+    }
+
+  fragment = g_uri_get_fragment (uri);
+  if (fragment != NULL && *fragment != '\0')
+    {
+      g_autoptr(GHashTable) params = NULL;
+      const char *pin;
+      const char *producer;
+
+      params = g_uri_parse_params (fragment, -1, "&", G_URI_PARAMS_NONE, &local_error);
+      if (params == NULL)
+        {
+          g_set_error (error, BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_INVALID_URL,
+                       "the part after '#' in '%s' is not valid: %s", link, local_error->message);
+          return NULL;
+        }
+      pin = g_hash_table_lookup (params, "pin");
+      producer = g_hash_table_lookup (params, "producer");
+      if (pin != NULL)
+        {
+          result->pin = beacon_fingerprint_parse_pin (pin, &local_error);
+          if (result->pin == NULL)
+            {
+              g_set_error (error, BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_INVALID_URL,
+                           "the link's pin is not valid: %s", local_error->message);
+              return NULL;
+            }
+        }
+      if (producer != NULL && *producer != '\0')
+        result->producer = g_strdup (producer);
+    }
+
+  {
+    g_autoptr(GUri) without_fragment = NULL;
+
+    without_fragment = g_uri_build (G_URI_FLAGS_ENCODED, scheme, g_uri_get_userinfo (uri),
+                                    g_uri_get_host (uri), g_uri_get_port (uri),
+                                    *g_uri_get_path (uri) ? g_uri_get_path (uri) : "/",
+                                    g_uri_get_query (uri), NULL);
+    result->url = g_uri_to_string (without_fragment);
+  }
+
+  return g_steal_pointer (&result);
+}
+
+char *
+beacon_share_link_format (const char *url,
+                          const char *fingerprint,
+                          const char *producer)
+{
+  GString *link = g_string_new (url);
+  char separator = '#';
+
+  if (fingerprint != NULL)
+    {
+      g_autofree char *pin = beacon_fingerprint_format_pin (fingerprint);
+
+      g_string_append_printf (link, "%cpin=%s", separator, pin);
+      separator = '&';
+    }
+  if (producer != NULL && *producer != '\0')
+    {
+      g_autofree char *escaped = g_uri_escape_string (producer, NULL, FALSE);
+
+      g_string_append_printf (link, "%cproducer=%s", separator, escaped);
+    }
+  return g_string_free (link, FALSE);
+}
+
+void
+beacon_share_link_free (BeaconShareLink *link)
+{
+  if (link == NULL)
+    return;
+  g_free (link->url);
+  g_free (link->pin);
+  g_free (link->producer);
+  g_free (link);
+}
