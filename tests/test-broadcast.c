@@ -1,2 +1,409 @@
-#include <glib.h>
-int main (int argc, char **argv) { g_test_init (&argc, &argv, NULL); return g_test_run (); }
+/* test-broadcast.c
+ *
+ * Copyright 2026 The Beacon developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * End to end: `beacon-cli serve` with the test source on 127.0.0.1 and real `beacon-cli watch`
+ * viewers — real encoders and decoders, real TLS, real DTLS-SRTP over ICE restricted to
+ * loopback. The test pattern stands in for a camera, which this machine does not have.
+ */
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <signal.h>
+
+#include "beacon-test-process.h"
+
+#define N_VIEWERS 3
+#define FRAMES "60"
+
+typedef struct {
+  char              *dir;
+  BeaconTestProcess *server;
+  char              *url;
+} Fixture;
+
+static char *
+fixture_path (Fixture    *fixture,
+              const char *name)
+{
+  return g_build_filename (fixture->dir, name, NULL);
+}
+
+static void
+start_server (Fixture    *fixture,
+              const char *codec,
+              const char *extra_option,
+              const char *extra_value)
+{
+  g_autofree char *data_dir = fixture_path (fixture, "server");
+  const char *argv[] = {
+    "serve", "--bind", "127.0.0.1", "--port", "0", "--source", "test", "--codec", codec,
+    "--width", "320", "--height", "240", "--fps", "30", "--name", "test-broadcast",
+    "--ice-address", "127.0.0.1", extra_option, extra_value, NULL
+  };
+
+  fixture->server = beacon_test_process_start (data_dir, argv);
+  fixture->url = beacon_test_process_wait_line (fixture->server, "watch: ", 30);
+  if (fixture->url == NULL)
+    g_error ("the server printed no watch: line; stderr:\n%s",
+             beacon_test_process_get_stderr (fixture->server));
+  g_assert_true (g_str_has_prefix (fixture->url, "wss://127.0.0.1:"));
+  g_assert_nonnull (strstr (fixture->url, "#pin=sha256:"));
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("beacon-broadcast-XXXXXX", &error);
+  g_assert_no_error (error);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    while ((name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *child = g_build_filename (path, name, NULL);
+
+        if (g_file_test (child, G_FILE_TEST_IS_DIR))
+          remove_tree (child);
+        else
+          g_unlink (child);
+      }
+  g_rmdir (path);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_clear_pointer (&fixture->server, beacon_test_process_free);
+  g_free (fixture->url);
+  remove_tree (fixture->dir);
+  g_free (fixture->dir);
+}
+
+static BeaconTestProcess *
+start_viewer (Fixture    *fixture,
+              const char *name,
+              const char *url,
+              const char *frames,
+              const char *timeout)
+{
+  g_autofree char *data_dir = fixture_path (fixture, name);
+  g_autofree char *report_name = g_strconcat (name, ".json", NULL);
+  g_autofree char *report = fixture_path (fixture, report_name);
+  const char *argv[] = {
+    "watch", url, "--ice-address", "127.0.0.1", "--timeout", timeout, "--report", report,
+    frames ? "--frames" : NULL, frames, NULL
+  };
+
+  return beacon_test_process_start (data_dir, argv);
+}
+
+static JsonObject *
+read_report (Fixture    *fixture,
+             const char *name)
+{
+  g_autofree char *report_name = g_strconcat (name, ".json", NULL);
+  g_autofree char *path = fixture_path (fixture, report_name);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+static void
+assert_exit (BeaconTestProcess *process,
+             int                status,
+             int                expected)
+{
+  if (status != expected)
+    g_error ("exit status %d, expected %d\nstdout:\n%s\nstderr:\n%s", status, expected,
+             beacon_test_process_get_stdout (process), beacon_test_process_get_stderr (process));
+}
+
+static void
+test_three_viewers (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  const char *codec = data;
+  BeaconTestProcess *viewers[N_VIEWERS];
+
+  start_server (fixture, codec, NULL, NULL);
+
+  for (guint i = 0; i < N_VIEWERS; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("viewer%u", i);
+
+      viewers[i] = start_viewer (fixture, name, fixture->url, FRAMES, "60");
+    }
+
+  for (guint i = 0; i < N_VIEWERS; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("viewer%u", i);
+      g_autoptr(JsonObject) report = NULL;
+      JsonObject *dtls, *signaling;
+      int status = beacon_test_process_wait_exit (viewers[i], 90);
+
+      assert_exit (viewers[i], status, 0);
+      g_assert_nonnull (strstr (beacon_test_process_get_stdout (viewers[i]), "first-frame-ms: "));
+
+      report = read_report (fixture, name);
+      g_assert_cmpint (json_object_get_int_member (report, "frames_decoded"), >=, 60);
+      g_assert_cmpstr (json_object_get_string_member (report, "state"), ==, "watching");
+      signaling = json_object_get_object_member (report, "signaling");
+      g_assert_cmpstr (json_object_get_string_member (signaling, "scheme"), ==, "wss");
+      g_assert_cmpstr (json_object_get_string_member (signaling, "trust"), ==, "pinned");
+      g_assert_nonnull (json_object_get_object_member (signaling, "tls"));
+      dtls = json_object_get_object_member (report, "dtls");
+      g_assert_cmpstr (json_object_get_string_member (dtls, "state"), ==, "connected");
+      g_assert_true (g_str_has_prefix (json_object_get_string_member (dtls, "local_fingerprint"),
+                                       "sha-256 "));
+      g_assert_true (g_str_has_prefix (json_object_get_string_member (dtls, "remote_fingerprint"),
+                                       "sha-256 "));
+      g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (report, "ice"),
+                                                      "state"), !=, "failed");
+      beacon_test_process_free (viewers[i]);
+    }
+}
+
+/* Waits until a viewer has decoded its first frame. */
+static void
+wait_first_frame (BeaconTestProcess *viewer)
+{
+  g_autofree char *line = beacon_test_process_wait_line (viewer, "first-frame-ms: ", 40);
+
+  if (line == NULL)
+    g_error ("the viewer decoded no frame; stderr:\n%s", beacon_test_process_get_stderr (viewer));
+}
+
+static void
+test_viewer_leaving (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(BeaconTestProcess) staying = NULL;
+  g_autoptr(BeaconTestProcess) leaving = NULL;
+  g_autoptr(BeaconTestProcess) crashing = NULL;
+  g_autoptr(JsonObject) report = NULL;
+
+  start_server (fixture, "vp8", NULL, NULL);
+
+  /* 240 frames at 30 fps: the staying viewer is still watching when the others go. */
+  staying = start_viewer (fixture, "staying", fixture->url, "240", "60");
+  leaving = start_viewer (fixture, "leaving", fixture->url, NULL, "60");
+  crashing = start_viewer (fixture, "crashing", fixture->url, NULL, "60");
+  wait_first_frame (staying);
+  wait_first_frame (leaving);
+  wait_first_frame (crashing);
+
+  /* One leaves cleanly (endSession), one vanishes without a word. */
+  beacon_test_process_send_signal (leaving, SIGINT);
+  assert_exit (leaving, beacon_test_process_wait_exit (leaving, 15), 0);
+  beacon_test_process_send_signal (crashing, SIGKILL);
+  g_assert_cmpint (beacon_test_process_wait_exit (crashing, 15), ==, 128 + SIGKILL);
+
+  assert_exit (staying, beacon_test_process_wait_exit (staying, 60), 0);
+  report = read_report (fixture, "staying");
+  g_assert_cmpint (json_object_get_int_member (report, "frames_decoded"), >=, 240);
+
+  /* The server saw them go and is still serving: a new viewer gets frames. */
+  {
+    g_autoptr(BeaconTestProcess) late = start_viewer (fixture, "late", fixture->url, "30", "60");
+
+    assert_exit (late, beacon_test_process_wait_exit (late, 60), 0);
+  }
+}
+
+static void
+test_broadcaster_stops (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  gboolean kill_hard = GPOINTER_TO_INT (data);
+  BeaconTestProcess *viewers[2];
+  gint64 stopped_at;
+
+  start_server (fixture, "vp8", NULL, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (viewers); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("viewer%u", i);
+
+      viewers[i] = start_viewer (fixture, name, fixture->url, NULL, "120");
+      wait_first_frame (viewers[i]);
+    }
+
+  stopped_at = g_get_monotonic_time ();
+  beacon_test_process_send_signal (fixture->server, kill_hard ? SIGKILL : SIGTERM);
+  if (!kill_hard)
+    assert_exit (fixture->server, beacon_test_process_wait_exit (fixture->server, 15), 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (viewers); i++)
+    {
+      /* "broadcast ended" (exit 3) well before the viewers' own 120 s timeout. */
+      assert_exit (viewers[i], beacon_test_process_wait_exit (viewers[i], 30), 3);
+      g_assert_nonnull (strstr (beacon_test_process_get_stderr (viewers[i]), "broadcast ended"));
+      beacon_test_process_free (viewers[i]);
+    }
+  g_assert_cmpint ((g_get_monotonic_time () - stopped_at) / G_USEC_PER_SEC, <, 30);
+}
+
+static void
+test_max_viewers (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(BeaconTestProcess) first = NULL;
+  g_autoptr(BeaconTestProcess) second = NULL;
+
+  start_server (fixture, "vp8", "--max-viewers", "1");
+  first = start_viewer (fixture, "first", fixture->url, NULL, "60");
+  wait_first_frame (first);
+  second = start_viewer (fixture, "second", fixture->url, "10", "30");
+  assert_exit (second, beacon_test_process_wait_exit (second, 40), 1);
+  g_assert_nonnull (strstr (beacon_test_process_get_stderr (second), "broadcast is full"));
+}
+
+static void
+test_wrong_pin (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(BeaconTestProcess) viewer = NULL;
+  g_autofree char *wrong = NULL;
+  char *pin;
+
+  start_server (fixture, "vp8", NULL, NULL);
+  wrong = g_strdup (fixture->url);
+  pin = strstr (wrong, "#pin=sha256:") + strlen ("#pin=sha256:");
+  /* Flip the first hex digit of the fingerprint. */
+  pin[0] = pin[0] == 'A' ? 'B' : 'A';
+  viewer = start_viewer (fixture, "viewer", wrong, "10", "30");
+  assert_exit (viewer, beacon_test_process_wait_exit (viewer, 40), 1);
+  g_assert_nonnull (strstr (beacon_test_process_get_stderr (viewer), "TLS certificate not trusted"));
+}
+
+static void
+test_no_pin (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(BeaconTestProcess) viewer = NULL;
+  g_autofree char *without = NULL;
+
+  start_server (fixture, "vp8", NULL, NULL);
+  without = g_strndup (fixture->url, strstr (fixture->url, "#") - fixture->url);
+  viewer = start_viewer (fixture, "viewer", without, "10", "30");
+  assert_exit (viewer, beacon_test_process_wait_exit (viewer, 40), 1);
+  g_assert_nonnull (strstr (beacon_test_process_get_stderr (viewer), "TLS certificate not trusted"));
+}
+
+static void
+test_unknown_producer (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(BeaconTestProcess) viewer = NULL;
+  g_autofree char *data_dir = NULL;
+
+  start_server (fixture, "vp8", NULL, NULL);
+  data_dir = fixture_path (fixture, "viewer");
+  viewer = beacon_test_process_start (data_dir, (const char *[]) {
+    "watch", fixture->url, "--producer", "nobody", "--timeout", "30", NULL });
+  assert_exit (viewer, beacon_test_process_wait_exit (viewer, 40), 1);
+  g_assert_nonnull (strstr (beacon_test_process_get_stderr (viewer), "producer 'nobody' not found"));
+}
+
+static void
+test_connection_refused (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GInetSocketAddress) address = NULL;
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(BeaconTestProcess) viewer = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_dir = fixture_path (fixture, "viewer");
+
+  /* Find a port that nothing listens on: bind one, note it, close it. */
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  address = G_INET_SOCKET_ADDRESS (g_inet_socket_address_new_from_string ("127.0.0.1", 0));
+  g_socket_bind (socket, G_SOCKET_ADDRESS (address), FALSE, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  url = g_strdup_printf ("wss://127.0.0.1:%u/",
+                         g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  g_socket_close (socket, NULL);
+
+  viewer = beacon_test_process_start (data_dir, (const char *[]) { "watch", url, "--timeout", "30", NULL });
+  assert_exit (viewer, beacon_test_process_wait_exit (viewer, 40), 1);
+  g_assert_nonnull (strstr (beacon_test_process_get_stderr (viewer), "connection refused"));
+  g_assert_nonnull (strstr (beacon_test_process_get_stderr (viewer), url));
+}
+
+static void
+test_bad_usage (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *data_dir = fixture_path (fixture, "cli");
+  struct {
+    const char *argv[6];
+    const char *message;
+  } cases[] = {
+    { { "serve", "--codec", "theora", NULL }, "--codec must be vp8 or h264" },
+    { { "serve", "--source", "scanner", NULL }, "--source must be test, camera or auto" },
+    { { "serve", "--port", "70000", NULL }, "--port must be between 0 and 65535" },
+    { { "watch", NULL }, "watch takes one stream link" },
+    { { "frobnicate", NULL }, "unknown command 'frobnicate'" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(BeaconTestProcess) process = beacon_test_process_start (data_dir, cases[i].argv);
+
+      assert_exit (process, beacon_test_process_wait_exit (process, 20), 2);
+      g_assert_nonnull (strstr (beacon_test_process_get_stderr (process), cases[i].message));
+    }
+
+  /* A link that is not a stream link fails with a reason, not a crash. */
+  {
+    g_autoptr(BeaconTestProcess) process = beacon_test_process_start (data_dir,
+      (const char *[]) { "watch", "ftp://example.invalid/", "--timeout", "10", NULL });
+
+    assert_exit (process, beacon_test_process_wait_exit (process, 20), 1);
+    g_assert_nonnull (strstr (beacon_test_process_get_stderr (process), "is not a stream link"));
+  }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, data, func) \
+  g_test_add ("/beacon/broadcast/" path, Fixture, data, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("three-viewers-vp8", "vp8", test_three_viewers);
+  ADD ("three-viewers-h264", "h264", test_three_viewers);
+  ADD ("viewer-leaving-does-not-disturb-others", NULL, test_viewer_leaving);
+  ADD ("broadcaster-stop-ends-viewers", GINT_TO_POINTER (FALSE), test_broadcaster_stops);
+  ADD ("broadcaster-killed-ends-viewers", GINT_TO_POINTER (TRUE), test_broadcaster_stops);
+  ADD ("max-viewers", NULL, test_max_viewers);
+  ADD ("wrong-pin-refused", NULL, test_wrong_pin);
+  ADD ("self-signed-without-pin-refused", NULL, test_no_pin);
+  ADD ("unknown-producer", NULL, test_unknown_producer);
+  ADD ("connection-refused", NULL, test_connection_refused);
+  ADD ("bad-usage", NULL, test_bad_usage);
+
+  return g_test_run ();
+}

@@ -1,2 +1,1047 @@
-#include <glib.h>
-int main (int argc, char **argv) { g_test_init (&argc, &argv, NULL); return g_test_run (); }
+/* test-direct-server.c
+ *
+ * Copyright 2026 The Beacon developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <libsoup/soup.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include "beacon-direct-server.h"
+#include "beacon-gst-protocol.h"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EVP_PKEY, EVP_PKEY_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (X509, X509_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BIO, BIO_free)
+
+/* Every wait is bounded: a broken server fails the test instead of hanging it. */
+#define WAIT_TIMEOUT_MS 5000
+
+static GTlsCertificate *test_certificate;
+
+/* A throwaway ECDSA P-256 key and self-signed certificate for 127.0.0.1. */
+static GTlsCertificate *
+create_certificate (void)
+{
+  g_autoptr(EVP_PKEY) key = NULL;
+  g_autoptr(X509) x509 = NULL;
+  g_autoptr(BIO) bio = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pem = NULL;
+  GTlsCertificate *certificate;
+  X509_NAME *name;
+  char *data;
+  long length;
+
+  key = EVP_EC_gen ("P-256");
+  g_assert_nonnull (key);
+
+  x509 = X509_new ();
+  g_assert_nonnull (x509);
+  g_assert_cmpint (X509_set_version (x509, 2), ==, 1);
+  g_assert_cmpint (ASN1_INTEGER_set (X509_get_serialNumber (x509),
+                                     g_random_int_range (1, G_MAXINT32)), ==, 1);
+  g_assert_nonnull (X509_gmtime_adj (X509_getm_notBefore (x509), -3600));
+  g_assert_nonnull (X509_gmtime_adj (X509_getm_notAfter (x509), 24 * 3600));
+  g_assert_cmpint (X509_set_pubkey (x509, key), ==, 1);
+  name = X509_get_subject_name (x509);
+  g_assert_cmpint (X509_NAME_add_entry_by_txt (name, "CN", MBSTRING_ASC,
+                                               (const unsigned char *) "127.0.0.1", -1, -1, 0),
+                   ==, 1);
+  g_assert_cmpint (X509_set_issuer_name (x509, name), ==, 1);
+  g_assert_cmpint (X509_sign (x509, key, EVP_sha256 ()), >, 0);
+
+  bio = BIO_new (BIO_s_mem ());
+  g_assert_cmpint (PEM_write_bio_X509 (bio, x509), ==, 1);
+  g_assert_cmpint (PEM_write_bio_PrivateKey (bio, key, NULL, NULL, 0, NULL, NULL), ==, 1);
+  length = BIO_get_mem_data (bio, &data);
+  pem = g_strndup (data, length);
+
+  certificate = g_tls_certificate_new_from_pem (pem, -1, &error);
+  g_assert_no_error (error);
+
+  return certificate;
+}
+
+/* Waiting */
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+wait_for (Condition   condition,
+          gpointer    data,
+          const char *what)
+{
+  gboolean timed_out = FALSE;
+  guint timeout_id;
+
+  timeout_id = g_timeout_add (WAIT_TIMEOUT_MS, timeout_cb, &timed_out);
+  while (!condition (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!condition (data))
+    g_error ("Timed out after %d ms waiting for %s", WAIT_TIMEOUT_MS, what);
+
+  if (!timed_out)
+    g_source_remove (timeout_id);
+}
+
+/* Test clients */
+
+typedef struct {
+  SoupWebsocketConnection *connection;
+  GQueue                   messages;     /* char*: raw text frames */
+  gboolean                 closed;
+  gushort                  close_code;
+  char                    *peer_id;
+} Client;
+
+typedef struct {
+  BeaconDirectServer *server;
+  SoupSession        *session;
+  guint               port;
+  GPtrArray          *clients;
+} Fixture;
+
+static void
+client_message_cb (SoupWebsocketConnection *connection,
+                   gint                     type,
+                   GBytes                  *bytes,
+                   gpointer                 user_data)
+{
+  Client *client = user_data;
+  gsize length;
+  const char *data = g_bytes_get_data (bytes, &length);
+
+  g_assert_cmpint (type, ==, SOUP_WEBSOCKET_DATA_TEXT);
+  g_queue_push_tail (&client->messages, g_strndup (data, length));
+}
+
+static void
+client_closed_cb (SoupWebsocketConnection *connection,
+                  gpointer                 user_data)
+{
+  Client *client = user_data;
+
+  client->closed = TRUE;
+  client->close_code = soup_websocket_connection_get_close_code (connection);
+}
+
+static void
+client_free (Client *client)
+{
+  if (client->connection != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (client->connection, client);
+      g_clear_object (&client->connection);
+    }
+  g_queue_clear_full (&client->messages, g_free);
+  g_free (client->peer_id);
+  g_free (client);
+}
+
+static gboolean
+accept_certificate_cb (SoupMessage         *msg,
+                       GTlsCertificate     *certificate,
+                       GTlsCertificateFlags errors,
+                       gpointer             user_data)
+{
+  /* Trust exactly the server's own self-signed certificate, nothing else. */
+  return g_tls_certificate_is_same (certificate, test_certificate);
+}
+
+typedef struct {
+  GAsyncResult *result;
+} ConnectData;
+
+static void
+connect_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  ConnectData *data = user_data;
+
+  data->result = g_object_ref (result);
+}
+
+static gboolean
+connect_done (gpointer data)
+{
+  return ((ConnectData *) data)->result != NULL;
+}
+
+static gboolean
+has_message (gpointer data)
+{
+  Client *client = data;
+
+  return !g_queue_is_empty (&client->messages) || client->closed;
+}
+
+static gboolean
+is_closed (gpointer data)
+{
+  return ((Client *) data)->closed;
+}
+
+static char *
+client_next_text (Client *client)
+{
+  wait_for (has_message, client, "a message");
+  if (g_queue_is_empty (&client->messages))
+    g_error ("Connection closed (code %u) while waiting for a message", client->close_code);
+
+  return g_queue_pop_head (&client->messages);
+}
+
+static BeaconGstMessage *
+client_next (Client *client)
+{
+  g_autofree char *text = client_next_text (client);
+  g_autoptr(GError) error = NULL;
+  BeaconGstMessage *message;
+
+  g_test_message ("received: %s", text);
+  message = beacon_gst_message_parse (text, -1, &error);
+  g_assert_no_error (error);
+
+  return message;
+}
+
+static BeaconGstMessage *
+client_expect (Client               *client,
+               BeaconGstMessageType  type)
+{
+  BeaconGstMessage *message = client_next (client);
+
+  if (message->type != type)
+    g_error ("Expected a '%s' message, got '%s'", beacon_gst_message_type_to_string (type),
+             beacon_gst_message_type_to_string (message->type));
+
+  return message;
+}
+
+static void
+client_expect_error (Client     *client,
+                     const char *details)
+{
+  g_autoptr(BeaconGstMessage) message = client_expect (client, BEACON_GST_MESSAGE_ERROR);
+
+  if (strstr (message->details, details) == NULL)
+    g_error ("Error \"%s\" does not contain \"%s\"", message->details, details);
+}
+
+static void
+client_send (Client     *client,
+             const char *text)
+{
+  g_test_message ("sending: %s", text);
+  soup_websocket_connection_send_text (client->connection, text);
+}
+
+static void
+client_send_take (Client *client,
+                  char   *text)
+{
+  client_send (client, text);
+  g_free (text);
+}
+
+/* Messages on one connection arrive in order, and the server answers each request before
+ * reading the next: once a list request is answered, anything the server sent this client
+ * before has been received. */
+static void
+client_assert_nothing_pending (Client *client)
+{
+  g_autoptr(BeaconGstMessage) reply = NULL;
+
+  client_send_take (client, beacon_gst_build_list ());
+  reply = client_next (client);
+  if (reply->type != BEACON_GST_MESSAGE_LIST || reply->peers == NULL)
+    g_error ("Unexpected '%s' message", beacon_gst_message_type_to_string (reply->type));
+}
+
+static Client *
+client_connect (Fixture *fixture)
+{
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BeaconGstMessage) welcome = NULL;
+  g_autofree char *uri = g_strdup_printf ("wss://127.0.0.1:%u/", fixture->port);
+  ConnectData data = { NULL };
+  Client *client;
+
+  msg = soup_message_new ("GET", uri);
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_certificate_cb), NULL);
+  soup_session_websocket_connect_async (fixture->session, msg, NULL, NULL, G_PRIORITY_DEFAULT,
+                                        NULL, connect_cb, &data);
+  wait_for (connect_done, &data, "the WebSocket connection");
+
+  client = g_new0 (Client, 1);
+  client->connection = soup_session_websocket_connect_finish (fixture->session, data.result,
+                                                              &error);
+  g_clear_object (&data.result);
+  g_assert_no_error (error);
+  g_queue_init (&client->messages);
+  g_signal_connect (client->connection, "message", G_CALLBACK (client_message_cb), client);
+  g_signal_connect (client->connection, "closed", G_CALLBACK (client_closed_cb), client);
+  g_ptr_array_add (fixture->clients, client);
+
+  welcome = client_expect (client, BEACON_GST_MESSAGE_WELCOME);
+  g_assert_nonnull (welcome->peer_id);
+  g_assert_cmpstr (welcome->peer_id, !=, "");
+  client->peer_id = g_strdup (welcome->peer_id);
+
+  return client;
+}
+
+typedef struct {
+  Fixture *fixture;
+  guint    n;
+} ConnectionCount;
+
+static gboolean
+has_n_connections (gpointer data)
+{
+  ConnectionCount *count = data;
+
+  return beacon_direct_server_get_n_connections (count->fixture->server) == count->n;
+}
+
+/* The server drops a peer when its side of the connection has closed, which may come a little
+ * after the client's side. */
+static void
+wait_for_connections (Fixture *fixture,
+                      guint    n)
+{
+  ConnectionCount count = { fixture, n };
+
+  wait_for (has_n_connections, &count, "the server's connection count");
+}
+
+static void
+client_close (Client *client)
+{
+  soup_websocket_connection_close (client->connection, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  wait_for (is_closed, client, "the connection to close");
+}
+
+static void
+client_register (Client         *client,
+                 BeaconGstRoles  roles,
+                 const char     *name)
+{
+  g_autoptr(JsonObject) meta = NULL;
+  g_autoptr(BeaconGstMessage) echo = NULL;
+
+  if (name != NULL)
+    {
+      meta = json_object_new ();
+      json_object_set_string_member (meta, "name", name);
+    }
+
+  client_send_take (client, beacon_gst_build_set_peer_status (roles, meta));
+  echo = client_expect (client, BEACON_GST_MESSAGE_PEER_STATUS_CHANGED);
+  g_assert_cmpstr (echo->peer_id, ==, client->peer_id);
+  g_assert_cmpint (echo->roles, ==, roles);
+}
+
+/* Starts a session from @consumer to @producer and returns its id. */
+static char *
+start_session (Client     *consumer,
+               Client     *producer,
+               const char *offer)
+{
+  g_autoptr(BeaconGstMessage) started = NULL;
+  g_autoptr(BeaconGstMessage) start = NULL;
+
+  client_send_take (consumer, beacon_gst_build_start_session (producer->peer_id, offer));
+
+  started = client_expect (consumer, BEACON_GST_MESSAGE_SESSION_STARTED);
+  g_assert_cmpstr (started->peer_id, ==, producer->peer_id);
+  g_assert_nonnull (started->session_id);
+
+  start = client_expect (producer, BEACON_GST_MESSAGE_START_SESSION);
+  g_assert_cmpstr (start->peer_id, ==, consumer->peer_id);
+  g_assert_cmpstr (start->session_id, ==, started->session_id);
+  g_assert_cmpstr (start->sdp, ==, offer);
+
+  return g_strdup (started->session_id);
+}
+
+/* Fixture */
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->server = beacon_direct_server_new (test_certificate);
+  beacon_direct_server_listen (fixture->server, "127.0.0.1", 0, &error);
+  g_assert_no_error (error);
+  fixture->port = beacon_direct_server_get_port (fixture->server);
+  g_assert_cmpuint (fixture->port, >, 0);
+
+  /* No proxy, whatever the environment says: these connections stay on loopback. */
+  fixture->session = soup_session_new_with_options ("proxy-resolver", NULL, NULL);
+  fixture->clients = g_ptr_array_new_with_free_func ((GDestroyNotify) client_free);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  beacon_direct_server_stop (fixture->server);
+  g_assert_cmpuint (beacon_direct_server_get_n_connections (fixture->server), ==, 0);
+  g_assert_finalize_object (fixture->server);
+
+  /* Let the close handshakes finish before the connections go. */
+  for (guint i = 0; i < fixture->clients->len; i++)
+    wait_for (is_closed, g_ptr_array_index (fixture->clients, i), "the connection to close");
+
+  g_clear_pointer (&fixture->clients, g_ptr_array_unref);
+  g_assert_finalize_object (fixture->session);
+
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+/* Tests */
+
+static void
+test_welcome (Fixture       *fixture,
+              gconstpointer  user_data)
+{
+  Client *a = client_connect (fixture);
+  Client *b = client_connect (fixture);
+
+  g_assert_cmpstr (a->peer_id, !=, b->peer_id);
+  g_assert_true (g_uuid_string_is_valid (a->peer_id));
+  g_assert_cmpuint (beacon_direct_server_get_n_connections (fixture->server), ==, 2);
+
+  client_close (a);
+  wait_for_connections (fixture, 1);
+}
+
+static void
+test_register (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  Client *listener = client_connect (fixture);
+  Client *producer = client_connect (fixture);
+  Client *bystander = client_connect (fixture);
+  g_autoptr(BeaconGstMessage) notification = NULL;
+
+  client_register (listener, BEACON_GST_ROLE_LISTENER, NULL);
+  client_register (producer, BEACON_GST_ROLE_PRODUCER, "Kitchen");
+
+  notification = client_expect (listener, BEACON_GST_MESSAGE_PEER_STATUS_CHANGED);
+  g_assert_cmpstr (notification->peer_id, ==, producer->peer_id);
+  g_assert_cmpint (notification->roles, ==, BEACON_GST_ROLE_PRODUCER);
+  g_assert_nonnull (notification->meta);
+  g_assert_cmpstr (json_object_get_string_member (notification->meta, "name"), ==, "Kitchen");
+
+  /* A peer without the listener role hears about nobody but itself. */
+  client_assert_nothing_pending (bystander);
+
+  /* The exact wire form of the echo. */
+  {
+    g_autofree char *text = NULL;
+
+    client_send (producer, "{\"type\":\"setPeerStatus\",\"roles\":[\"producer\"],\"meta\":null}");
+    text = client_next_text (producer);
+    g_assert_nonnull (strstr (text, "\"type\":\"peerStatusChanged\""));
+    g_assert_nonnull (strstr (text, "\"roles\":[\"producer\"]"));
+    g_assert_nonnull (strstr (text, "\"meta\":null"));
+    g_assert_nonnull (strstr (text, producer->peer_id));
+  }
+}
+
+static void
+test_list (Fixture       *fixture,
+           gconstpointer  user_data)
+{
+  Client *p1 = client_connect (fixture);
+  Client *p2 = client_connect (fixture);
+  Client *consumer = client_connect (fixture);
+  Client *asker = client_connect (fixture);
+  g_autoptr(BeaconGstMessage) reply = NULL;
+  gboolean seen_p1 = FALSE;
+  gboolean seen_p2 = FALSE;
+
+  /* Nobody produces yet: an empty reply, not a request. */
+  client_send_take (asker, beacon_gst_build_list ());
+  reply = client_expect (asker, BEACON_GST_MESSAGE_LIST);
+  g_assert_nonnull (reply->peers);
+  g_assert_cmpuint (reply->peers->len, ==, 0);
+  g_clear_pointer (&reply, beacon_gst_message_free);
+
+  client_register (p1, BEACON_GST_ROLE_PRODUCER, "One");
+  client_register (p2, BEACON_GST_ROLE_PRODUCER | BEACON_GST_ROLE_LISTENER, NULL);
+  client_register (consumer, BEACON_GST_ROLE_CONSUMER, "Viewer");
+
+  client_send_take (asker, beacon_gst_build_list ());
+  reply = client_expect (asker, BEACON_GST_MESSAGE_LIST);
+  g_assert_cmpuint (reply->peers->len, ==, 2);
+  for (guint i = 0; i < reply->peers->len; i++)
+    {
+      BeaconGstPeerInfo *info = g_ptr_array_index (reply->peers, i);
+
+      if (g_strcmp0 (info->id, p1->peer_id) == 0)
+        {
+          seen_p1 = TRUE;
+          g_assert_cmpstr (json_object_get_string_member (info->meta, "name"), ==, "One");
+        }
+      else if (g_strcmp0 (info->id, p2->peer_id) == 0)
+        {
+          seen_p2 = TRUE;
+          g_assert_null (info->meta);
+        }
+    }
+  g_assert_true (seen_p1 && seen_p2);
+  g_clear_pointer (&reply, beacon_gst_message_free);
+
+  client_send (asker, "{\"type\":\"listConsumers\"}");
+  reply = client_expect (asker, BEACON_GST_MESSAGE_LIST_CONSUMERS);
+  g_assert_cmpuint (reply->peers->len, ==, 1);
+  g_assert_cmpstr (((BeaconGstPeerInfo *) g_ptr_array_index (reply->peers, 0))->id, ==,
+                   consumer->peer_id);
+  g_clear_pointer (&reply, beacon_gst_message_free);
+
+  /* A producer that leaves is no longer listed. */
+  client_close (p1);
+  wait_for_connections (fixture, 3);
+  client_send_take (asker, beacon_gst_build_list ());
+  reply = client_expect (asker, BEACON_GST_MESSAGE_LIST);
+  g_assert_cmpuint (reply->peers->len, ==, 1);
+  g_assert_cmpstr (((BeaconGstPeerInfo *) g_ptr_array_index (reply->peers, 0))->id, ==,
+                   p2->peer_id);
+}
+
+static void
+test_start_session (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  Client *producer = client_connect (fixture);
+  Client *consumer = client_connect (fixture);
+  Client *consumer2 = client_connect (fixture);
+  g_autofree char *session1 = NULL;
+  g_autofree char *session2 = NULL;
+
+  client_register (producer, BEACON_GST_ROLE_PRODUCER, NULL);
+
+  /* A consumer need not register to ask for a session. */
+  session1 = start_session (consumer, producer, NULL);
+  g_assert_true (g_uuid_string_is_valid (session1));
+
+  /* With an offer: the producer gets it in startSession. */
+  session2 = start_session (consumer2, producer, "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\n");
+  g_assert_cmpstr (session1, !=, session2);
+
+  client_assert_nothing_pending (consumer);
+  client_assert_nothing_pending (producer);
+}
+
+static void
+test_start_session_from_producer (Fixture       *fixture,
+                                  gconstpointer  user_data)
+{
+  Client *producer = client_connect (fixture);
+  Client *consumer = client_connect (fixture);
+  g_autoptr(BeaconGstMessage) started = NULL;
+  g_autoptr(BeaconGstMessage) start = NULL;
+
+  client_register (producer, BEACON_GST_ROLE_PRODUCER, NULL);
+  client_register (consumer, BEACON_GST_ROLE_CONSUMER, NULL);
+
+  /* The mirror: a producer invites a waiting consumer. */
+  client_send_take (producer, beacon_gst_build_start_session (consumer->peer_id, NULL));
+  started = client_expect (producer, BEACON_GST_MESSAGE_SESSION_STARTED);
+  g_assert_cmpstr (started->peer_id, ==, consumer->peer_id);
+  start = client_expect (consumer, BEACON_GST_MESSAGE_START_SESSION);
+  g_assert_cmpstr (start->peer_id, ==, producer->peer_id);
+  g_assert_cmpstr (start->session_id, ==, started->session_id);
+}
+
+static void
+test_relay (Fixture       *fixture,
+            gconstpointer  user_data)
+{
+  Client *producer = client_connect (fixture);
+  Client *consumer = client_connect (fixture);
+  g_autofree char *session = NULL;
+  g_autoptr(BeaconGstMessage) message = NULL;
+  g_autofree char *raw = NULL;
+  g_autofree char *forged = NULL;
+
+  client_register (producer, BEACON_GST_ROLE_PRODUCER, NULL);
+  session = start_session (consumer, producer, NULL);
+
+  client_send_take (producer, beacon_gst_build_peer_sdp (session, "offer", "v=0\r\nm=video\r\n"));
+  message = client_expect (consumer, BEACON_GST_MESSAGE_PEER_SDP);
+  g_assert_cmpstr (message->session_id, ==, session);
+  g_assert_cmpstr (message->sdp_type, ==, "offer");
+  g_assert_cmpstr (message->sdp, ==, "v=0\r\nm=video\r\n");
+  g_clear_pointer (&message, beacon_gst_message_free);
+
+  client_send_take (consumer, beacon_gst_build_peer_sdp (session, "answer", "v=0\r\na=x\r\n"));
+  message = client_expect (producer, BEACON_GST_MESSAGE_PEER_SDP);
+  g_assert_cmpstr (message->sdp_type, ==, "answer");
+  g_assert_cmpstr (message->sdp, ==, "v=0\r\na=x\r\n");
+  g_clear_pointer (&message, beacon_gst_message_free);
+
+  client_send_take (producer, beacon_gst_build_peer_ice (session, 1, "candidate:1 1 udp 1 127.0.0.1 9 typ host"));
+  message = client_expect (consumer, BEACON_GST_MESSAGE_PEER_ICE);
+  g_assert_cmpstr (message->session_id, ==, session);
+  g_assert_cmpuint (message->sdp_mline_index, ==, 1);
+  g_assert_cmpstr (message->candidate, ==, "candidate:1 1 udp 1 127.0.0.1 9 typ host");
+  g_clear_pointer (&message, beacon_gst_message_free);
+
+  client_send_take (consumer, beacon_gst_build_peer_ice (session, 0, ""));
+  message = client_expect (producer, BEACON_GST_MESSAGE_PEER_ICE);
+  g_assert_cmpuint (message->sdp_mline_index, ==, 0);
+  g_assert_cmpstr (message->candidate, ==, "");
+  g_clear_pointer (&message, beacon_gst_message_free);
+
+  /* Only protocol fields are forwarded, not whatever else the sender adds. */
+  forged = g_strdup_printf ("{\"type\":\"peer\",\"sessionId\":\"%s\",\"x-secret\":1,"
+                            "\"ice\":{\"candidate\":\"c\",\"sdpMLineIndex\":2,\"sdpMid\":\"v\"}}",
+                            session);
+  client_send (consumer, forged);
+  raw = client_next_text (producer);
+  g_assert_null (strstr (raw, "x-secret"));
+  g_assert_null (strstr (raw, "sdpMid"));
+  g_assert_nonnull (strstr (raw, "\"sdpMLineIndex\":2"));
+}
+
+static void
+test_not_in_session (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  Client *producer = client_connect (fixture);
+  Client *consumer = client_connect (fixture);
+  Client *intruder = client_connect (fixture);
+  g_autofree char *session = NULL;
+
+  client_register (producer, BEACON_GST_ROLE_PRODUCER, NULL);
+  session = start_session (consumer, producer, NULL);
+
+  client_send_take (intruder, beacon_gst_build_peer_sdp (session, "offer", "v=0"));
+  client_expect_error (intruder, "not found");
+  client_send_take (intruder, beacon_gst_build_end_session (session));
+  client_expect_error (intruder, "not found");
+  client_send_take (intruder, beacon_gst_build_peer_ice ("no-such-session", 0, "c"));
+  client_expect_error (intruder, "session 'no-such-session' not found");
+
+  client_assert_nothing_pending (producer);
+  client_assert_nothing_pending (consumer);
+
+  /* The session is intact. */
+  client_send_take (consumer, beacon_gst_build_peer_ice (session, 0, "c"));
+  g_clear_pointer (&session, g_free);
+  {
+    g_autoptr(BeaconGstMessage) message = client_expect (producer, BEACON_GST_MESSAGE_PEER_ICE);
+  }
+}
+
+static void
+test_end_session (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  Client *producer = client_connect (fixture);
+  Client *consumer = client_connect (fixture);
+  g_autofree char *session = NULL;
+  g_autoptr(BeaconGstMessage) message = NULL;
+
+  client_register (producer, BEACON_GST_ROLE_PRODUCER, NULL);
+
+  /* Ended by the consumer. */
+  session = start_session (consumer, producer, NULL);
+  client_send_take (consumer, beacon_gst_build_end_session (session));
+  message = client_expect (producer, BEACON_GST_MESSAGE_END_SESSION);
+  g_assert_cmpstr (message->session_id, ==, session);
+  g_clear_pointer (&message, beacon_gst_message_free);
+  client_assert_nothing_pending (consumer);
+
+  /* The session is gone for both sides. */
+  client_send_take (producer, beacon_gst_build_peer_sdp (session, "offer", "v=0"));
+  client_expect_error (producer, "not found");
+  g_clear_pointer (&session, g_free);
+
+  /* Ended by the producer. */
+  session = start_session (consumer, producer, NULL);
+  client_send_take (producer, beacon_gst_build_end_session (session));
+  message = client_expect (consumer, BEACON_GST_MESSAGE_END_SESSION);
+  g_assert_cmpstr (message->session_id, ==, session);
+  client_assert_nothing_pending (producer);
+}
+
+static void
+test_producer_disconnect (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  Client *listener = client_connect (fixture);
+  Client *producer = client_connect (fixture);
+  Client *consumer = client_connect (fixture);
+  g_autofree char *session = NULL;
+  g_autoptr(BeaconGstMessage) message = NULL;
+
+  client_register (listener, BEACON_GST_ROLE_LISTENER, NULL);
+  client_register (producer, BEACON_GST_ROLE_PRODUCER, NULL);
+  message = client_expect (listener, BEACON_GST_MESSAGE_PEER_STATUS_CHANGED);
+  g_clear_pointer (&message, beacon_gst_message_free);
+  session = start_session (consumer, producer, NULL);
+
+  client_close (producer);
+
+  message = client_expect (consumer, BEACON_GST_MESSAGE_END_SESSION);
+  g_assert_cmpstr (message->session_id, ==, session);
+  g_clear_pointer (&message, beacon_gst_message_free);
+
+  message = client_expect (listener, BEACON_GST_MESSAGE_PEER_STATUS_CHANGED);
+  g_assert_cmpstr (message->peer_id, ==, producer->peer_id);
+  g_assert_cmpint (message->roles, ==, BEACON_GST_ROLE_NONE);
+  g_clear_pointer (&message, beacon_gst_message_free);
+
+  g_assert_cmpuint (beacon_direct_server_get_n_connections (fixture->server), ==, 2);
+
+  /* The producer is gone for good. */
+  client_send_take (consumer, beacon_gst_build_start_session (producer->peer_id, NULL));
+  client_expect_error (consumer, "not found");
+}
+
+static void
+test_abrupt_disconnect (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  Client *producer = client_connect (fixture);
+  Client *consumer = client_connect (fixture);
+  g_autofree char *session = NULL;
+  g_autoptr(BeaconGstMessage) message = NULL;
+  g_autoptr(GError) error = NULL;
+
+  client_register (producer, BEACON_GST_ROLE_PRODUCER, NULL);
+  session = start_session (consumer, producer, NULL);
+
+  /* The consumer vanishes without a close handshake. */
+  g_io_stream_close (soup_websocket_connection_get_io_stream (consumer->connection), NULL, &error);
+  g_assert_no_error (error);
+
+  message = client_expect (producer, BEACON_GST_MESSAGE_END_SESSION);
+  g_assert_cmpstr (message->session_id, ==, session);
+  client_assert_nothing_pending (producer);
+  g_assert_cmpuint (beacon_direct_server_get_n_connections (fixture->server), ==, 1);
+}
+
+static void
+test_drop_producer_role (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  Client *producer = client_connect (fixture);
+  Client *consumer = client_connect (fixture);
+  g_autofree char *session = NULL;
+  g_autoptr(BeaconGstMessage) message = NULL;
+
+  client_register (producer, BEACON_GST_ROLE_PRODUCER, NULL);
+  session = start_session (consumer, producer, NULL);
+
+  client_register (producer, BEACON_GST_ROLE_LISTENER, NULL);
+  message = client_expect (consumer, BEACON_GST_MESSAGE_END_SESSION);
+  g_assert_cmpstr (message->session_id, ==, session);
+}
+
+static void
+test_unknown_producer (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  Client *client = client_connect (fixture);
+  Client *other = client_connect (fixture);
+
+  client_send_take (client, beacon_gst_build_start_session ("nobody", NULL));
+  client_expect_error (client, "producer 'nobody' not found");
+
+  /* A peer that does not produce is not a producer either. */
+  client_send_take (client, beacon_gst_build_start_session (other->peer_id, NULL));
+  client_expect_error (client, "not found");
+
+  /* Nor is oneself. */
+  client_register (client, BEACON_GST_ROLE_PRODUCER, NULL);
+  client_send_take (client, beacon_gst_build_start_session (client->peer_id, NULL));
+  client_expect_error (client, "not found");
+
+  client_assert_nothing_pending (other);
+}
+
+static void
+test_max_sessions (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  Client *producer = client_connect (fixture);
+  Client *c1 = client_connect (fixture);
+  Client *c2 = client_connect (fixture);
+  Client *c3 = client_connect (fixture);
+  g_autofree char *s1 = NULL;
+  g_autofree char *s2 = NULL;
+  g_autofree char *s3 = NULL;
+
+  beacon_direct_server_set_max_sessions_per_producer (fixture->server, 2);
+  client_register (producer, BEACON_GST_ROLE_PRODUCER, NULL);
+
+  s1 = start_session (c1, producer, NULL);
+  s2 = start_session (c2, producer, NULL);
+
+  client_send_take (c3, beacon_gst_build_start_session (producer->peer_id, NULL));
+  client_expect_error (c3, "broadcast is full: at most 2 viewers");
+  /* No session was offered to the producer. */
+  client_assert_nothing_pending (producer);
+
+  /* A freed place can be taken. */
+  client_send_take (c1, beacon_gst_build_end_session (s1));
+  {
+    g_autoptr(BeaconGstMessage) ended = client_expect (producer, BEACON_GST_MESSAGE_END_SESSION);
+  }
+  s3 = start_session (c3, producer, NULL);
+
+  /* 0 lifts the limit. */
+  beacon_direct_server_set_max_sessions_per_producer (fixture->server, 0);
+  g_clear_pointer (&s1, g_free);
+  s1 = start_session (c1, producer, NULL);
+}
+
+static void
+test_malformed (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  Client *client = client_connect (fixture);
+  g_autoptr(GBytes) binary = g_bytes_new_static ("\x01\x02", 2);
+  g_autoptr(GString) deep = g_string_new (NULL);
+
+  client_send (client, "not json");
+  client_expect_error (client, "not valid JSON");
+  client_assert_nothing_pending (client);
+
+  client_send (client, "[]");
+  client_expect_error (client, "not a JSON object");
+
+  client_send (client, "{\"type\":\"dance\"}");
+  client_expect_error (client, "unknown message type 'dance'");
+
+  client_send (client, "{\"type\":\"peer\",\"sessionId\":\"s\",\"ice\":{\"candidate\":\"c\","
+                       "\"sdpMLineIndex\":-1}}");
+  client_expect_error (client, "sdpMLineIndex");
+
+  client_send (client, "{\"type\":\"endSession\"}");
+  client_expect_error (client, "message field 'sessionId' is missing or not a string");
+
+  client_send (client, "{\"type\":\"setPeerStatus\",\"roles\":[\"king\"]}");
+  client_expect_error (client, "'roles'");
+
+  /* Messages only a server sends. */
+  client_send (client, "{\"type\":\"welcome\",\"peerId\":\"me\"}");
+  client_expect_error (client, "unexpected message type 'welcome'");
+
+  soup_websocket_connection_send_message (client->connection, SOUP_WEBSOCKET_DATA_BINARY, binary);
+  client_expect_error (client, "binary");
+
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (deep, '[');
+  client_send (client, deep->str);
+  client_expect_error (client, "nested");
+
+  /* An escaped NUL inside a string and a lone surrogate. */
+  client_send (client, "{\"type\":\"startSession\",\"peerId\":\"a\\u0000b\"}");
+  client_expect_error (client, "not found");
+  client_send (client, "{\"type\":\"startSession\",\"peerId\":\"\\ud800xx\"}");
+  client_expect_error (client, "UTF-8");
+
+  /* Still connected and served. */
+  client_register (client, BEACON_GST_ROLE_PRODUCER, NULL);
+  client_assert_nothing_pending (client);
+  g_assert_cmpuint (beacon_direct_server_get_n_connections (fixture->server), ==, 1);
+}
+
+static void
+test_oversized_message (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  Client *big = client_connect (fixture);
+  Client *other = client_connect (fixture);
+  g_autofree char *huge = NULL;
+  gsize size = 2 * 1024 * 1024;
+
+  huge = g_malloc (size + 1);
+  memset (huge, ' ', size);
+  huge[size] = '\0';
+
+  /* libsoup limits the frame and drops the connection; the server lives on. */
+  client_send (big, huge);
+  wait_for (is_closed, big, "the oversized connection to close");
+  g_assert_cmpuint (big->close_code, !=, SOUP_WEBSOCKET_CLOSE_NORMAL);
+
+  client_assert_nothing_pending (other);
+  g_assert_cmpuint (beacon_direct_server_get_n_connections (fixture->server), ==, 1);
+}
+
+static void
+test_stop (Fixture       *fixture,
+           gconstpointer  user_data)
+{
+  Client *producer = client_connect (fixture);
+  Client *consumer = client_connect (fixture);
+  Client *idle = client_connect (fixture);
+  g_autofree char *session = NULL;
+  g_autoptr(BeaconGstMessage) message = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = NULL;
+  ConnectData data = { NULL };
+  SoupWebsocketConnection *refused;
+
+  client_register (producer, BEACON_GST_ROLE_PRODUCER, NULL);
+  session = start_session (consumer, producer, NULL);
+
+  beacon_direct_server_stop (fixture->server);
+  g_assert_cmpuint (beacon_direct_server_get_n_connections (fixture->server), ==, 0);
+  g_assert_cmpuint (beacon_direct_server_get_port (fixture->server), ==, 0);
+
+  message = client_expect (producer, BEACON_GST_MESSAGE_END_SESSION);
+  g_assert_cmpstr (message->session_id, ==, session);
+  g_clear_pointer (&message, beacon_gst_message_free);
+  message = client_expect (consumer, BEACON_GST_MESSAGE_END_SESSION);
+  g_assert_cmpstr (message->session_id, ==, session);
+
+  wait_for (is_closed, producer, "the producer's connection to close");
+  wait_for (is_closed, consumer, "the consumer's connection to close");
+  wait_for (is_closed, idle, "the idle connection to close");
+  g_assert_cmpuint (producer->close_code, ==, SOUP_WEBSOCKET_CLOSE_GOING_AWAY);
+  g_assert_cmpuint (idle->close_code, ==, SOUP_WEBSOCKET_CLOSE_GOING_AWAY);
+  g_assert_true (g_queue_is_empty (&idle->messages));
+
+  /* Twice is harmless. */
+  beacon_direct_server_stop (fixture->server);
+
+  /* Nobody listens any more. */
+  uri = g_strdup_printf ("wss://127.0.0.1:%u/", fixture->port);
+  msg = soup_message_new ("GET", uri);
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_certificate_cb), NULL);
+  soup_session_websocket_connect_async (fixture->session, msg, NULL, NULL, G_PRIORITY_DEFAULT,
+                                        NULL, connect_cb, &data);
+  wait_for (connect_done, &data, "the refused connection");
+  refused = soup_session_websocket_connect_finish (fixture->session, data.result, &error);
+  g_clear_object (&data.result);
+  g_assert_null (refused);
+  g_assert_nonnull (error);
+}
+
+static void
+test_dispose_with_connections (void)
+{
+  g_autoptr(GError) error = NULL;
+  Fixture fixture = { NULL };
+  Client *producer;
+  Client *consumer;
+  g_autofree char *session = NULL;
+  g_autoptr(BeaconGstMessage) message = NULL;
+
+  fixture_setup (&fixture, NULL);
+  producer = client_connect (&fixture);
+  consumer = client_connect (&fixture);
+  client_register (producer, BEACON_GST_ROLE_PRODUCER, NULL);
+  session = start_session (consumer, producer, NULL);
+
+  /* Dropping the last reference stops the server: sessions end, connections close. */
+  g_assert_finalize_object (g_steal_pointer (&fixture.server));
+
+  message = client_expect (consumer, BEACON_GST_MESSAGE_END_SESSION);
+  g_assert_cmpstr (message->session_id, ==, session);
+  wait_for (is_closed, producer, "the producer's connection to close");
+  wait_for (is_closed, consumer, "the consumer's connection to close");
+
+  g_clear_pointer (&fixture.clients, g_ptr_array_unref);
+  g_assert_finalize_object (fixture.session);
+}
+
+static void
+test_listen_errors (void)
+{
+  g_autoptr(BeaconDirectServer) first = beacon_direct_server_new (test_certificate);
+  g_autoptr(BeaconDirectServer) second = beacon_direct_server_new (test_certificate);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *port = NULL;
+
+  g_assert_false (beacon_direct_server_listen (first, "not an address", 0, &error));
+  g_assert_error (error, BEACON_DIRECT_SERVER_ERROR, BEACON_DIRECT_SERVER_ERROR_LISTEN);
+  g_assert_nonnull (strstr (error->message, "not an address"));
+  g_clear_error (&error);
+
+  g_assert_true (beacon_direct_server_listen (first, "127.0.0.1", 0, &error));
+  g_assert_no_error (error);
+
+  /* The same port twice: the message names the address and the port. */
+  g_assert_false (beacon_direct_server_listen (second, "127.0.0.1",
+                                               beacon_direct_server_get_port (first), &error));
+  g_assert_error (error, BEACON_DIRECT_SERVER_ERROR, BEACON_DIRECT_SERVER_ERROR_LISTEN);
+  port = g_strdup_printf ("%u", beacon_direct_server_get_port (first));
+  g_assert_nonnull (strstr (error->message, "127.0.0.1"));
+  g_assert_nonnull (strstr (error->message, port));
+  g_assert_cmpuint (beacon_direct_server_get_port (second), ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  test_certificate = create_certificate ();
+
+#define ADD_TEST(name, func) \
+  g_test_add ("/beacon/direct-server/" name, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+  ADD_TEST ("welcome", test_welcome);
+  ADD_TEST ("register", test_register);
+  ADD_TEST ("list", test_list);
+  ADD_TEST ("start-session", test_start_session);
+  ADD_TEST ("start-session-from-producer", test_start_session_from_producer);
+  ADD_TEST ("relay", test_relay);
+  ADD_TEST ("not-in-session", test_not_in_session);
+  ADD_TEST ("end-session", test_end_session);
+  ADD_TEST ("producer-disconnect", test_producer_disconnect);
+  ADD_TEST ("abrupt-disconnect", test_abrupt_disconnect);
+  ADD_TEST ("drop-producer-role", test_drop_producer_role);
+  ADD_TEST ("unknown-producer", test_unknown_producer);
+  ADD_TEST ("max-sessions", test_max_sessions);
+  ADD_TEST ("malformed", test_malformed);
+  ADD_TEST ("oversized-message", test_oversized_message);
+  ADD_TEST ("stop", test_stop);
+
+#undef ADD_TEST
+
+  g_test_add_func ("/beacon/direct-server/dispose-with-connections", test_dispose_with_connections);
+  g_test_add_func ("/beacon/direct-server/listen-errors", test_listen_errors);
+
+  ret = g_test_run ();
+
+  g_clear_object (&test_certificate);
+
+  return ret;
+}

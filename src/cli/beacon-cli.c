@@ -33,6 +33,7 @@ typedef struct {
   gboolean       first_frame_printed;
   gboolean       stopping;
   guint          timeout_seconds;
+  guint          timeout_source;
 } Run;
 
 static void
@@ -150,6 +151,7 @@ timeout_cb (gpointer user_data)
   Run *run = user_data;
   g_autofree char *message = NULL;
 
+  run->timeout_source = 0;
   message = g_strdup_printf ("timed out after %u s (state: %s, %" G_GUINT64_FORMAT " frames decoded)",
                              run->timeout_seconds,
                              beacon_session_state_to_string (beacon_session_get_state (run->session)),
@@ -164,7 +166,6 @@ run_session (Run *run)
 {
   guint sigint = g_unix_signal_add (SIGINT, stop_signal_cb, run);
   guint sigterm = g_unix_signal_add (SIGTERM, stop_signal_cb, run);
-  guint timeout = 0;
 
   run->loop = g_main_loop_new (NULL, FALSE);
   g_signal_connect (run->session, "notify::state", G_CALLBACK (state_changed_cb), run);
@@ -172,13 +173,13 @@ run_session (Run *run)
                     G_CALLBACK (viewer_count_changed_cb), run);
   g_signal_connect (run->session, "notify::frames-decoded", G_CALLBACK (frames_decoded_cb), run);
   if (run->timeout_seconds > 0)
-    timeout = g_timeout_add_seconds (run->timeout_seconds, timeout_cb, run);
+    run->timeout_source = g_timeout_add_seconds (run->timeout_seconds, timeout_cb, run);
 
   beacon_session_start (run->session);
   if (!run->stopping)
     g_main_loop_run (run->loop);
 
-  g_clear_handle_id (&timeout, g_source_remove);
+  g_clear_handle_id (&run->timeout_source, g_source_remove);
   g_source_remove (sigint);
   g_source_remove (sigterm);
   g_signal_handlers_disconnect_by_data (run->session, run);

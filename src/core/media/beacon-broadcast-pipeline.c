@@ -194,14 +194,16 @@ build (BeaconBroadcastPipeline  *self,
 
   if (codec == BEACON_CODEC_H264)
     {
-      g_autoptr(GstCaps) h264_caps = gst_caps_from_string ("video/x-h264,profile=constrained-baseline");
+      g_autoptr(GstCaps) h264_caps = gst_caps_from_string ("video/x-h264,profile=constrained-baseline,"
+                                                                   "level=(string)3.1");
 
       /* Send SPS/PPS with every key frame so that a viewer joining late can decode. */
       g_object_set (vpay, "config-interval", -1, "aggregate-mode", 1 /* zero-latency */, NULL);
       g_object_set (vparse, "config-interval", -1, NULL);
+      /* The payloader derives profile-level-id from the stream's SPS (42c01f: constrained
+       * baseline, level 3.1); fixing it here instead makes caps negotiation fail. */
       rtp_video_caps = gst_caps_from_string ("application/x-rtp,media=video,encoding-name=H264,"
-                                             "clock-rate=90000,packetization-mode=(string)1,"
-                                             "profile-level-id=(string)42e01f");
+                                             "clock-rate=90000");
       gst_bin_add_many (bin, vconvert, vscale, vrate, vcaps, vqueue, self->video_encoder,
                         vparse, vpay, vrtpcaps, self->video_tee, NULL);
       if (!gst_element_link_many (vconvert, vscale, vrate, vcaps, vqueue, self->video_encoder,
@@ -375,13 +377,15 @@ beacon_broadcast_pipeline_attach_peer (BeaconBroadcastPipeline  *self,
   branches = g_ptr_array_new_with_free_func (branch_free);
   g_hash_table_insert (self->branches, gst_object_ref (webrtcbin), branches);
 
+  /* The webrtcbin must be playing before the first buffer reaches it: a buffer pushed into an
+   * element still in NULL returns FLUSHING, which stops the branch's queue for good. */
+  gst_element_sync_state_with_parent (webrtcbin);
   if (!attach_branch (self, self->video_tee, webrtcbin, branches, error) ||
       !attach_branch (self, self->audio_tee, webrtcbin, branches, error))
     {
       beacon_broadcast_pipeline_detach_peer (self, webrtcbin);
       return FALSE;
     }
-  gst_element_sync_state_with_parent (webrtcbin);
   return TRUE;
 }
 

@@ -1,0 +1,41 @@
+/* beacon-test-process.h
+ *
+ * Copyright 2026 The Beacon developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* A beacon-cli child process for integration tests: its stdout and stderr are collected line
+ * by line on the main context, and every wait is bounded in time. */
+typedef struct _BeaconTestProcess BeaconTestProcess;
+
+/* Starts $BEACON_CLI with @argv (NULL-terminated, without the program) and @data_dir as its
+ * BEACON_DATA_DIR. */
+BeaconTestProcess *beacon_test_process_start       (const char         *data_dir,
+                                                    const char * const *argv);
+/* Waits until a stdout line starts with @prefix; returns the rest of the line or NULL. */
+char              *beacon_test_process_wait_line   (BeaconTestProcess  *process,
+                                                    const char         *prefix,
+                                                    guint               timeout_seconds);
+/* Waits for the process to exit; returns its exit status, or -1 on timeout (then kills it). */
+int                beacon_test_process_wait_exit   (BeaconTestProcess  *process,
+                                                    guint               timeout_seconds);
+void               beacon_test_process_send_signal (BeaconTestProcess  *process,
+                                                    int                 signal_number);
+const char        *beacon_test_process_get_stdout  (BeaconTestProcess  *process);
+const char        *beacon_test_process_get_stderr  (BeaconTestProcess  *process);
+void               beacon_test_process_free        (BeaconTestProcess  *process);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BeaconTestProcess, beacon_test_process_free)
+
+/* Iterates the default main context until @done (*done becomes TRUE) or @timeout_seconds. */
+gboolean           beacon_test_wait_until          (const gboolean     *done,
+                                                    guint               timeout_seconds);
+
+G_END_DECLS
