@@ -26,6 +26,103 @@ beacon_signaler_default_init (BeaconSignalerInterface *iface)
                 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   g_signal_new ("failed", G_TYPE_FROM_INTERFACE (iface), G_SIGNAL_RUN_LAST,
                 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+  g_signal_new ("ice-servers", G_TYPE_FROM_INTERFACE (iface), G_SIGNAL_RUN_LAST,
+                0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRV);
+}
+
+gboolean
+beacon_signaler_watcher_offers (BeaconSignaler *self)
+{
+  BeaconSignalerInterface *iface;
+
+  g_return_val_if_fail (BEACON_IS_SIGNALER (self), FALSE);
+  iface = BEACON_SIGNALER_GET_IFACE (self);
+  return iface->watcher_offers != NULL && iface->watcher_offers (self);
+}
+
+void
+beacon_signaler_list_async (BeaconSignaler      *self,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  BeaconSignalerInterface *iface;
+
+  g_return_if_fail (BEACON_IS_SIGNALER (self));
+  iface = BEACON_SIGNALER_GET_IFACE (self);
+  if (iface->list_async == NULL)
+    {
+      g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+      g_task_set_source_tag (task, beacon_signaler_list_async);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               "this kind of server cannot list its streams");
+      return;
+    }
+  iface->list_async (self, cancellable, callback, user_data);
+}
+
+GPtrArray *
+beacon_signaler_list_finish (BeaconSignaler  *self,
+                             GAsyncResult    *result,
+                             GError         **error)
+{
+  BeaconSignalerInterface *iface;
+
+  g_return_val_if_fail (BEACON_IS_SIGNALER (self), NULL);
+  iface = BEACON_SIGNALER_GET_IFACE (self);
+  if (iface->list_finish == NULL || g_task_get_source_tag (G_TASK (result)) == beacon_signaler_list_async)
+    return g_task_propagate_pointer (G_TASK (result), error);
+  return iface->list_finish (self, result, error);
+}
+
+BeaconStreamInfo *
+beacon_stream_info_new (const char *id,
+                        const char *name,
+                        const char *description)
+{
+  BeaconStreamInfo *info = g_new0 (BeaconStreamInfo, 1);
+
+  info->id = g_strdup (id);
+  info->name = g_strdup (name);
+  info->description = g_strdup (description);
+  return info;
+}
+
+void
+beacon_stream_info_free (BeaconStreamInfo *info)
+{
+  if (info == NULL)
+    return;
+  g_free (info->id);
+  g_free (info->name);
+  g_free (info->description);
+  g_free (info);
+}
+
+BeaconSignalerOptions *
+beacon_signaler_options_new (void)
+{
+  BeaconSignalerOptions *options = g_new0 (BeaconSignalerOptions, 1);
+
+  options->room = -1;
+  options->feed = -1;
+  options->mountpoint = -1;
+  return options;
+}
+
+void
+beacon_signaler_options_free (BeaconSignalerOptions *options)
+{
+  if (options == NULL)
+    return;
+  g_free (options->dialect);
+  g_free (options->url);
+  g_free (options->pin);
+  g_free (options->token);
+  g_free (options->display_name);
+  g_free (options->video_codec);
+  g_free (options);
 }
 
 void

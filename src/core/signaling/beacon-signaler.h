@@ -22,6 +22,10 @@ typedef enum {
   BEACON_SIGNALER_ERROR_SERVER,             /* the server reported an error */
   BEACON_SIGNALER_ERROR_PROTOCOL,           /* the server sent something we cannot understand */
   BEACON_SIGNALER_ERROR_CLOSED,             /* the signaling connection closed */
+  BEACON_SIGNALER_ERROR_INSECURE,           /* ws:// or http:// without permission */
+  BEACON_SIGNALER_ERROR_UNAUTHORIZED,       /* the server refused our credentials (401/403) */
+  BEACON_SIGNALER_ERROR_NOT_FOUND,          /* no such room, feed, mountpoint or endpoint */
+  BEACON_SIGNALER_ERROR_BUSY,               /* the server is overloaded or the stream is not live yet */
 } BeaconSignalerError;
 
 GQuark beacon_signaler_error_quark (void);
@@ -65,7 +69,13 @@ G_DECLARE_INTERFACE (BeaconSignaler, beacon_signaler, BEACON, SIGNALER, GObject)
  *   remote-description (session_id, type, sdp)
  *   remote-candidate  (session_id, mline, candidate)
  *   session-ended     (session_id)
- *   failed            (GError)               the channel is gone or the server refused us */
+ *   ice-servers       (GStrv)                STUN/TURN servers the server hands out for this
+ *                                            session ("turn://user:pass@host:port"), before
+ *                                            the peer that uses them is created when possible
+ *   failed            (GError)               the channel is gone or the server refused us
+ * Dialects where the server is the media peer (Janus, WHIP, WHEP) emit session-requested
+ * (publish) or session-started (watch) themselves once start succeeded, with a session id of
+ * their choosing. */
 struct _BeaconSignalerInterface
 {
   GTypeInterface parent_iface;
@@ -91,7 +101,51 @@ struct _BeaconSignalerInterface
                                    const char          *session_id);
   void      (*stop)               (BeaconSignaler      *self);
   BeaconChannelInfo *(*dup_channel_info) (BeaconSignaler *self);
+
+  /* Optional. TRUE when, watching, Beacon sends the offer (WHEP) instead of the server.
+   * Default: FALSE. */
+  gboolean  (*watcher_offers)     (BeaconSignaler      *self);
+  /* Optional: the streams the server offers (rooms, publishers, mountpoints, producers).
+   * Default: a G_IO_ERROR_NOT_SUPPORTED error. */
+  void      (*list_async)         (BeaconSignaler      *self,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data);
+  GPtrArray *(*list_finish)       (BeaconSignaler      *self,
+                                   GAsyncResult        *result,
+                                   GError             **error);
 };
+
+/* One entry of beacon_signaler_list_finish (). */
+typedef struct {
+  char *id;           /* what --producer / --room / --feed / --mountpoint takes */
+  char *name;         /* nullable: a human name */
+  char *description;  /* nullable: e.g. "room 1234, 2 publishers", "vp8 + opus" */
+} BeaconStreamInfo;
+
+BeaconStreamInfo  *beacon_stream_info_new  (const char *id,
+                                            const char *name,
+                                            const char *description);
+void               beacon_stream_info_free (BeaconStreamInfo *info);
+
+/* What a signaler needs to reach a server. Only the fields a dialect uses are read. */
+typedef struct {
+  char     *dialect;            /* "direct" | "gst" | "janus" | "whip" | "whep" */
+  char     *url;                /* wss://, ws://, https:// or http:// — without a fragment */
+  char     *pin;                /* nullable: normalised SHA-256 fingerprint "AB:CD:…" */
+  gboolean  allow_insecure;     /* permit ws:// and http:// */
+  char     *token;              /* nullable: Bearer token (WHIP/WHEP), Janus token */
+  gint64    room;               /* Janus VideoRoom room, or -1 */
+  gint64    feed;               /* Janus VideoRoom publisher id to watch, or -1 (= the only one) */
+  gint64    mountpoint;         /* Janus Streaming mountpoint, or -1 */
+  char     *display_name;       /* nullable: publisher display name */
+  char     *video_codec;        /* "vp8" | "h264": what a publisher sends */
+} BeaconSignalerOptions;
+
+BeaconSignalerOptions *beacon_signaler_options_new  (void);
+void                   beacon_signaler_options_free (BeaconSignalerOptions *options);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BeaconSignalerOptions, beacon_signaler_options_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BeaconStreamInfo, beacon_stream_info_free)
 
 /* Watch: returns the session id of the started session. Publish: returns the producer id. */
 void               beacon_signaler_start_async      (BeaconSignaler      *self,
@@ -115,6 +169,16 @@ void               beacon_signaler_end_session      (BeaconSignaler      *self,
                                                      const char          *session_id);
 void               beacon_signaler_stop             (BeaconSignaler      *self);
 BeaconChannelInfo *beacon_signaler_dup_channel_info (BeaconSignaler      *self);
+
+gboolean           beacon_signaler_watcher_offers   (BeaconSignaler      *self);
+void               beacon_signaler_list_async       (BeaconSignaler      *self,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+/* Returns a GPtrArray of BeaconStreamInfo. */
+GPtrArray         *beacon_signaler_list_finish      (BeaconSignaler      *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
 
 /* The one SoupSession of the process. */
 SoupSession       *beacon_signaler_get_soup_session (void);

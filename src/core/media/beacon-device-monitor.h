@@ -1,0 +1,2 @@
+/* beacon-device-monitor.h — placeholder, implemented by the GUI work */
+#pragma once

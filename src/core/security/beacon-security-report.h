@@ -1,0 +1,59 @@
+/* beacon-security-report.h
+ *
+ * Copyright 2026 The Beacon developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  BEACON_SECURITY_VERDICT_UNKNOWN,   /* nothing connected yet */
+  BEACON_SECURITY_VERDICT_SECURE,    /* verified end to end */
+  BEACON_SECURITY_VERDICT_WARNING,   /* works, but something needs the user's attention */
+  BEACON_SECURITY_VERDICT_INSECURE,  /* blocked: the connection cannot be trusted */
+} BeaconSecurityVerdict;
+
+#define BEACON_TYPE_SECURITY_REPORT (beacon_security_report_get_type ())
+
+G_DECLARE_FINAL_TYPE (BeaconSecurityReport, beacon_security_report, BEACON, SECURITY_REPORT, GObject)
+
+/* How one connection is protected, in properties the GUI binds to (all read-only strings unless
+ * noted; NULL when not known yet) and a JSON form for the CLI. The "changed" signal follows
+ * every batch of updates, on the main context.
+ *
+ * Signaling channel:  signaling-url, signaling-scheme, signaling-tls-version,
+ *                     signaling-cipher, signaling-subject, signaling-issuer,
+ *                     signaling-not-before, signaling-not-after (ISO 8601),
+ *                     signaling-fingerprint, signaling-trust ("ca" | "pinned" | "insecure")
+ * Media encryption:   dtls-state, dtls-role ("client" | "server"), local-fingerprint,
+ *                     announced-fingerprint (remote, from its SDP), presented-fingerprint
+ *                     (remote, of the certificate its DTLS handshake showed), verified (boolean),
+ *                     srtp-profile, dtls-version and dtls-cipher ("not exposed" when GStreamer
+ *                     does not tell)
+ * Network path:       ice-state, local-candidate ("host udp 127.0.0.1:50000"),
+ *                     remote-candidate, relay-server (nullable), relay-transport
+ * Identity:           sas (four words), pin-status ("new" | "matches" | "changed")
+ * Summary:            verdict (BeaconSecurityVerdict), reasons (GStrv of sentences)
+ *
+ * Fingerprints are "sha-256 AB:CD:…". For a broadcast with several viewers the properties
+ * describe the most recently connected viewer; the JSON lists every viewer under "peers". */
+
+BeaconSecurityVerdict  beacon_security_report_get_verdict   (BeaconSecurityReport *self);
+const char * const    *beacon_security_report_get_reasons   (BeaconSecurityReport *self);
+gboolean               beacon_security_report_get_verified  (BeaconSecurityReport *self);
+const char            *beacon_security_report_get_sas       (BeaconSecurityReport *self);
+const char            *beacon_security_report_get_pin_status (BeaconSecurityReport *self);
+/* Any string property by name, for front ends that list rows generically. */
+const char            *beacon_security_report_get_string    (BeaconSecurityReport *self,
+                                                             const char           *property);
+/* Pretty-printed JSON of everything above. */
+char                  *beacon_security_report_to_json       (BeaconSecurityReport *self);
+
+const char            *beacon_security_verdict_to_string    (BeaconSecurityVerdict verdict);
+
+G_END_DECLS
