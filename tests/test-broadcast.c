@@ -171,8 +171,9 @@ test_three_viewers (Fixture       *fixture,
       g_assert_cmpstr (json_object_get_string_member (dtls, "state"), ==, "connected");
       g_assert_true (g_str_has_prefix (json_object_get_string_member (dtls, "local_fingerprint"),
                                        "sha-256 "));
-      g_assert_true (g_str_has_prefix (json_object_get_string_member (dtls, "remote_fingerprint"),
+      g_assert_true (g_str_has_prefix (json_object_get_string_member (dtls, "announced_fingerprint"),
                                        "sha-256 "));
+      g_assert_true (json_object_get_boolean_member (dtls, "verified"));
       g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (report, "ice"),
                                                       "state"), !=, "failed");
       beacon_test_process_free (viewers[i]);
@@ -287,7 +288,7 @@ test_wrong_pin (Fixture       *fixture,
   /* Flip the first hex digit of the fingerprint. */
   pin[0] = pin[0] == 'A' ? 'B' : 'A';
   viewer = start_viewer (fixture, "viewer", wrong, "10", "30");
-  assert_exit (viewer, beacon_test_process_wait_exit (viewer, 40), 1);
+  assert_exit (viewer, beacon_test_process_wait_exit (viewer, 40), 5);
   g_assert_nonnull (strstr (beacon_test_process_get_stderr (viewer), "TLS certificate not trusted"));
 }
 
@@ -301,7 +302,7 @@ test_no_pin (Fixture       *fixture,
   start_server (fixture, "vp8", NULL, NULL);
   without = g_strndup (fixture->url, strstr (fixture->url, "#") - fixture->url);
   viewer = start_viewer (fixture, "viewer", without, "10", "30");
-  assert_exit (viewer, beacon_test_process_wait_exit (viewer, 40), 1);
+  assert_exit (viewer, beacon_test_process_wait_exit (viewer, 40), 5);
   g_assert_nonnull (strstr (beacon_test_process_get_stderr (viewer), "TLS certificate not trusted"));
 }
 

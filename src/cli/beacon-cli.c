@@ -11,9 +11,12 @@
 #include <gst/gst.h>
 #include <locale.h>
 #include <stdio.h>
+#include <string.h>
 
+#include "beacon-fingerprint.h"
 #include "beacon-identity.h"
 #include "beacon-session.h"
+#include "beacon-signaler-factory.h"
 
 /* Exit codes, documented in help/ and README. */
 enum {
@@ -22,6 +25,7 @@ enum {
   EXIT_USAGE = 2,
   EXIT_ENDED = 3,
   EXIT_TIMEOUT = 4,
+  EXIT_SECURITY = 5,  /* fingerprint mismatch, changed identity, untrusted certificate */
 };
 
 typedef struct {
@@ -34,6 +38,7 @@ typedef struct {
   gboolean       stopping;
   guint          timeout_seconds;
   guint          timeout_source;
+  gboolean       print_live;
 } Run;
 
 static void
@@ -72,6 +77,22 @@ finish_run (Run *run,
     beacon_session_stop (run->session);
 }
 
+static gboolean
+is_security_error (const GError *error)
+{
+  return error != NULL &&
+         (error->domain == BEACON_SECURITY_ERROR ||
+          g_error_matches (error, BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_TLS_NOT_TRUSTED) ||
+          g_error_matches (error, BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_INSECURE));
+}
+
+static void
+security_report_changed_cb (BeaconSecurityReport *report,
+                            Run                  *run)
+{
+  write_report (run);
+}
+
 static void
 state_changed_cb (BeaconSession *session,
                   GParamSpec    *pspec,
@@ -83,12 +104,15 @@ state_changed_cb (BeaconSession *session,
   switch (state)
     {
     case BEACON_SESSION_STATE_LIVE:
-      g_print ("watch: %s\n", beacon_session_get_share_url (session));
+      if (beacon_session_get_share_url (session) != NULL)
+        g_print ("watch: %s\n", beacon_session_get_share_url (session));
+      else
+        g_print ("live\n");
       write_report (run);
       break;
     case BEACON_SESSION_STATE_FAILED:
       print_error (error ? error->message : "the session failed");
-      finish_run (run, EXIT_FAILED);
+      finish_run (run, is_security_error (error) ? EXIT_SECURITY : EXIT_FAILED);
       break;
     case BEACON_SESSION_STATE_ENDED:
       print_error (error ? error->message : "broadcast ended");
@@ -172,6 +196,8 @@ run_session (Run *run)
   g_signal_connect (run->session, "notify::viewer-count",
                     G_CALLBACK (viewer_count_changed_cb), run);
   g_signal_connect (run->session, "notify::frames-decoded", G_CALLBACK (frames_decoded_cb), run);
+  g_signal_connect (beacon_session_get_security_report (run->session), "changed",
+                    G_CALLBACK (security_report_changed_cb), run);
   if (run->timeout_seconds > 0)
     run->timeout_source = g_timeout_add_seconds (run->timeout_seconds, timeout_cb, run);
 
@@ -183,6 +209,7 @@ run_session (Run *run)
   g_source_remove (sigint);
   g_source_remove (sigterm);
   g_signal_handlers_disconnect_by_data (run->session, run);
+  g_signal_handlers_disconnect_by_data (beacon_session_get_security_report (run->session), run);
   g_clear_object (&run->session);
   g_main_loop_unref (run->loop);
   return run->exit_code;
@@ -221,73 +248,300 @@ usage_error (const char *format,
   return EXIT_USAGE;
 }
 
+/* Options shared by the commands, parsed into one struct and applied to a session. */
+typedef struct {
+  /* media (serve, publish) */
+  char    *source;
+  char    *codec;
+  int      width, height, fps;
+  char    *name;
+  /* network */
+  GStrv    ice_addresses;
+  char    *stun;
+  GStrv    turn;
+  gboolean relay_only;
+  /* server and trust */
+  char    *dialect;
+  char    *pin;
+  gboolean allow_insecure;
+  gboolean accept_new_identity;
+  char    *token;
+  gint64   room, feed, mountpoint;
+  char    *producer;
+  /* run */
+  char    *report;
+  int      timeout;
+  int      frames;
+} Options;
+
+static void
+options_clear (Options *options)
+{
+  g_free (options->source);
+  g_free (options->codec);
+  g_free (options->name);
+  g_strfreev (options->ice_addresses);
+  g_free (options->stun);
+  g_strfreev (options->turn);
+  g_free (options->dialect);
+  g_free (options->pin);
+  g_free (options->token);
+  g_free (options->producer);
+  g_free (options->report);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
+
+static void
+options_init (Options *options)
+{
+  memset (options, 0, sizeof *options);
+  options->width = 1280;
+  options->height = 720;
+  options->fps = 30;
+  options->room = options->feed = options->mountpoint = -1;
+}
+
+static GOptionGroup *
+media_group (Options *o)
+{
+  GOptionEntry entries[] = {
+    { "source", 0, 0, G_OPTION_ARG_STRING, &o->source, "test, camera or auto (default: auto)", "SOURCE" },
+    { "codec", 0, 0, G_OPTION_ARG_STRING, &o->codec, "vp8 or h264 (default: vp8)", "CODEC" },
+    { "width", 0, 0, G_OPTION_ARG_INT, &o->width, "Video width (default: 1280)", "PIXELS" },
+    { "height", 0, 0, G_OPTION_ARG_INT, &o->height, "Video height (default: 720)", "PIXELS" },
+    { "fps", 0, 0, G_OPTION_ARG_INT, &o->fps, "Frames per second (default: 30)", "FPS" },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &o->name, "Name of the broadcast shown to viewers", "NAME" },
+    { NULL }
+  };
+  GOptionGroup *group = g_option_group_new ("media", "Media options:", "Show media options", NULL, NULL);
+
+  g_option_group_add_entries (group, entries);
+  return group;
+}
+
+static GOptionGroup *
+network_group (Options *o)
+{
+  GOptionEntry entries[] = {
+    { "ice-address", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->ice_addresses, "Gather ICE candidates only on this address (repeatable)", "ADDR" },
+    { "stun", 0, 0, G_OPTION_ARG_STRING, &o->stun, "STUN server, stun://host:port", "URL" },
+    { "turn", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->turn, "TURN server, turn(s):user:pass@host:port (repeatable)", "SERVER" },
+    { "relay-only", 0, 0, G_OPTION_ARG_NONE, &o->relay_only, "Send media only through TURN relays", NULL },
+    { "report", 0, 0, G_OPTION_ARG_FILENAME, &o->report, "Write a JSON security report to FILE, updated on change", "FILE" },
+    { NULL }
+  };
+  GOptionGroup *group = g_option_group_new ("network", "Network options:", "Show network options", NULL, NULL);
+
+  g_option_group_add_entries (group, entries);
+  return group;
+}
+
+static GOptionGroup *
+server_group (Options *o,
+              gboolean watching)
+{
+  GOptionEntry entries[] = {
+    { "dialect", 0, 0, G_OPTION_ARG_STRING, &o->dialect, watching ? "direct, gst, janus or whep (default: direct)" : "gst, janus or whip (default: gst)", "DIALECT" },
+    { "pin", 0, 0, G_OPTION_ARG_STRING, &o->pin, "Trust the server's certificate with this SHA-256 fingerprint", "sha256:…" },
+    { "allow-insecure-signaling", 0, 0, G_OPTION_ARG_NONE, &o->allow_insecure, "Permit unencrypted ws:// and http:// signaling", NULL },
+    { "token", 0, 0, G_OPTION_ARG_STRING, &o->token, "Bearer token (WHIP/WHEP) or Janus token", "TOKEN" },
+    { "room", 0, 0, G_OPTION_ARG_INT64, &o->room, "Janus VideoRoom room", "ROOM" },
+    { "feed", 0, 0, G_OPTION_ARG_INT64, &o->feed, "Janus VideoRoom publisher to watch", "ID" },
+    { "mountpoint", 0, 0, G_OPTION_ARG_INT64, &o->mountpoint, "Janus Streaming mountpoint to watch", "ID" },
+    { NULL }
+  };
+  GOptionGroup *group = g_option_group_new ("server", "Server options:", "Show server options", NULL, NULL);
+
+  g_option_group_add_entries (group, entries);
+  return group;
+}
+
+/* turn:user:pass@host:port (the CLI's form) → turn://user:pass@host:port (webrtcbin's). */
+static char *
+normalise_turn (const char  *server,
+                GError     **error)
+{
+  g_autofree char *url = NULL;
+  g_autoptr(GUri) uri = NULL;
+
+  if (g_str_has_prefix (server, "turn://") || g_str_has_prefix (server, "turns://"))
+    url = g_strdup (server);
+  else if (g_str_has_prefix (server, "turn:"))
+    url = g_strconcat ("turn://", server + strlen ("turn:"), NULL);
+  else if (g_str_has_prefix (server, "turns:"))
+    url = g_strconcat ("turns://", server + strlen ("turns:"), NULL);
+  uri = url ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
+  if (uri == NULL || g_uri_get_user (uri) == NULL || g_uri_get_password (uri) == NULL ||
+      g_uri_get_host (uri) == NULL || g_uri_get_port (uri) <= 0)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--turn must look like turn:user:password@host:port, not '%s'", server);
+      return NULL;
+    }
+  return g_steal_pointer (&url);
+}
+
+/* Checks the options and applies them to @session; returns EXIT_OK or the exit code. */
+static int
+apply_options (Options       *o,
+               BeaconSession *session,
+               gboolean       media)
+{
+  BeaconSourceKind source = BEACON_SOURCE_AUTO;
+  BeaconCodec codec = BEACON_CODEC_VP8;
+  g_autoptr(GStrvBuilder) turn = g_strv_builder_new ();
+  g_auto(GStrv) turn_servers = NULL;
+
+  if (media)
+    {
+      if (o->source != NULL && !beacon_source_kind_from_string (o->source, &source))
+        return usage_error ("--source must be test, camera or auto, not '%s'", o->source);
+      if (o->codec != NULL && !beacon_codec_from_string (o->codec, &codec))
+        return usage_error ("--codec must be vp8 or h264, not '%s'", o->codec);
+      if (o->width < 16 || o->width > 7680 || o->height < 16 || o->height > 4320 ||
+          o->width % 2 || o->height % 2)
+        return usage_error ("--width and --height must be even numbers between 16x16 and 7680x4320");
+      if (o->fps < 1 || o->fps > 120)
+        return usage_error ("--fps must be between 1 and 120");
+      g_object_set (session,
+                    "source", source,
+                    "codec", codec,
+                    "width", (guint) o->width,
+                    "height", (guint) o->height,
+                    "fps", (guint) o->fps,
+                    "stream-name", o->name,
+                    NULL);
+    }
+  if (o->dialect != NULL && !beacon_signaler_dialect_is_valid (o->dialect))
+    return usage_error ("--dialect must be direct, gst, janus, whip or whep, not '%s'", o->dialect);
+  if (o->pin != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *pin = beacon_fingerprint_parse_pin (o->pin, &error);
+
+      if (pin == NULL)
+        return usage_error ("--pin: %s", error->message);
+    }
+  for (guint i = 0; o->turn != NULL && o->turn[i] != NULL; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *url = normalise_turn (o->turn[i], &error);
+
+      if (url == NULL)
+        return usage_error ("%s", error->message);
+      g_strv_builder_add (turn, url);
+    }
+  if (o->relay_only && (o->turn == NULL || o->turn[0] == NULL))
+    return usage_error ("--relay-only needs a TURN server (--turn)");
+  if (o->timeout < 0 || o->frames < 0)
+    return usage_error ("--frames and --timeout must not be negative");
+  turn_servers = g_strv_builder_end (turn);
+
+  g_object_set (session,
+                "ice-addresses", o->ice_addresses,
+                "stun-server", o->stun,
+                "turn-servers", turn_servers,
+                "relay-only", o->relay_only,
+                "pin", o->pin,
+                "allow-insecure-signaling", o->allow_insecure,
+                "accept-new-identity", o->accept_new_identity,
+                "token", o->token,
+                "room", o->room,
+                "feed", o->feed,
+                "mountpoint", o->mountpoint,
+                NULL);
+  if (o->dialect != NULL)
+    g_object_set (session, "dialect", o->dialect, NULL);
+  if (o->producer != NULL)
+    g_object_set (session, "stream-name", o->producer, NULL);
+  return EXIT_OK;
+}
+
 static int
 command_serve (int    argc,
                char **argv)
 {
+  g_auto(Options) o;
   g_autofree char *bind = NULL;
   int port = 8443;
-  g_autofree char *source_name = NULL;
-  g_autofree char *codec_name = NULL;
-  int width = 1280, height = 720, fps = 30;
-  g_autofree char *name = NULL;
   int max_viewers = 0;
-  g_auto(GStrv) ice_addresses = NULL;
-  g_autofree char *stun = NULL;
-  g_autofree char *report = NULL;
-  BeaconSourceKind source = BEACON_SOURCE_AUTO;
-  BeaconCodec codec = BEACON_CODEC_VP8;
   GOptionEntry entries[] = {
     { "bind", 0, 0, G_OPTION_ARG_STRING, &bind, "Address to listen on (default: all interfaces)", "ADDR" },
     { "port", 0, 0, G_OPTION_ARG_INT, &port, "Port to listen on; 0 picks a free one (default: 8443)", "PORT" },
-    { "source", 0, 0, G_OPTION_ARG_STRING, &source_name, "test, camera or auto (default: auto)", "SOURCE" },
-    { "codec", 0, 0, G_OPTION_ARG_STRING, &codec_name, "vp8 or h264 (default: vp8)", "CODEC" },
-    { "width", 0, 0, G_OPTION_ARG_INT, &width, "Video width (default: 1280)", "PIXELS" },
-    { "height", 0, 0, G_OPTION_ARG_INT, &height, "Video height (default: 720)", "PIXELS" },
-    { "fps", 0, 0, G_OPTION_ARG_INT, &fps, "Frames per second (default: 30)", "FPS" },
-    { "name", 0, 0, G_OPTION_ARG_STRING, &name, "Name of the broadcast shown to viewers", "NAME" },
     { "max-viewers", 0, 0, G_OPTION_ARG_INT, &max_viewers, "Most viewers at once; 0 = no limit", "N" },
-    { "ice-address", 0, 0, G_OPTION_ARG_STRING_ARRAY, &ice_addresses, "Gather ICE candidates only on this address (repeatable)", "ADDR" },
-    { "stun", 0, 0, G_OPTION_ARG_STRING, &stun, "STUN server, stun://host:port", "URL" },
-    { "report", 0, 0, G_OPTION_ARG_FILENAME, &report, "Write a JSON connection report to FILE", "FILE" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- broadcast with the built-in direct server");
   Run run = { 0 };
+  int status;
 
+  options_init (&o);
   g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_add_group (context, media_group (&o));
+  g_option_context_add_group (context, network_group (&o));
   if (!parse_options (context, &argc, &argv))
     return EXIT_USAGE;
   if (argc > 1)
     return usage_error ("serve takes no arguments, got '%s'", argv[1]);
-  if (source_name != NULL && !beacon_source_kind_from_string (source_name, &source))
-    return usage_error ("--source must be test, camera or auto, not '%s'", source_name);
-  if (codec_name != NULL && !beacon_codec_from_string (codec_name, &codec))
-    return usage_error ("--codec must be vp8 or h264, not '%s'", codec_name);
   if (port < 0 || port > 65535)
     return usage_error ("--port must be between 0 and 65535");
-  if (width < 16 || width > 7680 || height < 16 || height > 4320 || width % 2 || height % 2)
-    return usage_error ("--width and --height must be even numbers between 16x16 and 7680x4320");
-  if (fps < 1 || fps > 120)
-    return usage_error ("--fps must be between 1 and 120");
   if (max_viewers < 0)
     return usage_error ("--max-viewers must not be negative");
 
-  run.report_path = report;
   run.session = beacon_session_new (BEACON_SESSION_ROLE_BROADCAST);
+  status = apply_options (&o, run.session, TRUE);
+  if (status != EXIT_OK)
+    {
+      g_object_unref (run.session);
+      return status;
+    }
   g_object_set (run.session,
                 "bind-address", bind,
                 "port", (guint) port,
-                "source", source,
-                "codec", codec,
-                "width", (guint) width,
-                "height", (guint) height,
-                "fps", (guint) fps,
-                "stream-name", name,
                 "max-viewers", (guint) max_viewers,
-                "ice-addresses", ice_addresses,
-                "stun-server", stun,
                 NULL);
+  run.report_path = o.report;
+  return run_session (&run);
+}
+
+static int
+command_publish (int    argc,
+                 char **argv)
+{
+  g_auto(Options) o;
+  GOptionEntry entries[] = {
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &o.timeout, "Stop after S seconds (exit 4 if not live by then)", "S" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("URL - publish to a server (Janus, WHIP, GStreamer signalling)");
+  Run run = { 0 };
+  int status;
+
+  options_init (&o);
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_add_group (context, media_group (&o));
+  g_option_context_add_group (context, network_group (&o));
+  g_option_context_add_group (context, server_group (&o, FALSE));
+  if (!parse_options (context, &argc, &argv))
+    return EXIT_USAGE;
+  if (argc != 2)
+    return usage_error ("publish takes one server URL");
+  if (o.dialect == NULL)
+    o.dialect = g_strdup ("gst");
+  if (g_str_equal (o.dialect, "direct") || g_str_equal (o.dialect, "whep"))
+    return usage_error ("publish works with --dialect gst, janus or whip (use 'serve' for the direct server)");
+
+  run.session = beacon_session_new (BEACON_SESSION_ROLE_BROADCAST);
+  status = apply_options (&o, run.session, TRUE);
+  if (status != EXIT_OK)
+    {
+      g_object_unref (run.session);
+      return status;
+    }
+  g_object_set (run.session, "url", argv[1], NULL);
+  run.report_path = o.report;
+  run.timeout_seconds = (guint) o.timeout;
   return run_session (&run);
 }
 
@@ -295,43 +549,119 @@ static int
 command_watch (int    argc,
                char **argv)
 {
-  g_autofree char *producer = NULL;
-  int frames = 0;
-  int timeout = 0;
-  g_autofree char *report = NULL;
-  g_auto(GStrv) ice_addresses = NULL;
-  g_autofree char *stun = NULL;
+  g_auto(Options) o;
   GOptionEntry entries[] = {
-    { "producer", 0, 0, G_OPTION_ARG_STRING, &producer, "Watch the broadcast with this name", "NAME" },
-    { "frames", 0, 0, G_OPTION_ARG_INT, &frames, "Exit 0 after N decoded video frames", "N" },
-    { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout, "Give up after S seconds (exit 4)", "S" },
-    { "report", 0, 0, G_OPTION_ARG_FILENAME, &report, "Write a JSON connection report to FILE", "FILE" },
-    { "ice-address", 0, 0, G_OPTION_ARG_STRING_ARRAY, &ice_addresses, "Gather ICE candidates only on this address (repeatable)", "ADDR" },
-    { "stun", 0, 0, G_OPTION_ARG_STRING, &stun, "STUN server, stun://host:port", "URL" },
+    { "producer", 0, 0, G_OPTION_ARG_STRING, &o.producer, "Watch the broadcast with this name", "NAME" },
+    { "frames", 0, 0, G_OPTION_ARG_INT, &o.frames, "Exit 0 after N decoded video frames", "N" },
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &o.timeout, "Give up after S seconds (exit 4)", "S" },
+    { "accept-new-identity", 0, 0, G_OPTION_ARG_NONE, &o.accept_new_identity, "Continue when the broadcaster's identity changed, and remember the new one", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("URL - watch a broadcast");
   Run run = { 0 };
+  int status;
 
+  options_init (&o);
   g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_add_group (context, network_group (&o));
+  g_option_context_add_group (context, server_group (&o, TRUE));
   if (!parse_options (context, &argc, &argv))
     return EXIT_USAGE;
   if (argc != 2)
     return usage_error ("watch takes one stream link (wss://…), as printed by 'beacon-cli serve'");
-  if (frames < 0 || timeout < 0)
-    return usage_error ("--frames and --timeout must not be negative");
+  if (o.dialect != NULL && g_str_equal (o.dialect, "whip"))
+    return usage_error ("watch works with --dialect direct, gst, janus or whep");
 
-  run.report_path = report;
-  run.frames_wanted = (guint64) frames;
-  run.timeout_seconds = (guint) timeout;
   run.session = beacon_session_new (BEACON_SESSION_ROLE_WATCH);
-  g_object_set (run.session,
-                "url", argv[1],
-                "stream-name", producer,
-                "ice-addresses", ice_addresses,
-                "stun-server", stun,
-                NULL);
+  status = apply_options (&o, run.session, FALSE);
+  if (status != EXIT_OK)
+    {
+      g_object_unref (run.session);
+      return status;
+    }
+  g_object_set (run.session, "url", argv[1], NULL);
+  run.report_path = o.report;
+  run.frames_wanted = (guint64) o.frames;
+  run.timeout_seconds = (guint) o.timeout;
   return run_session (&run);
+}
+
+typedef struct {
+  GMainLoop *loop;
+  GPtrArray *streams;
+  GError    *error;
+} ListRun;
+
+static void
+listed_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  ListRun *list = user_data;
+
+  list->streams = beacon_signaler_list_finish (BEACON_SIGNALER (source), result, &list->error);
+  g_main_loop_quit (list->loop);
+}
+
+static int
+command_list (int    argc,
+              char **argv)
+{
+  g_auto(Options) o;
+  g_autoptr(GOptionContext) context = g_option_context_new ("URL - list the streams of a server");
+  g_autoptr(BeaconSignalerOptions) options = beacon_signaler_options_new ();
+  g_autoptr(BeaconSignaler) signaler = NULL;
+  g_autoptr(GError) error = NULL;
+  ListRun list = { 0 };
+
+  options_init (&o);
+  g_option_context_add_group (context, server_group (&o, TRUE));
+  if (!parse_options (context, &argc, &argv))
+    return EXIT_USAGE;
+  if (argc != 2)
+    return usage_error ("list takes one server URL");
+  if (o.dialect != NULL && !beacon_signaler_dialect_is_valid (o.dialect))
+    return usage_error ("--dialect must be direct, gst, janus, whip or whep, not '%s'", o.dialect);
+
+  options->dialect = g_strdup (o.dialect ? o.dialect : "direct");
+  options->url = g_strdup (argv[1]);
+  options->allow_insecure = o.allow_insecure;
+  options->token = g_strdup (o.token);
+  options->room = o.room;
+  if (o.pin != NULL)
+    {
+      options->pin = beacon_fingerprint_parse_pin (o.pin, &error);
+      if (options->pin == NULL)
+        return usage_error ("--pin: %s", error->message);
+    }
+  signaler = beacon_signaler_new_for_dialect (options, &error);
+  if (signaler == NULL)
+    {
+      print_error (error->message);
+      return EXIT_FAILED;
+    }
+
+  list.loop = g_main_loop_new (NULL, FALSE);
+  beacon_signaler_list_async (signaler, NULL, listed_cb, &list);
+  g_main_loop_run (list.loop);
+  g_main_loop_unref (list.loop);
+  beacon_signaler_stop (signaler);
+
+  if (list.streams == NULL)
+    {
+      print_error (list.error->message);
+      g_error_free (list.error);
+      return EXIT_FAILED;
+    }
+  for (guint i = 0; i < list.streams->len; i++)
+    {
+      BeaconStreamInfo *stream = g_ptr_array_index (list.streams, i);
+
+      g_print ("%s\t%s\t%s\n", stream->id, stream->name ? stream->name : "",
+               stream->description ? stream->description : "");
+    }
+  g_ptr_array_unref (list.streams);
+  return EXIT_OK;
 }
 
 static int
@@ -369,9 +699,11 @@ print_usage (FILE *stream)
            "Usage: beacon-cli COMMAND [OPTION…]\n"
            "\n"
            "Commands:\n"
-           "  serve      Broadcast with the built-in direct server and print the stream link\n"
-           "  watch URL  Watch a broadcast\n"
-           "  identity   Print this user's identity fingerprint\n"
+           "  serve        Broadcast with the built-in direct server and print the stream link\n"
+           "  publish URL  Broadcast through a server (Janus, WHIP, GStreamer signalling)\n"
+           "  watch URL    Watch a broadcast\n"
+           "  list URL     List the streams of a server\n"
+           "  identity     Print this user's identity fingerprint (--new replaces it)\n"
            "\n"
            "Run 'beacon-cli COMMAND --help' for the options of a command.\n");
 }
@@ -399,6 +731,10 @@ main (int    argc,
     return command_serve (argc, argv);
   if (g_str_equal (command, "watch"))
     return command_watch (argc, argv);
+  if (g_str_equal (command, "publish"))
+    return command_publish (argc, argv);
+  if (g_str_equal (command, "list"))
+    return command_list (argc, argv);
   if (g_str_equal (command, "identity"))
     return command_identity (argc, argv);
   if (g_str_equal (command, "--help") || g_str_equal (command, "-h") ||

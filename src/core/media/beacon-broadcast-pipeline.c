@@ -28,6 +28,8 @@ struct _BeaconBroadcastPipeline
   GstElement  *audio_tee;
   char        *source_description;
   guint        bus_watch;
+  guint64      encoded_bytes;   /* under bytes_lock: written by the streaming thread */
+  GMutex       bytes_lock;
   GHashTable  *branches;   /* webrtcbin → GPtrArray of Branch */
 };
 
@@ -122,9 +124,66 @@ make_video_encoder (BeaconCodec   codec,
   return encoder;
 }
 
+static GstPadProbeReturn
+count_encoded_bytes_cb (GstPad          *pad,
+                        GstPadProbeInfo *info,
+                        gpointer         user_data)
+{
+  BeaconBroadcastPipeline *self = user_data;
+  gsize size = 0;
+
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER)
+    size = gst_buffer_get_size (GST_PAD_PROBE_INFO_BUFFER (info));
+  else if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST)
+    size = gst_buffer_list_calculate_size (GST_PAD_PROBE_INFO_BUFFER_LIST (info));
+  g_mutex_lock (&self->bytes_lock);
+  self->encoded_bytes += size;
+  g_mutex_unlock (&self->bytes_lock);
+  return GST_PAD_PROBE_OK;
+}
+
+guint64
+beacon_broadcast_pipeline_get_encoded_bytes (BeaconBroadcastPipeline *self)
+{
+  guint64 bytes;
+
+  g_return_val_if_fail (BEACON_IS_BROADCAST_PIPELINE (self), 0);
+  g_mutex_lock (&self->bytes_lock);
+  bytes = self->encoded_bytes;
+  g_mutex_unlock (&self->bytes_lock);
+  return bytes;
+}
+
+/* A branch from the raw video to the front end's preview: it never holds up the encoder. */
+static gboolean
+add_preview (BeaconBroadcastPipeline  *self,
+             GstElement               *raw_tee,
+             GstElement               *preview_sink,
+             GError                  **error)
+{
+  GstElement *queue = beacon_media_make_element ("queue", "preview-queue", error);
+  GstElement *convert = beacon_media_make_element ("videoconvert", "preview-convert", error);
+
+  if (queue == NULL || convert == NULL)
+    return FALSE;
+  g_object_set (queue, "max-size-buffers", 1, "max-size-time", (guint64) 0, "max-size-bytes", 0,
+                "leaky", 2 /* downstream */, NULL);
+  gst_bin_add_many (GST_BIN (self->pipeline), queue, convert, preview_sink, NULL);
+  if (!gst_element_link_many (raw_tee, queue, convert, preview_sink, NULL))
+    {
+      g_set_error (error, BEACON_MEDIA_ERROR, BEACON_MEDIA_ERROR_PIPELINE,
+                   "could not link the preview");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 build (BeaconBroadcastPipeline  *self,
        BeaconSourceKind          source_kind,
+       GstDevice                *camera,
+       GstDevice                *microphone,
+       GstElement               *preview_sink,
        BeaconCodec               codec,
        guint                     width,
        guint                     height,
@@ -137,9 +196,11 @@ build (BeaconBroadcastPipeline  *self,
   g_autoptr(GstCaps) rtp_audio_caps = NULL;
   GstElement *vconvert, *vscale, *vrate, *vcaps, *vqueue, *vparse = NULL, *vpay, *vrtpcaps;
   GstElement *aconvert, *aresample, *aqueue, *aencoder, *apay, *artpcaps;
+  GstElement *raw_tee = NULL;
   GstBin *bin = GST_BIN (self->pipeline);
 
-  source = beacon_media_source_create (source_kind, &self->source_description, error);
+  source = beacon_media_source_create (source_kind, camera, microphone,
+                                       &self->source_description, error);
   if (source == NULL)
     return FALSE;
   gst_bin_add (bin, source);
@@ -170,7 +231,10 @@ build (BeaconBroadcastPipeline  *self,
   artpcaps = beacon_media_make_element ("capsfilter", NULL, error);
   self->audio_tee = beacon_media_make_element ("tee", "audio-tee", error);
 
-  if (!vconvert || !vscale || !vrate || !vcaps || !vqueue || !self->video_encoder || !vpay ||
+  if (preview_sink != NULL)
+    raw_tee = beacon_media_make_element ("tee", "raw-video-tee", error);
+  if ((preview_sink != NULL && raw_tee == NULL) ||
+      !vconvert || !vscale || !vrate || !vcaps || !vqueue || !self->video_encoder || !vpay ||
       (codec == BEACON_CODEC_H264 && !vparse) || !vrtpcaps || !self->video_tee ||
       !aconvert || !aresample || !aqueue || !aencoder || !apay || !artpcaps || !self->audio_tee)
     return FALSE;
@@ -239,6 +303,23 @@ build (BeaconBroadcastPipeline  *self,
       !gst_element_link_pads (source, "audio", aconvert, "sink"))
     goto link_failed;
 
+  if (raw_tee != NULL)
+    {
+      /* vcaps → raw tee → (encoder queue, preview) instead of vcaps → encoder queue. */
+      gst_element_unlink (vcaps, vqueue);
+      gst_bin_add (bin, raw_tee);
+      if (!gst_element_link_many (vcaps, raw_tee, vqueue, NULL) ||
+          !add_preview (self, raw_tee, preview_sink, error))
+        return FALSE;
+    }
+
+  {
+    g_autoptr(GstPad) tee_sink = gst_element_get_static_pad (self->video_tee, "sink");
+
+    gst_pad_add_probe (tee_sink, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+                       count_encoded_bytes_cb, self, NULL);
+  }
+
   gst_object_ref (self->video_encoder);
   gst_object_ref (self->video_tee);
   gst_object_ref (self->audio_tee);
@@ -254,6 +335,9 @@ link_failed:
 
 BeaconBroadcastPipeline *
 beacon_broadcast_pipeline_new (BeaconSourceKind   source,
+                               GstDevice         *camera,
+                               GstDevice         *microphone,
+                               GstElement        *preview_sink,
                                BeaconCodec        codec,
                                guint              width,
                                guint              height,
@@ -264,7 +348,7 @@ beacon_broadcast_pipeline_new (BeaconSourceKind   source,
   g_autoptr(GstBus) bus = NULL;
 
   self->pipeline = gst_object_ref_sink (gst_pipeline_new ("broadcast"));
-  if (!build (self, source, codec, width, height, fps, error))
+  if (!build (self, source, camera, microphone, preview_sink, codec, width, height, fps, error))
     return NULL;
 
   bus = gst_pipeline_get_bus (GST_PIPELINE (self->pipeline));
@@ -461,6 +545,7 @@ beacon_broadcast_pipeline_finalize (GObject *object)
 
   g_hash_table_unref (self->branches);
   g_free (self->source_description);
+  g_mutex_clear (&self->bytes_lock);
 
   G_OBJECT_CLASS (beacon_broadcast_pipeline_parent_class)->finalize (object);
 }
@@ -483,4 +568,5 @@ beacon_broadcast_pipeline_init (BeaconBroadcastPipeline *self)
 {
   self->branches = g_hash_table_new_full (NULL, NULL, gst_object_unref,
                                           (GDestroyNotify) g_ptr_array_unref);
+  g_mutex_init (&self->bytes_lock);
 }

@@ -22,6 +22,9 @@ G_DECLARE_FINAL_TYPE (BeaconBroadcastPipeline, beacon_broadcast_pipeline, BEACON
  * the tees, so another viewer costs only SRTP and sending, never a second encoder.
  * Emits "failed" (GError) on the main context when the pipeline reports an error. */
 BeaconBroadcastPipeline *beacon_broadcast_pipeline_new          (BeaconSourceKind   source,
+                                                                 GstDevice         *camera,
+                                                                 GstDevice         *microphone,
+                                                                 GstElement        *preview_sink,
                                                                  BeaconCodec        codec,
                                                                  guint              width,
                                                                  guint              height,
@@ -40,6 +43,8 @@ gboolean                 beacon_broadcast_pipeline_attach_peer  (BeaconBroadcast
 /* Unlinks the branches of @webrtcbin; the caller then stops and removes the webrtcbin. */
 void                     beacon_broadcast_pipeline_detach_peer  (BeaconBroadcastPipeline *self,
                                                                  GstElement       *webrtcbin);
+/* Bytes of encoded video produced so far (what one viewer receives, before RTP overhead). */
+guint64                  beacon_broadcast_pipeline_get_encoded_bytes (BeaconBroadcastPipeline *self);
 /* Asks the encoder for a key frame, so that a viewer who just connected starts at once. */
 void                     beacon_broadcast_pipeline_request_key_frame (BeaconBroadcastPipeline *self);
 

@@ -120,6 +120,8 @@ make_test_audio (gboolean   silent,
 
 GstElement *
 beacon_media_source_create (BeaconSourceKind   kind,
+                            GstDevice         *chosen_camera,
+                            GstDevice         *chosen_microphone,
                             char             **description,
                             GError           **error)
 {
@@ -131,7 +133,7 @@ beacon_media_source_create (BeaconSourceKind   kind,
 
   if (kind != BEACON_SOURCE_TEST)
     {
-      camera = find_first_device ("Video/Source");
+      camera = chosen_camera ? g_object_ref (chosen_camera) : find_first_device ("Video/Source");
       if (camera == NULL && kind == BEACON_SOURCE_CAMERA)
         {
           g_set_error (error, BEACON_MEDIA_ERROR, BEACON_MEDIA_ERROR_NO_CAMERA,
@@ -139,7 +141,8 @@ beacon_media_source_create (BeaconSourceKind   kind,
           return NULL;
         }
       if (camera != NULL)
-        microphone = find_first_device ("Audio/Source");
+        microphone = chosen_microphone ? g_object_ref (chosen_microphone)
+                                       : find_first_device ("Audio/Source");
     }
 
   if (camera != NULL)

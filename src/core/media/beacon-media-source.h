@@ -38,9 +38,13 @@ gboolean     beacon_codec_from_string       (const char        *text,
                                              BeaconCodec       *codec);
 const char  *beacon_codec_to_string         (BeaconCodec        codec);
 
-/* A bin with two source pads, "video" and "audio", carrying raw media. @description receives a
- * short human name of what was chosen ("Test pattern", the camera's name, …). */
+/* A bin with two source pads, "video" and "audio", carrying raw media. @camera and
+ * @microphone, when given, are used instead of the first devices found (not with
+ * BEACON_SOURCE_TEST). @description receives a short human name of what was chosen
+ * ("Test pattern", the camera's name, …). */
 GstElement  *beacon_media_source_create     (BeaconSourceKind   kind,
+                                             GstDevice         *camera,
+                                             GstDevice         *microphone,
                                              char             **description,
                                              GError           **error);
 

@@ -31,7 +31,15 @@ struct _BeaconPeer
   gboolean      remote_description_set;
   GArray       *pending_candidates;   /* PendingCandidate */
 
+  char         *identity_pem;
+  char         *identity_fingerprint;
+  GPtrArray    *announced_fingerprints; /* "sha-256 AB:…" from the remote SDP */
+  char         *presented_fingerprint;  /* "sha-256 AB:…" of the remote DTLS certificate */
+  GWeakRef      dtls_decoder;           /* an internal dtlsdec, for the SRTP profile */
+  gint          media_allowed;          /* atomic: the pad probes let buffers through */
+
   gboolean      connected;
+  gboolean      verified;
   gboolean      failed;
   gboolean      closed;
 };
@@ -44,6 +52,7 @@ typedef struct {
 enum {
   SIGNAL_LOCAL_DESCRIPTION,
   SIGNAL_LOCAL_CANDIDATE,
+  SIGNAL_IDENTITY_VERIFIED,
   SIGNAL_CONNECTED,
   SIGNAL_FAILED,
   N_SIGNALS
@@ -97,6 +106,52 @@ fail (BeaconPeer *self,
   g_error_free (error);
 }
 
+static GstWebRTCDTLSTransport *dup_dtls_transport (BeaconPeer *self);
+
+/* Compares the certificate the remote side presented in the DTLS handshake with the
+ * fingerprints its SDP announced; only a match lets media through (fail closed). */
+static gboolean
+verify_remote_identity (BeaconPeer *self)
+{
+  g_autoptr(GstWebRTCDTLSTransport) transport = dup_dtls_transport (self);
+  g_autofree char *remote_pem = NULL;
+
+  if (transport != NULL)
+    g_object_get (transport, "remote-certificate", &remote_pem, NULL);
+  if (remote_pem == NULL)
+    {
+      fail (self, g_error_new (BEACON_PEER_ERROR, BEACON_PEER_ERROR_IDENTITY_MISMATCH,
+                               "the peer presented no encryption certificate"));
+      return FALSE;
+    }
+
+  for (guint i = 0; i < self->announced_fingerprints->len; i++)
+    {
+      const char *announced = g_ptr_array_index (self->announced_fingerprints, i);
+      const char *space = strchr (announced, ' ');
+      g_autofree char *algorithm = g_strndup (announced, space - announced);
+      g_autofree char *presented = beacon_fingerprint_of_pem (remote_pem, algorithm, NULL);
+
+      if (presented != NULL && beacon_fingerprint_equal (presented, space + 1))
+        {
+          g_free (self->presented_fingerprint);
+          self->presented_fingerprint = g_strdup_printf ("%s %s", algorithm, presented);
+          return TRUE;
+        }
+    }
+
+  {
+    g_autofree char *presented = beacon_fingerprint_of_pem (remote_pem, "sha-256", NULL);
+
+    g_free (self->presented_fingerprint);
+    self->presented_fingerprint = presented ? g_strdup_printf ("sha-256 %s", presented) : NULL;
+  }
+  fail (self, g_error_new (BEACON_PEER_ERROR, BEACON_PEER_ERROR_IDENTITY_MISMATCH,
+                           "the peer's encryption certificate does not match the one announced "
+                           "during signaling — someone may be intercepting this connection"));
+  return FALSE;
+}
+
 static void
 check_connection_state (BeaconPeer *self)
 {
@@ -108,9 +163,16 @@ check_connection_state (BeaconPeer *self)
                 "ice-connection-state", &ice_state,
                 NULL);
 
-  if (state == GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED && !self->connected)
+  if (state == GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED && !self->connected && !self->failed)
     {
+      if (!verify_remote_identity (self))
+        return;
+      g_signal_emit (self, signals[SIGNAL_IDENTITY_VERIFIED], 0, self->presented_fingerprint);
+      if (self->failed || self->closed)
+        return;
+      self->verified = TRUE;
       self->connected = TRUE;
+      g_atomic_int_set (&self->media_allowed, 1);
       g_signal_emit (self, signals[SIGNAL_CONNECTED], 0);
     }
   else if (ice_state == GST_WEBRTC_ICE_CONNECTION_STATE_FAILED)
@@ -196,6 +258,35 @@ promise_error (GstPromise *promise,
   return NULL;
 }
 
+/* GStreamer 1.22 announces a wrong a=fingerprint when given its certificate as PEM (it hashes
+ * the PEM text), so the fingerprint of Beacon's identity replaces it before the description is
+ * applied and sent. */
+static void
+announce_identity (BeaconPeer    *self,
+                   GstSDPMessage *sdp)
+{
+  g_autofree char *value = g_strdup_printf ("sha-256 %s", self->identity_fingerprint);
+  GstSDPAttribute attribute;
+
+  for (guint i = 0; i < gst_sdp_message_attributes_len (sdp); i++)
+    if (g_strcmp0 (gst_sdp_message_get_attribute (sdp, i)->key, "fingerprint") == 0)
+      {
+        gst_sdp_attribute_set (&attribute, "fingerprint", value);
+        gst_sdp_message_replace_attribute (sdp, i, &attribute);
+      }
+  for (guint m = 0; m < gst_sdp_message_medias_len (sdp); m++)
+    {
+      GstSDPMedia *media = (GstSDPMedia *) gst_sdp_message_get_media (sdp, m);
+
+      for (guint i = 0; i < gst_sdp_media_attributes_len (media); i++)
+        if (g_strcmp0 (gst_sdp_media_get_attribute (media, i)->key, "fingerprint") == 0)
+          {
+            gst_sdp_attribute_set (&attribute, "fingerprint", value);
+            gst_sdp_media_replace_attribute (media, i, &attribute);
+          }
+    }
+}
+
 static void
 description_created_cb (GstPromise *promise,
                         gpointer    user_data)
@@ -226,6 +317,8 @@ description_created_cb (GstPromise *promise,
       return;
     }
 
+  if (self->identity_fingerprint != NULL)
+    announce_identity (self, description->sdp);
   g_signal_emit_by_name (self->webrtcbin, "set-local-description", description, NULL);
   text = gst_sdp_message_as_text (description->sdp);
   call_main (self, CALL_LOCAL_DESCRIPTION, type, text, 0, NULL);
@@ -389,6 +482,14 @@ beacon_peer_set_remote_description (BeaconPeer *self,
       fail (self, g_steal_pointer (&error));
       return;
     }
+  g_clear_pointer (&self->announced_fingerprints, g_ptr_array_unref);
+  self->announced_fingerprints = beacon_sdp_collect_fingerprints (sdp, &error);
+  if (self->announced_fingerprints == NULL)
+    {
+      gst_sdp_message_free (message);
+      fail (self, g_steal_pointer (&error));
+      return;
+    }
 
   g_free (self->remote_sdp);
   self->remote_sdp = g_strdup (sdp);
@@ -474,24 +575,80 @@ restrict_ice_addresses (BeaconPeer         *self,
     }
 }
 
+static GstPadProbeReturn
+hold_media_probe_cb (GstPad          *pad,
+                     GstPadProbeInfo *info,
+                     gpointer         user_data)
+{
+  BeaconPeer *self = user_data;
+
+  return g_atomic_int_get (&self->media_allowed) ? GST_PAD_PROBE_OK : GST_PAD_PROBE_DROP;
+}
+
+/* Every pad of the webrtcbin, sending (sink) and receiving (src), holds media back until the
+ * remote identity is verified. */
+static void
+webrtcbin_pad_added_cb (GstElement *webrtcbin,
+                        GstPad     *pad,
+                        BeaconPeer *self)
+{
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+                     hold_media_probe_cb, g_object_ref (self), g_object_unref);
+}
+
+static void
+deep_element_added_cb (GstBin     *bin,
+                       GstBin     *sub_bin,
+                       GstElement *element,
+                       BeaconPeer *self)
+{
+  GstElementFactory *factory = gst_element_get_factory (element);
+  const char *name = factory ? gst_plugin_feature_get_name (GST_PLUGIN_FEATURE (factory)) : NULL;
+
+  /* The certificate must be set while the decoder is still in NULL state: later the
+   * handshake has already picked webrtcbin's own generated certificate. */
+  if (g_strcmp0 (name, "dtlssrtpdec") == 0 && self->identity_pem != NULL)
+    g_object_set (element, "pem", self->identity_pem, NULL);
+  else if (g_strcmp0 (name, "dtlsdec") == 0)
+    g_weak_ref_set (&self->dtls_decoder, element);
+}
+
 BeaconPeer *
-beacon_peer_new (GstBin             *bin,
-                 const char         *session_id,
-                 const char * const *ice_addresses,
-                 const char         *stun_server)
+beacon_peer_new (GstBin                 *bin,
+                 const char             *session_id,
+                 const BeaconPeerConfig *config)
 {
   BeaconPeer *self = g_object_new (BEACON_TYPE_PEER, NULL);
 
   self->bin = gst_object_ref (bin);
   self->session_id = g_strdup (session_id);
+  self->identity_pem = g_strdup (config->identity_pem);
+  self->identity_fingerprint = g_strdup (config->identity_fingerprint);
   self->webrtcbin = gst_element_factory_make ("webrtcbin", NULL);
   g_assert (self->webrtcbin != NULL);
   gst_object_ref_sink (self->webrtcbin);
   g_object_set (self->webrtcbin, "bundle-policy", GST_WEBRTC_BUNDLE_POLICY_MAX_BUNDLE, NULL);
-  if (stun_server != NULL)
-    g_object_set (self->webrtcbin, "stun-server", stun_server, NULL);
-  restrict_ice_addresses (self, ice_addresses);
+  if (config->stun_server != NULL)
+    g_object_set (self->webrtcbin, "stun-server", config->stun_server, NULL);
+  if (config->turn_servers != NULL)
+    for (guint i = 0; config->turn_servers[i] != NULL; i++)
+      {
+        gboolean added = FALSE;
 
+        g_signal_emit_by_name (self->webrtcbin, "add-turn-server", config->turn_servers[i],
+                               &added);
+        if (!added)
+          g_message ("the TURN server %s was not accepted", config->turn_servers[i]);
+      }
+  if (config->relay_only)
+    g_object_set (self->webrtcbin, "ice-transport-policy",
+                  GST_WEBRTC_ICE_TRANSPORT_POLICY_RELAY, NULL);
+  restrict_ice_addresses (self, config->ice_addresses);
+
+  g_signal_connect_object (self->webrtcbin, "deep-element-added",
+                           G_CALLBACK (deep_element_added_cb), self, 0);
+  g_signal_connect_object (self->webrtcbin, "pad-added",
+                           G_CALLBACK (webrtcbin_pad_added_cb), self, 0);
   g_signal_connect_object (self->webrtcbin, "on-ice-candidate",
                            G_CALLBACK (ice_candidate_gathered_cb), self, 0);
   g_signal_connect_object (self->webrtcbin, "notify::connection-state",
@@ -501,6 +658,93 @@ beacon_peer_new (GstBin             *bin,
 
   gst_bin_add (bin, self->webrtcbin);
   return self;
+}
+
+void
+beacon_peer_add_receive_transceivers (BeaconPeer *self)
+{
+  g_autoptr(GstCaps) video = NULL;
+  g_autoptr(GstCaps) audio = NULL;
+  GstWebRTCRTPTransceiver *transceiver = NULL;
+
+  g_return_if_fail (BEACON_IS_PEER (self));
+
+  video = gst_caps_from_string ("application/x-rtp,media=video,encoding-name=VP8,payload=96,"
+                                "clock-rate=90000;"
+                                "application/x-rtp,media=video,encoding-name=H264,payload=102,"
+                                "clock-rate=90000,packetization-mode=(string)1,"
+                                "profile-level-id=(string)42e01f");
+  audio = gst_caps_from_string ("application/x-rtp,media=audio,encoding-name=OPUS,payload=111,"
+                                "clock-rate=48000,encoding-params=(string)2");
+  g_signal_emit_by_name (self->webrtcbin, "add-transceiver",
+                         GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY, video, &transceiver);
+  gst_clear_object (&transceiver);
+  g_signal_emit_by_name (self->webrtcbin, "add-transceiver",
+                         GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY, audio, &transceiver);
+  gst_clear_object (&transceiver);
+}
+
+void
+beacon_peer_reject (BeaconPeer *self,
+                    GError     *error)
+{
+  g_return_if_fail (BEACON_IS_PEER (self));
+  fail (self, error);
+}
+
+GPtrArray *
+beacon_sdp_collect_fingerprints (const char  *sdp,
+                                 GError     **error)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
+  g_auto(GStrv) lines = NULL;
+
+  lines = g_strsplit (sdp ? sdp : "", "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autofree char *line = g_strstrip (g_strdup (lines[i]));
+      g_auto(GStrv) parts = NULL;
+      g_autoptr(GError) local_error = NULL;
+      g_autofree char *normalised = NULL;
+      g_autofree char *algorithm = NULL;
+
+      if (!g_str_has_prefix (line, "a=fingerprint:"))
+        continue;
+      parts = g_strsplit_set (line + strlen ("a=fingerprint:"), " \t", 2);
+      if (parts[0] == NULL || parts[1] == NULL)
+        {
+          g_set_error (error, BEACON_PEER_ERROR, BEACON_PEER_ERROR_NO_FINGERPRINT,
+                       "the remote description has a malformed a=fingerprint line");
+          return NULL;
+        }
+      algorithm = g_ascii_strdown (parts[0], -1);
+      /* Hashing a fixed string checks that the algorithm is known and strong enough. */
+      normalised = beacon_fingerprint_of_der ((const guint8 *) "x", 1, algorithm, &local_error);
+      if (normalised == NULL)
+        {
+          g_set_error (error, BEACON_PEER_ERROR, BEACON_PEER_ERROR_NO_FINGERPRINT,
+                       "the remote description's certificate fingerprint uses %s: %s",
+                       parts[0], local_error->message);
+          return NULL;
+        }
+      g_strstrip (parts[1]);
+      if (*parts[1] == '\0' || strspn (parts[1], "0123456789abcdefABCDEF:") != strlen (parts[1]))
+        {
+          g_set_error (error, BEACON_PEER_ERROR, BEACON_PEER_ERROR_NO_FINGERPRINT,
+                       "the remote description's certificate fingerprint is not hexadecimal");
+          return NULL;
+        }
+      g_ptr_array_add (found, g_strdup_printf ("%s %s", algorithm, parts[1]));
+    }
+
+  if (found->len == 0)
+    {
+      g_set_error (error, BEACON_PEER_ERROR, BEACON_PEER_ERROR_NO_FINGERPRINT,
+                   "the remote description announces no certificate fingerprint "
+                   "(a=fingerprint), so its encryption could not be verified");
+      return NULL;
+    }
+  return g_steal_pointer (&found);
 }
 
 GstElement *
@@ -591,6 +835,74 @@ dup_dtls_transport (BeaconPeer *self)
   return transport;
 }
 
+/* The protection profile the DTLS handshake chose, as the internal dtlsdec reports it
+ * (GstDtlsSrtpCipher 1 = AES_128_ICM; GstDtlsSrtpAuth 1 = HMAC_SHA1_32, 2 = HMAC_SHA1_80). */
+static char *
+dup_srtp_profile (BeaconPeer *self)
+{
+  g_autoptr(GstElement) decoder = g_weak_ref_get (&self->dtls_decoder);
+  guint cipher = 0;
+  guint auth = 0;
+
+  if (decoder == NULL || !self->connected)
+    return NULL;
+  g_object_get (decoder, "srtp-cipher", &cipher, "srtp-auth", &auth, NULL);
+  if (cipher == 1 && auth == 2)
+    return g_strdup ("AES_CM_128_HMAC_SHA1_80");
+  if (cipher == 1 && auth == 1)
+    return g_strdup ("AES_CM_128_HMAC_SHA1_32");
+  return g_strdup_printf ("unknown (cipher %u, authentication %u)", cipher, auth);
+}
+
+static char *
+describe_candidate (const GstWebRTCICECandidateStats *stats)
+{
+  gboolean ipv6 = stats->ipaddr != NULL && strchr (stats->ipaddr, ':') != NULL;
+
+  return g_strdup_printf ("%s %s %s%s%s:%u", stats->type ? stats->type : "?",
+                          stats->proto ? stats->proto : "?", ipv6 ? "[" : "",
+                          stats->ipaddr ? stats->ipaddr : "?", ipv6 ? "]" : "", stats->port);
+}
+
+/* The selected candidate pair, read from the ICE agent rather than from webrtcbin's stats,
+ * which swap local and remote candidate types in 1.22. */
+static void
+add_selected_pair (BeaconPeerInfo         *info,
+                   GstWebRTCDTLSTransport *transport,
+                   BeaconPeer             *self)
+{
+  g_autoptr(GstWebRTCICETransport) ice_transport = NULL;
+  g_autoptr(GstWebRTCICE) ice = NULL;
+  g_autoptr(GObject) stream = NULL;
+  GstWebRTCICECandidateStats *local = NULL;
+  GstWebRTCICECandidateStats *remote = NULL;
+
+  g_object_get (transport, "transport", &ice_transport, NULL);
+  g_object_get (self->webrtcbin, "ice-agent", &ice, NULL);
+  if (ice_transport == NULL || ice == NULL ||
+      g_object_class_find_property (G_OBJECT_GET_CLASS (ice_transport), "stream") == NULL)
+    return;
+  g_object_get (ice_transport, "stream", &stream, NULL);
+  if (stream == NULL ||
+      !gst_webrtc_ice_get_selected_pair (ice, GST_WEBRTC_ICE_STREAM (stream), &local, &remote))
+    return;
+
+  if (local != NULL)
+    {
+      info->local_candidate = describe_candidate (local);
+      info->local_candidate_type = g_strdup (local->type);
+      if (g_strcmp0 (local->type, "relay") == 0 && local->url != NULL)
+        info->relay_server = g_strdup (local->url);
+    }
+  if (remote != NULL)
+    {
+      info->remote_candidate = describe_candidate (remote);
+      info->remote_candidate_type = g_strdup (remote->type);
+    }
+  g_clear_pointer (&local, gst_webrtc_ice_candidate_stats_free);
+  g_clear_pointer (&remote, gst_webrtc_ice_candidate_stats_free);
+}
+
 BeaconPeerInfo *
 beacon_peer_dup_info (BeaconPeer *self)
 {
@@ -610,6 +922,8 @@ beacon_peer_dup_info (BeaconPeer *self)
   info->ice_state = enum_nick (GST_TYPE_WEBRTC_ICE_CONNECTION_STATE, ice_state);
   info->local_fingerprint = beacon_sdp_find_fingerprint (self->local_sdp);
   info->remote_fingerprint = beacon_sdp_find_fingerprint (self->remote_sdp);
+  info->verified = self->verified;
+  info->srtp_profile = dup_srtp_profile (self);
 
   transport = dup_dtls_transport (self);
   if (transport != NULL)
@@ -627,8 +941,13 @@ beacon_peer_dup_info (BeaconPeer *self)
       if (dtls_state != GST_WEBRTC_DTLS_TRANSPORT_STATE_NEW)
         info->dtls_role = g_strdup (client ? "client" : "server");
       if (remote_pem != NULL)
-        info->remote_certificate_fingerprint = beacon_fingerprint_of_pem (remote_pem, "sha-256",
-                                                                          NULL);
+        {
+          g_autofree char *fingerprint = beacon_fingerprint_of_pem (remote_pem, "sha-256", NULL);
+
+          if (fingerprint != NULL)
+            info->remote_certificate_fingerprint = g_strdup_printf ("sha-256 %s", fingerprint);
+        }
+      add_selected_pair (info, transport, self);
       g_object_unref (transport);
     }
   else
@@ -651,6 +970,12 @@ beacon_peer_info_free (BeaconPeerInfo *info)
   g_free (info->local_fingerprint);
   g_free (info->remote_fingerprint);
   g_free (info->remote_certificate_fingerprint);
+  g_free (info->srtp_profile);
+  g_free (info->local_candidate);
+  g_free (info->remote_candidate);
+  g_free (info->local_candidate_type);
+  g_free (info->remote_candidate_type);
+  g_free (info->relay_server);
   g_free (info);
 }
 
@@ -678,6 +1003,11 @@ beacon_peer_finalize (GObject *object)
   g_free (self->session_id);
   g_free (self->local_sdp);
   g_free (self->remote_sdp);
+  g_free (self->identity_pem);
+  g_free (self->identity_fingerprint);
+  g_free (self->presented_fingerprint);
+  g_clear_pointer (&self->announced_fingerprints, g_ptr_array_unref);
+  g_weak_ref_clear (&self->dtls_decoder);
   g_main_context_unref (self->context);
 
   G_OBJECT_CLASS (beacon_peer_parent_class)->finalize (object);
@@ -697,6 +1027,9 @@ beacon_peer_class_init (BeaconPeerClass *klass)
   signals[SIGNAL_LOCAL_CANDIDATE] =
     g_signal_new ("local-candidate", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_STRING);
+  signals[SIGNAL_IDENTITY_VERIFIED] =
+    g_signal_new ("identity-verified", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   signals[SIGNAL_CONNECTED] =
     g_signal_new ("connected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 0);
@@ -710,4 +1043,6 @@ beacon_peer_init (BeaconPeer *self)
 {
   self->context = g_main_context_ref_thread_default ();
   self->pending_candidates = g_array_new (FALSE, TRUE, sizeof (PendingCandidate));
+  self->announced_fingerprints = g_ptr_array_new_with_free_func (g_free);
+  g_weak_ref_init (&self->dtls_decoder, NULL);
 }

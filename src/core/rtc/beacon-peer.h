@@ -18,11 +18,23 @@ typedef enum {
   BEACON_PEER_ERROR_NEGOTIATION,  /* webrtcbin could not create or apply a description */
   BEACON_PEER_ERROR_ICE_FAILED,   /* no network path to the peer */
   BEACON_PEER_ERROR_DTLS_FAILED,  /* the encryption handshake failed */
+  BEACON_PEER_ERROR_IDENTITY_MISMATCH, /* the DTLS certificate is not the one the SDP announced */
+  BEACON_PEER_ERROR_NO_FINGERPRINT,    /* the SDP announces no usable certificate fingerprint */
 } BeaconPeerError;
 
 GQuark beacon_peer_error_quark (void);
 
 /* What the report shows about one peer connection. */
+/* How a peer reaches the network and who it is. */
+typedef struct {
+  const char * const *ice_addresses;        /* nullable: gather only on these addresses */
+  const char         *stun_server;          /* nullable: stun://host:port */
+  const char * const *turn_servers;         /* nullable: turn(s)://user:pass@host:port */
+  gboolean            relay_only;           /* use TURN relays only */
+  const char         *identity_pem;         /* nullable: DTLS certificate + key (PEM) */
+  const char         *identity_fingerprint; /* SHA-256 "AB:CD:…" of that certificate */
+} BeaconPeerConfig;
+
 typedef struct {
   char *session_id;
   char *ice_state;             /* "new", "checking", "connected", … */
@@ -31,7 +43,14 @@ typedef struct {
   char *dtls_role;             /* nullable: "client" | "server" */
   char *local_fingerprint;     /* as announced in our SDP: "sha-256 AB:…" */
   char *remote_fingerprint;    /* as announced in the remote SDP */
-  char *remote_certificate_fingerprint; /* nullable: SHA-256 of the certificate presented */
+  char *remote_certificate_fingerprint; /* nullable: "sha-256 AB:…" of the certificate presented */
+  gboolean verified;           /* the presented certificate matches the announced fingerprint */
+  char *srtp_profile;          /* nullable: "AES_CM_128_HMAC_SHA1_80" */
+  char *local_candidate;       /* nullable: "host udp 127.0.0.1:50000" */
+  char *remote_candidate;      /* nullable */
+  char *local_candidate_type;  /* nullable: host | srflx | prflx | relay */
+  char *remote_candidate_type; /* nullable */
+  char *relay_server;          /* nullable: the TURN server's URL when relayed */
 } BeaconPeerInfo;
 
 void beacon_peer_info_free (BeaconPeerInfo *info);
@@ -45,13 +64,21 @@ G_DECLARE_FINAL_TYPE (BeaconPeer, beacon_peer, BEACON, PEER, GObject)
  * always emitted on the main context that created it:
  *   local-description (type, sdp)   to send to the remote side
  *   local-candidate   (mline, candidate)
- *   connected ()                    ICE and DTLS are up
- *   failed (GError)                 negotiation, ICE or DTLS failed
- * @ice_addresses, when given, are the only local addresses ICE gathers candidates on. */
+ *   identity-verified (fingerprint) the remote DTLS certificate matches its SDP; a handler
+ *                                   may still refuse it with beacon_peer_reject ()
+ *   connected ()                    ICE and DTLS are up and the identity is verified
+ *   failed (GError)                 negotiation, ICE or DTLS failed, or the identity did not
+ *                                   match (fail closed)
+ * No media passes in either direction until the identity is verified: pad probes on every
+ * webrtcbin pad drop buffers until then. */
 BeaconPeer     *beacon_peer_new                       (GstBin             *bin,
                                                        const char         *session_id,
-                                                       const char * const *ice_addresses,
-                                                       const char         *stun_server);
+                                                       const BeaconPeerConfig *config);
+/* Watch when we offer (WHEP): receive-only video and audio transceivers. */
+void            beacon_peer_add_receive_transceivers  (BeaconPeer         *self);
+/* Fails the peer with @error (taken) from an identity-verified handler. */
+void            beacon_peer_reject                    (BeaconPeer         *self,
+                                                       GError             *error);
 GstElement     *beacon_peer_get_webrtcbin             (BeaconPeer         *self);
 const char     *beacon_peer_get_session_id            (BeaconPeer         *self);
 gboolean        beacon_peer_is_connected              (BeaconPeer         *self);
@@ -71,5 +98,9 @@ BeaconPeerInfo *beacon_peer_dup_info                  (BeaconPeer         *self)
 
 /* The first "a=fingerprint:" of an SDP text as "sha-256 AB:CD:…", or NULL. */
 char           *beacon_sdp_find_fingerprint           (const char         *sdp);
+/* Every a=fingerprint of an SDP (session and media level), as "algorithm value" strings,
+ * checked: fails when there is none or when one uses a hash weaker than SHA-256. */
+GPtrArray      *beacon_sdp_collect_fingerprints       (const char         *sdp,
+                                                       GError            **error);
 
 G_END_DECLS

@@ -11,6 +11,17 @@
 
 G_BEGIN_DECLS
 
+#define BEACON_SECURITY_ERROR (beacon_security_error_quark ())
+
+typedef enum {
+  BEACON_SECURITY_ERROR_IDENTITY_MISMATCH, /* DTLS certificate ≠ SDP fingerprint: blocked */
+  BEACON_SECURITY_ERROR_IDENTITY_CHANGED,  /* the remembered identity changed (pin: changed) */
+  BEACON_SECURITY_ERROR_NO_FINGERPRINT,    /* the SDP announces no usable fingerprint */
+  BEACON_SECURITY_ERROR_PIN_STORE,         /* the remembered identities cannot be read/written */
+} BeaconSecurityError;
+
+GQuark beacon_security_error_quark (void);
+
 typedef enum {
   BEACON_SECURITY_VERDICT_UNKNOWN,   /* nothing connected yet */
   BEACON_SECURITY_VERDICT_SECURE,    /* verified end to end */
@@ -55,5 +66,18 @@ const char            *beacon_security_report_get_string    (BeaconSecurityRepor
 char                  *beacon_security_report_to_json       (BeaconSecurityReport *self);
 
 const char            *beacon_security_verdict_to_string    (BeaconSecurityVerdict verdict);
+
+/* Used by BeaconSession (the report's only writer). @channel and the peer infos are
+ * BeaconChannelInfo and BeaconPeerInfo; @blocked_reason, when set, makes the verdict insecure
+ * (a fingerprint mismatch). Emits notify for what changed, then "changed". */
+BeaconSecurityReport  *beacon_security_report_new           (void);
+void                   beacon_security_report_update        (BeaconSecurityReport *self,
+                                                             gconstpointer         channel,
+                                                             GPtrArray            *peers,
+                                                             const char           *local_fingerprint,
+                                                             const char           *pin_status,
+                                                             const char           *blocked_reason);
+/* The report as a JSON object node, for embedding into a larger report. */
+gpointer               beacon_security_report_to_json_node  (BeaconSecurityReport *self);
 
 G_END_DECLS

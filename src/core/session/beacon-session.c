@@ -11,15 +11,18 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
+#include <json-glib/json-glib.h>
+
 #include "beacon-broadcast-pipeline.h"
-#include "beacon-connection-report.h"
 #include "beacon-direct-server.h"
 #include "beacon-enums.h"
 #include "beacon-fingerprint.h"
-#include "beacon-gst-signaler.h"
 #include "beacon-identity.h"
 #include "beacon-peer.h"
+#include "beacon-pin-store.h"
+#include "beacon-security-report.h"
 #include "beacon-share-link.h"
+#include "beacon-signaler-factory.h"
 #include "beacon-watch-pipeline.h"
 
 /* After stop (), how long the main context keeps running before the session is idle, so that
@@ -49,6 +52,19 @@ struct _BeaconSession
   char                    *stun_server;
   GstElement              *video_sink;
   GstElement              *audio_sink;
+  GstElement              *preview_sink;
+  GstDevice               *camera;
+  GstDevice               *microphone;
+  char                    *dialect;
+  char                    *pin;
+  char                    *token;
+  gint64                   room;
+  gint64                   feed;
+  gint64                   mountpoint;
+  gboolean                 allow_insecure_signaling;
+  GStrv                    turn_servers;
+  gboolean                 relay_only;
+  gboolean                 accept_new_identity;
 
   /* Running */
   GCancellable            *cancellable;
@@ -62,6 +78,13 @@ struct _BeaconSession
   gint64                   started_at_us;
   gint64                   first_frame_ms;
   guint                    close_timeout;
+  BeaconSecurityReport    *security_report;
+  guint                    report_timer;
+  char                    *pin_status;
+  char                    *blocked_reason;
+  char                    *pin_key;
+  guint64                  last_encoded_bytes;
+  guint                    bitrate_kbps;
 };
 
 enum {
@@ -83,10 +106,25 @@ enum {
   PROP_STUN_SERVER,
   PROP_VIDEO_SINK,
   PROP_AUDIO_SINK,
+  PROP_PREVIEW_SINK,
+  PROP_CAMERA,
+  PROP_MICROPHONE,
+  PROP_DIALECT,
+  PROP_PIN,
+  PROP_TOKEN,
+  PROP_ROOM,
+  PROP_FEED,
+  PROP_MOUNTPOINT,
+  PROP_ALLOW_INSECURE_SIGNALING,
+  PROP_TURN_SERVERS,
+  PROP_RELAY_ONLY,
+  PROP_ACCEPT_NEW_IDENTITY,
   PROP_SHARE_URL,
   PROP_VIEWER_COUNT,
   PROP_FRAMES_DECODED,
   PROP_FIRST_FRAME_MS,
+  PROP_SECURITY_REPORT,
+  PROP_BITRATE_KBPS,
   N_PROPS
 };
 
@@ -118,12 +156,35 @@ set_state (BeaconSession      *self,
 }
 
 static void
+update_security_report (BeaconSession *self)
+{
+  g_autoptr(BeaconChannelInfo) channel = NULL;
+  g_autoptr(GPtrArray) infos = g_ptr_array_new_with_free_func ((GDestroyNotify) beacon_peer_info_free);
+  GHashTableIter iter;
+  BeaconPeer *peer;
+
+  if (self->signaler != NULL)
+    channel = beacon_signaler_dup_channel_info (self->signaler);
+  g_hash_table_iter_init (&iter, self->peers);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &peer))
+    g_ptr_array_add (infos, beacon_peer_dup_info (peer));
+  beacon_security_report_update (self->security_report, channel, infos,
+                                 self->identity ? beacon_identity_get_fingerprint (self->identity)
+                                                : NULL,
+                                 self->pin_status, self->blocked_reason);
+}
+
+static void
 tear_down (BeaconSession *self)
 {
   GHashTableIter iter;
   BeaconPeer *peer;
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->report_timer, g_source_remove);
+  /* The last word of the report describes the connection as it was when it ended. */
+  if (self->security_report != NULL && g_hash_table_size (self->peers) > 0)
+    update_security_report (self);
 
   g_hash_table_iter_init (&iter, self->peers);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &peer))
@@ -208,6 +269,7 @@ remove_peer (BeaconSession *self,
   g_hash_table_remove (self->peers, session_id);
   if (self->role == BEACON_SESSION_ROLE_BROADCAST)
     notify_viewer_count (self);
+  update_security_report (self);
 }
 
 /* Peer callbacks */
@@ -238,6 +300,7 @@ static void
 peer_connected_cb (BeaconPeer    *peer,
                    BeaconSession *self)
 {
+  update_security_report (self);
   if (self->role == BEACON_SESSION_ROLE_BROADCAST)
     {
       g_message ("viewer connected (session %s)", beacon_peer_get_session_id (peer));
@@ -247,6 +310,41 @@ peer_connected_cb (BeaconPeer    *peer,
     {
       set_state (self, BEACON_SESSION_STATE_CONNECTED);
     }
+}
+
+/* Trust on first use of the broadcaster's (or media server's) DTLS identity, per server and
+ * stream. A changed identity stops the session unless the user accepted it. */
+static void
+peer_identity_verified_cb (BeaconPeer    *peer,
+                           const char    *fingerprint,
+                           BeaconSession *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *previous = NULL;
+  const char *value = strchr (fingerprint, ' ') ? strchr (fingerprint, ' ') + 1 : fingerprint;
+  BeaconPinStatus status;
+
+  if (self->role != BEACON_SESSION_ROLE_WATCH || self->pin_key == NULL)
+    return;
+
+  if (!beacon_pin_store_check (NULL, self->pin_key, value, self->accept_new_identity, &status,
+                               &previous, &error))
+    {
+      beacon_peer_reject (peer, g_error_new (BEACON_SECURITY_ERROR,
+                                             BEACON_SECURITY_ERROR_PIN_STORE, "%s",
+                                             error->message));
+      return;
+    }
+  g_free (self->pin_status);
+  self->pin_status = g_strdup (beacon_pin_status_to_string (status));
+  if (status == BEACON_PIN_STATUS_CHANGED && !self->accept_new_identity)
+    beacon_peer_reject (peer, g_error_new (BEACON_SECURITY_ERROR,
+                                           BEACON_SECURITY_ERROR_IDENTITY_CHANGED,
+                                           "the identity of %s changed since the first "
+                                           "connection (was sha256:%s, now sha256:%s); if you "
+                                           "expect this, accept the new identity "
+                                           "(--accept-new-identity)",
+                                           self->pin_key, previous, value));
 }
 
 static void
@@ -265,6 +363,22 @@ peer_failed_cb (BeaconPeer    *peer,
       remove_peer (self, session_id);
       return;
     }
+  if (g_error_matches (error, BEACON_PEER_ERROR, BEACON_PEER_ERROR_IDENTITY_MISMATCH))
+    {
+      g_free (self->blocked_reason);
+      self->blocked_reason = g_strdup (error->message);
+      update_security_report (self);
+      fail_with (self, g_error_new (BEACON_SECURITY_ERROR, BEACON_SECURITY_ERROR_IDENTITY_MISMATCH,
+                                    "%s", error->message));
+      return;
+    }
+  if (g_error_matches (error, BEACON_PEER_ERROR, BEACON_PEER_ERROR_NO_FINGERPRINT))
+    {
+      fail_with (self, g_error_new (BEACON_SECURITY_ERROR, BEACON_SECURITY_ERROR_NO_FINGERPRINT,
+                                    "%s", error->message));
+      return;
+    }
+  update_security_report (self);
   fail_with (self, g_error_copy (error));
 }
 
@@ -273,14 +387,22 @@ add_peer (BeaconSession *self,
           GstBin        *bin,
           const char    *session_id)
 {
-  BeaconPeer *peer = beacon_peer_new (bin, session_id,
-                                      (const char * const *) self->ice_addresses,
-                                      self->stun_server);
+  BeaconPeerConfig config = {
+    .ice_addresses = (const char * const *) self->ice_addresses,
+    .stun_server = self->stun_server,
+    .turn_servers = (const char * const *) self->turn_servers,
+    .relay_only = self->relay_only,
+    .identity_pem = beacon_identity_get_pem_bundle (self->identity),
+    .identity_fingerprint = beacon_identity_get_fingerprint (self->identity),
+  };
+  BeaconPeer *peer = beacon_peer_new (bin, session_id, &config);
 
   g_signal_connect_object (peer, "local-description",
                            G_CALLBACK (peer_local_description_cb), self, 0);
   g_signal_connect_object (peer, "local-candidate",
                            G_CALLBACK (peer_local_candidate_cb), self, 0);
+  g_signal_connect_object (peer, "identity-verified",
+                           G_CALLBACK (peer_identity_verified_cb), self, 0);
   g_signal_connect_object (peer, "connected", G_CALLBACK (peer_connected_cb), self, 0);
   g_signal_connect_object (peer, "failed", G_CALLBACK (peer_failed_cb), self, 0);
   g_hash_table_insert (self->peers, g_strdup (session_id), peer);
@@ -293,6 +415,7 @@ static void
 session_requested_cb (BeaconSignaler *signaler,
                       const char     *session_id,
                       const char     *viewer_id,
+                      const char     *offer,
                       BeaconSession  *self)
 {
   g_autoptr(GError) error = NULL;
@@ -320,7 +443,12 @@ session_requested_cb (BeaconSignaler *signaler,
       return;
     }
   notify_viewer_count (self);
-  beacon_peer_create_offer (peer);
+  /* A viewer that brings its own offer (a WHEP client through the direct server) gets an
+   * answer; otherwise the broadcaster offers, as webrtcsink does. */
+  if (offer != NULL)
+    beacon_peer_set_remote_description (peer, "offer", offer);
+  else
+    beacon_peer_create_offer (peer);
 }
 
 static void
@@ -343,6 +471,11 @@ session_started_cb (BeaconSignaler *signaler,
       return;
     }
   set_state (self, BEACON_SESSION_STATE_NEGOTIATING);
+  if (beacon_signaler_watcher_offers (signaler))
+    {
+      beacon_peer_add_receive_transceivers (peer);
+      beacon_peer_create_offer (peer);
+    }
 }
 
 static void
@@ -519,6 +652,106 @@ is_any_address (const char *address)
          g_str_equal (address, "::");
 }
 
+static gboolean
+report_timer_cb (gpointer user_data)
+{
+  BeaconSession *self = user_data;
+
+  if (self->broadcast != NULL)
+    {
+      guint64 bytes = beacon_broadcast_pipeline_get_encoded_bytes (self->broadcast);
+      guint kbps = (guint) ((bytes - self->last_encoded_bytes) * 8 / 1000);
+
+      self->last_encoded_bytes = bytes;
+      if (kbps != self->bitrate_kbps)
+        {
+          self->bitrate_kbps = kbps;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BITRATE_KBPS]);
+        }
+    }
+  /* ICE and DTLS states change without telling the session; refresh what the panel shows. */
+  update_security_report (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+ice_servers_cb (BeaconSignaler *signaler,
+                const char    **servers,
+                BeaconSession  *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  /* Servers the server hands out join those the user configured, for peers made from now on. */
+  if (self->turn_servers != NULL)
+    g_strv_builder_addv (builder, (const char **) self->turn_servers);
+  for (guint i = 0; servers != NULL && servers[i] != NULL; i++)
+    if (g_str_has_prefix (servers[i], "turn"))
+      g_strv_builder_add (builder, servers[i]);
+    else if (g_str_has_prefix (servers[i], "stun") && self->stun_server == NULL)
+      self->stun_server = g_strdup (servers[i]);
+  g_strfreev (self->turn_servers);
+  self->turn_servers = g_strv_builder_end (builder);
+}
+
+static BeaconSignalerOptions *
+make_signaler_options (BeaconSession *self,
+                       const char    *url,
+                       const char    *pin)
+{
+  BeaconSignalerOptions *options = beacon_signaler_options_new ();
+
+  options->dialect = g_strdup (self->dialect ? self->dialect : "direct");
+  options->url = g_strdup (url);
+  options->pin = g_strdup (pin);
+  options->allow_insecure = self->allow_insecure_signaling;
+  options->token = g_strdup (self->token);
+  options->room = self->room;
+  options->feed = self->feed;
+  options->mountpoint = self->mountpoint;
+  options->display_name = g_strdup (self->stream_name ? self->stream_name : "Beacon");
+  options->video_codec = g_strdup (beacon_codec_to_string (self->codec));
+  return options;
+}
+
+static gboolean
+create_signaler (BeaconSession *self,
+                 const char    *url,
+                 const char    *pin)
+{
+  g_autoptr(BeaconSignalerOptions) options = make_signaler_options (self, url, pin);
+  g_autoptr(GError) error = NULL;
+
+  self->signaler = beacon_signaler_new_for_dialect (options, &error);
+  if (self->signaler == NULL)
+    {
+      fail_with (self, g_steal_pointer (&error));
+      return FALSE;
+    }
+  connect_signaler (self);
+  g_signal_connect_object (self->signaler, "ice-servers", G_CALLBACK (ice_servers_cb), self, 0);
+  return TRUE;
+}
+
+static gboolean
+load_identity (BeaconSession *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  self->identity = beacon_identity_load_or_create (NULL, &error);
+  if (self->identity == NULL)
+    {
+      fail_with (self, g_steal_pointer (&error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+is_direct (BeaconSession *self)
+{
+  return self->dialect == NULL || g_str_equal (self->dialect, "direct");
+}
+
 static void
 start_broadcast (BeaconSession *self)
 {
@@ -527,15 +760,13 @@ start_broadcast (BeaconSession *self)
   g_autofree char *share_host = NULL;
   g_autofree char *local_url = NULL;
   g_autofree char *share_base = NULL;
+  g_autofree char *pin = NULL;
 
-  self->identity = beacon_identity_load_or_create (NULL, &error);
-  if (self->identity == NULL)
-    {
-      fail_with (self, g_steal_pointer (&error));
-      return;
-    }
+  if (!load_identity (self))
+    return;
 
-  self->broadcast = beacon_broadcast_pipeline_new (self->source, self->codec, self->width,
+  self->broadcast = beacon_broadcast_pipeline_new (self->source, self->camera, self->microphone,
+                                                   self->preview_sink, self->codec, self->width,
                                                    self->height, self->fps, &error);
   if (self->broadcast == NULL)
     {
@@ -546,6 +777,33 @@ start_broadcast (BeaconSession *self)
   if (!beacon_broadcast_pipeline_start (self->broadcast, &error))
     {
       fail_with (self, g_steal_pointer (&error));
+      return;
+    }
+
+  if (!is_direct (self))
+    {
+      /* Publishing to a server of another dialect: that server fans out to the viewers. */
+      if (self->url == NULL)
+        {
+          fail_with (self, g_error_new (BEACON_SESSION_ERROR, BEACON_SESSION_ERROR_INVALID,
+                                        "no server URL given to publish to"));
+          return;
+        }
+      if (self->pin != NULL)
+        {
+          pin = beacon_fingerprint_parse_pin (self->pin, &error);
+          if (pin == NULL)
+            {
+              fail_with (self, g_steal_pointer (&error));
+              return;
+            }
+        }
+      if (!create_signaler (self, self->url, pin))
+        return;
+      self->report_timer = g_timeout_add_seconds (1, report_timer_cb, self);
+      beacon_signaler_start_async (self->signaler, BEACON_SIGNALER_ROLE_PUBLISH,
+                                   self->stream_name ? self->stream_name : "Beacon",
+                                   self->cancellable, signaler_started_cb, g_object_ref (self));
       return;
     }
 
@@ -584,20 +842,41 @@ start_broadcast (BeaconSession *self)
                                               beacon_identity_get_fingerprint (self->identity),
                                               self->stream_name);
 
-  self->signaler = BEACON_SIGNALER (beacon_gst_signaler_new (local_url,
-                                                             beacon_identity_get_fingerprint (self->identity)));
-  connect_signaler (self);
+  if (!create_signaler (self, local_url, beacon_identity_get_fingerprint (self->identity)))
+    return;
+  self->report_timer = g_timeout_add_seconds (1, report_timer_cb, self);
   beacon_signaler_start_async (self->signaler, BEACON_SIGNALER_ROLE_PUBLISH,
                                self->stream_name ? self->stream_name : "Beacon",
                                self->cancellable, signaler_started_cb, g_object_ref (self));
+}
+
+/* The key under which the remote identity is remembered: the server and the stream. */
+static char *
+make_pin_key (BeaconSession *self,
+              const char    *url,
+              const char    *producer)
+{
+  GString *key = g_string_new (url);
+
+  g_string_append_printf (key, " dialect=%s", self->dialect ? self->dialect : "direct");
+  if (producer != NULL)
+    g_string_append_printf (key, " stream=%s", producer);
+  if (self->room >= 0)
+    g_string_append_printf (key, " room=%" G_GINT64_FORMAT, self->room);
+  if (self->feed >= 0)
+    g_string_append_printf (key, " feed=%" G_GINT64_FORMAT, self->feed);
+  if (self->mountpoint >= 0)
+    g_string_append_printf (key, " mountpoint=%" G_GINT64_FORMAT, self->mountpoint);
+  return g_string_free (key, FALSE);
 }
 
 static void
 start_watch (BeaconSession *self)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(BeaconShareLink) link = NULL;
-  const char *producer;
+  g_autofree char *url = NULL;
+  g_autofree char *pin = NULL;
+  g_autofree char *producer = g_strdup (self->stream_name);
 
   if (self->url == NULL)
     {
@@ -605,13 +884,40 @@ start_watch (BeaconSession *self)
                                     "no stream link given"));
       return;
     }
-  link = beacon_share_link_parse (self->url, &error);
-  if (link == NULL)
+
+  if (is_direct (self) || g_str_equal (self->dialect, "gst"))
     {
-      fail_with (self, g_steal_pointer (&error));
-      return;
+      g_autoptr(BeaconShareLink) link = beacon_share_link_parse (self->url, &error);
+
+      if (link == NULL)
+        {
+          fail_with (self, g_steal_pointer (&error));
+          return;
+        }
+      url = g_strdup (link->url);
+      pin = g_strdup (link->pin);
+      if (producer == NULL)
+        producer = g_strdup (link->producer);
+      self->pin_key = make_pin_key (self, url, producer);
     }
-  producer = self->stream_name ? self->stream_name : link->producer;
+  else
+    {
+      url = g_strdup (self->url);
+      self->pin_key = make_pin_key (self, url, producer);
+    }
+  if (self->pin != NULL)
+    {
+      g_free (pin);
+      pin = beacon_fingerprint_parse_pin (self->pin, &error);
+      if (pin == NULL)
+        {
+          fail_with (self, g_steal_pointer (&error));
+          return;
+        }
+    }
+
+  if (!load_identity (self))
+    return;
 
   self->watch = beacon_watch_pipeline_new (self->video_sink, self->audio_sink);
   g_signal_connect_object (self->watch, "failed", G_CALLBACK (media_failed_cb), self, 0);
@@ -619,8 +925,9 @@ start_watch (BeaconSession *self)
   g_signal_connect_object (self->watch, "notify::frames-decoded",
                           G_CALLBACK (frames_decoded_cb), self, 0);
 
-  self->signaler = BEACON_SIGNALER (beacon_gst_signaler_new (link->url, link->pin));
-  connect_signaler (self);
+  if (!create_signaler (self, url, pin))
+    return;
+  self->report_timer = g_timeout_add_seconds (1, report_timer_cb, self);
   beacon_signaler_start_async (self->signaler, BEACON_SIGNALER_ROLE_WATCH, producer,
                                self->cancellable, signaler_started_cb, g_object_ref (self));
 }
@@ -637,8 +944,13 @@ clear_running (BeaconSession *self)
   g_clear_object (&self->watch);
   g_clear_object (&self->identity);
   g_clear_pointer (&self->share_url, g_free);
+  g_clear_pointer (&self->pin_status, g_free);
+  g_clear_pointer (&self->blocked_reason, g_free);
+  g_clear_pointer (&self->pin_key, g_free);
   g_clear_error (&self->error);
   self->first_frame_ms = -1;
+  self->last_encoded_bytes = 0;
+  self->bitrate_kbps = 0;
 }
 
 void
@@ -734,30 +1046,56 @@ beacon_session_get_first_frame_ms (BeaconSession *self)
 char *
 beacon_session_dup_report_json (BeaconSession *self)
 {
-  g_autoptr(BeaconChannelInfo) channel = NULL;
-  g_autoptr(GPtrArray) peers = g_ptr_array_new_with_free_func ((GDestroyNotify) beacon_peer_info_free);
-  GHashTableIter iter;
-  BeaconPeer *peer;
-  BeaconConnectionReportInput input = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  JsonObject *object;
 
   g_return_val_if_fail (BEACON_IS_SESSION (self), NULL);
 
-  if (self->signaler != NULL)
-    channel = beacon_signaler_dup_channel_info (self->signaler);
-  g_hash_table_iter_init (&iter, self->peers);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &peer))
-    g_ptr_array_add (peers, beacon_peer_dup_info (peer));
+  if (self->state != BEACON_SESSION_STATE_IDLE && self->state != BEACON_SESSION_STATE_FAILED &&
+      self->state != BEACON_SESSION_STATE_ENDED && self->state != BEACON_SESSION_STATE_CLOSING)
+    update_security_report (self);
 
-  input.role = self->role == BEACON_SESSION_ROLE_BROADCAST ? "broadcast" : "watch";
-  input.state = beacon_session_state_to_string (self->state);
-  input.error = self->error ? self->error->message : NULL;
-  input.channel = channel;
-  input.peers = peers;
-  input.local_fingerprint = self->identity ? beacon_identity_get_fingerprint (self->identity) : NULL;
-  input.share_url = self->share_url;
-  input.frames_decoded = beacon_session_get_frames_decoded (self);
-  input.first_frame_ms = self->first_frame_ms;
-  return beacon_connection_report_to_json (&input);
+  /* The security report, with what the session adds about itself. */
+  root = beacon_security_report_to_json_node (self->security_report);
+  object = json_node_get_object (root);
+  json_object_set_string_member (object, "role",
+                                 self->role == BEACON_SESSION_ROLE_BROADCAST ? "broadcast" : "watch");
+  json_object_set_string_member (object, "state", beacon_session_state_to_string (self->state));
+  if (self->error != NULL)
+    json_object_set_string_member (object, "error", self->error->message);
+  else
+    json_object_set_null_member (object, "error");
+  if (self->identity != NULL)
+    json_object_set_string_member (object, "local_identity_sha256",
+                                   beacon_identity_get_fingerprint (self->identity));
+  if (self->share_url != NULL)
+    json_object_set_string_member (object, "share_url", self->share_url);
+  if (self->role == BEACON_SESSION_ROLE_WATCH)
+    {
+      json_object_set_int_member (object, "frames_decoded",
+                                  (gint64) beacon_session_get_frames_decoded (self));
+      if (self->first_frame_ms >= 0)
+        json_object_set_int_member (object, "first_frame_ms", self->first_frame_ms);
+      else
+        json_object_set_null_member (object, "first_frame_ms");
+    }
+  else
+    {
+      json_object_set_int_member (object, "viewers", beacon_session_get_viewer_count (self));
+      json_object_set_int_member (object, "bitrate_kbps", self->bitrate_kbps);
+    }
+
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  return json_generator_to_data (generator, NULL);
+}
+
+BeaconSecurityReport *
+beacon_session_get_security_report (BeaconSession *self)
+{
+  g_return_val_if_fail (BEACON_IS_SESSION (self), NULL);
+  return self->security_report;
 }
 
 static void
@@ -820,6 +1158,51 @@ beacon_session_get_property (GObject    *object,
       break;
     case PROP_AUDIO_SINK:
       g_value_set_object (value, self->audio_sink);
+      break;
+    case PROP_PREVIEW_SINK:
+      g_value_set_object (value, self->preview_sink);
+      break;
+    case PROP_CAMERA:
+      g_value_set_object (value, self->camera);
+      break;
+    case PROP_MICROPHONE:
+      g_value_set_object (value, self->microphone);
+      break;
+    case PROP_DIALECT:
+      g_value_set_string (value, self->dialect);
+      break;
+    case PROP_PIN:
+      g_value_set_string (value, self->pin);
+      break;
+    case PROP_TOKEN:
+      g_value_set_string (value, self->token);
+      break;
+    case PROP_ROOM:
+      g_value_set_int64 (value, self->room);
+      break;
+    case PROP_FEED:
+      g_value_set_int64 (value, self->feed);
+      break;
+    case PROP_MOUNTPOINT:
+      g_value_set_int64 (value, self->mountpoint);
+      break;
+    case PROP_ALLOW_INSECURE_SIGNALING:
+      g_value_set_boolean (value, self->allow_insecure_signaling);
+      break;
+    case PROP_TURN_SERVERS:
+      g_value_set_boxed (value, self->turn_servers);
+      break;
+    case PROP_RELAY_ONLY:
+      g_value_set_boolean (value, self->relay_only);
+      break;
+    case PROP_ACCEPT_NEW_IDENTITY:
+      g_value_set_boolean (value, self->accept_new_identity);
+      break;
+    case PROP_SECURITY_REPORT:
+      g_value_set_object (value, self->security_report);
+      break;
+    case PROP_BITRATE_KBPS:
+      g_value_set_uint (value, self->bitrate_kbps);
       break;
     case PROP_SHARE_URL:
       g_value_set_string (value, self->share_url);
@@ -900,6 +1283,50 @@ beacon_session_set_property (GObject      *object,
       gst_clear_object (&self->audio_sink);
       self->audio_sink = g_value_get_object (value) ? gst_object_ref_sink (g_value_get_object (value)) : NULL;
       break;
+    case PROP_PREVIEW_SINK:
+      gst_clear_object (&self->preview_sink);
+      self->preview_sink = g_value_get_object (value) ? gst_object_ref_sink (g_value_get_object (value)) : NULL;
+      break;
+    case PROP_CAMERA:
+      g_set_object (&self->camera, g_value_get_object (value));
+      break;
+    case PROP_MICROPHONE:
+      g_set_object (&self->microphone, g_value_get_object (value));
+      break;
+    case PROP_DIALECT:
+      g_free (self->dialect);
+      self->dialect = g_value_dup_string (value);
+      break;
+    case PROP_PIN:
+      g_free (self->pin);
+      self->pin = g_value_dup_string (value);
+      break;
+    case PROP_TOKEN:
+      g_free (self->token);
+      self->token = g_value_dup_string (value);
+      break;
+    case PROP_ROOM:
+      self->room = g_value_get_int64 (value);
+      break;
+    case PROP_FEED:
+      self->feed = g_value_get_int64 (value);
+      break;
+    case PROP_MOUNTPOINT:
+      self->mountpoint = g_value_get_int64 (value);
+      break;
+    case PROP_ALLOW_INSECURE_SIGNALING:
+      self->allow_insecure_signaling = g_value_get_boolean (value);
+      break;
+    case PROP_TURN_SERVERS:
+      g_strfreev (self->turn_servers);
+      self->turn_servers = g_value_dup_boxed (value);
+      break;
+    case PROP_RELAY_ONLY:
+      self->relay_only = g_value_get_boolean (value);
+      break;
+    case PROP_ACCEPT_NEW_IDENTITY:
+      self->accept_new_identity = g_value_get_boolean (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       return;
@@ -916,6 +1343,10 @@ beacon_session_dispose (GObject *object)
   clear_running (self);
   gst_clear_object (&self->video_sink);
   gst_clear_object (&self->audio_sink);
+  gst_clear_object (&self->preview_sink);
+  g_clear_object (&self->camera);
+  g_clear_object (&self->microphone);
+  g_clear_object (&self->security_report);
 
   G_OBJECT_CLASS (beacon_session_parent_class)->dispose (object);
 }
@@ -931,6 +1362,10 @@ beacon_session_finalize (GObject *object)
   g_free (self->bind_address);
   g_strfreev (self->ice_addresses);
   g_free (self->stun_server);
+  g_free (self->dialect);
+  g_free (self->pin);
+  g_free (self->token);
+  g_strfreev (self->turn_servers);
 
   G_OBJECT_CLASS (beacon_session_parent_class)->finalize (object);
 }
@@ -984,6 +1419,36 @@ beacon_session_class_init (BeaconSessionClass *klass)
     g_param_spec_object ("video-sink", NULL, NULL, GST_TYPE_ELEMENT, rw);
   properties[PROP_AUDIO_SINK] =
     g_param_spec_object ("audio-sink", NULL, NULL, GST_TYPE_ELEMENT, rw);
+  properties[PROP_PREVIEW_SINK] =
+    g_param_spec_object ("preview-sink", NULL, NULL, GST_TYPE_ELEMENT, rw);
+  properties[PROP_CAMERA] =
+    g_param_spec_object ("camera", NULL, NULL, GST_TYPE_DEVICE, rw);
+  properties[PROP_MICROPHONE] =
+    g_param_spec_object ("microphone", NULL, NULL, GST_TYPE_DEVICE, rw);
+  properties[PROP_DIALECT] =
+    g_param_spec_string ("dialect", NULL, NULL, "direct", rw);
+  properties[PROP_PIN] =
+    g_param_spec_string ("pin", NULL, NULL, NULL, rw);
+  properties[PROP_TOKEN] =
+    g_param_spec_string ("token", NULL, NULL, NULL, rw);
+  properties[PROP_ROOM] =
+    g_param_spec_int64 ("room", NULL, NULL, -1, G_MAXINT64, -1, rw);
+  properties[PROP_FEED] =
+    g_param_spec_int64 ("feed", NULL, NULL, -1, G_MAXINT64, -1, rw);
+  properties[PROP_MOUNTPOINT] =
+    g_param_spec_int64 ("mountpoint", NULL, NULL, -1, G_MAXINT64, -1, rw);
+  properties[PROP_ALLOW_INSECURE_SIGNALING] =
+    g_param_spec_boolean ("allow-insecure-signaling", NULL, NULL, FALSE, rw);
+  properties[PROP_TURN_SERVERS] =
+    g_param_spec_boxed ("turn-servers", NULL, NULL, G_TYPE_STRV, rw);
+  properties[PROP_RELAY_ONLY] =
+    g_param_spec_boolean ("relay-only", NULL, NULL, FALSE, rw);
+  properties[PROP_ACCEPT_NEW_IDENTITY] =
+    g_param_spec_boolean ("accept-new-identity", NULL, NULL, FALSE, rw);
+  properties[PROP_SECURITY_REPORT] =
+    g_param_spec_object ("security-report", NULL, NULL, BEACON_TYPE_SECURITY_REPORT, ro);
+  properties[PROP_BITRATE_KBPS] =
+    g_param_spec_uint ("bitrate-kbps", NULL, NULL, 0, G_MAXUINT, 0, ro);
   properties[PROP_SHARE_URL] =
     g_param_spec_string ("share-url", NULL, NULL, NULL, ro);
   properties[PROP_VIEWER_COUNT] =
@@ -1007,6 +1472,11 @@ beacon_session_init (BeaconSession *self)
   self->fps = 30;
   self->port = 8443;
   self->first_frame_ms = -1;
+  self->room = -1;
+  self->feed = -1;
+  self->mountpoint = -1;
+  self->dialect = g_strdup ("direct");
+  self->security_report = beacon_security_report_new ();
 }
 
 BeaconSession *

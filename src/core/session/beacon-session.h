@@ -10,6 +10,7 @@
 #include <gst/gst.h>
 
 #include "beacon-media-source.h"
+#include "beacon-security-report.h"
 
 G_BEGIN_DECLS
 
@@ -57,7 +58,10 @@ guint               beacon_session_get_viewer_count (BeaconSession    *self);
 guint64             beacon_session_get_frames_decoded (BeaconSession  *self);
 /* Milliseconds from start () to the first decoded video frame, or -1. */
 gint64              beacon_session_get_first_frame_ms (BeaconSession  *self);
-/* The connection report as pretty-printed JSON. */
+/* Never NULL; describes the current (or last) connection. */
+BeaconSecurityReport *beacon_session_get_security_report (BeaconSession *self);
+/* The connection report as pretty-printed JSON: the security report plus role, state, error
+ * and, watching, frames_decoded and first_frame_ms. */
 char               *beacon_session_dup_report_json (BeaconSession     *self);
 
 const char         *beacon_session_state_to_string (BeaconSessionState state);

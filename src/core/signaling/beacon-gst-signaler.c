@@ -216,7 +216,8 @@ handle_message (BeaconGstSignaler *self,
         break;
       g_hash_table_insert (self->sessions, g_strdup (message->session_id),
                            g_strdup (message->peer_id));
-      g_signal_emit_by_name (self, "session-requested", message->session_id, message->peer_id);
+      g_signal_emit_by_name (self, "session-requested", message->session_id, message->peer_id,
+                             message->sdp);
       break;
 
     case BEACON_GST_MESSAGE_PEER_SDP:
@@ -346,49 +347,6 @@ accept_certificate_cb (SoupMessage          *message,
   return FALSE;
 }
 
-static char *
-describe_tls_version (GTlsProtocolVersion version)
-{
-  switch (version)
-    {
-    case G_TLS_PROTOCOL_VERSION_TLS_1_0:
-      return g_strdup ("TLS 1.0");
-    case G_TLS_PROTOCOL_VERSION_TLS_1_1:
-      return g_strdup ("TLS 1.1");
-    case G_TLS_PROTOCOL_VERSION_TLS_1_2:
-      return g_strdup ("TLS 1.2");
-    case G_TLS_PROTOCOL_VERSION_TLS_1_3:
-      return g_strdup ("TLS 1.3");
-    case G_TLS_PROTOCOL_VERSION_SSL_3_0:
-      return g_strdup ("SSL 3.0");
-    case G_TLS_PROTOCOL_VERSION_DTLS_1_0:
-    case G_TLS_PROTOCOL_VERSION_DTLS_1_2:
-    case G_TLS_PROTOCOL_VERSION_UNKNOWN:
-    default:
-      return NULL;
-    }
-}
-
-static void
-record_tls_state (BeaconGstSignaler *self)
-{
-  GTlsCertificate *certificate = soup_message_get_tls_peer_certificate (self->handshake);
-
-  if (certificate == NULL)
-    return;
-  if (self->info->trust == BEACON_SIGNALING_TRUST_NONE)
-    self->info->trust = BEACON_SIGNALING_TRUST_CA;
-  self->info->tls_version =
-    describe_tls_version (soup_message_get_tls_protocol_version (self->handshake));
-  self->info->tls_cipher = g_strdup (soup_message_get_tls_ciphersuite_name (self->handshake));
-  self->info->peer_fingerprint = beacon_fingerprint_of_tls_certificate (certificate, "sha-256",
-                                                                        NULL);
-  g_object_get (certificate,
-                "subject-name", &self->info->peer_subject,
-                "issuer-name", &self->info->peer_issuer,
-                NULL);
-}
-
 static void
 websocket_connected_cb (GObject      *source,
                         GAsyncResult *result,
@@ -415,7 +373,7 @@ websocket_connected_cb (GObject      *source,
       return;
     }
 
-  record_tls_state (self);
+  beacon_channel_info_set_tls (self->info, self->handshake);
   soup_websocket_connection_set_max_incoming_payload_size (self->connection,
                                                            MAX_INCOMING_PAYLOAD);
   soup_websocket_connection_set_keepalive_interval (self->connection, 20);

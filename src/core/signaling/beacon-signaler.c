@@ -7,6 +7,8 @@
 
 #include "beacon-signaler.h"
 
+#include "beacon-fingerprint.h"
+
 G_DEFINE_QUARK (beacon-signaler-error, beacon_signaler_error)
 
 G_DEFINE_INTERFACE (BeaconSignaler, beacon_signaler, G_TYPE_OBJECT)
@@ -15,7 +17,7 @@ static void
 beacon_signaler_default_init (BeaconSignalerInterface *iface)
 {
   g_signal_new ("session-requested", G_TYPE_FROM_INTERFACE (iface), G_SIGNAL_RUN_LAST,
-                0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+                0, NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
   g_signal_new ("session-started", G_TYPE_FROM_INTERFACE (iface), G_SIGNAL_RUN_LAST,
                 0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
   g_signal_new ("remote-description", G_TYPE_FROM_INTERFACE (iface), G_SIGNAL_RUN_LAST,
@@ -201,6 +203,8 @@ beacon_channel_info_free (BeaconChannelInfo *info)
   g_free (info->peer_fingerprint);
   g_free (info->peer_subject);
   g_free (info->peer_issuer);
+  g_free (info->peer_not_before);
+  g_free (info->peer_not_after);
   g_free (info);
 }
 
@@ -216,8 +220,71 @@ beacon_channel_info_copy (const BeaconChannelInfo *info)
   copy->peer_fingerprint = g_strdup (info->peer_fingerprint);
   copy->peer_subject = g_strdup (info->peer_subject);
   copy->peer_issuer = g_strdup (info->peer_issuer);
+  copy->peer_not_before = g_strdup (info->peer_not_before);
+  copy->peer_not_after = g_strdup (info->peer_not_after);
   copy->trust = info->trust;
   return copy;
+}
+
+static char *
+describe_tls_version (GTlsProtocolVersion version)
+{
+  switch (version)
+    {
+    case G_TLS_PROTOCOL_VERSION_TLS_1_0:
+      return g_strdup ("TLS 1.0");
+    case G_TLS_PROTOCOL_VERSION_TLS_1_1:
+      return g_strdup ("TLS 1.1");
+    case G_TLS_PROTOCOL_VERSION_TLS_1_2:
+      return g_strdup ("TLS 1.2");
+    case G_TLS_PROTOCOL_VERSION_TLS_1_3:
+      return g_strdup ("TLS 1.3");
+    case G_TLS_PROTOCOL_VERSION_SSL_3_0:
+      return g_strdup ("SSL 3.0");
+    case G_TLS_PROTOCOL_VERSION_DTLS_1_0:
+    case G_TLS_PROTOCOL_VERSION_DTLS_1_2:
+    case G_TLS_PROTOCOL_VERSION_UNKNOWN:
+    default:
+      return NULL;
+    }
+}
+
+static char *
+format_date (GDateTime *date)
+{
+  return date ? g_date_time_format_iso8601 (date) : NULL;
+}
+
+void
+beacon_channel_info_set_tls (BeaconChannelInfo *info,
+                             SoupMessage       *message)
+{
+  GTlsCertificate *certificate = soup_message_get_tls_peer_certificate (message);
+  g_autoptr(GDateTime) not_before = NULL;
+  g_autoptr(GDateTime) not_after = NULL;
+
+  if (certificate == NULL)
+    return;
+  if (info->trust == BEACON_SIGNALING_TRUST_NONE)
+    info->trust = BEACON_SIGNALING_TRUST_CA;
+  g_free (info->tls_version);
+  info->tls_version = describe_tls_version (soup_message_get_tls_protocol_version (message));
+  g_free (info->tls_cipher);
+  info->tls_cipher = g_strdup (soup_message_get_tls_ciphersuite_name (message));
+  g_free (info->peer_fingerprint);
+  info->peer_fingerprint = beacon_fingerprint_of_tls_certificate (certificate, "sha-256", NULL);
+  g_clear_pointer (&info->peer_subject, g_free);
+  g_clear_pointer (&info->peer_issuer, g_free);
+  g_object_get (certificate,
+                "subject-name", &info->peer_subject,
+                "issuer-name", &info->peer_issuer,
+                "not-valid-before", &not_before,
+                "not-valid-after", &not_after,
+                NULL);
+  g_free (info->peer_not_before);
+  info->peer_not_before = format_date (not_before);
+  g_free (info->peer_not_after);
+  info->peer_not_after = format_date (not_after);
 }
 
 const char *

@@ -51,10 +51,16 @@ typedef struct {
   char                 *peer_fingerprint; /* nullable: SHA-256 of the server's certificate */
   char                 *peer_subject;     /* nullable */
   char                 *peer_issuer;      /* nullable */
+  char                 *peer_not_before;  /* nullable: ISO 8601 */
+  char                 *peer_not_after;   /* nullable: ISO 8601 */
   BeaconSignalingTrust  trust;
 } BeaconChannelInfo;
 
 void               beacon_channel_info_free   (BeaconChannelInfo *info);
+/* Fills the certificate fields (fingerprint, subject, issuer, validity) from @certificate and
+ * the TLS version and cipher from @message. Every dialect calls it once connected. */
+void               beacon_channel_info_set_tls (BeaconChannelInfo *info,
+                                                SoupMessage       *message);
 BeaconChannelInfo *beacon_channel_info_copy   (const BeaconChannelInfo *info);
 const char        *beacon_signaling_trust_to_string (BeaconSignalingTrust trust);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BeaconChannelInfo, beacon_channel_info_free)
@@ -64,7 +70,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (BeaconChannelInfo, beacon_channel_info_free)
 G_DECLARE_INTERFACE (BeaconSignaler, beacon_signaler, BEACON, SIGNALER, GObject)
 
 /* One server dialect. After start succeeds the signaler reports, on the main context:
- *   session-requested (session_id, peer_id)  publish: a viewer wants the stream; we offer
+ *   session-requested (session_id, peer_id, offer)
+ *                                            publish: a viewer wants the stream; we offer,
+ *                                            or answer when @offer (nullable) is given
  *   session-started   (session_id, peer_id)  watch: our session began; the producer offers
  *   remote-description (session_id, type, sdp)
  *   remote-candidate  (session_id, mline, candidate)

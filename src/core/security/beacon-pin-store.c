@@ -1,0 +1,124 @@
+/* beacon-pin-store.c
+ *
+ * Copyright 2026 The Beacon developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "beacon-pin-store.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "beacon-fingerprint.h"
+#include "beacon-identity.h"
+
+const char *
+beacon_pin_status_to_string (BeaconPinStatus status)
+{
+  switch (status)
+    {
+    case BEACON_PIN_STATUS_MATCHES:
+      return "matches";
+    case BEACON_PIN_STATUS_CHANGED:
+      return "changed";
+    case BEACON_PIN_STATUS_NEW:
+    default:
+      return "new";
+    }
+}
+
+gboolean
+beacon_pin_store_check (const char       *directory,
+                        const char       *key,
+                        const char       *fingerprint,
+                        gboolean          remember_change,
+                        BeaconPinStatus  *status,
+                        char            **previous_fingerprint,
+                        GError          **error)
+{
+  g_autofree char *default_directory = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonObject) pins = NULL;
+  g_autoptr(GError) load_error = NULL;
+  const char *known = NULL;
+
+  if (directory == NULL)
+    directory = default_directory = beacon_identity_dup_default_directory ();
+  path = g_build_filename (directory, "pins.json", NULL);
+
+  if (json_parser_load_from_file (parser, path, &load_error))
+    {
+      JsonNode *root = json_parser_get_root (parser);
+
+      if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       "%s is damaged: it is not a JSON object; remove it to start over", path);
+          return FALSE;
+        }
+      pins = json_object_ref (json_node_get_object (root));
+    }
+  else if (g_error_matches (load_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+    {
+      pins = json_object_new ();
+    }
+  else
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "could not read the remembered identities in %s: %s", path,
+                   load_error->message);
+      return FALSE;
+    }
+
+  if (json_object_has_member (pins, key))
+    {
+      JsonNode *entry = json_object_get_member (pins, key);
+
+      if (JSON_NODE_HOLDS_OBJECT (entry))
+        known = json_object_get_string_member_with_default (json_node_get_object (entry),
+                                                            "fingerprint", NULL);
+    }
+
+  if (previous_fingerprint != NULL)
+    *previous_fingerprint = g_strdup (known);
+  if (known != NULL && beacon_fingerprint_equal (known, fingerprint))
+    {
+      *status = BEACON_PIN_STATUS_MATCHES;
+      return TRUE;
+    }
+  *status = known == NULL ? BEACON_PIN_STATUS_NEW : BEACON_PIN_STATUS_CHANGED;
+  if (known != NULL && !remember_change)
+    return TRUE;
+
+  {
+    g_autoptr(JsonObject) entry = json_object_new ();
+    g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
+    g_autoptr(JsonGenerator) generator = json_generator_new ();
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+    g_autofree char *text = NULL;
+    g_autofree char *remembered = g_date_time_format_iso8601 (now);
+
+    json_object_set_string_member (entry, "fingerprint", fingerprint);
+    json_object_set_string_member (entry, "remembered", remembered);
+    json_object_set_object_member (pins, key, g_steal_pointer (&entry));
+    json_node_set_object (root, pins);
+    json_generator_set_root (generator, root);
+    json_generator_set_pretty (generator, TRUE);
+    text = json_generator_to_data (generator, NULL);
+
+    if (g_mkdir_with_parents (directory, 0700) != 0)
+      {
+        int saved_errno = errno;
+
+        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                     "could not create %s: %s", directory, g_strerror (saved_errno));
+        return FALSE;
+      }
+    if (!g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error))
+      return FALSE;
+  }
+  return TRUE;
+}
