@@ -7,6 +7,8 @@
 
 #include "beacon-test-process.h"
 
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <signal.h>
 
 struct _BeaconTestProcess
@@ -256,4 +258,67 @@ beacon_test_process_free (BeaconTestProcess *process)
   g_string_free (process->out_text, TRUE);
   g_string_free (process->err_text, TRUE);
   g_free (process);
+}
+
+void
+beacon_test_remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    while ((name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *child = g_build_filename (path, name, NULL);
+
+        if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+          beacon_test_remove_tree (child);
+        else
+          g_unlink (child);
+      }
+  g_rmdir (path);
+}
+
+gpointer
+beacon_test_read_json (const char *path)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonNode *root;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  root = json_parser_get_root (parser);
+  g_assert_true (root != NULL && JSON_NODE_HOLDS_OBJECT (root));
+  return json_object_ref (json_node_get_object (root));
+}
+
+void
+beacon_test_assert_exit (BeaconTestProcess *process,
+                         int                status,
+                         int                expected)
+{
+  if (status != expected)
+    g_error ("exit status %d, expected %d\nstdout:\n%s\nstderr:\n%s", status, expected,
+             beacon_test_process_get_stdout (process), beacon_test_process_get_stderr (process));
+}
+
+guint
+beacon_test_free_port (void)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GSocketAddress) address = NULL;
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GError) error = NULL;
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  address = g_inet_socket_address_new (loopback, 0);
+  g_socket_bind (socket, address, FALSE, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  g_socket_close (socket, NULL);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
 }

@@ -39,3 +39,18 @@ gboolean           beacon_test_wait_until          (const gboolean     *done,
                                                     guint               timeout_seconds);
 
 G_END_DECLS
+
+G_BEGIN_DECLS
+
+/* Removes a directory tree made by a test. */
+void        beacon_test_remove_tree   (const char        *path);
+/* Reads a JSON object from @path; fails the test when it is not one. */
+gpointer    beacon_test_read_json     (const char        *path);
+/* Fails the test with the process's output unless @status is @expected. */
+void        beacon_test_assert_exit   (BeaconTestProcess *process,
+                                       int                status,
+                                       int                expected);
+/* A port on 127.0.0.1 that nothing listens on right now. */
+guint       beacon_test_free_port     (void);
+
+G_END_DECLS

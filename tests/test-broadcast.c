@@ -64,31 +64,12 @@ fixture_set_up (Fixture       *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-
-        if (g_file_test (child, G_FILE_TEST_IS_DIR))
-          remove_tree (child);
-        else
-          g_unlink (child);
-      }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   g_clear_pointer (&fixture->server, beacon_test_process_free);
   g_free (fixture->url);
-  remove_tree (fixture->dir);
+  beacon_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
 }
 
@@ -116,23 +97,11 @@ read_report (Fixture    *fixture,
 {
   g_autofree char *report_name = g_strconcat (name, ".json", NULL);
   g_autofree char *path = fixture_path (fixture, report_name);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
 
-  json_parser_load_from_file (parser, path, &error);
-  g_assert_no_error (error);
-  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+  return beacon_test_read_json (path);
 }
 
-static void
-assert_exit (BeaconTestProcess *process,
-             int                status,
-             int                expected)
-{
-  if (status != expected)
-    g_error ("exit status %d, expected %d\nstdout:\n%s\nstderr:\n%s", status, expected,
-             beacon_test_process_get_stdout (process), beacon_test_process_get_stderr (process));
-}
+#define assert_exit beacon_test_assert_exit
 
 static void
 test_three_viewers (Fixture       *fixture,
@@ -325,25 +294,9 @@ static void
 test_connection_refused (Fixture       *fixture,
                          gconstpointer  data)
 {
-  g_autoptr(GSocket) socket = NULL;
-  g_autoptr(GInetSocketAddress) address = NULL;
-  g_autoptr(GSocketAddress) bound = NULL;
   g_autoptr(BeaconTestProcess) viewer = NULL;
-  g_autofree char *url = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autofree char *url = g_strdup_printf ("wss://127.0.0.1:%u/", beacon_test_free_port ());
   g_autofree char *data_dir = fixture_path (fixture, "viewer");
-
-  /* Find a port that nothing listens on: bind one, note it, close it. */
-  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
-  g_assert_no_error (error);
-  address = G_INET_SOCKET_ADDRESS (g_inet_socket_address_new_from_string ("127.0.0.1", 0));
-  g_socket_bind (socket, G_SOCKET_ADDRESS (address), FALSE, &error);
-  g_assert_no_error (error);
-  bound = g_socket_get_local_address (socket, &error);
-  g_assert_no_error (error);
-  url = g_strdup_printf ("wss://127.0.0.1:%u/",
-                         g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
-  g_socket_close (socket, NULL);
 
   viewer = beacon_test_process_start (data_dir, (const char *[]) { "watch", url, "--timeout", "30", NULL });
   assert_exit (viewer, beacon_test_process_wait_exit (viewer, 40), 1);

@@ -1,2 +1,395 @@
-#include <glib.h>
-int main (int argc, char **argv) { g_test_init (&argc, &argv, NULL);  return g_test_run (); }
+/* test-security.c
+ *
+ * Copyright 2026 The Beacon developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Connection security end to end with real TLS and DTLS: verified identities and matching short
+ * authentication strings, an intercepting signaling relay that swaps the certificate
+ * fingerprint, certificate pinning of the signaling channel, unencrypted signaling, and trust
+ * on first use of the broadcaster's identity.
+ */
+
+#include <json-glib/json-glib.h>
+#include <signal.h>
+
+#include "beacon-test-process.h"
+#include "beacon-test-relay.h"
+
+enum { EXIT_SECURITY = 5 };
+
+typedef struct {
+  char              *dir;
+  BeaconTestProcess *server;
+  char              *url;
+  guint              port;
+} Fixture;
+
+static char *
+path_in (Fixture    *fixture,
+         const char *name)
+{
+  return g_build_filename (fixture->dir, name, NULL);
+}
+
+static void
+start_server (Fixture *fixture)
+{
+  g_autofree char *data_dir = path_in (fixture, "server");
+  g_autofree char *report = path_in (fixture, "server.json");
+  g_autofree char *port = g_strdup_printf ("%u", fixture->port);
+  const char *argv[] = {
+    "serve", "--bind", "127.0.0.1", "--port", port, "--source", "test", "--width", "320",
+    "--height", "240", "--ice-address", "127.0.0.1", "--report", report, NULL
+  };
+
+  g_clear_pointer (&fixture->server, beacon_test_process_free);
+  g_clear_pointer (&fixture->url, g_free);
+  fixture->server = beacon_test_process_start (data_dir, argv);
+  fixture->url = beacon_test_process_wait_line (fixture->server, "watch: ", 30);
+  if (fixture->url == NULL)
+    g_error ("the server printed no watch: line; stderr:\n%s",
+             beacon_test_process_get_stderr (fixture->server));
+}
+
+static void
+stop_server (Fixture *fixture)
+{
+  beacon_test_process_send_signal (fixture->server, SIGTERM);
+  beacon_test_assert_exit (fixture->server, beacon_test_process_wait_exit (fixture->server, 15), 0);
+  g_clear_pointer (&fixture->server, beacon_test_process_free);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("beacon-security-XXXXXX", &error);
+  g_assert_no_error (error);
+  /* A fixed port, so that a restarted server is "the same server" for pinning. */
+  fixture->port = beacon_test_free_port ();
+  start_server (fixture);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_clear_pointer (&fixture->server, beacon_test_process_free);
+  g_free (fixture->url);
+  beacon_test_remove_tree (fixture->dir);
+  g_free (fixture->dir);
+}
+
+/* Runs `beacon-cli watch LINK` with the viewer's own data directory @name and a report in
+ * @name.json; extra arguments follow. */
+static BeaconTestProcess *
+start_viewer (Fixture     *fixture,
+              const char  *name,
+              const char  *link,
+              const char  *frames,
+              const char  *extra)
+{
+  g_autofree char *data_dir = path_in (fixture, name);
+  g_autofree char *report_name = g_strconcat (name, ".json", NULL);
+  g_autofree char *report = path_in (fixture, report_name);
+  const char *argv[] = {
+    "watch", link, "--ice-address", "127.0.0.1", "--timeout", "45", "--report", report,
+    "--frames", frames, extra, NULL
+  };
+
+  return beacon_test_process_start (data_dir, argv);
+}
+
+static JsonObject *
+read_report (Fixture    *fixture,
+             const char *name)
+{
+  g_autofree char *report_name = g_strconcat (name, ".json", NULL);
+  g_autofree char *path = path_in (fixture, report_name);
+
+  return beacon_test_read_json (path);
+}
+
+static char *
+identity_of (Fixture    *fixture,
+             const char *name)
+{
+  g_autofree char *data_dir = path_in (fixture, name);
+  g_autoptr(BeaconTestProcess) process =
+    beacon_test_process_start (data_dir, (const char *[]) { "identity", NULL });
+  char *line;
+
+  beacon_test_assert_exit (process, beacon_test_process_wait_exit (process, 20), 0);
+  line = g_strstrip (g_strdup (beacon_test_process_get_stdout (process)));
+  g_assert_true (g_str_has_prefix (line, "sha256:"));
+  return line;
+}
+
+static const char *
+member_string (JsonObject *object,
+               const char *section,
+               const char *member)
+{
+  return json_object_get_string_member (json_object_get_object_member (object, section), member);
+}
+
+/* The broadcaster's report while the viewer is connected: its verified peer. */
+static JsonObject *
+wait_server_peer (Fixture *fixture)
+{
+  g_autofree char *path = path_in (fixture, "server.json");
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_autofree char *text = NULL;
+      gboolean never = FALSE;
+
+      if (g_file_get_contents (path, &text, NULL, NULL) && strstr (text, "\"verified\" : true"))
+        {
+          g_autoptr(JsonObject) report = beacon_test_read_json (path);
+          JsonArray *peers = json_object_get_array_member (report, "peers");
+
+          for (guint i = 0; i < json_array_get_length (peers); i++)
+            {
+              JsonObject *peer = json_array_get_object_element (peers, i);
+
+              if (json_object_get_boolean_member (json_object_get_object_member (peer, "dtls"),
+                                                  "verified"))
+                return json_object_ref (peer);
+            }
+        }
+      beacon_test_wait_until (&never, 1);
+    }
+  g_error ("the broadcaster's report never showed a verified viewer");
+  return NULL;
+}
+
+static void
+test_honest_session (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(BeaconTestProcess) viewer = start_viewer (fixture, "viewer", fixture->url, "150", NULL);
+  g_autoptr(JsonObject) server_peer = wait_server_peer (fixture);
+  g_autoptr(JsonObject) report = NULL;
+  g_autofree char *viewer_identity = NULL;
+  g_autofree char *server_identity = NULL;
+  g_autofree char *viewer_fp = NULL;
+  g_autofree char *server_fp = NULL;
+  JsonObject *dtls, *srtp, *ice, *signaling;
+
+  beacon_test_assert_exit (viewer, beacon_test_process_wait_exit (viewer, 60), 0);
+  report = read_report (fixture, "viewer");
+
+  viewer_identity = identity_of (fixture, "viewer");
+  server_identity = identity_of (fixture, "server");
+  viewer_fp = g_strconcat ("sha-256 ", viewer_identity + strlen ("sha256:"), NULL);
+  server_fp = g_strconcat ("sha-256 ", server_identity + strlen ("sha256:"), NULL);
+
+  dtls = json_object_get_object_member (report, "dtls");
+  g_assert_true (json_object_get_boolean_member (dtls, "verified"));
+  g_assert_cmpstr (json_object_get_string_member (dtls, "state"), ==, "connected");
+  g_assert_cmpstr (json_object_get_string_member (dtls, "local_fingerprint"), ==, viewer_fp);
+  g_assert_cmpstr (json_object_get_string_member (dtls, "announced_fingerprint"), ==, server_fp);
+  g_assert_cmpstr (json_object_get_string_member (dtls, "presented_fingerprint"), ==, server_fp);
+  g_assert_nonnull (json_object_get_string_member (dtls, "role"));
+
+  /* The broadcaster saw the viewer's identity, and both computed the same words. */
+  g_assert_cmpstr (member_string (server_peer, "dtls", "presented_fingerprint"), ==, viewer_fp);
+  g_assert_cmpstr (member_string (server_peer, "dtls", "local_fingerprint"), ==, server_fp);
+  g_assert_nonnull (json_object_get_string_member (report, "sas"));
+  g_assert_cmpstr (json_object_get_string_member (report, "sas"), ==,
+                   json_object_get_string_member (server_peer, "sas"));
+
+  srtp = json_object_get_object_member (report, "srtp");
+  g_assert_cmpstr (json_object_get_string_member (srtp, "profile"), ==, "AES_CM_128_HMAC_SHA1_80");
+  g_assert_cmpstr (json_object_get_string_member (srtp, "dtls_version"), ==, "not exposed");
+  ice = json_object_get_object_member (report, "ice");
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (ice, "local_candidate"),
+                                   "host udp 127.0.0.1:"));
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (ice, "remote_candidate"),
+                                   "host udp 127.0.0.1:"));
+
+  signaling = json_object_get_object_member (report, "signaling");
+  g_assert_cmpstr (json_object_get_string_member (signaling, "trust"), ==, "pinned");
+  g_assert_cmpstr (member_string (signaling, "certificate", "sha256"), ==,
+                   server_identity + strlen ("sha256:"));
+  g_assert_cmpstr (json_object_get_string_member (report, "pin"), ==, "new");
+  g_assert_cmpstr (json_object_get_string_member (report, "verdict"), ==, "secure");
+}
+
+static void
+test_intercepting_relay (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *relay_dir = path_in (fixture, "relay");
+  g_autoptr(BeaconTestRelay) relay = beacon_test_relay_new (fixture->url, NULL, TRUE, TRUE,
+                                                            relay_dir);
+  g_autofree char *link = beacon_test_relay_dup_link (relay);
+  g_autoptr(BeaconTestProcess) viewer = start_viewer (fixture, "victim", link, "30", NULL);
+  g_autoptr(JsonObject) report = NULL;
+
+  beacon_test_assert_exit (viewer, beacon_test_process_wait_exit (viewer, 60), EXIT_SECURITY);
+  g_assert_cmpuint (beacon_test_relay_get_rewrites (relay), >, 0);
+  g_assert_nonnull (strstr (beacon_test_process_get_stderr (viewer),
+                            "does not match the one announced during signaling — someone may be "
+                            "intercepting this connection"));
+  g_assert_null (strstr (beacon_test_process_get_stdout (viewer), "first-frame-ms"));
+
+  report = read_report (fixture, "victim");
+  g_assert_cmpint (json_object_get_int_member (report, "frames_decoded"), ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (report, "verdict"), ==, "insecure");
+  g_assert_false (json_object_get_boolean_member (json_object_get_object_member (report, "dtls"),
+                                                  "verified"));
+  g_assert_cmpstr (json_object_get_string_member (report, "state"), ==, "failed");
+}
+
+static void
+test_signaling_trust (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autofree char *without_pin = g_strndup (fixture->url, strchr (fixture->url, '#') - fixture->url);
+  g_autofree char *pin = g_strdup (strstr (fixture->url, "pin=") + strlen ("pin="));
+  g_autofree char *wrong_pin = g_strdup (pin);
+  g_autofree char *ws_url = g_strdup_printf ("ws://127.0.0.1:%u/", fixture->port);
+
+  wrong_pin[strlen ("sha256:")] = wrong_pin[strlen ("sha256:")] == 'A' ? 'B' : 'A';
+
+  /* Self-signed without a pin: refused. */
+  {
+    g_autoptr(BeaconTestProcess) viewer = start_viewer (fixture, "a", without_pin, "10", NULL);
+
+    beacon_test_assert_exit (viewer, beacon_test_process_wait_exit (viewer, 40), EXIT_SECURITY);
+    g_assert_nonnull (strstr (beacon_test_process_get_stderr (viewer), "TLS certificate not trusted"));
+  }
+  /* With the right pin on the command line: trusted as pinned. */
+  {
+    g_autofree char *option = g_strconcat ("--pin=", pin, NULL);
+    g_autoptr(BeaconTestProcess) viewer = start_viewer (fixture, "b", without_pin, "10", option);
+    g_autoptr(JsonObject) report = NULL;
+
+    beacon_test_assert_exit (viewer, beacon_test_process_wait_exit (viewer, 40), 0);
+    report = read_report (fixture, "b");
+    g_assert_cmpstr (member_string (report, "signaling", "trust"), ==, "pinned");
+  }
+  /* With a wrong pin: refused. */
+  {
+    g_autofree char *option = g_strconcat ("--pin=", wrong_pin, NULL);
+    g_autoptr(BeaconTestProcess) viewer = start_viewer (fixture, "c", without_pin, "10", option);
+
+    beacon_test_assert_exit (viewer, beacon_test_process_wait_exit (viewer, 40), EXIT_SECURITY);
+    g_assert_nonnull (strstr (beacon_test_process_get_stderr (viewer), "TLS certificate not trusted"));
+  }
+  /* Plain ws:// without the flag: refused before connecting. */
+  {
+    g_autoptr(BeaconTestProcess) viewer = start_viewer (fixture, "d", ws_url, "10", NULL);
+
+    beacon_test_assert_exit (viewer, beacon_test_process_wait_exit (viewer, 40), EXIT_SECURITY);
+    g_assert_nonnull (strstr (beacon_test_process_get_stderr (viewer),
+                              "refusing unencrypted signaling"));
+  }
+  /* With the flag, through a plain relay: it works, and it is reported as insecure. */
+  {
+    g_autoptr(BeaconTestRelay) relay = beacon_test_relay_new (fixture->url, NULL, FALSE, FALSE, NULL);
+    g_autofree char *link = beacon_test_relay_dup_link (relay);
+    g_autoptr(BeaconTestProcess) viewer = start_viewer (fixture, "e", link, "10",
+                                                        "--allow-insecure-signaling");
+    g_autoptr(JsonObject) report = NULL;
+
+    beacon_test_assert_exit (viewer, beacon_test_process_wait_exit (viewer, 40), 0);
+    report = read_report (fixture, "e");
+    g_assert_cmpstr (member_string (report, "signaling", "trust"), ==, "insecure");
+    g_assert_cmpstr (member_string (report, "signaling", "scheme"), ==, "ws");
+    g_assert_cmpstr (json_object_get_string_member (report, "verdict"), ==, "warning");
+    g_assert_true (json_object_get_boolean_member (json_object_get_object_member (report, "dtls"),
+                                                   "verified"));
+  }
+}
+
+static void
+test_identity_changed (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *server_dir = path_in (fixture, "server");
+
+  /* First connection: remembered. */
+  {
+    g_autoptr(BeaconTestProcess) viewer = start_viewer (fixture, "viewer", fixture->url, "10", NULL);
+    g_autoptr(JsonObject) report = NULL;
+
+    beacon_test_assert_exit (viewer, beacon_test_process_wait_exit (viewer, 40), 0);
+    report = read_report (fixture, "viewer");
+    g_assert_cmpstr (json_object_get_string_member (report, "pin"), ==, "new");
+  }
+  /* Same identity again: matches. */
+  {
+    g_autoptr(BeaconTestProcess) viewer = start_viewer (fixture, "viewer", fixture->url, "10", NULL);
+    g_autoptr(JsonObject) report = NULL;
+
+    beacon_test_assert_exit (viewer, beacon_test_process_wait_exit (viewer, 40), 0);
+    report = read_report (fixture, "viewer");
+    g_assert_cmpstr (json_object_get_string_member (report, "pin"), ==, "matches");
+  }
+
+  /* The broadcaster gets a new identity and comes back on the same address. */
+  stop_server (fixture);
+  {
+    g_autoptr(BeaconTestProcess) renew =
+      beacon_test_process_start (server_dir, (const char *[]) { "identity", "--new", NULL });
+
+    beacon_test_assert_exit (renew, beacon_test_process_wait_exit (renew, 20), 0);
+  }
+  start_server (fixture);
+
+  /* Refused without consent, before any media. */
+  {
+    g_autoptr(BeaconTestProcess) viewer = start_viewer (fixture, "viewer", fixture->url, "10", NULL);
+    g_autoptr(JsonObject) report = NULL;
+
+    beacon_test_assert_exit (viewer, beacon_test_process_wait_exit (viewer, 40), EXIT_SECURITY);
+    g_assert_nonnull (strstr (beacon_test_process_get_stderr (viewer), "changed since the first connection"));
+    g_assert_null (strstr (beacon_test_process_get_stdout (viewer), "first-frame-ms"));
+    report = read_report (fixture, "viewer");
+    g_assert_cmpstr (json_object_get_string_member (report, "pin"), ==, "changed");
+    g_assert_cmpint (json_object_get_int_member (report, "frames_decoded"), ==, 0);
+  }
+  /* Accepted: works, reported as changed with a warning, and remembered. */
+  {
+    g_autoptr(BeaconTestProcess) viewer = start_viewer (fixture, "viewer", fixture->url, "10",
+                                                        "--accept-new-identity");
+    g_autoptr(JsonObject) report = NULL;
+
+    beacon_test_assert_exit (viewer, beacon_test_process_wait_exit (viewer, 40), 0);
+    report = read_report (fixture, "viewer");
+    g_assert_cmpstr (json_object_get_string_member (report, "pin"), ==, "changed");
+    g_assert_cmpstr (json_object_get_string_member (report, "verdict"), ==, "warning");
+  }
+  {
+    g_autoptr(BeaconTestProcess) viewer = start_viewer (fixture, "viewer", fixture->url, "10", NULL);
+    g_autoptr(JsonObject) report = NULL;
+
+    beacon_test_assert_exit (viewer, beacon_test_process_wait_exit (viewer, 40), 0);
+    report = read_report (fixture, "viewer");
+    g_assert_cmpstr (json_object_get_string_member (report, "pin"), ==, "matches");
+  }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/beacon/security/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("honest-session-verified-with-matching-sas", test_honest_session);
+  ADD ("intercepting-relay-is-blocked", test_intercepting_relay);
+  ADD ("signaling-trust", test_signaling_trust);
+  ADD ("identity-changed", test_identity_changed);
+
+  return g_test_run ();
+}

@@ -1,0 +1,188 @@
+/* test-security-units.c
+ *
+ * Copyright 2026 The Beacon developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Unit tests of the security building blocks: the SDP fingerprint checks, the short
+ * authentication string, the trust-on-first-use store and share links.
+ */
+
+#include <glib/gstdio.h>
+
+#include "beacon-peer.h"
+#include "beacon-pin-store.h"
+#include "beacon-sas.h"
+#include "beacon-share-link.h"
+#include "beacon-signaler.h"
+
+#define FP_A "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89"
+#define FP_B "01:02:03:04:05:06:07:08:09:0A:0B:0C:0D:0E:0F:10:11:12:13:14:15:16:17:18:19:1A:1B:1C:1D:1E:1F:20"
+
+static void
+test_sdp_fingerprints_valid (void)
+{
+  const char *sdp =
+    "v=0\r\no=- 1 0 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n"
+    "a=fingerprint:sha-256 " FP_A "\r\n"
+    "m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:video0\r\n"
+    "a=fingerprint:SHA-512 " FP_B ":" FP_B "\r\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = beacon_sdp_collect_fingerprints (sdp, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (found, 0), ==, "sha-256 " FP_A);
+  g_assert_cmpstr (g_ptr_array_index (found, 1), ==, "sha-512 " FP_B ":" FP_B);
+}
+
+static void
+test_sdp_fingerprints_invalid (void)
+{
+  struct {
+    const char *sdp;
+    const char *message;
+  } cases[] = {
+    { "v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\n", "announces no certificate fingerprint" },
+    { "", "announces no certificate fingerprint" },
+    { "v=0\r\na=fingerprint:sha-1 AB:CD\r\n", "sha-1" },
+    { "v=0\r\na=fingerprint:md5 AB:CD\r\n", "md5" },
+    { "v=0\r\na=fingerprint:rot13 AB:CD\r\n", "rot13" },
+    { "v=0\r\na=fingerprint:sha-256\r\n", "malformed" },
+    { "v=0\r\na=fingerprint:sha-256 \r\n", "malformed" },
+    { "v=0\r\na=fingerprint:sha-256 ZZ:YY\r\n", "not hexadecimal" },
+    { "v=0\r\na=fingerprint:sha-256 " FP_A "\r\na=fingerprint:sha-1 " FP_B "\r\n", "sha-1" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) found = beacon_sdp_collect_fingerprints (cases[i].sdp, &error);
+
+      g_assert_null (found);
+      g_assert_error (error, BEACON_PEER_ERROR, BEACON_PEER_ERROR_NO_FINGERPRINT);
+      if (strstr (error->message, cases[i].message) == NULL)
+        g_error ("case %u: '%s' does not mention '%s'", i, error->message, cases[i].message);
+    }
+  /* NULL SDP is handled like an empty one. */
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_null (beacon_sdp_collect_fingerprints (NULL, &error));
+    g_assert_error (error, BEACON_PEER_ERROR, BEACON_PEER_ERROR_NO_FINGERPRINT);
+  }
+}
+
+static void
+test_sas (void)
+{
+  g_autofree char *ab = beacon_sas_derive ("sha-256 " FP_A, "sha-256 " FP_B);
+  g_autofree char *ba = beacon_sas_derive ("sha-256 " FP_B, "sha-256 " FP_A);
+  g_autofree char *spelled = beacon_sas_derive ("sha-256 ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89",
+                                                FP_B);
+  g_autofree char *other = beacon_sas_derive ("sha-256 " FP_A, "sha-256 " FP_A);
+  g_auto(GStrv) words = NULL;
+
+  g_assert_nonnull (ab);
+  g_assert_cmpstr (ab, ==, ba);
+  g_assert_cmpstr (ab, ==, spelled);
+  g_assert_cmpstr (ab, !=, other);
+  words = g_strsplit (ab, " ", -1);
+  g_assert_cmpuint (g_strv_length (words), ==, 4);
+  g_assert_null (beacon_sas_derive (NULL, FP_A));
+  g_assert_null (beacon_sas_derive ("sha-256 ", FP_A));
+}
+
+static void
+test_pin_store (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("beacon-pins-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "pins.json", NULL);
+  g_autofree char *previous = NULL;
+  BeaconPinStatus status;
+  GStatBuf st;
+
+  g_assert_no_error (error);
+  g_assert_true (beacon_pin_store_check (dir, "wss://a/ stream=x", FP_A, FALSE, &status, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (status, ==, BEACON_PIN_STATUS_NEW);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  g_assert_true (beacon_pin_store_check (dir, "wss://a/ stream=x", FP_A, FALSE, &status, NULL, &error));
+  g_assert_cmpint (status, ==, BEACON_PIN_STATUS_MATCHES);
+  /* Another stream on the same server is its own entry. */
+  g_assert_true (beacon_pin_store_check (dir, "wss://a/ stream=y", FP_B, FALSE, &status, NULL, &error));
+  g_assert_cmpint (status, ==, BEACON_PIN_STATUS_NEW);
+
+  /* A change is reported, and not remembered unless accepted. */
+  g_assert_true (beacon_pin_store_check (dir, "wss://a/ stream=x", FP_B, FALSE, &status, &previous, &error));
+  g_assert_cmpint (status, ==, BEACON_PIN_STATUS_CHANGED);
+  g_assert_cmpstr (previous, ==, FP_A);
+  g_assert_true (beacon_pin_store_check (dir, "wss://a/ stream=x", FP_B, FALSE, &status, NULL, &error));
+  g_assert_cmpint (status, ==, BEACON_PIN_STATUS_CHANGED);
+  g_assert_true (beacon_pin_store_check (dir, "wss://a/ stream=x", FP_B, TRUE, &status, NULL, &error));
+  g_assert_cmpint (status, ==, BEACON_PIN_STATUS_CHANGED);
+  g_assert_true (beacon_pin_store_check (dir, "wss://a/ stream=x", FP_B, FALSE, &status, NULL, &error));
+  g_assert_cmpint (status, ==, BEACON_PIN_STATUS_MATCHES);
+
+  /* A damaged file is an error, not a silent reset. */
+  g_assert_true (g_file_set_contents (path, "[1, 2", -1, NULL));
+  g_assert_false (beacon_pin_store_check (dir, "wss://a/ stream=x", FP_B, FALSE, &status, NULL, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_true (g_file_set_contents (path, "[1, 2]", -1, NULL));
+  g_assert_false (beacon_pin_store_check (dir, "wss://a/ stream=x", FP_B, FALSE, &status, NULL, &error));
+  g_assert_nonnull (strstr (error->message, "damaged"));
+  g_clear_error (&error);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_share_link (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BeaconShareLink) link = NULL;
+  g_autofree char *formatted = beacon_share_link_format ("wss://127.0.0.1:8443/", FP_A, "my show");
+
+  g_assert_cmpstr (formatted, ==, "wss://127.0.0.1:8443/#pin=sha256:" FP_A "&producer=my%20show");
+  link = beacon_share_link_parse (formatted, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (link->url, ==, "wss://127.0.0.1:8443/");
+  g_assert_cmpstr (link->pin, ==, FP_A);
+  g_assert_cmpstr (link->producer, ==, "my show");
+
+  {
+    const char *bad[] = {
+      "not a url", "ftp://host/", "wss://", "wss://host/#pin=sha256:12", "wss://host/#pin=md5:" FP_A,
+      "wss://host/#pin=%zz",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        g_autoptr(GError) bad_error = NULL;
+        g_autoptr(BeaconShareLink) bad_link = beacon_share_link_parse (bad[i], &bad_error);
+
+        g_assert_null (bad_link);
+        g_assert_error (bad_error, BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_INVALID_URL);
+      }
+  }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/beacon/security/sdp-fingerprints-valid", test_sdp_fingerprints_valid);
+  g_test_add_func ("/beacon/security/sdp-fingerprints-invalid", test_sdp_fingerprints_invalid);
+  g_test_add_func ("/beacon/security/sas", test_sas);
+  g_test_add_func ("/beacon/security/pin-store", test_pin_store);
+  g_test_add_func ("/beacon/security/share-link", test_share_link);
+
+  return g_test_run ();
+}
