@@ -305,6 +305,22 @@ test_connection_refused (Fixture       *fixture,
 }
 
 static void
+test_list (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autofree char *data_dir = fixture_path (fixture, "lister");
+  g_autoptr(BeaconTestProcess) lister = NULL;
+  g_auto(GStrv) fields = NULL;
+
+  start_server (fixture, "vp8", NULL, NULL);
+  lister = beacon_test_process_start (data_dir, (const char *[]) { "list", fixture->url, NULL });
+  assert_exit (lister, beacon_test_process_wait_exit (lister, 30), 0);
+  fields = g_strsplit (beacon_test_process_get_stdout (lister), "\t", -1);
+  g_assert_cmpuint (g_strv_length (fields), ==, 3);
+  g_assert_cmpstr (fields[1], ==, "test-broadcast");
+}
+
+static void
 test_bad_usage (Fixture       *fixture,
                 gconstpointer  data)
 {
@@ -357,6 +373,7 @@ main (int    argc,
   ADD ("self-signed-without-pin-refused", NULL, test_no_pin);
   ADD ("unknown-producer", NULL, test_unknown_producer);
   ADD ("connection-refused", NULL, test_connection_refused);
+  ADD ("list", NULL, test_list);
   ADD ("bad-usage", NULL, test_bad_usage);
 
   return g_test_run ();

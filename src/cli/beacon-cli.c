@@ -16,6 +16,7 @@
 #include "beacon-fingerprint.h"
 #include "beacon-identity.h"
 #include "beacon-session.h"
+#include "beacon-share-link.h"
 #include "beacon-signaler-factory.h"
 
 /* Exit codes, documented in help/ and README. */
@@ -625,11 +626,26 @@ command_list (int    argc,
 
   options->dialect = g_strdup (o.dialect ? o.dialect : "direct");
   options->url = g_strdup (argv[1]);
+  if (g_str_equal (options->dialect, "direct") || g_str_equal (options->dialect, "gst"))
+    {
+      /* A share link carries the server's pin after '#'. */
+      g_autoptr(BeaconShareLink) link = beacon_share_link_parse (argv[1], &error);
+
+      if (link == NULL)
+        {
+          print_error (error->message);
+          return EXIT_FAILED;
+        }
+      g_free (options->url);
+      options->url = g_strdup (link->url);
+      options->pin = g_strdup (link->pin);
+    }
   options->allow_insecure = o.allow_insecure;
   options->token = g_strdup (o.token);
   options->room = o.room;
   if (o.pin != NULL)
     {
+      g_free (options->pin);
       options->pin = beacon_fingerprint_parse_pin (o.pin, &error);
       if (options->pin == NULL)
         return usage_error ("--pin: %s", error->message);

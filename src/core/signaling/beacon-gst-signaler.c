@@ -33,6 +33,7 @@ struct _BeaconGstSignaler
   GHashTable              *sessions;   /* session id → peer id */
 
   BeaconChannelInfo       *info;
+  gboolean                 listing;
   gboolean                 certificate_rejected;
   gboolean                 stopped;
 };
@@ -167,6 +168,24 @@ choose_producer (BeaconGstSignaler *self,
 }
 
 static void
+complete_list (BeaconGstSignaler *self,
+               GPtrArray         *producers)
+{
+  GTask *task = g_steal_pointer (&self->start_task);
+  GPtrArray *streams = g_ptr_array_new_with_free_func ((GDestroyNotify) beacon_stream_info_free);
+
+  for (guint i = 0; producers != NULL && i < producers->len; i++)
+    {
+      BeaconGstPeerInfo *producer = g_ptr_array_index (producers, i);
+
+      g_ptr_array_add (streams, beacon_stream_info_new (producer->id, producer_name (producer),
+                                                        "producer"));
+    }
+  g_task_return_pointer (task, streams, (GDestroyNotify) g_ptr_array_unref);
+  g_object_unref (task);
+}
+
+static void
 handle_message (BeaconGstSignaler *self,
                 BeaconGstMessage  *message)
 {
@@ -175,7 +194,7 @@ handle_message (BeaconGstSignaler *self,
     case BEACON_GST_MESSAGE_WELCOME:
       g_free (self->own_peer_id);
       self->own_peer_id = g_strdup (message->peer_id);
-      if (self->role == BEACON_SIGNALER_ROLE_PUBLISH)
+      if (self->role == BEACON_SIGNALER_ROLE_PUBLISH && !self->listing)
         {
           g_autoptr(JsonObject) meta = json_object_new ();
           g_autofree char *status = NULL;
@@ -197,8 +216,10 @@ handle_message (BeaconGstSignaler *self,
       break;
 
     case BEACON_GST_MESSAGE_LIST:
-      if (self->role == BEACON_SIGNALER_ROLE_WATCH && self->start_task != NULL &&
-          self->producer_id == NULL)
+      if (self->listing && self->start_task != NULL)
+        complete_list (self, message->peers);
+      else if (self->role == BEACON_SIGNALER_ROLE_WATCH && self->start_task != NULL &&
+               self->producer_id == NULL)
         choose_producer (self, message->peers);
       break;
 
@@ -515,8 +536,32 @@ beacon_gst_signaler_dup_channel_info (BeaconSignaler *signaler)
 }
 
 static void
+beacon_gst_signaler_list_async (BeaconSignaler      *signaler,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  BeaconGstSignaler *self = BEACON_GST_SIGNALER (signaler);
+
+  /* Listing is a start that ends at the list reply: connect, welcome, list. */
+  self->listing = TRUE;
+  beacon_gst_signaler_start_async (signaler, BEACON_SIGNALER_ROLE_WATCH, NULL, cancellable,
+                                   callback, user_data);
+}
+
+static GPtrArray *
+beacon_gst_signaler_list_finish (BeaconSignaler  *signaler,
+                                 GAsyncResult    *result,
+                                 GError         **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
 beacon_gst_signaler_iface_init (BeaconSignalerInterface *iface)
 {
+  iface->list_async = beacon_gst_signaler_list_async;
+  iface->list_finish = beacon_gst_signaler_list_finish;
   iface->start_async = beacon_gst_signaler_start_async;
   iface->start_finish = beacon_gst_signaler_start_finish;
   iface->send_description = beacon_gst_signaler_send_description;
