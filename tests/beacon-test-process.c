@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <signal.h>
+#include <sys/prctl.h>
 
 struct _BeaconTestProcess
 {
@@ -88,6 +89,13 @@ exited_cb (GObject      *source,
     process->status = 128 + g_subprocess_get_term_sig (process->subprocess);
 }
 
+/* A child outlives a test that aborts; this makes the kernel end it with its parent. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
 BeaconTestProcess *
 beacon_test_process_start (const char         *data_dir,
                            const char * const *argv)
@@ -108,6 +116,7 @@ beacon_test_process_start (const char         *data_dir,
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                         G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_subprocess_launcher_setenv (launcher, "BEACON_DATA_DIR", data_dir, TRUE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   process->subprocess = g_subprocess_launcher_spawnv (launcher,
                                                       (const char * const *) full_argv->pdata,
                                                       &error);
