@@ -25,8 +25,9 @@ struct _BeaconTestRelay
   char           *upstream_url;
   char           *upstream_pin;
   gboolean        tls;
-  gboolean        rewrite;
+  BeaconTestRelayMode mode;
   GRegex         *fingerprint_regex;
+  GRegex         *sdp_regex;
   GPtrArray      *pairs;
   guint           rewrites;
 };
@@ -83,11 +84,31 @@ from_upstream_cb (SoupWebsocketConnection *connection,
 {
   g_autofree char *text = g_strndup (g_bytes_get_data (message, NULL), g_bytes_get_size (message));
 
-  if (pair->relay->rewrite && strstr (text, "a=fingerprint:") != NULL)
+  if (pair->relay->mode != BEACON_TEST_RELAY_FORWARD && strstr (text, "a=fingerprint:") != NULL)
     {
-      char *rewritten = g_regex_replace_literal (pair->relay->fingerprint_regex, text, -1, 0,
-                                                 FAKE_FINGERPRINT, 0, NULL);
+      char *rewritten = NULL;
 
+      switch (pair->relay->mode)
+        {
+        case BEACON_TEST_RELAY_SWAP_FINGERPRINT:
+          rewritten = g_regex_replace_literal (pair->relay->fingerprint_regex, text, -1, 0,
+                                               FAKE_FINGERPRINT, 0, NULL);
+          break;
+        case BEACON_TEST_RELAY_STRIP_FINGERPRINT:
+          rewritten = g_regex_replace_literal (pair->relay->fingerprint_regex, text, -1, 0,
+                                               "a=x-removed:1", 0, NULL);
+          break;
+        case BEACON_TEST_RELAY_GARBLE_SDP:
+          rewritten = g_regex_replace (pair->relay->sdp_regex, text, -1, 0,
+                                       "\\1\"sdp\":\"hello, this is not SDP\"", 0, NULL);
+          break;
+        case BEACON_TEST_RELAY_BREAK_JSON:
+          rewritten = g_strndup (text, strlen (text) / 2);
+          break;
+        case BEACON_TEST_RELAY_FORWARD:
+        default:
+          g_assert_not_reached ();
+        }
       g_free (text);
       text = rewritten;
       pair->relay->rewrites++;
@@ -167,7 +188,7 @@ BeaconTestRelay *
 beacon_test_relay_new (const char *upstream_link,
                        const char *upstream_pin,
                        gboolean    tls,
-                       gboolean    rewrite_fingerprints,
+                       BeaconTestRelayMode mode,
                        const char *certificate_directory)
 {
   BeaconTestRelay *relay = g_new0 (BeaconTestRelay, 1);
@@ -181,10 +202,14 @@ beacon_test_relay_new (const char *upstream_link,
   relay->upstream_url = g_strdup (link->url);
   relay->upstream_pin = g_strdup (upstream_pin ? upstream_pin : link->pin);
   relay->tls = tls;
-  relay->rewrite = rewrite_fingerprints;
+  relay->mode = mode;
   relay->pairs = g_ptr_array_new_with_free_func (pair_free);
   relay->fingerprint_regex = g_regex_new ("a=fingerprint:[a-zA-Z0-9-]+ [0-9A-Fa-f:]+", 0, 0,
                                           NULL);
+  /* The "sdp" text member inside the "sdp" object of a peer message. */
+  relay->sdp_regex = g_regex_new ("(\"type\":\"(offer|answer)\",)\"sdp\":\"(\\\\.|[^\"\\\\])*\"", 0, 0,
+                                  NULL);
+  g_assert_nonnull (relay->sdp_regex);
   relay->session = soup_session_new ();
 
   if (tls)
@@ -252,6 +277,7 @@ beacon_test_relay_free (BeaconTestRelay *relay)
   g_clear_object (&relay->session);
   g_clear_object (&relay->identity);
   g_regex_unref (relay->fingerprint_regex);
+  g_regex_unref (relay->sdp_regex);
   g_free (relay->upstream_url);
   g_free (relay->upstream_pin);
   g_free (relay);

@@ -17,10 +17,19 @@ G_BEGIN_DECLS
  * upstream. With @tls FALSE it serves plain ws://. */
 typedef struct _BeaconTestRelay BeaconTestRelay;
 
+/* What the relay does to the messages that carry an SDP from upstream. */
+typedef enum {
+  BEACON_TEST_RELAY_FORWARD,            /* nothing */
+  BEACON_TEST_RELAY_SWAP_FINGERPRINT,   /* announce another certificate */
+  BEACON_TEST_RELAY_STRIP_FINGERPRINT,  /* announce none */
+  BEACON_TEST_RELAY_GARBLE_SDP,         /* replace the SDP with text that is not SDP */
+  BEACON_TEST_RELAY_BREAK_JSON,         /* replace the whole message with broken JSON */
+} BeaconTestRelayMode;
+
 BeaconTestRelay *beacon_test_relay_new      (const char      *upstream_url,
                                              const char      *upstream_pin,
                                              gboolean         tls,
-                                             gboolean         rewrite_fingerprints,
+                                             BeaconTestRelayMode mode,
                                              const char      *certificate_directory);
 /* The link a viewer uses: wss://127.0.0.1:PORT/#pin=sha256:… (the relay's own certificate),
  * or ws://127.0.0.1:PORT/. */

@@ -226,7 +226,7 @@ test_intercepting_relay (Fixture       *fixture,
                          gconstpointer  data)
 {
   g_autofree char *relay_dir = path_in (fixture, "relay");
-  g_autoptr(BeaconTestRelay) relay = beacon_test_relay_new (fixture->url, NULL, TRUE, TRUE,
+  g_autoptr(BeaconTestRelay) relay = beacon_test_relay_new (fixture->url, NULL, TRUE, BEACON_TEST_RELAY_SWAP_FINGERPRINT,
                                                             relay_dir);
   g_autofree char *link = beacon_test_relay_dup_link (relay);
   g_autoptr(BeaconTestProcess) viewer = start_viewer (fixture, "victim", link, "30", NULL);
@@ -245,6 +245,40 @@ test_intercepting_relay (Fixture       *fixture,
   g_assert_false (json_object_get_boolean_member (json_object_get_object_member (report, "dtls"),
                                                   "verified"));
   g_assert_cmpstr (json_object_get_string_member (report, "state"), ==, "failed");
+}
+
+/* Hostile signaling: each kind of damage gives its own clear error, never a hang. */
+typedef struct {
+  BeaconTestRelayMode mode;
+  int                 status;
+  const char         *message;
+} HostileCase;
+
+static const HostileCase strip_fingerprint = {
+  BEACON_TEST_RELAY_STRIP_FINGERPRINT, EXIT_SECURITY, "announces no certificate fingerprint"
+};
+static const HostileCase garble_sdp = {
+  BEACON_TEST_RELAY_GARBLE_SDP, 1, "the remote description is not SDP"
+};
+static const HostileCase break_json = {
+  BEACON_TEST_RELAY_BREAK_JSON, 1, "sent a message Beacon does not understand"
+};
+
+static void
+test_hostile_signaling (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  const HostileCase *hostile = data;
+  g_autofree char *relay_dir = path_in (fixture, "relay");
+  g_autoptr(BeaconTestRelay) relay = beacon_test_relay_new (fixture->url, NULL, TRUE,
+                                                            hostile->mode, relay_dir);
+  g_autofree char *link = beacon_test_relay_dup_link (relay);
+  g_autoptr(BeaconTestProcess) viewer = start_viewer (fixture, "viewer", link, "10", NULL);
+
+  beacon_test_assert_exit (viewer, beacon_test_process_wait_exit (viewer, 50), hostile->status);
+  g_assert_cmpuint (beacon_test_relay_get_rewrites (relay), >, 0);
+  if (strstr (beacon_test_process_get_stderr (viewer), hostile->message) == NULL)
+    g_error ("'%s' does not say '%s'", beacon_test_process_get_stderr (viewer), hostile->message);
 }
 
 static void
@@ -293,7 +327,7 @@ test_signaling_trust (Fixture       *fixture,
   }
   /* With the flag, through a plain relay: it works, and it is reported as insecure. */
   {
-    g_autoptr(BeaconTestRelay) relay = beacon_test_relay_new (fixture->url, NULL, FALSE, FALSE, NULL);
+    g_autoptr(BeaconTestRelay) relay = beacon_test_relay_new (fixture->url, NULL, FALSE, BEACON_TEST_RELAY_FORWARD, NULL);
     g_autofree char *link = beacon_test_relay_dup_link (relay);
     g_autoptr(BeaconTestProcess) viewer = start_viewer (fixture, "e", link, "10",
                                                         "--allow-insecure-signaling");
@@ -388,6 +422,12 @@ main (int    argc,
 
   ADD ("honest-session-verified-with-matching-sas", test_honest_session);
   ADD ("intercepting-relay-is-blocked", test_intercepting_relay);
+  g_test_add ("/beacon/security/sdp-without-fingerprint", Fixture, &strip_fingerprint,
+              fixture_set_up, test_hostile_signaling, fixture_tear_down);
+  g_test_add ("/beacon/security/sdp-garbled", Fixture, &garble_sdp,
+              fixture_set_up, test_hostile_signaling, fixture_tear_down);
+  g_test_add ("/beacon/security/json-broken", Fixture, &break_json,
+              fixture_set_up, test_hostile_signaling, fixture_tear_down);
   ADD ("signaling-trust", test_signaling_trust);
   ADD ("identity-changed", test_identity_changed);
 

@@ -316,14 +316,15 @@ message_received_cb (SoupWebsocketConnection *connection,
   message = beacon_gst_message_parse (data, length, &error);
   if (message == NULL)
     {
-      /* A message we cannot read while setting up means we cannot go on; later, it is
-       * skipped so that one odd message does not end a running broadcast. */
-      if (self->start_task != NULL)
+      /* A message type from a newer server is skipped; a broken message is not, because the
+       * offer or answer it may have carried is lost and waiting would only end in a timeout. */
+      if (g_error_matches (error, BEACON_GST_PROTOCOL_ERROR, BEACON_GST_PROTOCOL_ERROR_UNKNOWN_TYPE) &&
+          self->start_task == NULL)
+        g_debug ("ignoring a message: %s", error->message);
+      else
         fail (self, g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_PROTOCOL,
                                  "%s sent a message Beacon does not understand: %s",
                                  self->url, error->message));
-      else
-        g_debug ("ignoring a message: %s", error->message);
     }
   else
     {
