@@ -78,15 +78,6 @@ finish_run (Run *run,
     beacon_session_stop (run->session);
 }
 
-static gboolean
-is_security_error (const GError *error)
-{
-  return error != NULL &&
-         (error->domain == BEACON_SECURITY_ERROR ||
-          g_error_matches (error, BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_TLS_NOT_TRUSTED) ||
-          g_error_matches (error, BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_INSECURE));
-}
-
 static void
 security_report_changed_cb (BeaconSecurityReport *report,
                             Run                  *run)
@@ -113,7 +104,7 @@ state_changed_cb (BeaconSession *session,
       break;
     case BEACON_SESSION_STATE_FAILED:
       print_error (error ? error->message : "the session failed");
-      finish_run (run, is_security_error (error) ? EXIT_SECURITY : EXIT_FAILED);
+      finish_run (run, beacon_session_error_is_security (error) ? EXIT_SECURITY : EXIT_FAILED);
       break;
     case BEACON_SESSION_STATE_ENDED:
       print_error (error ? error->message : "broadcast ended");

@@ -1,1 +1,291 @@
-/* placeholder */
+/* beacon-device-monitor.c
+ *
+ * Copyright 2026 The Beacon developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "beacon-device-monitor.h"
+
+#include "beacon-media-source.h"
+
+#define CAMERA_CLASS "Video/Source"
+#define MICROPHONE_CLASS "Audio/Source"
+
+struct _BeaconDeviceMonitor
+{
+  GObject           parent_instance;
+
+  GstDeviceMonitor *monitor;
+  GstBus           *bus;
+  guint             bus_watch;
+  GListStore       *cameras;
+  GListStore       *microphones;
+  gboolean          started;
+};
+
+enum {
+  PROP_0,
+  PROP_CAMERAS,
+  PROP_MICROPHONES,
+  PROP_STARTED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (BeaconDeviceMonitor, beacon_device_monitor, G_TYPE_OBJECT)
+
+/* PulseAudio and PipeWire list the "monitor" of every speaker as an audio source too; it
+ * records what the computer plays, which is never what someone picking a microphone means. */
+static gboolean
+is_output_monitor (GstDevice *device)
+{
+  g_autoptr(GstStructure) props = gst_device_get_properties (device);
+  const char *device_class;
+
+  if (props == NULL)
+    return FALSE;
+  device_class = gst_structure_get_string (props, "device.class");
+  return g_strcmp0 (device_class, "monitor") == 0;
+}
+
+static GListStore *
+store_for_device (BeaconDeviceMonitor *self,
+                  GstDevice           *device)
+{
+  if (gst_device_has_classes (device, CAMERA_CLASS))
+    return self->cameras;
+  if (gst_device_has_classes (device, MICROPHONE_CLASS) && !is_output_monitor (device))
+    return self->microphones;
+  return NULL;
+}
+
+static gboolean
+find_device (GListStore *store,
+             GstDevice  *device,
+             guint      *position)
+{
+  return g_list_store_find (store, device, position);
+}
+
+static void
+add_device (BeaconDeviceMonitor *self,
+            GstDevice           *device)
+{
+  GListStore *store = store_for_device (self, device);
+
+  /* Some providers announce the devices they already listed at start as added; a device is
+   * one object for the whole life of its provider, so the pointer identifies it. */
+  if (store != NULL && !find_device (store, device, NULL))
+    g_list_store_append (store, device);
+}
+
+static void
+remove_device (BeaconDeviceMonitor *self,
+               GstDevice           *device)
+{
+  guint position;
+
+  if (find_device (self->cameras, device, &position))
+    g_list_store_remove (self->cameras, position);
+  if (find_device (self->microphones, device, &position))
+    g_list_store_remove (self->microphones, position);
+}
+
+static void
+change_device (BeaconDeviceMonitor *self,
+               GstDevice           *device,
+               GstDevice           *old_device)
+{
+  GListStore *store = store_for_device (self, device);
+  guint position;
+
+  if (store != NULL && find_device (store, old_device, &position))
+    g_list_store_splice (store, position, 1, (gpointer *) &device, 1);
+  else
+    {
+      remove_device (self, old_device);
+      add_device (self, device);
+    }
+}
+
+static gboolean
+bus_message_cb (GstBus     *bus,
+                GstMessage *message,
+                gpointer    user_data)
+{
+  BeaconDeviceMonitor *self = user_data;
+  g_autoptr(GstDevice) device = NULL;
+  g_autoptr(GstDevice) old_device = NULL;
+
+  switch (GST_MESSAGE_TYPE (message))
+    {
+    case GST_MESSAGE_DEVICE_ADDED:
+      gst_message_parse_device_added (message, &device);
+      add_device (self, device);
+      break;
+    case GST_MESSAGE_DEVICE_REMOVED:
+      gst_message_parse_device_removed (message, &device);
+      remove_device (self, device);
+      break;
+    case GST_MESSAGE_DEVICE_CHANGED:
+      gst_message_parse_device_changed (message, &device, &old_device);
+      change_device (self, device, old_device);
+      break;
+    default:
+      break;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+BeaconDeviceMonitor *
+beacon_device_monitor_new (void)
+{
+  return g_object_new (BEACON_TYPE_DEVICE_MONITOR, NULL);
+}
+
+gboolean
+beacon_device_monitor_start (BeaconDeviceMonitor  *self,
+                             GError              **error)
+{
+  GList *devices;
+
+  g_return_val_if_fail (BEACON_IS_DEVICE_MONITOR (self), FALSE);
+
+  if (self->started)
+    return TRUE;
+
+  if (!gst_device_monitor_start (self->monitor))
+    {
+      g_set_error (error, BEACON_MEDIA_ERROR, BEACON_MEDIA_ERROR_MISSING_ELEMENT,
+                   "no GStreamer device provider could start, so no camera or microphone can "
+                   "be listed: install the Video4Linux, PipeWire or PulseAudio GStreamer "
+                   "plugins");
+      return FALSE;
+    }
+
+  /* The watch goes first so that no device plugged in between listing and watching is
+   * missed; add_device () ignores the duplicates this can cause. */
+  self->bus_watch = gst_bus_add_watch (self->bus, bus_message_cb, self);
+
+  devices = gst_device_monitor_get_devices (self->monitor);
+  for (GList *l = devices; l != NULL; l = l->next)
+    add_device (self, l->data);
+  g_list_free_full (devices, gst_object_unref);
+
+  self->started = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STARTED]);
+  return TRUE;
+}
+
+void
+beacon_device_monitor_stop (BeaconDeviceMonitor *self)
+{
+  g_return_if_fail (BEACON_IS_DEVICE_MONITOR (self));
+
+  if (!self->started)
+    return;
+
+  if (self->bus_watch != 0)
+    {
+      /* A bus watch is a GSource; gst_bus_remove_watch () also lets a new one be added. */
+      gst_bus_remove_watch (self->bus);
+      self->bus_watch = 0;
+    }
+  gst_device_monitor_stop (self->monitor);
+  g_list_store_remove_all (self->cameras);
+  g_list_store_remove_all (self->microphones);
+
+  self->started = FALSE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STARTED]);
+}
+
+gboolean
+beacon_device_monitor_get_started (BeaconDeviceMonitor *self)
+{
+  g_return_val_if_fail (BEACON_IS_DEVICE_MONITOR (self), FALSE);
+  return self->started;
+}
+
+GListModel *
+beacon_device_monitor_get_cameras (BeaconDeviceMonitor *self)
+{
+  g_return_val_if_fail (BEACON_IS_DEVICE_MONITOR (self), NULL);
+  return G_LIST_MODEL (self->cameras);
+}
+
+GListModel *
+beacon_device_monitor_get_microphones (BeaconDeviceMonitor *self)
+{
+  g_return_val_if_fail (BEACON_IS_DEVICE_MONITOR (self), NULL);
+  return G_LIST_MODEL (self->microphones);
+}
+
+static void
+beacon_device_monitor_dispose (GObject *object)
+{
+  BeaconDeviceMonitor *self = BEACON_DEVICE_MONITOR (object);
+
+  beacon_device_monitor_stop (self);
+  gst_clear_object (&self->bus);
+  gst_clear_object (&self->monitor);
+  g_clear_object (&self->cameras);
+  g_clear_object (&self->microphones);
+
+  G_OBJECT_CLASS (beacon_device_monitor_parent_class)->dispose (object);
+}
+
+static void
+beacon_device_monitor_get_property (GObject    *object,
+                                    guint       prop_id,
+                                    GValue     *value,
+                                    GParamSpec *pspec)
+{
+  BeaconDeviceMonitor *self = BEACON_DEVICE_MONITOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_CAMERAS:
+      g_value_set_object (value, self->cameras);
+      break;
+    case PROP_MICROPHONES:
+      g_value_set_object (value, self->microphones);
+      break;
+    case PROP_STARTED:
+      g_value_set_boolean (value, self->started);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+beacon_device_monitor_class_init (BeaconDeviceMonitorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+
+  object_class->dispose = beacon_device_monitor_dispose;
+  object_class->get_property = beacon_device_monitor_get_property;
+
+  properties[PROP_CAMERAS] =
+    g_param_spec_object ("cameras", NULL, NULL, G_TYPE_LIST_MODEL, ro);
+  properties[PROP_MICROPHONES] =
+    g_param_spec_object ("microphones", NULL, NULL, G_TYPE_LIST_MODEL, ro);
+  properties[PROP_STARTED] =
+    g_param_spec_boolean ("started", NULL, NULL, FALSE, ro);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+beacon_device_monitor_init (BeaconDeviceMonitor *self)
+{
+  self->monitor = gst_device_monitor_new ();
+  gst_device_monitor_add_filter (self->monitor, CAMERA_CLASS, NULL);
+  gst_device_monitor_add_filter (self->monitor, MICROPHONE_CLASS, NULL);
+  self->bus = gst_device_monitor_get_bus (self->monitor);
+  self->cameras = g_list_store_new (GST_TYPE_DEVICE);
+  self->microphones = g_list_store_new (GST_TYPE_DEVICE);
+}

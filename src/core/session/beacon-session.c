@@ -241,10 +241,28 @@ finish (BeaconSession      *self,
   set_state (self, final_state);
 }
 
+gboolean
+beacon_session_error_is_security (const GError *error)
+{
+  return error != NULL &&
+         (error->domain == BEACON_SECURITY_ERROR ||
+          g_error_matches (error, BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_TLS_NOT_TRUSTED) ||
+          g_error_matches (error, BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_INSECURE));
+}
+
 static void
 fail_with (BeaconSession *self,
            GError        *error)
 {
+  /* A refused certificate or refused plain signaling blocks the connection: the report says
+   * so, not just "unknown". A changed identity is a warning the user may accept. */
+  if (beacon_session_error_is_security (error) &&
+      !g_error_matches (error, BEACON_SECURITY_ERROR, BEACON_SECURITY_ERROR_IDENTITY_CHANGED) &&
+      self->blocked_reason == NULL)
+    {
+      self->blocked_reason = g_strdup (error->message);
+      update_security_report (self);
+    }
   finish (self, BEACON_SESSION_STATE_FAILED, error);
 }
 

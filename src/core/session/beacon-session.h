@@ -66,4 +66,8 @@ char               *beacon_session_dup_report_json (BeaconSession     *self);
 
 const char         *beacon_session_state_to_string (BeaconSessionState state);
 
+/* TRUE for failures of a security check: an untrusted or unpinned certificate, refused plain
+ * signaling, a DTLS certificate that does not match its fingerprint, a changed identity. */
+gboolean            beacon_session_error_is_security (const GError *error);
+
 G_END_DECLS

@@ -1,0 +1,764 @@
+/* beacon-broadcast-page.c
+ *
+ * Copyright 2026 The Beacon developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "beacon-broadcast-page.h"
+
+#include <glib/gi18n.h>
+
+#include "beacon-device-monitor.h"
+#include "beacon-enums.h"
+#include "beacon-gui-util.h"
+#include "beacon-token-store.h"
+
+/* The resolutions the quality row offers, in its order. */
+static const struct {
+  guint width;
+  guint height;
+} resolutions[] = {
+  { 640, 360 },
+  { 1280, 720 },
+  { 1920, 1080 },
+};
+
+struct _BeaconBroadcastPage
+{
+  AdwBin                parent_instance;
+
+  BeaconSession        *session;
+  BeaconDeviceMonitor  *devices;
+  BeaconVideoPaintable *preview;
+  GSettings            *settings;
+  GtkStringObject      *test_pattern;
+  GtkStringObject      *automatic_microphone;
+  GtkStringList        *destinations;
+  GVariant             *saved_servers;   /* a(sss): the destinations after "Direct" */
+  GCancellable         *cancellable;
+  guint                 elapsed_timer;
+  gint64                live_since_us;
+
+  GtkRevealer          *error_revealer;
+  GtkLabel             *error_label;
+  GtkWidget            *error_preferences_button;
+  GtkStack             *preview_stack;
+  AdwStatusPage        *preview_placeholder;
+  GtkPicture           *preview_picture;
+  GtkWidget            *live_badge;
+  GtkButton            *go_live_button;
+  AdwPreferencesGroup  *live_group;
+  AdwActionRow         *share_row;
+  GtkLabel             *state_label;
+  GtkLabel             *elapsed_label;
+  GtkLabel             *viewers_label;
+  GtkWidget            *bitrate_row;
+  GtkLabel             *bitrate_label;
+  GtkWidget            *source_group;
+  AdwComboRow          *camera_row;
+  AdwComboRow          *microphone_row;
+  GtkWidget            *destination_group;
+  AdwComboRow          *destination_row;
+  AdwEntryRow          *stream_name_row;
+  GtkWidget            *quality_group;
+  AdwComboRow          *resolution_row;
+  AdwComboRow          *codec_row;
+};
+
+G_DEFINE_FINAL_TYPE (BeaconBroadcastPage, beacon_broadcast_page, ADW_TYPE_BIN)
+
+static void
+show_toast (BeaconBroadcastPage *self,
+            AdwToast            *toast)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+  else
+    g_object_unref (g_object_ref_sink (toast));
+}
+
+/* Devices and the entries that stand in for them */
+
+static char *
+source_item_name (GObject *item)
+{
+  if (GST_IS_DEVICE (item))
+    return gst_device_get_display_name (GST_DEVICE (item));
+  if (GTK_IS_STRING_OBJECT (item))
+    return g_strdup (gtk_string_object_get_string (GTK_STRING_OBJECT (item)));
+  return g_strdup ("");
+}
+
+static GListModel *
+devices_with_extra (GListModel      *devices,
+                    GtkStringObject *extra,
+                    gboolean         extra_first)
+{
+  GListStore *parts = g_list_store_new (G_TYPE_LIST_MODEL);
+  g_autoptr(GListStore) extras = g_list_store_new (GTK_TYPE_STRING_OBJECT);
+
+  g_list_store_append (extras, extra);
+  if (extra_first)
+    g_list_store_append (parts, extras);
+  g_list_store_append (parts, devices);
+  if (!extra_first)
+    g_list_store_append (parts, extras);
+  return G_LIST_MODEL (gtk_flatten_list_model_new (G_LIST_MODEL (parts)));
+}
+
+static GstDevice *
+selected_device (AdwComboRow *row)
+{
+  GObject *item = adw_combo_row_get_selected_item (row);
+
+  return GST_IS_DEVICE (item) ? GST_DEVICE (item) : NULL;
+}
+
+static void
+camera_selected_cb (BeaconBroadcastPage *self)
+{
+  gboolean has_camera = selected_device (self->camera_row) != NULL;
+
+  /* The test pattern brings its own test tone. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->microphone_row), has_camera);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->microphone_row),
+                               has_camera ? "" : _("The test pattern comes with a test tone"));
+}
+
+/* Saved servers as destinations */
+
+static void
+reload_destinations (BeaconBroadcastPage *self)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  GVariantIter iter;
+  const char *name;
+  const char *dialect;
+  const char *url;
+
+  g_clear_pointer (&self->saved_servers, g_variant_unref);
+  /* Only a session that can talk to other servers gets them offered. */
+  if (self->settings != NULL && beacon_object_has_property (self->session, "dialect"))
+    self->saved_servers = g_settings_get_value (self->settings, "saved-servers");
+
+  g_ptr_array_add (names, (gpointer) _("Direct (built-in server)"));
+  if (self->saved_servers != NULL)
+    {
+      g_variant_iter_init (&iter, self->saved_servers);
+      while (g_variant_iter_next (&iter, "(&s&s&s)", &name, &dialect, &url))
+        g_ptr_array_add (names, (gpointer) name);
+    }
+  g_ptr_array_add (names, NULL);
+  gtk_string_list_splice (self->destinations, 0,
+                          g_list_model_get_n_items (G_LIST_MODEL (self->destinations)),
+                          (const char * const *) names->pdata);
+  adw_combo_row_set_selected (self->destination_row, 0);
+}
+
+/* Session state */
+
+static void
+update_elapsed (BeaconBroadcastPage *self)
+{
+  gint64 seconds = self->live_since_us > 0
+                     ? (g_get_monotonic_time () - self->live_since_us) / G_USEC_PER_SEC : 0;
+  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT ":%02d:%02d", seconds / 3600,
+                                           (int) (seconds / 60 % 60), (int) (seconds % 60));
+
+  gtk_label_set_text (self->elapsed_label, text);
+}
+
+static gboolean
+elapsed_tick_cb (gpointer user_data)
+{
+  update_elapsed (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+update_share_url (BeaconBroadcastPage *self)
+{
+  const char *url = beacon_session_get_share_url (self->session);
+  gboolean live = beacon_session_get_state (self->session) == BEACON_SESSION_STATE_LIVE;
+
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->share_row), url && live ? url : "");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "broadcast.copy-link", url != NULL && live);
+}
+
+static void
+update_viewers (BeaconBroadcastPage *self)
+{
+  g_autofree char *text = g_strdup_printf ("%u", beacon_session_get_viewer_count (self->session));
+
+  gtk_label_set_text (self->viewers_label, text);
+}
+
+static void
+update_bitrate (BeaconBroadcastPage *self)
+{
+  guint kbps = 0;
+  g_autofree char *text = NULL;
+
+  g_object_get (self->session, "bitrate-kbps", &kbps, NULL);
+  if (kbps >= 1000)
+    /* Translators: a data rate in megabits per second. */
+    text = g_strdup_printf (_("%.1f Mbit/s"), kbps / 1000.0);
+  else
+    /* Translators: a data rate in kilobits per second. */
+    text = g_strdup_printf (_("%u kbit/s"), kbps);
+  gtk_label_set_text (self->bitrate_label, text);
+}
+
+static const char *
+state_description (BeaconSessionState state)
+{
+  switch (state)
+    {
+    case BEACON_SESSION_STATE_CONNECTING:
+      return _("Starting");
+    case BEACON_SESSION_STATE_LIVE:
+      return _("On the air");
+    case BEACON_SESSION_STATE_CLOSING:
+      return _("Stopping");
+    case BEACON_SESSION_STATE_FAILED:
+      return _("Failed");
+    case BEACON_SESSION_STATE_IDLE:
+    case BEACON_SESSION_STATE_ENDED:
+    case BEACON_SESSION_STATE_NEGOTIATING:
+    case BEACON_SESSION_STATE_CONNECTED:
+    case BEACON_SESSION_STATE_WATCHING:
+    default:
+      return _("Not broadcasting");
+    }
+}
+
+static void
+set_button (BeaconBroadcastPage *self,
+            const char          *label,
+            const char          *style,
+            gboolean             sensitive)
+{
+  GtkWidget *button = GTK_WIDGET (self->go_live_button);
+
+  gtk_button_set_label (self->go_live_button, label);
+  gtk_widget_remove_css_class (button, "suggested-action");
+  gtk_widget_remove_css_class (button, "destructive-action");
+  gtk_widget_add_css_class (button, style);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "broadcast.go-live", sensitive);
+}
+
+static void
+show_failure (BeaconBroadcastPage *self)
+{
+  const GError *error = beacon_session_get_error (self->session);
+  g_autofree char *message = beacon_error_dup_display_message (error);
+  g_autofree char *toast_title = NULL;
+  AdwToast *toast;
+
+  if (*message == '\0')
+    {
+      g_free (message);
+      message = g_strdup (_("The broadcast failed for an unknown reason."));
+    }
+
+  gtk_label_set_text (self->error_label, message);
+  gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
+
+  /* Translators: %s is the reason, a full sentence. */
+  toast_title = g_markup_printf_escaped (_("Could not go live: %s"), message);
+  toast = adw_toast_new (toast_title);
+  adw_toast_set_button_label (toast, _("_Retry"));
+  adw_toast_set_action_name (toast, "broadcast.go-live");
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_set_timeout (toast, 10);
+  show_toast (self, toast);
+}
+
+static void
+state_changed_cb (BeaconBroadcastPage *self)
+{
+  BeaconSessionState state = beacon_session_get_state (self->session);
+  gboolean running = state == BEACON_SESSION_STATE_CONNECTING ||
+                     state == BEACON_SESSION_STATE_LIVE ||
+                     state == BEACON_SESSION_STATE_CLOSING;
+
+  gtk_label_set_text (self->state_label, state_description (state));
+  gtk_widget_set_sensitive (self->source_group, !running);
+  gtk_widget_set_sensitive (self->destination_group, !running);
+  gtk_widget_set_sensitive (self->quality_group, !running);
+  gtk_widget_set_visible (GTK_WIDGET (self->live_group), state == BEACON_SESSION_STATE_LIVE);
+  gtk_widget_set_visible (self->live_badge, state == BEACON_SESSION_STATE_LIVE);
+
+  switch (state)
+    {
+    case BEACON_SESSION_STATE_CONNECTING:
+      set_button (self, _("_Cancel"), "destructive-action", TRUE);
+      gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
+      break;
+    case BEACON_SESSION_STATE_LIVE:
+      set_button (self, _("_Stop Broadcast"), "destructive-action", TRUE);
+      if (self->elapsed_timer == 0)
+        {
+          self->live_since_us = g_get_monotonic_time ();
+          self->elapsed_timer = g_timeout_add_seconds (1, elapsed_tick_cb, self);
+        }
+      break;
+    case BEACON_SESSION_STATE_CLOSING:
+      set_button (self, _("Stopping…"), "destructive-action", FALSE);
+      break;
+    case BEACON_SESSION_STATE_FAILED:
+    case BEACON_SESSION_STATE_IDLE:
+    case BEACON_SESSION_STATE_ENDED:
+    default:
+      set_button (self, _("_Go Live"), "suggested-action", TRUE);
+      break;
+    }
+
+  if (state != BEACON_SESSION_STATE_LIVE)
+    {
+      g_clear_handle_id (&self->elapsed_timer, g_source_remove);
+      self->live_since_us = 0;
+    }
+  if (!running && self->preview != NULL)
+    {
+      beacon_video_paintable_clear (self->preview);
+      gtk_stack_set_visible_child_name (self->preview_stack, "placeholder");
+    }
+
+  update_elapsed (self);
+  update_share_url (self);
+  update_viewers (self);
+
+  if (state == BEACON_SESSION_STATE_FAILED)
+    show_failure (self);
+}
+
+static void
+preview_frame_cb (BeaconBroadcastPage *self)
+{
+  if (beacon_video_paintable_get_frames_shown (self->preview) > 0)
+    gtk_stack_set_visible_child_name (self->preview_stack, "video");
+}
+
+/* Going live */
+
+static void
+set_object_property (BeaconBroadcastPage *self,
+                     const char          *property,
+                     GType                type,
+                     gpointer             object)
+{
+  g_auto(GValue) value = G_VALUE_INIT;
+
+  g_value_init (&value, type);
+  g_value_set_object (&value, object);
+  beacon_object_set_if_present (self->session, property, &value);
+}
+
+static void
+set_string_property (BeaconBroadcastPage *self,
+                     const char          *property,
+                     const char          *text)
+{
+  g_auto(GValue) value = G_VALUE_INIT;
+
+  g_value_init (&value, G_TYPE_STRING);
+  g_value_set_string (&value, text != NULL && *text != '\0' ? text : NULL);
+  beacon_object_set_if_present (self->session, property, &value);
+}
+
+/* A new sink for every start: the previous pipeline may still hold the old one. */
+static void
+new_preview (BeaconBroadcastPage *self)
+{
+  if (self->preview != NULL)
+    g_signal_handlers_disconnect_by_data (self->preview, self);
+  g_clear_object (&self->preview);
+
+  if (!beacon_object_has_property (self->session, "preview-sink"))
+    {
+      adw_status_page_set_description (self->preview_placeholder,
+                                       _("This version of Beacon cannot show a preview."));
+      return;
+    }
+
+  self->preview = beacon_video_paintable_new ();
+  g_signal_connect_object (self->preview, "notify::frames-shown",
+                           G_CALLBACK (preview_frame_cb), self, G_CONNECT_SWAPPED);
+  gtk_picture_set_paintable (self->preview_picture, GDK_PAINTABLE (self->preview));
+  set_object_property (self, "preview-sink", GST_TYPE_ELEMENT,
+                       beacon_video_paintable_get_sink (self->preview));
+}
+
+static void
+apply_settings (BeaconBroadcastPage *self)
+{
+  GstDevice *camera = selected_device (self->camera_row);
+  GstDevice *microphone = camera ? selected_device (self->microphone_row) : NULL;
+  guint resolution = adw_combo_row_get_selected (self->resolution_row);
+  BeaconCodec codec = adw_combo_row_get_selected (self->codec_row) == 1 ? BEACON_CODEC_H264
+                                                                        : BEACON_CODEC_VP8;
+
+  if (resolution >= G_N_ELEMENTS (resolutions))
+    resolution = 1;
+
+  g_object_set (self->session,
+                "source", camera ? BEACON_SOURCE_CAMERA : BEACON_SOURCE_TEST,
+                "codec", codec,
+                "width", resolutions[resolution].width,
+                "height", resolutions[resolution].height,
+                NULL);
+  set_object_property (self, "camera", GST_TYPE_DEVICE, camera);
+  set_object_property (self, "microphone", GST_TYPE_DEVICE, microphone);
+  set_string_property (self, "stream-name", gtk_editable_get_text (GTK_EDITABLE (self->stream_name_row)));
+
+  if (self->settings != NULL)
+    {
+      g_autofree char *bind_address = g_settings_get_string (self->settings, "listen-address");
+      g_autofree char *stun_server = g_settings_get_string (self->settings, "stun-server");
+      g_auto(GStrv) turn_servers = g_settings_get_strv (self->settings, "turn-servers");
+      g_auto(GValue) turn_value = G_VALUE_INIT;
+      g_auto(GValue) relay_value = G_VALUE_INIT;
+
+      g_object_set (self->session,
+                    "fps", (guint) g_settings_get_int (self->settings, "default-fps"),
+                    "port", (guint) g_settings_get_int (self->settings, "listen-port"),
+                    "max-viewers", (guint) g_settings_get_int (self->settings, "max-viewers"),
+                    NULL);
+      set_string_property (self, "bind-address", bind_address);
+      set_string_property (self, "stun-server", stun_server);
+      g_value_init (&turn_value, G_TYPE_STRV);
+      g_value_set_boxed (&turn_value, turn_servers);
+      beacon_object_set_if_present (self->session, "turn-servers", &turn_value);
+      g_value_init (&relay_value, G_TYPE_BOOLEAN);
+      g_value_set_boolean (&relay_value, g_settings_get_boolean (self->settings, "relay-only"));
+      beacon_object_set_if_present (self->session, "relay-only", &relay_value);
+    }
+
+  new_preview (self);
+}
+
+static void
+start_session (BeaconBroadcastPage *self)
+{
+  gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
+  beacon_session_start (self->session);
+}
+
+static void
+token_looked_up_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  BeaconBroadcastPage *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = beacon_token_store_lookup_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
+    {
+      /* Translators: %s is the keyring's error message. */
+      g_autofree char *title = g_strdup_printf (_("Could not read the server’s access token: %s"),
+                                                error->message);
+
+      show_toast (self, adw_toast_new (title));
+    }
+  set_string_property (self, "token", token);
+  start_session (self);
+}
+
+static void
+go_live (BeaconBroadcastPage *self)
+{
+  guint destination = adw_combo_row_get_selected (self->destination_row);
+
+  apply_settings (self);
+
+  if (destination == 0 || self->saved_servers == NULL ||
+      destination > g_variant_n_children (self->saved_servers))
+    {
+      set_string_property (self, "dialect", "direct");
+      set_string_property (self, "token", NULL);
+      start_session (self);
+      return;
+    }
+
+  {
+    const char *name;
+    const char *dialect;
+    const char *url;
+
+    g_variant_get_child (self->saved_servers, destination - 1, "(&s&s&s)", &name, &dialect, &url);
+    set_string_property (self, "dialect", dialect);
+    set_string_property (self, "url", url);
+    g_cancellable_cancel (self->cancellable);
+    g_set_object (&self->cancellable, g_cancellable_new ());
+    beacon_token_store_lookup_async (url, self->cancellable, token_looked_up_cb, self);
+  }
+}
+
+static void
+go_live_activated (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  BeaconBroadcastPage *self = BEACON_BROADCAST_PAGE (widget);
+
+  switch (beacon_session_get_state (self->session))
+    {
+    case BEACON_SESSION_STATE_CONNECTING:
+    case BEACON_SESSION_STATE_LIVE:
+      beacon_session_stop (self->session);
+      break;
+    case BEACON_SESSION_STATE_CLOSING:
+      break;
+    case BEACON_SESSION_STATE_IDLE:
+    case BEACON_SESSION_STATE_FAILED:
+    case BEACON_SESSION_STATE_ENDED:
+    case BEACON_SESSION_STATE_NEGOTIATING:
+    case BEACON_SESSION_STATE_CONNECTED:
+    case BEACON_SESSION_STATE_WATCHING:
+    default:
+      go_live (self);
+      break;
+    }
+}
+
+static void
+copy_link_activated (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  BeaconBroadcastPage *self = BEACON_BROADCAST_PAGE (widget);
+  const char *url = beacon_session_get_share_url (self->session);
+
+  if (url == NULL)
+    return;
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), url);
+  show_toast (self, adw_toast_new (_("Link copied")));
+}
+
+static void
+dismiss_error_activated (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  gtk_revealer_set_reveal_child (BEACON_BROADCAST_PAGE (widget)->error_revealer, FALSE);
+}
+
+/* Construction */
+
+GtkWidget *
+beacon_broadcast_page_new (void)
+{
+  return g_object_new (BEACON_TYPE_BROADCAST_PAGE, NULL);
+}
+
+BeaconSession *
+beacon_broadcast_page_get_session (BeaconBroadcastPage *self)
+{
+  g_return_val_if_fail (BEACON_IS_BROADCAST_PAGE (self), NULL);
+  return self->session;
+}
+
+BeaconVideoPaintable *
+beacon_broadcast_page_get_preview (BeaconBroadcastPage *self)
+{
+  g_return_val_if_fail (BEACON_IS_BROADCAST_PAGE (self), NULL);
+  return self->preview;
+}
+
+void
+beacon_broadcast_page_select_test_pattern (BeaconBroadcastPage *self)
+{
+  GListModel *model;
+  guint n_items;
+
+  g_return_if_fail (BEACON_IS_BROADCAST_PAGE (self));
+
+  /* The test pattern is the last entry of the camera row. */
+  model = adw_combo_row_get_model (self->camera_row);
+  n_items = g_list_model_get_n_items (model);
+  if (n_items > 0)
+    adw_combo_row_set_selected (self->camera_row, n_items - 1);
+}
+
+const char *
+beacon_broadcast_page_get_shown_link (BeaconBroadcastPage *self)
+{
+  g_return_val_if_fail (BEACON_IS_BROADCAST_PAGE (self), NULL);
+  return adw_action_row_get_subtitle (ADW_ACTION_ROW (self->share_row));
+}
+
+const char *
+beacon_broadcast_page_get_shown_viewers (BeaconBroadcastPage *self)
+{
+  g_return_val_if_fail (BEACON_IS_BROADCAST_PAGE (self), NULL);
+  return gtk_label_get_text (self->viewers_label);
+}
+
+static void
+load_defaults (BeaconBroadcastPage *self)
+{
+  g_autofree char *codec = NULL;
+  int width;
+  int height;
+
+  if (self->settings == NULL)
+    {
+      adw_combo_row_set_selected (self->resolution_row, 1);
+      return;
+    }
+
+  codec = g_settings_get_string (self->settings, "default-codec");
+  adw_combo_row_set_selected (self->codec_row, g_strcmp0 (codec, "h264") == 0 ? 1 : 0);
+
+  width = g_settings_get_int (self->settings, "default-width");
+  height = g_settings_get_int (self->settings, "default-height");
+  adw_combo_row_set_selected (self->resolution_row, 1);
+  for (guint i = 0; i < G_N_ELEMENTS (resolutions); i++)
+    if (resolutions[i].width == (guint) width && resolutions[i].height == (guint) height)
+      adw_combo_row_set_selected (self->resolution_row, i);
+}
+
+static void
+beacon_broadcast_page_dispose (GObject *object)
+{
+  BeaconBroadcastPage *self = BEACON_BROADCAST_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->elapsed_timer, g_source_remove);
+  if (self->session != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->session, self);
+      beacon_session_stop (self->session);
+      g_clear_object (&self->session);
+    }
+  g_clear_object (&self->devices);
+  g_clear_object (&self->preview);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->test_pattern);
+  g_clear_object (&self->automatic_microphone);
+  g_clear_pointer (&self->saved_servers, g_variant_unref);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), BEACON_TYPE_BROADCAST_PAGE);
+
+  G_OBJECT_CLASS (beacon_broadcast_page_parent_class)->dispose (object);
+}
+
+static void
+beacon_broadcast_page_class_init (BeaconBroadcastPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = beacon_broadcast_page_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/beaconrtc/Beacon/ui/beacon-broadcast-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, error_revealer);
+  gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, error_label);
+  gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, error_preferences_button);
+  gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, preview_stack);
+  gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, preview_placeholder);
+  gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, preview_picture);
+  gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, live_badge);
+  gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, go_live_button);
+  gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, live_group);
+  gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, share_row);
+  gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, state_label);
+  gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, elapsed_label);
+  gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, viewers_label);
+  gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, bitrate_row);
+  gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, bitrate_label);
+  gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, source_group);
+  gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, camera_row);
+  gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, microphone_row);
+  gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, destination_group);
+  gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, destination_row);
+  gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, stream_name_row);
+  gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, quality_group);
+  gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, resolution_row);
+  gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, codec_row);
+
+  gtk_widget_class_install_action (widget_class, "broadcast.go-live", NULL, go_live_activated);
+  gtk_widget_class_install_action (widget_class, "broadcast.copy-link", NULL, copy_link_activated);
+  gtk_widget_class_install_action (widget_class, "broadcast.dismiss-error", NULL,
+                                   dismiss_error_activated);
+}
+
+static void
+beacon_broadcast_page_init (BeaconBroadcastPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  GtkExpression *name_expression;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = beacon_settings_new ();
+  self->session = beacon_session_new (BEACON_SESSION_ROLE_BROADCAST);
+  self->cancellable = g_cancellable_new ();
+
+  /* Cameras first, so that a camera is chosen when there is one; the test pattern always
+   * stays available, and is the only entry without a camera. */
+  self->devices = beacon_device_monitor_new ();
+  if (!beacon_device_monitor_start (self->devices, &error))
+    g_message ("Cameras and microphones cannot be listed: %s", error->message);
+  self->test_pattern = gtk_string_object_new (_("Test Pattern"));
+  self->automatic_microphone = gtk_string_object_new (_("Automatic"));
+
+  name_expression = gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 0, NULL,
+                                                 G_CALLBACK (source_item_name), NULL, NULL);
+  adw_combo_row_set_expression (self->camera_row, name_expression);
+  adw_combo_row_set_expression (self->microphone_row, name_expression);
+  gtk_expression_unref (name_expression);
+
+  {
+    g_autoptr(GListModel) cameras =
+      devices_with_extra (beacon_device_monitor_get_cameras (self->devices), self->test_pattern,
+                          FALSE);
+    g_autoptr(GListModel) microphones =
+      devices_with_extra (beacon_device_monitor_get_microphones (self->devices),
+                          self->automatic_microphone, TRUE);
+
+    adw_combo_row_set_model (self->camera_row, cameras);
+    adw_combo_row_set_model (self->microphone_row, microphones);
+  }
+  g_signal_connect_object (self->camera_row, "notify::selected-item",
+                           G_CALLBACK (camera_selected_cb), self, G_CONNECT_SWAPPED);
+  camera_selected_cb (self);
+
+  self->destinations = gtk_string_list_new (NULL);
+  adw_combo_row_set_model (self->destination_row, G_LIST_MODEL (self->destinations));
+  g_object_unref (self->destinations);
+  reload_destinations (self);
+  if (self->settings != NULL)
+    g_signal_connect_object (self->settings, "changed::saved-servers",
+                             G_CALLBACK (reload_destinations), self, G_CONNECT_SWAPPED);
+
+  load_defaults (self);
+
+  g_signal_connect_object (self->session, "notify::state", G_CALLBACK (state_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::share-url", G_CALLBACK (update_share_url),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::viewer-count", G_CALLBACK (update_viewers),
+                           self, G_CONNECT_SWAPPED);
+  if (beacon_object_has_property (self->session, "bitrate-kbps"))
+    {
+      g_signal_connect_object (self->session, "notify::bitrate-kbps",
+                               G_CALLBACK (update_bitrate), self, G_CONNECT_SWAPPED);
+      update_bitrate (self);
+    }
+  else
+    gtk_widget_set_visible (self->bitrate_row, FALSE);
+
+  state_changed_cb (self);
+}

@@ -1,0 +1,34 @@
+/* beacon-broadcast-page.h
+ *
+ * Copyright 2026 The Beacon developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "beacon-session.h"
+#include "beacon-video-paintable.h"
+
+G_BEGIN_DECLS
+
+#define BEACON_TYPE_BROADCAST_PAGE (beacon_broadcast_page_get_type ())
+
+G_DECLARE_FINAL_TYPE (BeaconBroadcastPage, beacon_broadcast_page, BEACON, BROADCAST_PAGE, AdwBin)
+
+/* The Broadcast page: camera and microphone, destination and quality, the live preview, and
+ * while on the air the link to share and how many watch. It owns one broadcast session.
+ * Actions: broadcast.go-live (start or stop), broadcast.copy-link, broadcast.dismiss-error.
+ * Signal: "error" (const char *message) when going live failed, for the window's toast. */
+GtkWidget            *beacon_broadcast_page_new         (void);
+BeaconSession        *beacon_broadcast_page_get_session (BeaconBroadcastPage *self);
+BeaconVideoPaintable *beacon_broadcast_page_get_preview (BeaconBroadcastPage *self);
+/* Picks the test pattern instead of a camera, as a user would in the camera row. */
+void                  beacon_broadcast_page_select_test_pattern (BeaconBroadcastPage *self);
+/* What the page shows: the link to share ("" when not live) and the number of viewers. */
+const char           *beacon_broadcast_page_get_shown_link    (BeaconBroadcastPage *self);
+const char           *beacon_broadcast_page_get_shown_viewers (BeaconBroadcastPage *self);
+
+G_END_DECLS

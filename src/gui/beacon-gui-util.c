@@ -1,0 +1,168 @@
+/* beacon-gui-util.c
+ *
+ * Copyright 2026 The Beacon developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "beacon-gui-util.h"
+
+#include "beacon-broadcast-page.h"
+#include "beacon-resources.h"
+#include "beacon-security-panel.h"
+#include "beacon-security-row.h"
+#include "beacon-video-paintable.h"
+#include "beacon-watch-page.h"
+
+void
+beacon_gui_init (void)
+{
+  static gsize initialized = 0;
+
+  if (g_once_init_enter (&initialized))
+    {
+      beacon_register_resource ();
+      /* Types the templates name must exist before the builder meets them. */
+      g_type_ensure (BEACON_TYPE_BROADCAST_PAGE);
+      g_type_ensure (BEACON_TYPE_SECURITY_PANEL);
+      g_type_ensure (BEACON_TYPE_SECURITY_ROW);
+      g_type_ensure (BEACON_TYPE_VIDEO_PAINTABLE);
+      g_type_ensure (BEACON_TYPE_WATCH_PAGE);
+      g_once_init_leave (&initialized, 1);
+    }
+}
+
+GSettings *
+beacon_settings_new (void)
+{
+  static gsize warned = 0;
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE);
+
+  if (schema == NULL)
+    {
+      if (g_once_init_enter (&warned))
+        {
+          g_message ("The settings schema %s is not installed, so nothing will be remembered. "
+                     "Run Beacon from its build directory with “meson devenv -C BUILDDIR "
+                     "beacon”.", APPLICATION_ID);
+          g_once_init_leave (&warned, 1);
+        }
+      return NULL;
+    }
+
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
+gboolean
+beacon_object_has_property (gpointer    object,
+                            const char *property)
+{
+  g_return_val_if_fail (G_IS_OBJECT (object), FALSE);
+  return g_object_class_find_property (G_OBJECT_GET_CLASS (object), property) != NULL;
+}
+
+gboolean
+beacon_object_set_if_present (gpointer      object,
+                              const char   *property,
+                              const GValue *value)
+{
+  GParamSpec *pspec;
+
+  g_return_val_if_fail (G_IS_OBJECT (object), FALSE);
+
+  pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (object), property);
+  if (pspec == NULL || !(pspec->flags & G_PARAM_WRITABLE) ||
+      !g_value_type_transformable (G_VALUE_TYPE (value), pspec->value_type))
+    {
+      g_debug ("%s has no writable property “%s”", G_OBJECT_TYPE_NAME (object), property);
+      return FALSE;
+    }
+  g_object_set_property (object, property, value);
+  return TRUE;
+}
+
+BeaconSecurityReport *
+beacon_session_dup_security_report (BeaconSession *session)
+{
+  GParamSpec *pspec;
+  BeaconSecurityReport *report = NULL;
+
+  g_return_val_if_fail (BEACON_IS_SESSION (session), NULL);
+
+  pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (session), "security-report");
+  if (pspec == NULL || !g_type_is_a (pspec->value_type, BEACON_TYPE_SECURITY_REPORT))
+    return NULL;
+  g_object_get (session, "security-report", &report, NULL);
+  return report;
+}
+
+const char *
+beacon_verdict_to_nick (BeaconSecurityVerdict verdict)
+{
+  switch (verdict)
+    {
+    case BEACON_SECURITY_VERDICT_SECURE:
+      return "secure";
+    case BEACON_SECURITY_VERDICT_WARNING:
+      return "warning";
+    case BEACON_SECURITY_VERDICT_INSECURE:
+      return "insecure";
+    case BEACON_SECURITY_VERDICT_UNKNOWN:
+    default:
+      return "unknown";
+    }
+}
+
+const char *
+beacon_verdict_icon_name (BeaconSecurityVerdict verdict)
+{
+  switch (verdict)
+    {
+    case BEACON_SECURITY_VERDICT_SECURE:
+      return "channel-secure-symbolic";
+    case BEACON_SECURITY_VERDICT_WARNING:
+      return "security-medium-symbolic";
+    case BEACON_SECURITY_VERDICT_INSECURE:
+      return "channel-insecure-symbolic";
+    case BEACON_SECURITY_VERDICT_UNKNOWN:
+    default:
+      return "security-low-symbolic";
+    }
+}
+
+gboolean
+beacon_error_is_security (const GError *error)
+{
+  return beacon_session_error_is_security (error);
+}
+
+gboolean
+beacon_error_is_identity_changed (const GError *error)
+{
+  return g_error_matches (error, BEACON_SECURITY_ERROR, BEACON_SECURITY_ERROR_IDENTITY_CHANGED);
+}
+
+char *
+beacon_error_dup_display_message (const GError *error)
+{
+  GString *message;
+  gsize length;
+
+  if (error == NULL || error->message == NULL || *error->message == '\0')
+    return g_strdup ("");
+
+  message = g_string_new (error->message);
+  /* Core messages are written to follow "error: " in a terminal. */
+  if (g_ascii_islower (message->str[0]))
+    message->str[0] = g_ascii_toupper (message->str[0]);
+  length = message->len;
+  if (length > 0 && !strchr (".!?", message->str[length - 1]))
+    g_string_append_c (message, '.');
+  return g_string_free (message, FALSE);
+}

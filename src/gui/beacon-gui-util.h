@@ -1,0 +1,50 @@
+/* beacon-gui-util.h
+ *
+ * Copyright 2026 The Beacon developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "beacon-security-report.h"
+#include "beacon-session.h"
+
+G_BEGIN_DECLS
+
+/* Registers the GResource and the widget types the templates use. Call once before building
+ * a window (the application and the UI tests do). */
+void                   beacon_gui_init                    (void);
+
+/* The application's settings, or NULL when the schema is not installed (a build run without
+ * `meson devenv`): then nothing is remembered, and the defaults are used. */
+GSettings             *beacon_settings_new                (void);
+
+/* Session properties added over time are set by name, so that a core that lacks one only
+ * loses what it would do. */
+gboolean               beacon_object_has_property         (gpointer               object,
+                                                           const char            *property);
+/* Sets @property when @object has it; returns whether it did. */
+gboolean               beacon_object_set_if_present       (gpointer               object,
+                                                           const char            *property,
+                                                           const GValue          *value);
+
+/* The session's "security-report", or NULL when the core has none. */
+BeaconSecurityReport  *beacon_session_dup_security_report (BeaconSession         *session);
+/* "secure", "warning", "insecure" or "unknown", for tests and CSS. */
+const char            *beacon_verdict_to_nick             (BeaconSecurityVerdict  verdict);
+const char            *beacon_verdict_icon_name           (BeaconSecurityVerdict  verdict);
+
+/* Failures that mean the other side could not be trusted, as opposed to failures of the
+ * network or the media: they are shown as "blocked", never with a plain retry. */
+gboolean               beacon_error_is_security           (const GError          *error);
+/* The broadcaster presented another identity than the one remembered from an earlier visit. */
+gboolean               beacon_error_is_identity_changed   (const GError          *error);
+
+/* The message of a session error in a form fit for a status page: first letter upper case,
+ * ending with a full stop. */
+char                  *beacon_error_dup_display_message   (const GError          *error);
+
+G_END_DECLS
