@@ -7,6 +7,8 @@
 
 #include "beacon-device-monitor.h"
 
+#include "beacon-camera-portal.h"
+
 #include "beacon-media-source.h"
 
 #define CAMERA_CLASS "Video/Source"
@@ -22,6 +24,7 @@ struct _BeaconDeviceMonitor
   GListStore       *cameras;
   GListStore       *microphones;
   gboolean          started;
+  gboolean          portal_requested;
 };
 
 enum {
@@ -145,6 +148,27 @@ beacon_device_monitor_new (void)
   return g_object_new (BEACON_TYPE_DEVICE_MONITOR, NULL);
 }
 
+static void
+camera_portal_answered_cb (GObject      *source,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  g_autoptr(BeaconDeviceMonitor) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!beacon_camera_portal_request_finish (result, &error))
+    {
+      g_message ("No camera from the portal: %s", error->message);
+      return;
+    }
+  /* The PipeWire provider now has the portal's connection: list again to see the cameras. */
+  if (self->started)
+    {
+      beacon_device_monitor_stop (self);
+      beacon_device_monitor_start (self, NULL);
+    }
+}
+
 gboolean
 beacon_device_monitor_start (BeaconDeviceMonitor  *self,
                              GError              **error)
@@ -155,6 +179,14 @@ beacon_device_monitor_start (BeaconDeviceMonitor  *self,
 
   if (self->started)
     return TRUE;
+
+  /* Inside Flatpak the cameras appear once the user granted access through the portal; the
+   * microphones are listed at once. */
+  if (beacon_camera_portal_is_needed () && !self->portal_requested)
+    {
+      self->portal_requested = TRUE;
+      beacon_camera_portal_request_async (NULL, camera_portal_answered_cb, g_object_ref (self));
+    }
 
   if (!gst_device_monitor_start (self->monitor))
     {
