@@ -363,7 +363,7 @@ normalise_turn (const char  *server,
     url = g_strconcat ("turn://", server + strlen ("turn:"), NULL);
   else if (g_str_has_prefix (server, "turns:"))
     url = g_strconcat ("turns://", server + strlen ("turns:"), NULL);
-  uri = url ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
+  uri = url ? g_uri_parse (url, G_URI_FLAGS_HAS_PASSWORD, NULL) : NULL;
   if (uri == NULL || g_uri_get_user (uri) == NULL || g_uri_get_password (uri) == NULL ||
       g_uri_get_host (uri) == NULL || g_uri_get_port (uri) <= 0)
     {

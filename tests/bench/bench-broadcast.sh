@@ -19,11 +19,13 @@ if [ "${BEACON_BENCH_IN_NAMESPACE:-}" != 1 ] && [ "$(id -u)" -eq 0 ]; then
 fi
 
 work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+pids=""
+trap 'kill $pids 2>/dev/null || true; rm -rf "$work"' EXIT
 
 BEACON_DATA_DIR=$work/server "$cli" serve --bind 127.0.0.1 --port 0 --source test --codec "$codec" \
   --width "${size%x*}" --height "${size#*x}" --ice-address 127.0.0.1 >"$work/serve.out" 2>"$work/serve.err" &
 server=$!
+pids="$server"
 for _ in $(seq 100); do grep -q '^watch: ' "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
 url=$(sed -n 's/^watch: //p' "$work/serve.out")
 [ -n "$url" ] || { echo "the server did not start:"; cat "$work/serve.err"; exit 1; }
@@ -42,6 +44,7 @@ for target in 1 3 5; do
     viewers=$((viewers + 1))
     BEACON_DATA_DIR=$work/viewer$viewers "$cli" watch "$url" --ice-address 127.0.0.1 --timeout 120 \
       >"$work/viewer$viewers.out" 2>&1 &
+    pids="$pids $!"
   done
   sleep 3
   echo "viewers $target: broadcaster CPU $(measure)%"

@@ -7,7 +7,12 @@
 
 #include "beacon-broadcast-pipeline.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 #define GST_USE_UNSTABLE_API
+#include <gst/rtp/rtp.h>
+#include <gst/sdp/sdp.h>
 #include <gst/video/video.h>
 #include <gst/webrtc/webrtc.h>
 
@@ -23,6 +28,7 @@ struct _BeaconBroadcastPipeline
   GObject      parent_instance;
 
   GstElement  *pipeline;
+  BeaconCodec  codec;
   GstElement  *video_encoder;
   GstElement  *video_tee;
   GstElement  *audio_tee;
@@ -37,6 +43,7 @@ typedef struct {
   GstElement *tee;
   GstPad     *tee_pad;
   GstElement *queue;
+  GstElement *retype;   /* nullable: a capssetter giving the branch the viewer's payload type */
 } Branch;
 
 enum {
@@ -56,6 +63,7 @@ branch_free (gpointer data)
   gst_clear_object (&branch->tee_pad);
   gst_clear_object (&branch->tee);
   gst_clear_object (&branch->queue);
+  gst_clear_object (&branch->retype);
   g_free (branch);
 }
 
@@ -194,6 +202,8 @@ build (BeaconBroadcastPipeline  *self,
   g_autoptr(GstCaps) raw_caps = NULL;
   g_autoptr(GstCaps) rtp_video_caps = NULL;
   g_autoptr(GstCaps) rtp_audio_caps = NULL;
+  guint video_ssrc = g_random_int ();
+  guint audio_ssrc = g_random_int ();
   GstElement *vconvert, *vscale, *vrate, *vcaps, *vqueue, *vparse = NULL, *vpay, *vrtpcaps;
   GstElement *aconvert, *aresample, *aqueue, *aencoder, *apay, *artpcaps;
   GstElement *raw_tee = NULL;
@@ -264,10 +274,11 @@ build (BeaconBroadcastPipeline  *self,
       /* Send SPS/PPS with every key frame so that a viewer joining late can decode. */
       g_object_set (vpay, "config-interval", -1, "aggregate-mode", 1 /* zero-latency */, NULL);
       g_object_set (vparse, "config-interval", -1, NULL);
-      /* The payloader derives profile-level-id from the stream's SPS (42c01f: constrained
-       * baseline, level 3.1); fixing it here instead makes caps negotiation fail. */
+      /* Announce the fmtp the payloader will derive from the SPS (constrained baseline 3.1),
+       * so that an offer made before the first frame already carries it. */
       rtp_video_caps = gst_caps_from_string ("application/x-rtp,media=video,encoding-name=H264,"
-                                             "clock-rate=90000");
+                                             "clock-rate=90000,packetization-mode=(string)1,"
+                                             "profile-level-id=(string)42c01f");
       gst_bin_add_many (bin, vconvert, vscale, vrate, vcaps, vqueue, self->video_encoder,
                         vparse, vpay, vrtpcaps, self->video_tee, NULL);
       if (!gst_element_link_many (vconvert, vscale, vrate, vcaps, vqueue, self->video_encoder,
@@ -286,12 +297,18 @@ build (BeaconBroadcastPipeline  *self,
                                   vpay, vrtpcaps, self->video_tee, NULL))
         goto link_failed;
     }
-  gst_caps_set_simple (rtp_video_caps, "payload", G_TYPE_INT, VIDEO_PAYLOAD_TYPE, NULL);
+  /* A fixed SSRC in the caps puts a=ssrc in every offer, even one made before the encoder's
+   * first buffer: Janus drops bundled RTP whose SSRC the SDP did not announce. */
+  g_object_set (vpay, "ssrc", video_ssrc, NULL);
+  g_object_set (apay, "ssrc", audio_ssrc, NULL);
+  gst_caps_set_simple (rtp_video_caps, "payload", G_TYPE_INT, VIDEO_PAYLOAD_TYPE,
+                       "ssrc", G_TYPE_UINT, video_ssrc, NULL);
   g_object_set (vrtpcaps, "caps", rtp_video_caps, NULL);
 
   rtp_audio_caps = gst_caps_from_string ("application/x-rtp,media=audio,encoding-name=OPUS,"
                                          "clock-rate=48000");
-  gst_caps_set_simple (rtp_audio_caps, "payload", G_TYPE_INT, AUDIO_PAYLOAD_TYPE, NULL);
+  gst_caps_set_simple (rtp_audio_caps, "payload", G_TYPE_INT, AUDIO_PAYLOAD_TYPE,
+                       "ssrc", G_TYPE_UINT, audio_ssrc, NULL);
   g_object_set (artpcaps, "caps", rtp_audio_caps, NULL);
   gst_bin_add_many (bin, aconvert, aresample, aqueue, aencoder, apay, artpcaps,
                     self->audio_tee, NULL);
@@ -348,6 +365,7 @@ beacon_broadcast_pipeline_new (BeaconSourceKind   source,
   g_autoptr(GstBus) bus = NULL;
 
   self->pipeline = gst_object_ref_sink (gst_pipeline_new ("broadcast"));
+  self->codec = codec;
   if (!build (self, source, camera, microphone, preview_sink, codec, width, height, fps, error))
     return NULL;
 
@@ -393,24 +411,163 @@ beacon_broadcast_pipeline_get_source_description (BeaconBroadcastPipeline *self)
 }
 
 static gboolean
+rewrite_one_payload_type (GstBuffer **buffer,
+                          guint       index,
+                          gpointer    user_data)
+{
+  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+
+  *buffer = gst_buffer_make_writable (*buffer);
+  /* Mapping for writing copies the memory the other viewers' branches share. */
+  if (gst_rtp_buffer_map (*buffer, GST_MAP_READWRITE, &rtp))
+    {
+      gst_rtp_buffer_set_payload_type (&rtp, GPOINTER_TO_UINT (user_data));
+      gst_rtp_buffer_unmap (&rtp);
+    }
+  return TRUE;
+}
+
+static GstPadProbeReturn
+rewrite_payload_type_cb (GstPad          *pad,
+                         GstPadProbeInfo *info,
+                         gpointer         user_data)
+{
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER)
+    {
+      GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
+
+      rewrite_one_payload_type (&buffer, 0, user_data);
+      GST_PAD_PROBE_INFO_DATA (info) = buffer;
+    }
+  else if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST)
+    {
+      GstBufferList *list = gst_buffer_list_make_writable (GST_PAD_PROBE_INFO_BUFFER_LIST (info));
+
+      gst_buffer_list_foreach (list, rewrite_one_payload_type, user_data);
+      GST_PAD_PROBE_INFO_DATA (info) = list;
+    }
+  return GST_PAD_PROBE_OK;
+}
+
+/* TRUE for a constrained baseline profile-level-id (42e01f, 42c01f, 42401f…): profile_idc 66
+ * with constraint_set1 — what Beacon's encoder produces. */
+static gboolean
+is_constrained_baseline (const char *profile_level_id)
+{
+  guint constraints;
+
+  if (profile_level_id == NULL || strlen (profile_level_id) != 6 ||
+      g_ascii_strncasecmp (profile_level_id, "42", 2) != 0)
+    return FALSE;
+  constraints = (g_ascii_xdigit_value (profile_level_id[2]) << 4) |
+                g_ascii_xdigit_value (profile_level_id[3]);
+  return (constraints & 0x40) != 0;
+}
+
+/* The payload type a viewer's offer gives to @encoding in its @media section, or -1. For H.264
+ * only packetization-mode=1 in the baseline family qualifies, constrained baseline first, and
+ * @profile_level_id receives the chosen one's. The SDP is read as text because GStreamer's
+ * SDP-to-caps conversion turns profile-level-id into a "profile" name. */
+static int
+find_offered_payload_type (const GstSDPMessage  *offer,
+                           const char           *media_kind,
+                           const char           *encoding,
+                           char                **profile_level_id)
+{
+  int baseline = -1;
+
+  for (guint m = 0; m < gst_sdp_message_medias_len (offer); m++)
+    {
+      const GstSDPMedia *media = gst_sdp_message_get_media (offer, m);
+
+      if (g_strcmp0 (gst_sdp_media_get_media (media), media_kind) != 0)
+        continue;
+      for (guint i = 0; i < gst_sdp_media_formats_len (media); i++)
+        {
+          const char *format = gst_sdp_media_get_format (media, i);
+          int pt = atoi (format);
+          g_autofree char *rtpmap_prefix = g_strdup_printf ("%d ", pt);
+          const char *rtpmap = NULL;
+          const char *fmtp = NULL;
+          g_autofree char *mode = NULL;
+          g_autofree char *profile = NULL;
+
+          for (guint a = 0; a < gst_sdp_media_attributes_len (media); a++)
+            {
+              const GstSDPAttribute *attribute = gst_sdp_media_get_attribute (media, a);
+
+              if (attribute->value == NULL || !g_str_has_prefix (attribute->value, rtpmap_prefix))
+                continue;
+              if (g_strcmp0 (attribute->key, "rtpmap") == 0)
+                rtpmap = attribute->value + strlen (rtpmap_prefix);
+              else if (g_strcmp0 (attribute->key, "fmtp") == 0)
+                fmtp = attribute->value + strlen (rtpmap_prefix);
+            }
+          if (rtpmap == NULL || g_ascii_strncasecmp (rtpmap, encoding, strlen (encoding)) != 0 ||
+              rtpmap[strlen (encoding)] != '/')
+            continue;
+          if (g_ascii_strcasecmp (encoding, "H264") != 0)
+            return pt;
+
+          if (fmtp != NULL)
+            {
+              g_auto(GStrv) parameters = g_strsplit (fmtp, ";", -1);
+
+              for (guint p = 0; parameters[p] != NULL; p++)
+                {
+                  char *parameter = g_strstrip (parameters[p]);
+
+                  if (g_str_has_prefix (parameter, "packetization-mode="))
+                    mode = g_strdup (parameter + strlen ("packetization-mode="));
+                  else if (g_str_has_prefix (parameter, "profile-level-id="))
+                    profile = g_strdup (parameter + strlen ("profile-level-id="));
+                }
+            }
+          if (g_strcmp0 (mode, "1") != 0 || profile == NULL ||
+              g_ascii_strncasecmp (profile, "42", 2) != 0)
+            continue;
+          if (is_constrained_baseline (profile))
+            {
+              g_free (*profile_level_id);
+              *profile_level_id = g_steal_pointer (&profile);
+              return pt;
+            }
+          if (baseline < 0)
+            {
+              baseline = pt;
+              g_free (*profile_level_id);
+              *profile_level_id = g_steal_pointer (&profile);
+            }
+        }
+      break;
+    }
+  return baseline;
+}
+
+static gboolean
 attach_branch (BeaconBroadcastPipeline  *self,
                GstElement               *tee,
                GstElement               *webrtcbin,
                GPtrArray                *branches,
+               int                       payload_type,
+               const char               *profile_level_id,
                GError                  **error)
 {
   g_autoptr(GstPad) tee_sink = gst_element_get_static_pad (tee, "sink");
-  g_autoptr(GstCaps) caps = gst_pad_get_current_caps (tee_sink);
+  g_autoptr(GstCaps) current = gst_pad_get_current_caps (tee_sink);
+  g_autoptr(GstCaps) caps = NULL;
   g_autoptr(GstPad) queue_sink = NULL;
-  g_autoptr(GstPad) queue_src = NULL;
+  g_autoptr(GstPad) branch_src = NULL;
   g_autoptr(GstPad) webrtc_sink = NULL;
   g_autoptr(GstElement) tee_element = gst_object_ref (tee);
   GstPadTemplate *template;
   GstWebRTCRTPTransceiver *transceiver = NULL;
   Branch *branch = g_new0 (Branch, 1);
+  int own_payload_type = -1;
+  const char *own_profile;
 
-  if (caps == NULL)
-    caps = gst_pad_get_allowed_caps (tee_sink);
+  caps = current ? gst_caps_copy (current) : gst_pad_get_allowed_caps (tee_sink);
+  gst_structure_get_int (gst_caps_get_structure (caps, 0), "payload", &own_payload_type);
 
   branch->tee = g_steal_pointer (&tee_element);
   branch->queue = gst_object_ref (gst_element_factory_make ("queue", NULL));
@@ -418,12 +575,52 @@ attach_branch (BeaconBroadcastPipeline  *self,
                 "max-size-buffers", 0, "leaky", 2 /* downstream */, NULL);
   g_ptr_array_add (branches, branch);
   gst_bin_add (GST_BIN (self->pipeline), branch->queue);
+  branch_src = gst_element_get_static_pad (branch->queue, "src");
+
+  /* The stream is payloaded once for every viewer; a viewer that chose other payload type
+   * numbers in its offer gets them rewritten on its own branch. */
+  own_profile = gst_structure_get_string (gst_caps_get_structure (caps, 0), "profile-level-id");
+  if ((payload_type >= 0 && payload_type != own_payload_type) ||
+      (profile_level_id != NULL && g_ascii_strcasecmp (profile_level_id, own_profile ? own_profile : "") != 0))
+    {
+      g_autoptr(GstCaps) retype_caps = NULL;
+
+      if (payload_type < 0)
+        payload_type = own_payload_type;
+      retype_caps = gst_caps_new_simple ("application/x-rtp", "payload", G_TYPE_INT, payload_type,
+                                         NULL);
+
+      /* Constrained baseline is announced as 42c01f by the payloader and usually offered as
+       * 42e01f: the same stream, so it is described in the viewer's words. A constrained
+       * baseline stream is also a valid baseline one, for a viewer that offers only that. */
+      if (profile_level_id != NULL)
+        {
+          const char *profile = is_constrained_baseline (profile_level_id)
+                                  ? "constrained-baseline" : "baseline";
+
+          gst_caps_set_simple (retype_caps, "profile-level-id", G_TYPE_STRING, profile_level_id,
+                               "profile", G_TYPE_STRING, profile, NULL);
+          gst_caps_set_simple (caps, "profile-level-id", G_TYPE_STRING, profile_level_id,
+                               "profile", G_TYPE_STRING, profile, NULL);
+        }
+      g_autoptr(GstPad) retype_sink = NULL;
+
+      branch->retype = gst_object_ref (gst_element_factory_make ("capssetter", NULL));
+      g_object_set (branch->retype, "caps", retype_caps, NULL);
+      gst_bin_add (GST_BIN (self->pipeline), branch->retype);
+      retype_sink = gst_element_get_static_pad (branch->retype, "sink");
+      gst_pad_link (branch_src, retype_sink);
+      g_clear_object (&branch_src);
+      branch_src = gst_element_get_static_pad (branch->retype, "src");
+      gst_pad_add_probe (branch_src, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+                         rewrite_payload_type_cb, GUINT_TO_POINTER (payload_type), NULL);
+      gst_caps_set_simple (caps, "payload", G_TYPE_INT, payload_type, NULL);
+    }
 
   template = gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (webrtcbin), "sink_%u");
   webrtc_sink = gst_element_request_pad (webrtcbin, template, NULL, caps);
-  queue_src = gst_element_get_static_pad (branch->queue, "src");
   queue_sink = gst_element_get_static_pad (branch->queue, "sink");
-  if (webrtc_sink == NULL || gst_pad_link (queue_src, webrtc_sink) != GST_PAD_LINK_OK)
+  if (webrtc_sink == NULL || gst_pad_link (branch_src, webrtc_sink) != GST_PAD_LINK_OK)
     {
       g_set_error (error, BEACON_MEDIA_ERROR, BEACON_MEDIA_ERROR_PIPELINE,
                    "could not link a viewer's connection to the encoder");
@@ -438,6 +635,8 @@ attach_branch (BeaconBroadcastPipeline  *self,
       gst_object_unref (transceiver);
     }
 
+  if (branch->retype != NULL)
+    gst_element_sync_state_with_parent (branch->retype);
   gst_element_sync_state_with_parent (branch->queue);
   branch->tee_pad = gst_element_request_pad_simple (tee, "src_%u");
   if (gst_pad_link (branch->tee_pad, queue_sink) != GST_PAD_LINK_OK)
@@ -452,11 +651,34 @@ attach_branch (BeaconBroadcastPipeline  *self,
 gboolean
 beacon_broadcast_pipeline_attach_peer (BeaconBroadcastPipeline  *self,
                                        GstElement               *webrtcbin,
+                                       const char               *remote_offer,
                                        GError                  **error)
 {
   GPtrArray *branches;
+  int video_pt = -1;
+  int audio_pt = -1;
+  g_autofree char *profile_level_id = NULL;
+  g_autofree char *unused_profile = NULL;
 
   g_return_val_if_fail (BEACON_IS_BROADCAST_PIPELINE (self), FALSE);
+
+  if (remote_offer != NULL)
+    {
+      g_autoptr(GstSDPMessage) offer = NULL;
+      const char *encoding = self->codec == BEACON_CODEC_H264 ? "H264" : "VP8";
+
+      gst_sdp_message_new_from_text (remote_offer, &offer);
+      video_pt = offer ? find_offered_payload_type (offer, "video", encoding, &profile_level_id)
+                       : -1;
+      audio_pt = offer ? find_offered_payload_type (offer, "audio", "OPUS", &unused_profile) : -1;
+      if (video_pt < 0)
+        {
+          g_set_error (error, BEACON_MEDIA_ERROR, BEACON_MEDIA_ERROR_PIPELINE,
+                       "the viewer cannot receive %s video (its offer does not list it)",
+                       self->codec == BEACON_CODEC_H264 ? "H.264" : "VP8");
+          return FALSE;
+        }
+    }
 
   branches = g_ptr_array_new_with_free_func (branch_free);
   g_hash_table_insert (self->branches, gst_object_ref (webrtcbin), branches);
@@ -464,8 +686,10 @@ beacon_broadcast_pipeline_attach_peer (BeaconBroadcastPipeline  *self,
   /* The webrtcbin must be playing before the first buffer reaches it: a buffer pushed into an
    * element still in NULL returns FLUSHING, which stops the branch's queue for good. */
   gst_element_sync_state_with_parent (webrtcbin);
-  if (!attach_branch (self, self->video_tee, webrtcbin, branches, error) ||
-      !attach_branch (self, self->audio_tee, webrtcbin, branches, error))
+  if (!attach_branch (self, self->video_tee, webrtcbin, branches, video_pt, profile_level_id,
+                      error) ||
+      ((remote_offer == NULL || audio_pt >= 0) &&
+       !attach_branch (self, self->audio_tee, webrtcbin, branches, audio_pt, NULL, error)))
     {
       beacon_broadcast_pipeline_detach_peer (self, webrtcbin);
       return FALSE;
@@ -505,6 +729,12 @@ beacon_broadcast_pipeline_detach_peer (BeaconBroadcastPipeline *self,
       gst_element_set_state (branch->queue, GST_STATE_NULL);
       if (GST_OBJECT_PARENT (branch->queue) == GST_OBJECT (self->pipeline))
         gst_bin_remove (GST_BIN (self->pipeline), branch->queue);
+      if (branch->retype != NULL)
+        {
+          gst_element_set_state (branch->retype, GST_STATE_NULL);
+          if (GST_OBJECT_PARENT (branch->retype) == GST_OBJECT (self->pipeline))
+            gst_bin_remove (GST_BIN (self->pipeline), branch->retype);
+        }
     }
   g_hash_table_remove (self->branches, webrtcbin);
 }

@@ -36,9 +36,12 @@ void                     beacon_broadcast_pipeline_stop         (BeaconBroadcast
 GstBin                  *beacon_broadcast_pipeline_get_bin      (BeaconBroadcastPipeline *self);
 const char              *beacon_broadcast_pipeline_get_source_description (BeaconBroadcastPipeline *self);
 
-/* Links a send-only video and audio branch into @webrtcbin (already in the bin). */
+/* Links a send-only video and audio branch into @webrtcbin (already in the bin). When the
+ * viewer offered first, @remote_offer is its SDP: its payload type numbers are used for its
+ * branches, and a medium it does not offer is left out. */
 gboolean                 beacon_broadcast_pipeline_attach_peer  (BeaconBroadcastPipeline *self,
                                                                  GstElement       *webrtcbin,
+                                                                 const char       *remote_offer,
                                                                  GError          **error);
 /* Unlinks the branches of @webrtcbin; the caller then stops and removes the webrtcbin. */
 void                     beacon_broadcast_pipeline_detach_peer  (BeaconBroadcastPipeline *self,

@@ -38,6 +38,9 @@ struct _BeaconPeer
   GWeakRef      dtls_decoder;           /* an internal dtlsdec, for the SRTP profile */
   gint          media_allowed;          /* atomic: the pad probes let buffers through */
 
+  gboolean      offer_pending;
+  guint         offer_timeout;
+
   gboolean      connected;
   gboolean      verified;
   gboolean      failed;
@@ -78,7 +81,11 @@ enum {
   CALL_LOCAL_CANDIDATE,
   CALL_STATE_CHANGED,
   CALL_FAILED,
+  CALL_CAPS_ARRIVED,
 };
+
+static void create_offer_if_ready (BeaconPeer *self,
+                                   gboolean    force);
 
 static void
 main_call_free (gpointer data)
@@ -212,6 +219,9 @@ main_call_run (gpointer data)
     case CALL_FAILED:
       fail (self, g_steal_pointer (&call->error));
       break;
+    case CALL_CAPS_ARRIVED:
+      create_offer_if_ready (self, FALSE);
+      break;
     default:
       g_assert_not_reached ();
     }
@@ -340,11 +350,73 @@ create_description (BeaconPeer *self,
                          NULL, promise);
 }
 
+static gboolean
+all_sink_pads_have_caps (BeaconPeer *self)
+{
+  gboolean ready = TRUE;
+
+  GST_OBJECT_LOCK (self->webrtcbin);
+  for (GList *l = GST_ELEMENT (self->webrtcbin)->sinkpads; l != NULL && ready; l = l->next)
+    ready = gst_pad_has_current_caps (l->data);
+  GST_OBJECT_UNLOCK (self->webrtcbin);
+  return ready;
+}
+
+static void
+create_offer_if_ready (BeaconPeer *self,
+                       gboolean    force)
+{
+  if (!self->offer_pending || self->closed || (!force && !all_sink_pads_have_caps (self)))
+    return;
+  self->offer_pending = FALSE;
+  g_clear_handle_id (&self->offer_timeout, g_source_remove);
+  create_description (self, "offer");
+}
+
+static gboolean
+offer_timeout_cb (gpointer user_data)
+{
+  BeaconPeer *self = user_data;
+
+  /* Caps that never come (a stalled source) must not stall the viewer: offer what we know. */
+  self->offer_timeout = 0;
+  create_offer_if_ready (self, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+static GstPadProbeReturn
+sink_caps_probe_cb (GstPad          *pad,
+                    GstPadProbeInfo *info,
+                    gpointer         user_data)
+{
+  BeaconPeer *self = user_data;
+
+  if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) != GST_EVENT_CAPS)
+    return GST_PAD_PROBE_OK;
+  call_main (self, CALL_CAPS_ARRIVED, NULL, NULL, 0, NULL);
+  return GST_PAD_PROBE_REMOVE;
+}
+
 void
 beacon_peer_create_offer (BeaconPeer *self)
 {
   g_return_if_fail (BEACON_IS_PEER (self));
-  create_description (self, "offer");
+
+  /* webrtcbin takes the SSRC (and so the a=ssrc/msid lines that keep audio and video in one
+   * stream for browsers) from the caps on its sink pads: offer once they are there. */
+  self->offer_pending = TRUE;
+  if (all_sink_pads_have_caps (self))
+    {
+      create_offer_if_ready (self, TRUE);
+      return;
+    }
+  GST_OBJECT_LOCK (self->webrtcbin);
+  for (GList *l = GST_ELEMENT (self->webrtcbin)->sinkpads; l != NULL; l = l->next)
+    if (!gst_pad_has_current_caps (l->data))
+      gst_pad_add_probe (l->data, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, sink_caps_probe_cb,
+                         g_object_ref (self), g_object_unref);
+  GST_OBJECT_UNLOCK (self->webrtcbin);
+  self->offer_timeout = g_timeout_add (2000, offer_timeout_cb, self);
 }
 
 static void
@@ -776,6 +848,7 @@ beacon_peer_close (BeaconPeer *self)
   if (self->closed)
     return;
   self->closed = TRUE;
+  g_clear_handle_id (&self->offer_timeout, g_source_remove);
   g_signal_handlers_disconnect_by_data (self->webrtcbin, self);
   gst_element_set_state (self->webrtcbin, GST_STATE_NULL);
   if (GST_OBJECT_PARENT (self->webrtcbin) == GST_OBJECT (self->bin))

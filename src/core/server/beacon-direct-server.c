@@ -7,10 +7,13 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <libsoup/soup.h>
 
 #include "beacon-direct-server.h"
 #include "beacon-gst-protocol.h"
+#include "beacon-whip-signaler.h"
 
 /* Signalling messages are a few kilobytes (an SDP with many candidates stays well below
  * 100 KiB); anything larger is refused by libsoup, which closes the connection. */
@@ -18,6 +21,22 @@
 
 /* Pings keep NAT mappings and proxies from dropping idle viewers' connections. */
 #define KEEPALIVE_INTERVAL_SECONDS 20
+
+/* WHEP: how long a POST waits for the broadcaster's answer before it gets 504. */
+#define DEFAULT_HTTP_ANSWER_TIMEOUT_MS 10000
+
+/* WHEP has no way to send the broadcaster's later ICE candidates to the viewer, so its answer
+ * waits until the candidates stop coming (GATHER_QUIET_MS without a new one) and carries
+ * them, or goes out when GATHER_MAX_MS have passed. */
+#define GATHER_QUIET_MS 200
+#define GATHER_MAX_MS   2000
+
+/* An SDP offer or a trickle fragment is a few kilobytes. */
+#define MAX_HTTP_BODY_SIZE (64 * 1024)
+
+/* Sessions of viewers that came over WHEP have this prefix in their consumer id: they have
+ * no WebSocket peer, the server speaks for them. */
+#define WHEP_CONSUMER_PREFIX "whep-"
 
 typedef struct {
   BeaconDirectServer      *server;      /* unowned: the server owns every peer */
@@ -33,6 +52,25 @@ typedef struct {
   char *consumer_id;
 } Session;
 
+/* A session whose consumer is a WHEP client: the HTTP side of it. */
+typedef struct {
+  BeaconDirectServer *server;       /* unowned */
+  char               *session_id;
+  char               *etag;         /* quoted, as sent in ETag */
+  GStrv               mids;         /* of the viewer's offer, to map trickled candidates */
+  char               *ufrag;        /* of the viewer's offer */
+  SoupServerMessage  *pending;      /* the POST waiting for the broadcaster's description */
+  char               *sdp_type;     /* what the broadcaster sent: "answer" or "offer" */
+  char               *sdp;
+  GPtrArray          *candidates;   /* BeaconWhipCandidate*: the broadcaster's so far */
+  gboolean            gathering_done;
+  gboolean            responded;
+  gboolean            expects_answer;  /* we relayed the broadcaster's offer (406) */
+  guint               timeout_source;
+  guint               quiet_source;
+  guint               deadline_source;
+} WhepResource;
+
 struct _BeaconDirectServer
 {
   GObject          parent_instance;
@@ -44,6 +82,8 @@ struct _BeaconDirectServer
 
   GHashTable      *peers;               /* id → Peer*, owned */
   GHashTable      *sessions;            /* id → Session*, owned */
+  GHashTable      *whep;                /* session id → WhepResource*, owned */
+  guint            http_answer_timeout_ms;
 };
 
 G_DEFINE_FINAL_TYPE (BeaconDirectServer, beacon_direct_server, G_TYPE_OBJECT)
@@ -59,6 +99,12 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static void whep_session_ended   (BeaconDirectServer *self,
+                                  const char         *session_id);
+static void whep_from_producer   (BeaconDirectServer *self,
+                                  Session            *session,
+                                  BeaconGstMessage   *message);
 
 /* Peers and sessions */
 
@@ -214,6 +260,7 @@ end_session (BeaconDirectServer *self,
   if (notify_consumer)
     send_to (self, session->consumer_id, text);
 
+  whep_session_ended (self, session->id);
   session_free (session);
 }
 
@@ -453,6 +500,13 @@ handle_peer_message (BeaconDirectServer *self,
   if (session == NULL)
     return;
 
+  if (g_str_has_prefix (session->consumer_id, WHEP_CONSUMER_PREFIX) &&
+      g_strcmp0 (session->producer_id, peer->id) == 0)
+    {
+      whep_from_producer (self, session, message);
+      return;
+    }
+
   /* Re-serialised rather than forwarded as received, so that nothing but the fields of the
    * protocol reaches the other side. */
   peer_send_message (lookup_peer (self, session_other_side (session, peer->id)), message);
@@ -613,6 +667,735 @@ websocket_cb (SoupServer              *server,
   peer_send (peer, welcome);
 }
 
+/* WHEP and WHIP over HTTPS
+ *
+ * Standard WHEP players (draft-ietf-wish-whep) watch a broadcast with one POST: the viewer's
+ * offer goes to the broadcaster as the offer of a startSession, exactly as a client of the
+ * WebSocket protocol would send it, and the broadcaster's answer comes back as the response.
+ * The viewer's trickled candidates (PATCH) go on as "peer" ice messages, and DELETE ends the
+ * session. The broadcaster's own candidates cannot reach a WHEP viewer after the response, so
+ * the response waits for them and carries them in the answer.
+ *
+ * WHIP (ingest) is refused with 501 Not Implemented. A WHIP client makes one PeerConnection
+ * and sends one offer, expecting the server to terminate it and pass the media on to everyone
+ * watching: that is the job of a media server (an SFU). The direct server carries no media; it
+ * only relays signaling, and each viewer gets a PeerConnection of its own from the
+ * broadcaster. Relayed to a viewer, a WHIP client's single PeerConnection could serve that one
+ * viewer only, and never a WHEP viewer, which sends an offer too: two offers do not make a
+ * negotiation. */
+
+static const char *whip_refusal =
+  "This is a Beacon broadcast, not a media server: it cannot take a WHIP stream.\n"
+  "Beacon's direct server only introduces a broadcaster to its viewers; the media goes from "
+  "the broadcaster to each viewer directly, and a WHIP publisher makes only one connection, "
+  "so it could not reach more than one viewer. Publish with Beacon itself (beacon-cli serve), "
+  "or send WHIP to a media server (Janus with simple-whip-server, MediaMTX, …) and let viewers "
+  "watch it there. To watch this broadcast with a WHEP player, POST its offer to /whep.";
+
+static void
+set_cors_headers (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+  /* Browser WHEP players on other origins need to read Location and ETag. The server keeps no
+   * cookies or credentials that another origin could abuse. */
+  soup_message_headers_replace (headers, "Access-Control-Allow-Origin", "*");
+  soup_message_headers_replace (headers, "Access-Control-Expose-Headers",
+                                "Location, ETag, Link, Accept-Patch, Accept-Post, Retry-After");
+}
+
+static void
+respond_text (SoupServerMessage *msg,
+              guint              status,
+              const char        *text)
+{
+  g_autofree char *body = g_strdup_printf ("%s\n", text);
+
+  set_cors_headers (msg);
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "text/plain; charset=utf-8", SOUP_MEMORY_COPY, body,
+                                    strlen (body));
+}
+
+static void
+respond_preflight (SoupServerMessage *msg,
+                   const char        *methods)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+  set_cors_headers (msg);
+  soup_message_headers_replace (headers, "Allow", methods);
+  soup_message_headers_replace (headers, "Access-Control-Allow-Methods", methods);
+  soup_message_headers_replace (headers, "Access-Control-Allow-Headers",
+                                "Content-Type, Authorization, If-Match");
+  soup_message_headers_replace (headers, "Accept-Post", "application/sdp");
+  soup_message_headers_replace (headers, "Accept-Patch",
+                                "application/trickle-ice-sdpfrag, application/sdp");
+  soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
+}
+
+static void
+respond_method_not_allowed (SoupServerMessage *msg,
+                            const char        *methods)
+{
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow",
+                                methods);
+  respond_text (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method not allowed here");
+}
+
+/* Checks what a broadcaster needs from a WHEP offer before anything is relayed: SDP text with
+ * at least one media section and ICE credentials. webrtcbin checks the rest. */
+static char *
+validate_sdp (GBytes  *bytes,
+              GError **error)
+{
+  gsize length;
+  const char *data = g_bytes_get_data (bytes, &length);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint n_media = 0;
+  gboolean has_ufrag = FALSE;
+
+  if (length == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "the body is empty");
+      return NULL;
+    }
+  if (memchr (data, '\0', length) != NULL || !g_utf8_validate_len (data, length, NULL))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "the body is not UTF-8 text");
+      return NULL;
+    }
+  text = g_strndup (data, length);
+  if (!g_str_has_prefix (text, "v=0"))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "the body is not SDP (it does not start with v=0)");
+      return NULL;
+    }
+
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *line = lines[i];
+      gsize line_length = strlen (line);
+
+      if (line_length > 0 && line[line_length - 1] == '\r')
+        line[--line_length] = '\0';
+      if (line_length == 0)
+        continue;
+      if (line_length < 2 || line[1] != '=' || !g_ascii_islower (line[0]))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       "line %u is not an SDP line (type=value)", i + 1);
+          return NULL;
+        }
+      if (line[0] == 'm')
+        {
+          g_auto(GStrv) fields = g_strsplit (line + 2, " ", -1);
+          guint64 port;
+
+          if (g_strv_length (fields) < 4 ||
+              !g_ascii_string_to_unsigned (fields[1], 10, 0, 65535, &port, NULL))
+            {
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           "line %u is not a valid media line (m=<media> <port> <proto> <fmt>)",
+                           i + 1);
+              return NULL;
+            }
+          n_media++;
+        }
+      else if (g_str_has_prefix (line, "a=ice-ufrag:"))
+        {
+          has_ufrag = TRUE;
+        }
+    }
+
+  if (n_media == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "the SDP has no media (m=) line");
+      return NULL;
+    }
+  if (!has_ufrag)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "the SDP has no ICE credentials (a=ice-ufrag)");
+      return NULL;
+    }
+  return beacon_whip_normalize_sdp (text);
+}
+
+static const char *
+peer_name (Peer *peer)
+{
+  if (peer->meta != NULL && json_object_has_member (peer->meta, "name"))
+    {
+      JsonNode *node = json_object_get_member (peer->meta, "name");
+
+      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+        return json_node_get_string (node);
+    }
+  return NULL;
+}
+
+static void
+whep_resource_clear_gathering (WhepResource *resource)
+{
+  g_clear_handle_id (&resource->quiet_source, g_source_remove);
+  g_clear_handle_id (&resource->deadline_source, g_source_remove);
+}
+
+static void
+whep_pending_lost_cb (SoupServerMessage *msg,
+                      gpointer           user_data)
+{
+  WhepResource *resource = user_data;
+  g_autofree char *session_id = g_strdup (resource->session_id);
+  BeaconDirectServer *self = resource->server;
+
+  /* The viewer went away before its answer: the broadcaster stops preparing one. */
+  g_debug ("WHEP viewer of session %s left before the answer", session_id);
+  g_signal_handlers_disconnect_by_data (msg, resource);
+  g_clear_object (&resource->pending);
+  resource->responded = TRUE;
+  end_session (self, session_id, TRUE, FALSE);
+}
+
+/* Answers the POST that is waiting, if any. */
+static void
+whep_respond (WhepResource *resource,
+              guint         status,
+              const char   *content_type,
+              const char   *body)
+{
+  SoupServerMessage *msg = g_steal_pointer (&resource->pending);
+
+  g_clear_handle_id (&resource->timeout_source, g_source_remove);
+  whep_resource_clear_gathering (resource);
+  resource->responded = TRUE;
+  if (msg == NULL)
+    return;
+
+  g_signal_handlers_disconnect_by_data (msg, resource);
+  if (g_strcmp0 (content_type, "application/sdp") == 0)
+    {
+      SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+      g_autofree char *location = g_strdup_printf ("/whep/session/%s", resource->session_id);
+
+      set_cors_headers (msg);
+      soup_message_headers_replace (headers, "Location", location);
+      soup_message_headers_replace (headers, "ETag", resource->etag);
+      soup_message_headers_replace (headers, "Accept-Patch", "application/trickle-ice-sdpfrag");
+      soup_server_message_set_status (msg, status, NULL);
+      soup_server_message_set_response (msg, content_type, SOUP_MEMORY_COPY, body, strlen (body));
+    }
+  else
+    {
+      respond_text (msg, status, body);
+    }
+  soup_server_message_unpause (msg);
+  g_object_unref (msg);
+}
+
+static void
+whep_resource_free (WhepResource *resource)
+{
+  if (resource->pending != NULL)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (resource->pending),
+                                    "Retry-After", "5");
+      whep_respond (resource, SOUP_STATUS_SERVICE_UNAVAILABLE, NULL,
+                    "the broadcaster ended the session before answering (the broadcast may be "
+                    "full or over)");
+    }
+  g_clear_handle_id (&resource->timeout_source, g_source_remove);
+  whep_resource_clear_gathering (resource);
+  g_free (resource->session_id);
+  g_free (resource->etag);
+  g_strfreev (resource->mids);
+  g_free (resource->ufrag);
+  g_free (resource->sdp_type);
+  g_free (resource->sdp);
+  g_ptr_array_unref (resource->candidates);
+  g_free (resource);
+}
+
+static void
+whep_session_ended (BeaconDirectServer *self,
+                    const char         *session_id)
+{
+  if (self->whep != NULL)
+    g_hash_table_remove (self->whep, session_id);
+}
+
+static void
+whep_send_description (WhepResource *resource)
+{
+  g_autofree char *sdp = NULL;
+  gboolean is_offer = g_strcmp0 (resource->sdp_type, "offer") == 0;
+
+  whep_resource_clear_gathering (resource);
+  if (resource->pending == NULL)
+    return;
+
+  sdp = beacon_whip_sdp_add_candidates (resource->sdp, resource->candidates);
+  /* A broadcaster that offers instead of answering gets the viewer's answer through PATCH, as
+   * the WHEP draft describes for 406 responses. */
+  resource->expects_answer = is_offer;
+  g_debug ("WHEP session %s: sending the broadcaster's %s with %u candidates",
+           resource->session_id, resource->sdp_type, resource->candidates->len);
+  whep_respond (resource, is_offer ? SOUP_STATUS_NOT_ACCEPTABLE : SOUP_STATUS_CREATED,
+                "application/sdp", sdp);
+}
+
+static gboolean
+whep_gathering_settled_cb (gpointer user_data)
+{
+  WhepResource *resource = user_data;
+
+  resource->quiet_source = 0;
+  whep_send_description (resource);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+whep_gathering_deadline_cb (gpointer user_data)
+{
+  WhepResource *resource = user_data;
+
+  resource->deadline_source = 0;
+  whep_send_description (resource);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+whep_answer_timeout_cb (gpointer user_data)
+{
+  WhepResource *resource = user_data;
+  g_autofree char *session_id = g_strdup (resource->session_id);
+  g_autofree char *text = NULL;
+  BeaconDirectServer *self = resource->server;
+
+  resource->timeout_source = 0;
+  text = g_strdup_printf ("the broadcaster did not answer within %u s",
+                          (self->http_answer_timeout_ms + 999) / 1000);
+  whep_respond (resource, SOUP_STATUS_GATEWAY_TIMEOUT, NULL, text);
+  end_session (self, session_id, TRUE, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+whep_from_producer (BeaconDirectServer *self,
+                    Session            *session,
+                    BeaconGstMessage   *message)
+{
+  WhepResource *resource = g_hash_table_lookup (self->whep, session->id);
+  gboolean end;
+
+  if (resource == NULL)
+    return;
+
+  if (message->type == BEACON_GST_MESSAGE_PEER_SDP)
+    {
+      if (resource->sdp != NULL || resource->pending == NULL)
+        {
+          g_debug ("WHEP session %s: ignoring a second description from the broadcaster: a "
+                   "WHEP viewer cannot renegotiate", session->id);
+          return;
+        }
+      resource->sdp_type = g_strdup (message->sdp_type);
+      resource->sdp = beacon_whip_normalize_sdp (message->sdp);
+      if (resource->gathering_done)
+        {
+          whep_send_description (resource);
+          return;
+        }
+      resource->deadline_source = g_timeout_add (GATHER_MAX_MS, whep_gathering_deadline_cb,
+                                                 resource);
+      if (resource->candidates->len > 0)
+        resource->quiet_source = g_timeout_add (GATHER_QUIET_MS, whep_gathering_settled_cb,
+                                                resource);
+      return;
+    }
+
+  if (message->type != BEACON_GST_MESSAGE_PEER_ICE)
+    return;
+
+  if (resource->responded)
+    {
+      g_debug ("WHEP session %s: a candidate came after the answer; WHEP cannot deliver it",
+               session->id);
+      return;
+    }
+  end = message->candidate == NULL || message->candidate[0] == '\0';
+  g_ptr_array_add (resource->candidates,
+                   beacon_whip_candidate_new (message->sdp_mline_index, message->candidate));
+  if (end)
+    resource->gathering_done = TRUE;
+  if (resource->sdp == NULL)
+    return;
+  g_clear_handle_id (&resource->quiet_source, g_source_remove);
+  if (end)
+    whep_send_description (resource);
+  else
+    resource->quiet_source = g_timeout_add (GATHER_QUIET_MS, whep_gathering_settled_cb, resource);
+}
+
+static gboolean
+content_type_is (SoupServerMessage *msg,
+                 const char        *type)
+{
+  const char *content_type =
+    soup_message_headers_get_content_type (soup_server_message_get_request_headers (msg), NULL);
+
+  return content_type != NULL && g_ascii_strcasecmp (content_type, type) == 0;
+}
+
+static void
+whep_post (BeaconDirectServer *self,
+           SoupServerMessage  *msg,
+           const char         *name)
+{
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) producers = g_ptr_array_new ();
+  g_autoptr(BeaconGstMessage) start = NULL;
+  g_autofree char *offer = NULL;
+  g_autofree char *start_text = NULL;
+  g_autofree char *etag_value = NULL;
+  GHashTableIter iter;
+  WhepResource *resource;
+  Session *session;
+  Peer *producer = NULL;
+  Peer *peer;
+
+  if (!content_type_is (msg, "application/sdp"))
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Accept-Post", "application/sdp");
+      respond_text (msg, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE,
+                    "a WHEP offer is sent with Content-Type: application/sdp");
+      return;
+    }
+
+  body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  if (g_bytes_get_size (body) > MAX_HTTP_BODY_SIZE)
+    {
+      respond_text (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "the offer is too large");
+      return;
+    }
+  offer = validate_sdp (body, &error);
+  if (offer == NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("the offer is not usable: %s", error->message);
+
+      respond_text (msg, SOUP_STATUS_BAD_REQUEST, text);
+      return;
+    }
+
+  g_hash_table_iter_init (&iter, self->peers);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &peer))
+    {
+      if (!(peer->roles & BEACON_GST_ROLE_PRODUCER))
+        continue;
+      g_ptr_array_add (producers, peer);
+      if (name != NULL && (g_strcmp0 (peer_name (peer), name) == 0 || g_str_equal (peer->id, name)))
+        producer = peer;
+    }
+
+  if (name != NULL && producer == NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("no broadcast named '%s' is live here", name);
+
+      respond_text (msg, SOUP_STATUS_NOT_FOUND, text);
+      return;
+    }
+  if (producer == NULL && producers->len == 0)
+    {
+      respond_text (msg, SOUP_STATUS_NOT_FOUND, "nothing is broadcasting here");
+      return;
+    }
+  if (producer == NULL && producers->len > 1)
+    {
+      g_autoptr(GString) text = g_string_new ("several broadcasts are live here; choose one:");
+
+      for (guint i = 0; i < producers->len; i++)
+        {
+          Peer *candidate = g_ptr_array_index (producers, i);
+          const char *candidate_name = peer_name (candidate);
+          g_autofree char *escaped = g_uri_escape_string (candidate_name ? candidate_name
+                                                                         : candidate->id,
+                                                          NULL, FALSE);
+
+          g_string_append_printf (text, "\n/whep/%s", escaped);
+        }
+      respond_text (msg, SOUP_STATUS_MULTIPLE_CHOICES, text->str);
+      return;
+    }
+  if (producer == NULL)
+    producer = g_ptr_array_index (producers, 0);
+
+  if (self->max_sessions_per_producer > 0 &&
+      count_producer_sessions (self, producer->id) >= self->max_sessions_per_producer)
+    {
+      g_autofree char *text = g_strdup_printf ("the broadcast is full: at most %u viewers",
+                                               self->max_sessions_per_producer);
+
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Retry-After", "10");
+      respond_text (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, text);
+      return;
+    }
+
+  session = g_new0 (Session, 1);
+  session->id = g_uuid_string_random ();
+  session->producer_id = g_strdup (producer->id);
+  session->consumer_id = g_strconcat (WHEP_CONSUMER_PREFIX, session->id, NULL);
+  g_hash_table_insert (self->sessions, session->id, session);
+
+  etag_value = g_uuid_string_random ();
+  resource = g_new0 (WhepResource, 1);
+  resource->server = self;
+  resource->session_id = g_strdup (session->id);
+  resource->etag = g_strdup_printf ("\"%s\"", etag_value);
+  resource->mids = beacon_whip_sdp_dup_mids (offer);
+  resource->candidates = beacon_whip_candidate_array_new ();
+  {
+    g_auto(GStrv) lines = g_strsplit (offer, "\r\n", -1);
+
+    for (guint i = 0; lines[i] != NULL && resource->ufrag == NULL; i++)
+      if (g_str_has_prefix (lines[i], "a=ice-ufrag:"))
+        resource->ufrag = g_strstrip (g_strdup (lines[i] + strlen ("a=ice-ufrag:")));
+  }
+  g_hash_table_insert (self->whep, resource->session_id, resource);
+
+  g_debug ("WHEP session %s started from %s (producer %s)", session->id,
+           soup_server_message_get_remote_host (msg) ? soup_server_message_get_remote_host (msg)
+                                                     : "an unknown address",
+           producer->id);
+
+  /* The broadcaster hears of it as of any consumer that offers. */
+  start = beacon_gst_message_new (BEACON_GST_MESSAGE_START_SESSION);
+  start->peer_id = g_strdup (session->consumer_id);
+  start->session_id = g_strdup (session->id);
+  start->sdp = g_steal_pointer (&offer);
+  start_text = beacon_gst_message_to_json (start);
+
+  soup_server_message_pause (msg);
+  resource->pending = g_object_ref (msg);
+  g_signal_connect (msg, "disconnected", G_CALLBACK (whep_pending_lost_cb), resource);
+  g_signal_connect (msg, "finished", G_CALLBACK (whep_pending_lost_cb), resource);
+  resource->timeout_source = g_timeout_add (self->http_answer_timeout_ms, whep_answer_timeout_cb,
+                                            resource);
+
+  send_to (self, producer->id, start_text);
+}
+
+static void
+whep_patch (BeaconDirectServer *self,
+            SoupServerMessage  *msg,
+            WhepResource       *resource)
+{
+  const char *if_match =
+    soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "If-Match");
+  Session *session = g_hash_table_lookup (self->sessions, resource->session_id);
+  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  g_autoptr(GError) error = NULL;
+
+  if (session == NULL)
+    {
+      respond_text (msg, SOUP_STATUS_NOT_FOUND, "no such WHEP session");
+      return;
+    }
+  if (if_match != NULL && !g_str_equal (if_match, "*") && !g_str_equal (if_match, resource->etag))
+    {
+      respond_text (msg, SOUP_STATUS_PRECONDITION_FAILED,
+                    "If-Match does not match this session's ETag");
+      return;
+    }
+
+  if (content_type_is (msg, "application/trickle-ice-sdpfrag"))
+    {
+      g_autoptr(GPtrArray) candidates = NULL;
+      g_autofree char *ufrag = NULL;
+      g_autofree char *text = NULL;
+      gsize length;
+      const char *data = g_bytes_get_data (body, &length);
+
+      if (memchr (data, '\0', length) == NULL)
+        text = g_strndup (data, length);
+      candidates = beacon_whip_sdpfrag_parse (text, (const char * const *) resource->mids,
+                                              &ufrag, NULL, &error);
+      if (candidates == NULL)
+        {
+          g_autofree char *reason = g_strdup_printf ("the fragment is not usable: %s",
+                                                     error->message);
+
+          respond_text (msg, SOUP_STATUS_BAD_REQUEST, reason);
+          return;
+        }
+      if (ufrag != NULL && resource->ufrag != NULL && !g_str_equal (ufrag, resource->ufrag))
+        {
+          respond_text (msg, SOUP_STATUS_NOT_IMPLEMENTED, "ICE restarts are not supported");
+          return;
+        }
+      for (guint i = 0; i < candidates->len; i++)
+        {
+          BeaconWhipCandidate *candidate = g_ptr_array_index (candidates, i);
+          g_autofree char *ice = beacon_gst_build_peer_ice (session->id, candidate->mline,
+                                                            candidate->candidate);
+
+          send_to (self, session->producer_id, ice);
+        }
+      set_cors_headers (msg);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "ETag",
+                                    resource->etag);
+      soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
+      return;
+    }
+
+  if (content_type_is (msg, "application/sdp"))
+    {
+      g_autofree char *answer = NULL;
+      g_autofree char *text = NULL;
+
+      if (!resource->expects_answer)
+        {
+          respond_text (msg, SOUP_STATUS_BAD_REQUEST,
+                        "this session has its answer already; send candidates as "
+                        "application/trickle-ice-sdpfrag");
+          return;
+        }
+      answer = validate_sdp (body, &error);
+      if (answer == NULL)
+        {
+          g_autofree char *reason = g_strdup_printf ("the answer is not usable: %s",
+                                                     error->message);
+
+          respond_text (msg, SOUP_STATUS_BAD_REQUEST, reason);
+          return;
+        }
+      resource->expects_answer = FALSE;
+      text = beacon_gst_build_peer_sdp (session->id, "answer", answer);
+      send_to (self, session->producer_id, text);
+      set_cors_headers (msg);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "ETag",
+                                    resource->etag);
+      soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
+      return;
+    }
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Accept-Patch",
+                                "application/trickle-ice-sdpfrag");
+  respond_text (msg, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE,
+                "send ICE candidates as application/trickle-ice-sdpfrag");
+}
+
+static void
+whep_handler_cb (SoupServer        *server,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           user_data)
+{
+  BeaconDirectServer *self = user_data;
+  const char *method = soup_server_message_get_method (msg);
+  const char *rest;
+
+  if (!g_str_has_prefix (path, "/whep"))
+    {
+      respond_text (msg, SOUP_STATUS_NOT_FOUND, "not found");
+      return;
+    }
+  rest = path + strlen ("/whep");
+
+  if (g_str_has_prefix (rest, "/session/"))
+    {
+      g_autofree char *session_id = g_uri_unescape_string (rest + strlen ("/session/"), "/");
+      WhepResource *resource = session_id ? g_hash_table_lookup (self->whep, session_id) : NULL;
+
+      if (g_str_equal (method, SOUP_METHOD_OPTIONS))
+        {
+          respond_preflight (msg, "PATCH, DELETE, OPTIONS");
+          return;
+        }
+      if (resource == NULL || !resource->responded)
+        {
+          respond_text (msg, SOUP_STATUS_NOT_FOUND, "no such WHEP session");
+          return;
+        }
+      if (g_str_equal (method, "PATCH"))
+        {
+          whep_patch (self, msg, resource);
+        }
+      else if (g_str_equal (method, SOUP_METHOD_DELETE))
+        {
+          g_debug ("WHEP session %s ended by the viewer", session_id);
+          end_session (self, session_id, TRUE, FALSE);
+          respond_text (msg, SOUP_STATUS_OK, "session ended");
+        }
+      else
+        {
+          respond_method_not_allowed (msg, "PATCH, DELETE, OPTIONS");
+        }
+      return;
+    }
+
+  if (*rest == '\0' || g_str_equal (rest, "/") ||
+      (rest[0] == '/' && strchr (rest + 1, '/') == NULL))
+    {
+      g_autofree char *name = NULL;
+
+      if (rest[0] == '/' && rest[1] != '\0')
+        {
+          name = g_uri_unescape_string (rest + 1, "/");
+          if (name == NULL || !g_utf8_validate (name, -1, NULL))
+            {
+              respond_text (msg, SOUP_STATUS_BAD_REQUEST, "the broadcast name is not valid");
+              return;
+            }
+        }
+      if (g_str_equal (method, SOUP_METHOD_OPTIONS))
+        respond_preflight (msg, "POST, OPTIONS");
+      else if (g_str_equal (method, SOUP_METHOD_POST))
+        whep_post (self, msg, name);
+      else
+        respond_method_not_allowed (msg, "POST, OPTIONS");
+      return;
+    }
+
+  respond_text (msg, SOUP_STATUS_NOT_FOUND, "not found");
+}
+
+static void
+whip_handler_cb (SoupServer        *server,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           user_data)
+{
+  respond_text (msg, SOUP_STATUS_NOT_IMPLEMENTED, whip_refusal);
+}
+
+/* Runs once the headers are in, before the body is read: a body the endpoints would refuse
+ * is never read into memory. */
+static void
+http_early_cb (SoupServer        *server,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
+
+  if (encoding == SOUP_ENCODING_CONTENT_LENGTH &&
+      soup_message_headers_get_content_length (headers) > MAX_HTTP_BODY_SIZE)
+    respond_text (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "the body is too large");
+  else if (encoding != SOUP_ENCODING_CONTENT_LENGTH && encoding != SOUP_ENCODING_NONE)
+    respond_text (msg, SOUP_STATUS_LENGTH_REQUIRED, "send the body with a Content-Length");
+}
+
 /* GObject */
 
 static void
@@ -625,6 +1408,10 @@ beacon_direct_server_constructed (GObject *object)
   self->soup_server = soup_server_new ("tls-certificate", self->certificate, NULL);
   soup_server_add_websocket_handler (self->soup_server, "/", NULL, NULL,
                                      websocket_cb, self, NULL);
+  soup_server_add_early_handler (self->soup_server, "/whep", http_early_cb, self, NULL);
+  soup_server_add_early_handler (self->soup_server, "/whip", http_early_cb, self, NULL);
+  soup_server_add_handler (self->soup_server, "/whep", whep_handler_cb, self, NULL);
+  soup_server_add_handler (self->soup_server, "/whip", whip_handler_cb, self, NULL);
 }
 
 static void
@@ -645,6 +1432,7 @@ beacon_direct_server_finalize (GObject *object)
 {
   BeaconDirectServer *self = BEACON_DIRECT_SERVER (object);
 
+  g_clear_pointer (&self->whep, g_hash_table_unref);
   g_clear_pointer (&self->sessions, g_hash_table_unref);
   g_clear_pointer (&self->peers, g_hash_table_unref);
 
@@ -738,6 +1526,9 @@ beacon_direct_server_init (BeaconDirectServer *self)
                                        NULL, (GDestroyNotify) peer_free);
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal,
                                           NULL, (GDestroyNotify) session_free);
+  self->whep = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                      NULL, (GDestroyNotify) whep_resource_free);
+  self->http_answer_timeout_ms = DEFAULT_HTTP_ANSWER_TIMEOUT_MS;
 }
 
 /* Public API */
@@ -764,6 +1555,16 @@ beacon_direct_server_set_max_sessions_per_producer (BeaconDirectServer *self,
   /* Sessions already running stay: the limit applies to new ones. */
   self->max_sessions_per_producer = max;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_SESSIONS_PER_PRODUCER]);
+}
+
+void
+beacon_direct_server_set_http_answer_timeout (BeaconDirectServer *self,
+                                              guint               milliseconds)
+{
+  g_return_if_fail (BEACON_IS_DIRECT_SERVER (self));
+  g_return_if_fail (milliseconds > 0);
+
+  self->http_answer_timeout_ms = milliseconds;
 }
 
 gboolean

@@ -25,13 +25,24 @@ G_DECLARE_FINAL_TYPE (BeaconDirectServer, beacon_direct_server, BEACON, DIRECT_S
 
 /* The direct server: a secure WebSocket (TLS always) relay speaking the GStreamer WebRTC
  * signalling protocol, so that Beacon's own broadcaster (a producer connected over loopback)
- * and any client of that protocol meet without an external server. */
+ * and any client of that protocol meet without an external server.
+ *
+ * On the same port it answers WHEP (draft-ietf-wish-whep) over HTTPS, so that standard players
+ * can watch: POST /whep (the only broadcast) or /whep/<name> with a recvonly offer (201 with the
+ * broadcaster's answer, Location /whep/session/<id> and an ETag), PATCH that Location with
+ * application/trickle-ice-sdpfrag, DELETE it to leave. POST /whip is answered 501: without a
+ * media server there is nothing to ingest into (see the comment in the source). */
 BeaconDirectServer *beacon_direct_server_new          (GTlsCertificate    *certificate);
 
 /* At most @max concurrent sessions per producer (0 = no limit). A startSession beyond it is
  * answered with an "error" message saying the broadcast is full. */
 void                beacon_direct_server_set_max_sessions_per_producer (BeaconDirectServer *self,
                                                                         guint               max);
+
+/* How long a WHEP POST waits for the broadcaster's answer before it is answered 504 Gateway
+ * Timeout (default: 10 s). */
+void                beacon_direct_server_set_http_answer_timeout (BeaconDirectServer *self,
+                                                                  guint               milliseconds);
 
 /* Listens on @bind_address (NULL or "" = all interfaces, IPv4 and IPv6) and @port (0 = pick a
  * free one). */

@@ -155,6 +155,8 @@ set_state (BeaconSession      *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
+static gboolean is_direct (BeaconSession *self);
+
 static void
 update_security_report (BeaconSession *self)
 {
@@ -192,9 +194,9 @@ tear_down (BeaconSession *self)
       g_signal_handlers_disconnect_by_data (peer, self);
       if (self->signaler != NULL)
         beacon_signaler_end_session (self->signaler, beacon_peer_get_session_id (peer));
+      beacon_peer_close (peer);
       if (self->broadcast != NULL)
         beacon_broadcast_pipeline_detach_peer (self->broadcast, beacon_peer_get_webrtcbin (peer));
-      beacon_peer_close (peer);
     }
   g_hash_table_remove_all (self->peers);
 
@@ -281,9 +283,9 @@ remove_peer (BeaconSession *self,
   if (peer == NULL)
     return;
   g_signal_handlers_disconnect_by_data (peer, self);
+  beacon_peer_close (peer);
   if (self->broadcast != NULL)
     beacon_broadcast_pipeline_detach_peer (self->broadcast, beacon_peer_get_webrtcbin (peer));
-  beacon_peer_close (peer);
   g_hash_table_remove (self->peers, session_id);
   if (self->role == BEACON_SESSION_ROLE_BROADCAST)
     notify_viewer_count (self);
@@ -323,6 +325,9 @@ peer_connected_cb (BeaconPeer    *peer,
     {
       g_message ("viewer connected (session %s)", beacon_peer_get_session_id (peer));
       beacon_broadcast_pipeline_request_key_frame (self->broadcast);
+      /* Publishing through a media server is live once that server takes the media. */
+      if (!is_direct (self) && self->state == BEACON_SESSION_STATE_NEGOTIATING)
+        set_state (self, BEACON_SESSION_STATE_LIVE);
     }
   else if (self->state == BEACON_SESSION_STATE_NEGOTIATING)
     {
@@ -372,6 +377,12 @@ peer_failed_cb (BeaconPeer    *peer,
 {
   g_autofree char *session_id = g_strdup (beacon_peer_get_session_id (peer));
 
+  /* Through a media server there is one peer, the server: without it there is no broadcast. */
+  if (self->role == BEACON_SESSION_ROLE_BROADCAST && !is_direct (self))
+    {
+      fail_with (self, g_error_copy (error));
+      return;
+    }
   if (self->role == BEACON_SESSION_ROLE_BROADCAST)
     {
       /* One viewer's trouble never disturbs the others. */
@@ -439,7 +450,9 @@ session_requested_cb (BeaconSignaler *signaler,
   g_autoptr(GError) error = NULL;
   BeaconPeer *peer;
 
-  if (self->state != BEACON_SESSION_STATE_LIVE)
+  if (self->state != BEACON_SESSION_STATE_LIVE &&
+      !(self->state == BEACON_SESSION_STATE_NEGOTIATING && !is_direct (self)) &&
+      !(self->state == BEACON_SESSION_STATE_CONNECTING && !is_direct (self)))
     {
       beacon_signaler_end_session (signaler, session_id);
       return;
@@ -453,7 +466,7 @@ session_requested_cb (BeaconSignaler *signaler,
 
   peer = add_peer (self, beacon_broadcast_pipeline_get_bin (self->broadcast), session_id);
   if (!beacon_broadcast_pipeline_attach_peer (self->broadcast, beacon_peer_get_webrtcbin (peer),
-                                              &error))
+                                              offer, &error))
     {
       g_message ("could not serve viewer %s: %s", viewer_id, error->message);
       beacon_signaler_end_session (signaler, session_id);
@@ -621,7 +634,10 @@ signaler_started_cb (GObject      *source,
   if (self->role == BEACON_SESSION_ROLE_BROADCAST && self->state == BEACON_SESSION_STATE_CONNECTING)
     {
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHARE_URL]);
-      set_state (self, BEACON_SESSION_STATE_LIVE);
+      /* The direct server is live as soon as viewers can come; a media server once it has
+       * accepted the media (see peer_connected_cb). */
+      set_state (self, is_direct (self) ? BEACON_SESSION_STATE_LIVE
+                                        : BEACON_SESSION_STATE_NEGOTIATING);
     }
   g_object_unref (self);
 }

@@ -396,6 +396,21 @@ websocket_connected_cb (GObject      *source,
     }
 
   beacon_channel_info_set_tls (self->info, self->handshake);
+  /* A pin is a promise about one certificate: a certificate that a CA vouches for but that is
+   * not the pinned one is refused as well. */
+  if (self->pin != NULL && self->info->peer_fingerprint != NULL &&
+      !beacon_fingerprint_equal (self->info->peer_fingerprint, self->pin))
+    {
+      soup_websocket_connection_close (self->connection, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION,
+                                       NULL);
+      g_clear_object (&self->connection);
+      fail (self, g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_TLS_NOT_TRUSTED,
+                               "could not connect to %s: TLS certificate not trusted (it does "
+                               "not match the pinned fingerprint)", self->url));
+      return;
+    }
+  if (self->pin != NULL)
+    self->info->trust = BEACON_SIGNALING_TRUST_PINNED;
   soup_websocket_connection_set_max_incoming_payload_size (self->connection,
                                                            MAX_INCOMING_PAYLOAD);
   soup_websocket_connection_set_keepalive_interval (self->connection, 20);
