@@ -40,6 +40,8 @@ struct _BeaconPeer
 
   gboolean      offer_pending;
   guint         offer_timeout;
+  gboolean      relay_only;
+  guint         n_local_candidates;
 
   gboolean      connected;
   gboolean      verified;
@@ -159,6 +161,22 @@ verify_remote_identity (BeaconPeer *self)
   return FALSE;
 }
 
+/* With relays only, gathering that ends without a single candidate means the TURN server
+ * refused us or cannot be reached: say so now instead of waiting for ICE to time out. */
+static void
+check_gathering (BeaconPeer *self)
+{
+  GstWebRTCICEGatheringState state;
+
+  if (!self->relay_only || self->n_local_candidates > 0 || self->failed)
+    return;
+  g_object_get (self->webrtcbin, "ice-gathering-state", &state, NULL);
+  if (state == GST_WEBRTC_ICE_GATHERING_STATE_COMPLETE)
+    fail (self, g_error_new (BEACON_PEER_ERROR, BEACON_PEER_ERROR_ICE_FAILED,
+                             "ICE failed: the TURN server gave no relay address (wrong user "
+                             "name or password, or the server cannot be reached)"));
+}
+
 static void
 check_connection_state (BeaconPeer *self)
 {
@@ -211,10 +229,12 @@ main_call_run (gpointer data)
       g_signal_emit (self, signals[SIGNAL_LOCAL_DESCRIPTION], 0, call->type, call->text);
       break;
     case CALL_LOCAL_CANDIDATE:
+      self->n_local_candidates++;
       g_signal_emit (self, signals[SIGNAL_LOCAL_CANDIDATE], 0, call->mline, call->text);
       break;
     case CALL_STATE_CHANGED:
       check_connection_state (self);
+      check_gathering (self);
       break;
     case CALL_FAILED:
       fail (self, g_steal_pointer (&call->error));
@@ -712,6 +732,7 @@ beacon_peer_new (GstBin                 *bin,
         if (!added)
           g_message ("the TURN server %s was not accepted", config->turn_servers[i]);
       }
+  self->relay_only = config->relay_only;
   if (config->relay_only)
     g_object_set (self->webrtcbin, "ice-transport-policy",
                   GST_WEBRTC_ICE_TRANSPORT_POLICY_RELAY, NULL);
@@ -726,6 +747,8 @@ beacon_peer_new (GstBin                 *bin,
   g_signal_connect_object (self->webrtcbin, "notify::connection-state",
                            G_CALLBACK (connection_state_notify_cb), self, 0);
   g_signal_connect_object (self->webrtcbin, "notify::ice-connection-state",
+                           G_CALLBACK (connection_state_notify_cb), self, 0);
+  g_signal_connect_object (self->webrtcbin, "notify::ice-gathering-state",
                            G_CALLBACK (connection_state_notify_cb), self, 0);
 
   gst_bin_add (bin, self->webrtcbin);
