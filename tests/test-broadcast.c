@@ -320,6 +320,56 @@ test_list (Fixture       *fixture,
   g_assert_cmpstr (fields[1], ==, "test-broadcast");
 }
 
+/* Beacon as a producer on a server of the GStreamer signalling protocol that it does not run
+ * itself: here the direct server of another `beacon-cli serve`. */
+static void
+test_publish_to_gst_server (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autofree char *publisher_dir = fixture_path (fixture, "publisher");
+  g_autofree char *server_url = NULL;
+  g_autofree char *pin = NULL;
+  g_autofree char *link = NULL;
+  g_autoptr(BeaconTestProcess) publisher = NULL;
+  g_autoptr(BeaconTestProcess) viewer = NULL;
+  g_autofree char *live = NULL;
+
+  start_server (fixture, "vp8", NULL, NULL);
+  server_url = g_strndup (fixture->url, strchr (fixture->url, '#') - fixture->url);
+  pin = g_strndup (strstr (fixture->url, "pin=") + strlen ("pin="),
+                   strcspn (strstr (fixture->url, "pin=") + strlen ("pin="), "&"));
+  publisher = beacon_test_process_start (publisher_dir, (const char *[]) {
+    "publish", "--dialect", "gst", "--name", "second", "--pin", pin, "--source", "test",
+    "--width", "320", "--height", "240", "--ice-address", "127.0.0.1", server_url, NULL });
+
+  /* Registered as a producer: the server lists it beside the serving broadcast. */
+  {
+    gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+    gboolean listed = FALSE;
+
+    while (!listed && g_get_monotonic_time () < deadline)
+      {
+        g_autofree char *lister_dir = fixture_path (fixture, "lister");
+        g_autoptr(BeaconTestProcess) lister =
+          beacon_test_process_start (lister_dir, (const char *[]) { "list", fixture->url, NULL });
+
+        assert_exit (lister, beacon_test_process_wait_exit (lister, 30), 0);
+        listed = strstr (beacon_test_process_get_stdout (lister), "\tsecond\t") != NULL;
+      }
+    g_assert_true (listed);
+  }
+
+  /* On a server that only introduces viewers, the producer is live once registered. */
+  live = beacon_test_process_wait_line (publisher, "live", 5);
+  g_assert_nonnull (live);
+
+  link = g_strconcat (server_url, "#pin=", pin, "&producer=second", NULL);
+  viewer = start_viewer (fixture, "viewer", link, "60", "60");
+  assert_exit (viewer, beacon_test_process_wait_exit (viewer, 90), 0);
+  beacon_test_process_send_signal (publisher, SIGINT);
+  assert_exit (publisher, beacon_test_process_wait_exit (publisher, 15), 0);
+}
+
 static void
 test_bad_usage (Fixture       *fixture,
                 gconstpointer  data)
@@ -374,6 +424,7 @@ main (int    argc,
   ADD ("unknown-producer", NULL, test_unknown_producer);
   ADD ("connection-refused", NULL, test_connection_refused);
   ADD ("list", NULL, test_list);
+  ADD ("publish-to-gst-server", NULL, test_publish_to_gst_server);
   ADD ("bad-usage", NULL, test_bad_usage);
 
   return g_test_run ();

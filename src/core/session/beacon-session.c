@@ -156,6 +156,7 @@ set_state (BeaconSession      *self,
 }
 
 static gboolean is_direct (BeaconSession *self);
+static gboolean through_media_server (BeaconSession *self);
 
 static void
 update_security_report (BeaconSession *self)
@@ -326,7 +327,7 @@ peer_connected_cb (BeaconPeer    *peer,
       g_message ("viewer connected (session %s)", beacon_peer_get_session_id (peer));
       beacon_broadcast_pipeline_request_key_frame (self->broadcast);
       /* Publishing through a media server is live once that server takes the media. */
-      if (!is_direct (self) && self->state == BEACON_SESSION_STATE_NEGOTIATING)
+      if (through_media_server (self) && self->state == BEACON_SESSION_STATE_NEGOTIATING)
         set_state (self, BEACON_SESSION_STATE_LIVE);
     }
   else if (self->state == BEACON_SESSION_STATE_NEGOTIATING)
@@ -378,7 +379,7 @@ peer_failed_cb (BeaconPeer    *peer,
   g_autofree char *session_id = g_strdup (beacon_peer_get_session_id (peer));
 
   /* Through a media server there is one peer, the server: without it there is no broadcast. */
-  if (self->role == BEACON_SESSION_ROLE_BROADCAST && !is_direct (self))
+  if (self->role == BEACON_SESSION_ROLE_BROADCAST && through_media_server (self))
     {
       fail_with (self, g_error_copy (error));
       return;
@@ -451,8 +452,8 @@ session_requested_cb (BeaconSignaler *signaler,
   BeaconPeer *peer;
 
   if (self->state != BEACON_SESSION_STATE_LIVE &&
-      !(self->state == BEACON_SESSION_STATE_NEGOTIATING && !is_direct (self)) &&
-      !(self->state == BEACON_SESSION_STATE_CONNECTING && !is_direct (self)))
+      !(self->state == BEACON_SESSION_STATE_NEGOTIATING && through_media_server (self)) &&
+      !(self->state == BEACON_SESSION_STATE_CONNECTING && through_media_server (self)))
     {
       beacon_signaler_end_session (signaler, session_id);
       return;
@@ -636,7 +637,7 @@ signaler_started_cb (GObject      *source,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHARE_URL]);
       /* The direct server is live as soon as viewers can come; a media server once it has
        * accepted the media (see peer_connected_cb). */
-      set_state (self, is_direct (self) ? BEACON_SESSION_STATE_LIVE
+      set_state (self, !through_media_server (self) ? BEACON_SESSION_STATE_LIVE
                                         : BEACON_SESSION_STATE_NEGOTIATING);
     }
   g_object_unref (self);
@@ -784,6 +785,16 @@ static gboolean
 is_direct (BeaconSession *self)
 {
   return self->dialect == NULL || g_str_equal (self->dialect, "direct");
+}
+
+/* Janus and WHIP/WHEP servers are the media peer themselves: one connection, to the server.
+ * The direct server and other servers of the GStreamer protocol only introduce the viewers. */
+static gboolean
+through_media_server (BeaconSession *self)
+{
+  return self->dialect != NULL &&
+         (g_str_equal (self->dialect, "janus") || g_str_equal (self->dialect, "whip") ||
+          g_str_equal (self->dialect, "whep"));
 }
 
 static void
