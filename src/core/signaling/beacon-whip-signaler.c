@@ -698,29 +698,6 @@ request_free (Request *request)
   g_free (request);
 }
 
-static char *
-describe_tls_version (GTlsProtocolVersion version)
-{
-  switch (version)
-    {
-    case G_TLS_PROTOCOL_VERSION_TLS_1_0:
-      return g_strdup ("TLS 1.0");
-    case G_TLS_PROTOCOL_VERSION_TLS_1_1:
-      return g_strdup ("TLS 1.1");
-    case G_TLS_PROTOCOL_VERSION_TLS_1_2:
-      return g_strdup ("TLS 1.2");
-    case G_TLS_PROTOCOL_VERSION_TLS_1_3:
-      return g_strdup ("TLS 1.3");
-    case G_TLS_PROTOCOL_VERSION_SSL_3_0:
-      return g_strdup ("SSL 3.0");
-    case G_TLS_PROTOCOL_VERSION_DTLS_1_0:
-    case G_TLS_PROTOCOL_VERSION_DTLS_1_2:
-    case G_TLS_PROTOCOL_VERSION_UNKNOWN:
-    default:
-      return NULL;
-    }
-}
-
 static gboolean
 accept_certificate_cb (SoupMessage          *message,
                        GTlsCertificate      *certificate,
@@ -799,16 +776,7 @@ check_channel (BeaconWhipSignaler  *self,
       g_clear_pointer (&self->info->peer_subject, g_free);
       g_clear_pointer (&self->info->peer_issuer, g_free);
       if (certificate != NULL)
-        {
-          self->info->tls_version =
-            describe_tls_version (soup_message_get_tls_protocol_version (message));
-          self->info->tls_cipher = g_strdup (soup_message_get_tls_ciphersuite_name (message));
-          self->info->peer_fingerprint = g_steal_pointer (&fingerprint);
-          g_object_get (certificate,
-                        "subject-name", &self->info->peer_subject,
-                        "issuer-name", &self->info->peer_issuer,
-                        NULL);
-        }
+        beacon_channel_info_set_tls (self->info, message);
     }
   return TRUE;
 }
