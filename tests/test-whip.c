@@ -1571,6 +1571,49 @@ test_direct_whep (void)
   broadcast_stop (&broadcast);
 }
 
+/* A WHEP server may refuse the viewer's offer and answer 406 Not Acceptable with its own offer
+ * and a Location, where the viewer PATCHes its answer. The direct server does so with its test
+ * hook; the viewer must drop the webrtcbin that made the refused offer and answer with a new
+ * one. */
+static void
+test_direct_whep_server_offers (void)
+{
+  Broadcast broadcast = { 0 };
+  g_autofree char *dir = data_dir ("whep-server-offers");
+  g_autofree char *report_path = g_build_filename (dir, "report.json", NULL);
+  g_autofree char *url = NULL;
+  g_autoptr(BeaconTestProcess) viewer = NULL;
+  g_autoptr(JsonObject) report = NULL;
+  JsonObject *dtls;
+  JsonArray *peers;
+
+  /* Only the broadcaster inherits the hook. */
+  g_setenv ("BEACON_DIRECT_SERVER_WHEP_OFFER", "server", TRUE);
+  broadcast_start (&broadcast, "Kitchen");
+  g_unsetenv ("BEACON_DIRECT_SERVER_WHEP_OFFER");
+  assert_stderr_contains (broadcast.server, "BEACON_DIRECT_SERVER_WHEP_OFFER=server");
+
+  url = g_strdup_printf ("https://127.0.0.1:%u/whep", broadcast.port);
+  viewer = beacon_test_process_start (dir, (const char *[]) {
+    "watch", "--dialect", "whep", "--pin", broadcast.pin, "--frames", "30", "--timeout", "40",
+    "--ice-address", "127.0.0.1", "--report", report_path, url, NULL });
+  beacon_test_assert_exit (viewer, beacon_test_process_wait_exit (viewer, 60), 0);
+
+  report = beacon_test_read_json (report_path);
+  g_assert_cmpint (json_object_get_int_member (report, "frames_decoded"), >=, 30);
+  dtls = json_object_get_object_member (report, "dtls");
+  g_test_message ("viewer's DTLS role: %s", json_object_get_string_member (dtls, "role"));
+  g_assert_true (json_object_get_boolean_member (dtls, "verified"));
+  /* The viewer answered: the broadcaster's offer said actpass, so the answerer (the viewer)
+   * chose to be the DTLS client. When the viewer offers, it is the server. */
+  g_assert_cmpstr (json_object_get_string_member (dtls, "role"), ==, "client");
+  /* Only the peer that answered is left, not the one whose offer was refused. */
+  peers = json_object_get_array_member (report, "peers");
+  g_assert_cmpuint (json_array_get_length (peers), ==, 1);
+
+  broadcast_stop (&broadcast);
+}
+
 static void
 test_direct_errors (void)
 {
@@ -1667,6 +1710,7 @@ main (int   argc,
   g_test_add_func ("/beacon/whip/janus/link-headers", test_janus_link_headers);
   g_test_add_func ("/beacon/whip/server-down", test_server_down);
   g_test_add_func ("/beacon/whip/direct/whep", test_direct_whep);
+  g_test_add_func ("/beacon/whip/direct/whep-server-offers", test_direct_whep_server_offers);
   g_test_add_func ("/beacon/whip/direct/errors", test_direct_errors);
 
   ret = g_test_run ();

@@ -38,6 +38,7 @@ struct _BeaconPeer
   GWeakRef      dtls_decoder;           /* an internal dtlsdec, for the SRTP profile */
   gint          media_allowed;          /* atomic: the pad probes let buffers through */
 
+  gboolean      offering;             /* beacon_peer_create_offer () was called */
   gboolean      offer_pending;
   guint         offer_timeout;
   gboolean      relay_only;
@@ -424,6 +425,7 @@ beacon_peer_create_offer (BeaconPeer *self)
 
   /* webrtcbin takes the SSRC (and so the a=ssrc/msid lines that keep audio and video in one
    * stream for browsers) from the caps on its sink pads: offer once they are there. */
+  self->offering = TRUE;
   self->offer_pending = TRUE;
   if (all_sink_pads_have_caps (self))
     {
@@ -854,6 +856,13 @@ beacon_peer_get_session_id (BeaconPeer *self)
 {
   g_return_val_if_fail (BEACON_IS_PEER (self), NULL);
   return self->session_id;
+}
+
+gboolean
+beacon_peer_has_local_offer (BeaconPeer *self)
+{
+  g_return_val_if_fail (BEACON_IS_PEER (self), FALSE);
+  return self->offering;
 }
 
 gboolean

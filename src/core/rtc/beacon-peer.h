@@ -85,6 +85,10 @@ gboolean        beacon_peer_is_connected              (BeaconPeer         *self)
 
 /* Offerer: create and send an offer once the media is attached. */
 void            beacon_peer_create_offer              (BeaconPeer         *self);
+/* TRUE once beacon_peer_create_offer () was called, even if the offer is still being made:
+ * webrtcbin 1.22 cannot roll a local offer back, so such a peer cannot take a remote offer
+ * and a new peer has to answer it. */
+gboolean        beacon_peer_has_local_offer           (BeaconPeer         *self);
 /* Applies a remote offer (then answers) or answer. Errors arrive as "failed". */
 void            beacon_peer_set_remote_description    (BeaconPeer         *self,
                                                        const char         *type,

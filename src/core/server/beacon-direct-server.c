@@ -38,6 +38,12 @@
  * no WebSocket peer, the server speaks for them. */
 #define WHEP_CONSUMER_PREFIX "whep-"
 
+/* A test hook: with BEACON_DIRECT_SERVER_WHEP_OFFER=server in the environment, POST /whep drops
+ * the viewer's offer and asks the broadcaster for one, which goes back to the viewer in a
+ * 406 Not Acceptable (the WHEP server-offer flow); the viewer's answer then comes with PATCH.
+ * Beacon's broadcaster always answers an offer, so only this makes the flow testable. */
+#define WHEP_OFFER_ENV "BEACON_DIRECT_SERVER_WHEP_OFFER"
+
 typedef struct {
   BeaconDirectServer      *server;      /* unowned: the server owns every peer */
   char                    *id;
@@ -84,6 +90,7 @@ struct _BeaconDirectServer
   GHashTable      *sessions;            /* id → Session*, owned */
   GHashTable      *whep;                /* session id → WhepResource*, owned */
   guint            http_answer_timeout_ms;
+  gboolean         whep_server_offers;  /* the WHEP_OFFER_ENV test hook */
 };
 
 G_DEFINE_FINAL_TYPE (BeaconDirectServer, beacon_direct_server, G_TYPE_OBJECT)
@@ -825,6 +832,18 @@ validate_sdp (GBytes  *bytes,
   return beacon_whip_normalize_sdp (text);
 }
 
+/* The first a=ice-ufrag of an SDP checked by validate_sdp (), or NULL. */
+static char *
+dup_ice_ufrag (const char *sdp)
+{
+  g_auto(GStrv) lines = g_strsplit (sdp, "\r\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], "a=ice-ufrag:"))
+      return g_strstrip (g_strdup (lines[i] + strlen ("a=ice-ufrag:")));
+  return NULL;
+}
+
 static const char *
 peer_name (Peer *peer)
 {
@@ -1160,13 +1179,7 @@ whep_post (BeaconDirectServer *self,
   resource->etag = g_strdup_printf ("\"%s\"", etag_value);
   resource->mids = beacon_whip_sdp_dup_mids (offer);
   resource->candidates = beacon_whip_candidate_array_new ();
-  {
-    g_auto(GStrv) lines = g_strsplit (offer, "\r\n", -1);
-
-    for (guint i = 0; lines[i] != NULL && resource->ufrag == NULL; i++)
-      if (g_str_has_prefix (lines[i], "a=ice-ufrag:"))
-        resource->ufrag = g_strstrip (g_strdup (lines[i] + strlen ("a=ice-ufrag:")));
-  }
+  resource->ufrag = dup_ice_ufrag (offer);
   g_hash_table_insert (self->whep, resource->session_id, resource);
 
   g_debug ("WHEP session %s started from %s (producer %s)", session->id,
@@ -1174,11 +1187,13 @@ whep_post (BeaconDirectServer *self,
                                                      : "an unknown address",
            producer->id);
 
-  /* The broadcaster hears of it as of any consumer that offers. */
+  /* The broadcaster hears of it as of any consumer that offers, or, with the test hook, as of
+   * one that waits for the broadcaster's offer. */
   start = beacon_gst_message_new (BEACON_GST_MESSAGE_START_SESSION);
   start->peer_id = g_strdup (session->consumer_id);
   start->session_id = g_strdup (session->id);
-  start->sdp = g_steal_pointer (&offer);
+  if (!self->whep_server_offers)
+    start->sdp = g_steal_pointer (&offer);
   start_text = beacon_gst_message_to_json (start);
 
   soup_server_message_pause (msg);
@@ -1276,6 +1291,13 @@ whep_patch (BeaconDirectServer *self,
           return;
         }
       resource->expects_answer = FALSE;
+      /* The viewer's credentials and media sections are those of its answer from now on:
+       * later trickle fragments are checked and mapped against it, not against the refused
+       * offer. */
+      g_strfreev (resource->mids);
+      resource->mids = beacon_whip_sdp_dup_mids (answer);
+      g_free (resource->ufrag);
+      resource->ufrag = dup_ice_ufrag (answer);
       text = beacon_gst_build_peer_sdp (session->id, "answer", answer);
       send_to (self, session->producer_id, text);
       set_cors_headers (msg);
@@ -1529,6 +1551,9 @@ beacon_direct_server_init (BeaconDirectServer *self)
   self->whep = g_hash_table_new_full (g_str_hash, g_str_equal,
                                       NULL, (GDestroyNotify) whep_resource_free);
   self->http_answer_timeout_ms = DEFAULT_HTTP_ANSWER_TIMEOUT_MS;
+  self->whep_server_offers = g_strcmp0 (g_getenv (WHEP_OFFER_ENV), "server") == 0;
+  if (self->whep_server_offers)
+    g_message ("%s=server: WHEP viewers get the broadcaster's offer (406)", WHEP_OFFER_ENV);
 }
 
 /* Public API */

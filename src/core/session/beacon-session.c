@@ -510,6 +510,37 @@ session_started_cb (BeaconSignaler *signaler,
     }
 }
 
+/* A WHEP server may refuse the viewer's offer and send its own (406 Not Acceptable). The
+ * webrtcbin that made the offer cannot roll it back in GStreamer 1.22, so a fresh peer for the
+ * same session answers instead. The old one is closed first: its callbacks are disconnected and
+ * it runs nothing more, so none of its candidates reach the signaler from now on. */
+static BeaconPeer *
+replace_watch_peer (BeaconSession *self,
+                    const char    *session_id)
+{
+  g_autofree char *id = g_strdup (session_id);
+  GstBin *bin = beacon_watch_pipeline_get_bin (self->watch);
+  BeaconPeer *old_peer = g_hash_table_lookup (self->peers, id);
+  BeaconPeer *peer;
+
+  g_debug ("session %s: the server offers itself; answering with a new peer", id);
+  g_signal_handlers_disconnect_by_data (old_peer, self);
+  beacon_peer_close (old_peer);
+  g_hash_table_remove (self->peers, id);
+
+  peer = add_peer (self, bin, id);
+  beacon_watch_pipeline_attach_peer (self->watch, beacon_peer_get_webrtcbin (peer));
+  /* The pipeline is already playing: the new webrtcbin joins it in that state. */
+  if (!gst_element_sync_state_with_parent (beacon_peer_get_webrtcbin (peer)))
+    {
+      fail_with (self, g_error_new (BEACON_SESSION_ERROR, BEACON_SESSION_ERROR_FAILED,
+                                    "could not start a connection to answer the server's offer"));
+      return NULL;
+    }
+  update_security_report (self);
+  return peer;
+}
+
 static void
 remote_description_cb (BeaconSignaler *signaler,
                        const char     *session_id,
@@ -519,8 +550,16 @@ remote_description_cb (BeaconSignaler *signaler,
 {
   BeaconPeer *peer = g_hash_table_lookup (self->peers, session_id);
 
-  if (peer != NULL)
-    beacon_peer_set_remote_description (peer, type, sdp);
+  if (peer == NULL)
+    return;
+  if (self->role == BEACON_SESSION_ROLE_WATCH && self->watch != NULL &&
+      g_strcmp0 (type, "offer") == 0 && beacon_peer_has_local_offer (peer))
+    {
+      peer = replace_watch_peer (self, session_id);
+      if (peer == NULL)
+        return;
+    }
+  beacon_peer_set_remote_description (peer, type, sdp);
 }
 
 static void

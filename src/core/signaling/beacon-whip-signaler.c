@@ -1348,8 +1348,10 @@ post_response_cb (BeaconWhipSignaler *self,
   if (self->whep && status == SOUP_STATUS_NOT_ACCEPTABLE && is_sdp_body (body) &&
       soup_message_headers_get_one (soup_message_get_response_headers (message), "Location"))
     {
-      /* The candidates gathered for the refused offer stay: they go with the answer if the
-       * peer keeps its ICE agent, and are merely unreachable if it does not. */
+      /* The session answers on a new peer: candidates gathered for the refused offer belong
+       * to the old one and must not go with the answer. */
+      g_ptr_array_set_size (self->gathered, 0);
+      self->gathering_done = FALSE;
       record_resource (self, message, request_url);
       self->phase = PHASE_IDLE;
       sdp = body_text (body);
