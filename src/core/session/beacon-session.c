@@ -65,6 +65,7 @@ struct _BeaconSession
   GStrv                    turn_servers;
   gboolean                 relay_only;
   gboolean                 accept_new_identity;
+  char                    *data_directory;
 
   /* Running */
   GCancellable            *cancellable;
@@ -119,6 +120,7 @@ enum {
   PROP_TURN_SERVERS,
   PROP_RELAY_ONLY,
   PROP_ACCEPT_NEW_IDENTITY,
+  PROP_DATA_DIRECTORY,
   PROP_SHARE_URL,
   PROP_VIEWER_COUNT,
   PROP_FRAMES_DECODED,
@@ -351,7 +353,7 @@ peer_identity_verified_cb (BeaconPeer    *peer,
   if (self->role != BEACON_SESSION_ROLE_WATCH || self->pin_key == NULL)
     return;
 
-  if (!beacon_pin_store_check (NULL, self->pin_key, value, self->accept_new_identity, &status,
+  if (!beacon_pin_store_check (self->data_directory, self->pin_key, value, self->accept_new_identity, &status,
                                &previous, &error))
     {
       beacon_peer_reject (peer, g_error_new (BEACON_SECURITY_ERROR,
@@ -811,7 +813,7 @@ load_identity (BeaconSession *self)
 {
   g_autoptr(GError) error = NULL;
 
-  self->identity = beacon_identity_load_or_create (NULL, &error);
+  self->identity = beacon_identity_load_or_create (self->data_directory, &error);
   if (self->identity == NULL)
     {
       fail_with (self, g_steal_pointer (&error));
@@ -1282,6 +1284,9 @@ beacon_session_get_property (GObject    *object,
     case PROP_ACCEPT_NEW_IDENTITY:
       g_value_set_boolean (value, self->accept_new_identity);
       break;
+    case PROP_DATA_DIRECTORY:
+      g_value_set_string (value, self->data_directory);
+      break;
     case PROP_SECURITY_REPORT:
       g_value_set_object (value, self->security_report);
       break;
@@ -1411,6 +1416,10 @@ beacon_session_set_property (GObject      *object,
     case PROP_ACCEPT_NEW_IDENTITY:
       self->accept_new_identity = g_value_get_boolean (value);
       break;
+    case PROP_DATA_DIRECTORY:
+      g_free (self->data_directory);
+      self->data_directory = g_value_dup_string (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       return;
@@ -1450,6 +1459,7 @@ beacon_session_finalize (GObject *object)
   g_free (self->pin);
   g_free (self->token);
   g_strfreev (self->turn_servers);
+  g_free (self->data_directory);
 
   G_OBJECT_CLASS (beacon_session_parent_class)->finalize (object);
 }
@@ -1529,6 +1539,9 @@ beacon_session_class_init (BeaconSessionClass *klass)
     g_param_spec_boolean ("relay-only", NULL, NULL, FALSE, rw);
   properties[PROP_ACCEPT_NEW_IDENTITY] =
     g_param_spec_boolean ("accept-new-identity", NULL, NULL, FALSE, rw);
+  /* Where the identity and the remembered identities live; NULL = the user's default. */
+  properties[PROP_DATA_DIRECTORY] =
+    g_param_spec_string ("data-directory", NULL, NULL, NULL, rw);
   properties[PROP_SECURITY_REPORT] =
     g_param_spec_object ("security-report", NULL, NULL, BEACON_TYPE_SECURITY_REPORT, ro);
   properties[PROP_BITRATE_KBPS] =
