@@ -147,6 +147,9 @@ struct _Stub {
   GPtrArray   *requests;       /* StubRequest* */
   StubHandler  handler;
   gpointer     data;
+  /* OPTIONS (the signaler's ICE server pre-flight) is answered here and not recorded. */
+  const char  *options_links;  /* nullable: Link header of the OPTIONS answer */
+  guint        n_options;
 };
 
 static void
@@ -190,7 +193,17 @@ stub_handler_cb (SoupServer        *server,
   Stub *stub = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
-  StubRequest *request = g_new0 (StubRequest, 1);
+  StubRequest *request;
+
+  if (g_str_equal (soup_server_message_get_method (msg), "OPTIONS"))
+    {
+      stub->n_options++;
+      if (stub->options_links != NULL)
+        stub_header (msg, "Link", stub->options_links);
+      stub_respond (msg, SOUP_STATUS_NO_CONTENT, NULL, NULL);
+      return;
+    }
+  request = g_new0 (StubRequest, 1);
 
   request->method = g_strdup (soup_server_message_get_method (msg));
   request->path = g_strdup (path);
@@ -637,6 +650,32 @@ publish_handler (Stub              *stub,
     {
       stub_respond (msg, SOUP_STATUS_NOT_FOUND, "text/plain", "nope");
     }
+}
+
+/* ICE servers announced in the answer to OPTIONS come before the session, so that the peer the
+ * session then creates uses them. */
+static void
+test_ice_servers_before_offer (void)
+{
+  g_autoptr(Stub) stub = stub_new (publish_handler, NULL);
+  g_autofree char *url = stub_url (stub, "/whip/endpoint/ep");
+  g_autoptr(BeaconSignaler) signaler = NULL;
+  Recorder recorder;
+
+  stub->options_links = "<turn:127.0.0.1:3478?transport=udp>; rel=\"ice-server\"; "
+                        "username=\"u\"; credential=\"p\"";
+  signaler = make_signaler (url, FALSE, stub_pin, "tok", FALSE, &recorder);
+  beacon_signaler_start_async (signaler, BEACON_SIGNALER_ROLE_PUBLISH, NULL, NULL, started_cb,
+                               &recorder);
+  recorder_wait (&recorder, "session-requested whip server");
+  g_assert_cmpuint (stub->n_options, ==, 1);
+  g_assert_cmpuint (stub->requests->len, ==, 0);
+  g_assert_cmpint (recorder_index (&recorder, "ice-servers"), >=, 0);
+  g_assert_cmpint (recorder_index (&recorder, "ice-servers"), <,
+                   recorder_index (&recorder, "session-requested whip server"));
+  g_assert_cmpstr (recorder.ice_servers[0], ==, "turn://u:p@127.0.0.1:3478?transport=udp");
+  beacon_signaler_stop (signaler);
+  recorder_clear (&recorder);
 }
 
 static void
@@ -1693,6 +1732,7 @@ main (int   argc,
   g_test_add_func ("/beacon/whip/sdp/fragment", test_sdp_fragment);
   g_test_add_func ("/beacon/whip/signaler/new-errors", test_new_errors);
   g_test_add_func ("/beacon/whip/signaler/publish", test_publish);
+  g_test_add_func ("/beacon/whip/signaler/ice-servers-before-offer", test_ice_servers_before_offer);
   g_test_add_func ("/beacon/whip/signaler/gathering-bounds", test_gathering_bounds);
   g_test_add_func ("/beacon/whip/signaler/trickle-refused", test_trickle_refused);
   g_test_add_func ("/beacon/whip/signaler/redirect", test_redirect);

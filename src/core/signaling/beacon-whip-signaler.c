@@ -1474,6 +1474,23 @@ complete_start_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Servers such as simple-whip-server answer an OPTIONS request on the endpoint with their ICE
+ * servers in Link headers. Asking before the first offer lets this session use them:
+ * webrtcbin 1.22 gathers as soon as the peer exists, so servers named only in the 201 response
+ * come too late for it. OPTIONS is optional for a server: any failure here is ignored, and a
+ * real problem (refused connection, untrusted certificate) is reported by the POST. */
+static void
+options_response_cb (BeaconWhipSignaler *self,
+                     SoupMessage        *message,
+                     GBytes             *body,
+                     const GError       *error)
+{
+  if (!self->stopped && error == NULL &&
+      SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (message)))
+    emit_ice_servers (self, message);
+  complete_start_cb (self);
+}
+
 static void
 beacon_whip_signaler_start_async (BeaconSignaler      *signaler,
                                   BeaconSignalerRole   role,
@@ -1512,7 +1529,7 @@ beacon_whip_signaler_start_async (BeaconSignaler      *signaler,
    * there is an offer: WHIP and WHEP have no request without one. */
   self->session_id = g_strdup (self->whep ? "whep" : "whip");
   self->start_task = g_steal_pointer (&task);
-  self->announce_source = g_idle_add (complete_start_cb, self);
+  send_request (self, SOUP_METHOD_OPTIONS, self->url, NULL, NULL, NULL, options_response_cb, TRUE);
 }
 
 static char *
