@@ -159,9 +159,17 @@ static void
 ask_about_new_identity (BeaconWatchPage *self)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  const GError *error = beacon_session_get_error (self->session);
-  g_autofree char *message = beacon_error_dup_display_message (error);
+  BeaconSecurityReport *report = beacon_session_get_security_report (self->session);
+  const char *presented = beacon_security_report_get_string (report, "presented-fingerprint");
+  g_autofree char *message = NULL;
   GtkWidget *dialog;
+
+  /* The core's message is written for the command line (it names an option); the dialog
+   * shows what a person can compare instead: the new fingerprint. */
+  if (presented != NULL)
+    message = g_strdup_printf (_("Its new fingerprint is %s."), presented);
+  else
+    message = g_strdup ("");
 
   show_blocked (self);
   if (self->identity_dialog != NULL)

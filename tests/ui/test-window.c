@@ -118,6 +118,12 @@ report_is_secure (gpointer data)
 }
 
 static gboolean
+report_shows_warning (gpointer data)
+{
+  return beacon_security_report_get_verdict (data) == BEACON_SECURITY_VERDICT_WARNING;
+}
+
+static gboolean
 preview_has_frames (gpointer data)
 {
   BeaconVideoPaintable *preview = beacon_broadcast_page_get_preview (data);
@@ -457,6 +463,218 @@ test_security_panel_blocked (void)
   settle (50);
 }
 
+/* Changed identity */
+
+/* The message dialog a watch page opened over @window, if one is shown. */
+static AdwMessageDialog *
+find_message_dialog (BeaconWindow *window)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) &&
+        gtk_window_get_transient_for (l->data) == GTK_WINDOW (window) &&
+        gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+message_dialog_shown (gpointer data)
+{
+  return find_message_dialog (data) != NULL;
+}
+
+static gboolean
+no_message_dialog (gpointer data)
+{
+  return find_message_dialog (data) == NULL;
+}
+
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Answers @dialog as a user does, with the button of @response: libadwaita then closes the
+ * dialog and emits "response" once. */
+static void
+respond (AdwMessageDialog *dialog,
+         const char       *response)
+{
+  GtkWidget *button;
+
+  g_assert_true (adw_message_dialog_has_response (dialog, response));
+  button = find_button (GTK_WIDGET (dialog),
+                        adw_message_dialog_get_response_label (dialog, response));
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+static guint16
+pick_free_port (void)
+{
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  guint16 port = g_socket_listener_add_any_inet_port (listener, NULL, NULL);
+
+  g_assert_cmpuint (port, >, 0);
+  g_socket_listener_close (listener);
+  return port;
+}
+
+/* Broadcasts from @window with the identity kept in @directory. */
+static char *
+go_live_as (BeaconWindow *window,
+            const char   *directory)
+{
+  BeaconBroadcastPage *page = beacon_window_get_broadcast_page (window);
+
+  g_object_set (beacon_broadcast_page_get_session (page), "data-directory", directory, NULL);
+  return go_live (window);
+}
+
+/* Watches @url in @viewer, expecting the dialog about a changed identity before any picture. */
+static AdwMessageDialog *
+watch_expecting_changed_identity (BeaconWindow *viewer,
+                                  const char   *url)
+{
+  BeaconWatchPage *page = beacon_window_get_watch_page (viewer);
+  BeaconSession *session = beacon_watch_page_get_session (page);
+  BeaconVideoPaintable *paintable;
+  AdwMessageDialog *dialog;
+
+  watch (viewer, url);
+  g_assert_true (wait_until (message_dialog_shown, viewer, WAIT_SECONDS));
+  dialog = find_message_dialog (viewer);
+  g_assert_true (adw_message_dialog_has_response (dialog, "accept"));
+  g_assert_true (adw_message_dialog_has_response (dialog, "cancel"));
+
+  /* The session stopped at the identity check: no frame was decoded or shown. */
+  g_assert_cmpint (beacon_session_get_state (session), ==, BEACON_SESSION_STATE_FAILED);
+  g_assert_true (beacon_error_is_identity_changed (beacon_session_get_error (session)));
+  g_assert_cmpuint (beacon_session_get_frames_decoded (session), ==, 0);
+  paintable = beacon_watch_page_get_paintable (page);
+  g_assert_null (beacon_video_paintable_get_texture (paintable));
+  g_assert_cmpuint (beacon_video_paintable_get_frames_shown (paintable), ==, 0);
+  g_assert_cmpstr (beacon_watch_page_get_visible_state (page), !=, "video");
+  return dialog;
+}
+
+static void
+test_changed_identity_asks (void)
+{
+  BeaconWindow *broadcaster = new_window ();
+  BeaconWindow *viewer = new_window ();
+  BeaconWatchPage *watch_page = beacon_window_get_watch_page (viewer);
+  BeaconSession *watch_session = beacon_watch_page_get_session (watch_page);
+  g_autoptr(BeaconSecurityReport) report = beacon_session_dup_security_report (watch_session);
+  g_autoptr(GSettings) settings = beacon_settings_new ();
+  g_autofree char *directory_a = g_build_filename (data_dir, "broadcaster-a", NULL);
+  g_autofree char *directory_b = g_build_filename (data_dir, "broadcaster-b", NULL);
+  g_autofree char *url_a = NULL;
+  g_autofree char *url_b = NULL;
+  g_autofree char *prefix = NULL;
+  PageState ended = { watch_page, "ended" };
+  PageState blocked = { watch_page, "blocked" };
+  BeaconSecurityPanel *panel;
+  AdwMessageDialog *dialog;
+  guint16 port;
+
+  if (report == NULL)
+    {
+      g_test_skip ("the session has no security report");
+      destroy_window (viewer);
+      destroy_window (broadcaster);
+      return;
+    }
+
+  /* Both broadcasts at the same address: the viewer remembers identities by address and
+   * stream, so the second one looks like the first broadcaster with another key. */
+  port = pick_free_port ();
+  prefix = g_strdup_printf ("wss://127.0.0.1:%u/", port);
+  g_settings_set_int (settings, "listen-port", port);
+
+  /* A first visit: the viewer remembers A's identity. */
+  url_a = go_live_as (broadcaster, directory_a);
+  g_assert_true (g_str_has_prefix (url_a, prefix));
+  watch (viewer, url_a);
+  g_assert_true (wait_until ((Condition) watching_many_frames, watch_page, WAIT_SECONDS));
+  g_assert_null (find_message_dialog (viewer));
+  g_assert_cmpstr (beacon_security_report_get_pin_status (report), ==, "new");
+  g_assert_true (g_file_test (directory_a, G_FILE_TEST_IS_DIR));
+  stop_broadcast (broadcaster);
+  g_assert_true (wait_until (watch_page_shows, &ended, WAIT_SECONDS));
+
+  /* B, with an identity of its own, at A's address. */
+  url_b = go_live_as (broadcaster, directory_b);
+  g_assert_true (g_str_has_prefix (url_b, prefix));
+  g_assert_cmpstr (url_b, !=, url_a);
+
+  /* Cancel: nothing is shown, the page stays blocked and the lock says so. */
+  dialog = watch_expecting_changed_identity (viewer, url_b);
+  save_screenshot (GTK_WIDGET (dialog), "identity-changed.png");
+  respond (dialog, "cancel");
+  g_assert_true (wait_until (no_message_dialog, viewer, WAIT_SECONDS));
+  g_assert_true (wait_until (watch_page_shows, &blocked, WAIT_SECONDS));
+  settle (500);
+  g_assert_cmpstr (beacon_watch_page_get_visible_state (watch_page), ==, "blocked");
+  g_assert_cmpint (beacon_session_get_state (watch_session), ==, BEACON_SESSION_STATE_FAILED);
+  g_assert_cmpuint (beacon_session_get_frames_decoded (watch_session), ==, 0);
+  g_assert_cmpuint (beacon_video_paintable_get_frames_shown (beacon_watch_page_get_paintable
+                                                               (watch_page)), ==, 0);
+  g_assert_cmpstr (beacon_window_get_security_icon (viewer), ==, "channel-insecure-symbolic");
+
+  /* Cancelling remembered nothing: the next attempt asks again. Trusting plays B. */
+  dialog = watch_expecting_changed_identity (viewer, url_b);
+  respond (dialog, "accept");
+  g_assert_true (wait_until (no_message_dialog, viewer, WAIT_SECONDS));
+  g_assert_true (wait_until ((Condition) watching_many_frames, watch_page, WAIT_SECONDS));
+  g_assert_true (wait_until (report_shows_warning, report, WAIT_SECONDS));
+  g_assert_cmpstr (beacon_security_report_get_pin_status (report), ==, "changed");
+  g_assert_cmpstr (beacon_security_verdict_to_string (beacon_security_report_get_verdict (report)),
+                   ==, "warning");
+  g_assert_false (beacon_watch_page_get_blocked (watch_page));
+
+  /* The window and the panel tell the user to look at it. */
+  g_assert_cmpstr (beacon_window_get_security_icon (viewer), ==, "security-medium-symbolic");
+  panel = beacon_window_get_security_panel (viewer);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (viewer), "win.show-security", NULL));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (panel)));
+  g_assert_true (beacon_security_panel_get_report (panel) == report);
+  g_assert_cmpstr (beacon_security_panel_get_visible_page (panel), ==, "details");
+  g_assert_cmpstr (beacon_security_panel_get_verdict_title (panel), ==, "Needs Your Attention");
+  save_screenshot (GTK_WIDGET (panel), "security-panel-identity-changed.png");
+  gtk_widget_set_visible (GTK_WIDGET (panel), FALSE);
+
+  /* Trusting remembered B: the next visit matches without asking. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (watch_page), "watch.watch", NULL));
+  g_assert_true (wait_until (session_is_idle, watch_session, WAIT_SECONDS));
+  watch (viewer, url_b);
+  g_assert_true (wait_until ((Condition) watching_many_frames, watch_page, WAIT_SECONDS));
+  g_assert_null (find_message_dialog (viewer));
+  g_assert_true (wait_until (report_is_secure, report, WAIT_SECONDS));
+  g_assert_cmpstr (beacon_security_report_get_pin_status (report), ==, "matches");
+
+  stop_broadcast (broadcaster);
+  g_assert_true (wait_until (watch_page_shows, &ended, WAIT_SECONDS));
+  g_settings_set_int (settings, "listen-port", 0);
+  destroy_window (viewer);
+  destroy_window (broadcaster);
+}
+
 static void
 test_shortcuts (void)
 {
@@ -671,6 +889,25 @@ test_preferences_saved_server (void)
   destroy_window (window);
 }
 
+/* Removes @path and, if it is a directory, everything in it. */
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) directory = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (directory != NULL && (name = g_dir_read_name (directory)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_remove (child);
+    }
+  g_remove (path);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -706,6 +943,7 @@ main (int   argc,
   g_test_add_func ("/beacon/ui/blocked-when-pin-does-not-match",
                    test_blocked_when_pin_does_not_match);
   g_test_add_func ("/beacon/ui/failed-page-has-the-reason", test_failed_page_has_the_reason);
+  g_test_add_func ("/beacon/ui/changed-identity-asks", test_changed_identity_asks);
   g_test_add_func ("/beacon/ui/security-panel-blocked", test_security_panel_blocked);
   g_test_add_func ("/beacon/ui/shortcuts", test_shortcuts);
   g_test_add_func ("/beacon/ui/accessible-names", test_accessible_names);
@@ -715,22 +953,7 @@ main (int   argc,
 
   g_clear_object (&app);
   /* Keys and pins of the run go with it. */
-  {
-    g_autoptr(GFile) directory = g_file_new_for_path (data_dir);
-    g_autoptr(GFileEnumerator) children = g_file_enumerate_children (directory, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                                                     G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS,
-                                                                     NULL, NULL);
-    GFileInfo *info;
-
-    while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
-      {
-        g_autofree char *path = g_build_filename (data_dir, g_file_info_get_name (info), NULL);
-
-        g_remove (path);
-        g_object_unref (info);
-      }
-    g_rmdir (data_dir);
-  }
+  remove_tree (data_dir);
   g_free (data_dir);
   return status;
 }
