@@ -1522,6 +1522,7 @@ typedef struct {
   BeaconTestProcess *server;
   guint              port;
   char              *pin;      /* "sha256:AB:…" */
+  char              *link;     /* nullable: the watch: link */
 } Broadcast;
 
 static void
@@ -1560,6 +1561,7 @@ broadcast_stop (Broadcast *broadcast)
                            beacon_test_process_wait_exit (broadcast->server, 15), 0);
   g_clear_pointer (&broadcast->server, beacon_test_process_free);
   g_clear_pointer (&broadcast->pin, g_free);
+  g_clear_pointer (&broadcast->link, g_free);
 }
 
 static void
@@ -1693,6 +1695,176 @@ test_direct_errors (void)
   broadcast_stop (&broadcast);
 }
 
+
+/* WHIP ingest into Beacon's own server: `serve --source whip` */
+
+static void
+ingest_start (Broadcast  *broadcast,
+              const char *name,
+              const char *token)
+{
+  g_autofree char *dir = data_dir (name);
+  g_autofree char *link = NULL;
+  g_autoptr(GUri) uri = NULL;
+  const char *argv[] = {
+    "serve", "--source", "whip", "--bind", "127.0.0.1", "--port", "0", "--width", "320",
+    "--height", "240", "--ice-address", "127.0.0.1",
+    token ? "--whip-token" : NULL, token, NULL };
+
+  broadcast->server = beacon_test_process_start (dir, argv);
+  link = beacon_test_process_wait_line (broadcast->server, "watch: ", 30);
+  if (link == NULL)
+    g_error ("beacon-cli serve --source whip printed no link; stderr:\n%s",
+             beacon_test_process_get_stderr (broadcast->server));
+  uri = g_uri_parse (link, G_URI_FLAGS_NONE, NULL);
+  g_assert_nonnull (uri);
+  broadcast->port = g_uri_get_port (uri);
+  g_assert_true (g_str_has_prefix (g_uri_get_fragment (uri), "pin="));
+  broadcast->pin = g_strndup (g_uri_get_fragment (uri) + strlen ("pin="),
+                              strcspn (g_uri_get_fragment (uri) + strlen ("pin="), "&"));
+  broadcast->link = g_steal_pointer (&link);
+}
+
+static void
+wait_stderr_contains (BeaconTestProcess *process,
+                      const char        *text,
+                      guint              timeout_seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + timeout_seconds * G_USEC_PER_SEC;
+
+  while (strstr (beacon_test_process_get_stderr (process), text) == NULL &&
+         g_get_monotonic_time () < deadline)
+    iterate_for (100);
+  assert_stderr_contains (process, text);
+}
+
+/* N of the "whip ingest: N frames" line the server prints when it stops, or -1. */
+static gint64
+ingest_frames (BeaconTestProcess *server)
+{
+  const char *log = beacon_test_process_get_stderr (server);
+
+  for (const char *found = strstr (log, "whip ingest: "); found != NULL;
+       found = strstr (found + 1, "whip ingest: "))
+    {
+      const char *number = found + strlen ("whip ingest: ");
+      char *end = NULL;
+      gint64 frames = g_ascii_strtoll (number, &end, 10);
+
+      if (end != number && g_str_has_prefix (end, " frames"))
+        return frames;
+    }
+  return -1;
+}
+
+/* A WHIP publisher's picture replaces the placeholder, and a viewer of the normal link gets
+ * it; a second publisher is turned away while the first sends; the placeholder comes back
+ * when the publisher leaves, with the broadcast still on the air. */
+static void
+test_direct_whip_ingest (void)
+{
+  Broadcast broadcast = { 0 };
+  g_autofree char *dir = data_dir ("ingest-viewer");
+  g_autofree char *report_path = g_build_filename (dir, "report.json", NULL);
+  g_autofree char *whip = NULL;
+  g_autofree char *live = NULL;
+  g_autoptr(BeaconTestProcess) publisher = NULL;
+  g_autoptr(BeaconTestProcess) second = NULL;
+  g_autoptr(BeaconTestProcess) viewer = NULL;
+  g_autoptr(BeaconTestProcess) late_viewer = NULL;
+  g_autoptr(JsonObject) report = NULL;
+  const char *server_log;
+  gint64 frames;
+
+  ingest_start (&broadcast, "ingest-broadcaster", NULL);
+  whip = g_strdup_printf ("https://127.0.0.1:%u/whip", broadcast.port);
+
+  publisher = start_publish ("ingest-publisher", whip, "127.0.0.1", "--pin", broadcast.pin,
+                             NULL);
+  live = beacon_test_process_wait_line (publisher, "live", 30);
+  if (live == NULL)
+    g_error ("the WHIP publisher never went live; publisher:\n%s\nserver:\n%s",
+             beacon_test_process_get_stderr (publisher),
+             beacon_test_process_get_stderr (broadcast.server));
+  wait_stderr_contains (broadcast.server, "whip ingest: the publisher's video is on the air", 20);
+
+  /* One publisher at a time. */
+  second = start_publish ("ingest-second", whip, "127.0.0.1", "--pin", broadcast.pin, NULL);
+  beacon_test_assert_exit (second, beacon_test_process_wait_exit (second, 40), 1);
+  assert_stderr_contains (second, "HTTP 409 Conflict");
+  assert_stderr_contains (second, "another WHIP publisher is already sending");
+
+  viewer = beacon_test_process_start (dir, (const char *[]) {
+    "watch", "--frames", "60", "--timeout", "60", "--ice-address", "127.0.0.1",
+    "--report", report_path, broadcast.link, NULL });
+  beacon_test_assert_exit (viewer, beacon_test_process_wait_exit (viewer, 90), 0);
+  report = beacon_test_read_json (report_path);
+  g_assert_cmpint (json_object_get_int_member (report, "frames_decoded"), >=, 60);
+  g_assert_true (json_object_get_boolean_member (json_object_get_object_member (report, "dtls"),
+                                                 "verified"));
+  /* The publisher was still on the air for the whole watch: what the viewer decoded was the
+   * publisher's picture, not the placeholder. */
+  server_log = beacon_test_process_get_stderr (broadcast.server);
+  g_assert_null (strstr (server_log, "WHIP publisher left"));
+  g_assert_nonnull (strstr (server_log, "WHIP publisher connected"));
+
+  /* DELETE (the publisher stops) brings the placeholder back; viewers can still watch. */
+  beacon_test_process_send_signal (publisher, SIGINT);
+  beacon_test_assert_exit (publisher, beacon_test_process_wait_exit (publisher, 15), 0);
+  wait_stderr_contains (broadcast.server, "WHIP publisher left", 10);
+  late_viewer = beacon_test_process_start (dir, (const char *[]) {
+    "watch", "--frames", "30", "--timeout", "40", "--ice-address", "127.0.0.1",
+    broadcast.link, NULL });
+  beacon_test_assert_exit (late_viewer, beacon_test_process_wait_exit (late_viewer, 60), 0);
+
+  /* Frames of the publisher that went on to the encoder, printed when the server stops: the
+   * publisher sent for longer than the 60 frames the viewer needed. */
+  beacon_test_process_send_signal (broadcast.server, SIGTERM);
+  beacon_test_assert_exit (broadcast.server,
+                           beacon_test_process_wait_exit (broadcast.server, 15), 0);
+  frames = ingest_frames (broadcast.server);
+  g_test_message ("whip ingest: %" G_GINT64_FORMAT " frames", frames);
+  g_assert_cmpint (frames, >=, 60);
+  g_clear_pointer (&broadcast.server, beacon_test_process_free);
+  g_clear_pointer (&broadcast.pin, g_free);
+  g_clear_pointer (&broadcast.link, g_free);
+}
+
+/* --whip-token: no token or a wrong one is refused (401), the right one publishes. */
+static void
+test_direct_whip_ingest_token (void)
+{
+  Broadcast broadcast = { 0 };
+  g_autofree char *whip = NULL;
+  g_autofree char *live = NULL;
+  g_autoptr(BeaconTestProcess) wrong = NULL;
+  g_autoptr(BeaconTestProcess) none = NULL;
+  g_autoptr(BeaconTestProcess) right = NULL;
+
+  ingest_start (&broadcast, "ingest-token-broadcaster", "s3cret");
+  whip = g_strdup_printf ("https://127.0.0.1:%u/whip", broadcast.port);
+
+  wrong = start_publish ("ingest-wrong", whip, "127.0.0.1", "--pin", broadcast.pin,
+                         "--token", "guess", NULL);
+  beacon_test_assert_exit (wrong, beacon_test_process_wait_exit (wrong, 40), 1);
+  assert_stderr_contains (wrong, "the server refused the token");
+  assert_stderr_contains (wrong, "HTTP 401");
+
+  none = start_publish ("ingest-none", whip, "127.0.0.1", "--pin", broadcast.pin, NULL);
+  beacon_test_assert_exit (none, beacon_test_process_wait_exit (none, 40), 1);
+  assert_stderr_contains (none, "the server requires a token");
+
+  right = start_publish ("ingest-right", whip, "127.0.0.1", "--pin", broadcast.pin,
+                         "--token", "s3cret", NULL);
+  live = beacon_test_process_wait_line (right, "live", 30);
+  if (live == NULL)
+    g_error ("the WHIP publisher with the right token never went live:\n%s",
+             beacon_test_process_get_stderr (right));
+  beacon_test_process_send_signal (right, SIGINT);
+  beacon_test_assert_exit (right, beacon_test_process_wait_exit (right, 15), 0);
+  broadcast_stop (&broadcast);
+}
+
 static void
 cleanup_servers (void)
 {
@@ -1752,6 +1924,8 @@ main (int   argc,
   g_test_add_func ("/beacon/whip/direct/whep", test_direct_whep);
   g_test_add_func ("/beacon/whip/direct/whep-server-offers", test_direct_whep_server_offers);
   g_test_add_func ("/beacon/whip/direct/errors", test_direct_errors);
+  g_test_add_func ("/beacon/whip/direct/ingest", test_direct_whip_ingest);
+  g_test_add_func ("/beacon/whip/direct/ingest-token", test_direct_whip_ingest_token);
 
   ret = g_test_run ();
 

@@ -298,7 +298,7 @@ static GOptionGroup *
 media_group (Options *o)
 {
   GOptionEntry entries[] = {
-    { "source", 0, 0, G_OPTION_ARG_STRING, &o->source, "test, camera or auto (default: auto)", "SOURCE" },
+    { "source", 0, 0, G_OPTION_ARG_STRING, &o->source, "test, camera or auto (default: auto); serve also takes whip", "SOURCE" },
     { "codec", 0, 0, G_OPTION_ARG_STRING, &o->codec, "vp8 or h264 (default: vp8)", "CODEC" },
     { "width", 0, 0, G_OPTION_ARG_INT, &o->width, "Video width (default: 1280)", "PIXELS" },
     { "height", 0, 0, G_OPTION_ARG_INT, &o->height, "Video height (default: 720)", "PIXELS" },
@@ -388,7 +388,8 @@ apply_options (Options       *o,
   if (media)
     {
       if (o->source != NULL && !beacon_source_kind_from_string (o->source, &source))
-        return usage_error ("--source must be test, camera or auto, not '%s'", o->source);
+        return usage_error ("--source must be test, camera or auto (serve also takes whip), "
+                            "not '%s'", o->source);
       if (o->codec != NULL && !beacon_codec_from_string (o->codec, &codec))
         return usage_error ("--codec must be vp8 or h264, not '%s'", o->codec);
       if (o->width < 16 || o->width > 7680 || o->height < 16 || o->height > 4320 ||
@@ -456,10 +457,12 @@ command_serve (int    argc,
 {
   g_auto(Options) o;
   g_autofree char *bind = NULL;
+  g_autofree char *whip_token = NULL;
   int port = 8443;
   int max_viewers = 0;
   GOptionEntry entries[] = {
     { "bind", 0, 0, G_OPTION_ARG_STRING, &bind, "Address to listen on (default: all interfaces)", "ADDR" },
+    { "whip-token", 0, 0, G_OPTION_ARG_STRING, &whip_token, "With --source whip: the Bearer token WHIP publishers must send", "TOKEN" },
     { "port", 0, 0, G_OPTION_ARG_INT, &port, "Port to listen on; 0 picks a free one (default: 8443)", "PORT" },
     { "max-viewers", 0, 0, G_OPTION_ARG_INT, &max_viewers, "Most viewers at once; 0 = no limit", "N" },
     { NULL }
@@ -480,6 +483,8 @@ command_serve (int    argc,
     return usage_error ("--port must be between 0 and 65535");
   if (max_viewers < 0)
     return usage_error ("--max-viewers must not be negative");
+  if (whip_token != NULL && g_strcmp0 (o.source, "whip") != 0)
+    return usage_error ("--whip-token needs --source whip");
 
   run.session = beacon_session_new (BEACON_SESSION_ROLE_BROADCAST);
   status = apply_options (&o, run.session, TRUE);
@@ -492,6 +497,7 @@ command_serve (int    argc,
                 "bind-address", bind,
                 "port", (guint) port,
                 "max-viewers", (guint) max_viewers,
+                "whip-token", whip_token,
                 NULL);
   run.report_path = o.report;
   return run_session (&run);
@@ -523,6 +529,8 @@ command_publish (int    argc,
     o.dialect = g_strdup ("gst");
   if (g_str_equal (o.dialect, "direct") || g_str_equal (o.dialect, "whep"))
     return usage_error ("publish works with --dialect gst, janus or whip (use 'serve' for the direct server)");
+  if (g_strcmp0 (o.source, "whip") == 0)
+    return usage_error ("--source whip is for serve: publish sends a test picture or the camera");
 
   run.session = beacon_session_new (BEACON_SESSION_ROLE_BROADCAST);
   status = apply_options (&o, run.session, TRUE);

@@ -37,6 +37,20 @@ struct _BeaconBroadcastPipeline
   guint64      encoded_bytes;   /* under bytes_lock: written by the streaming thread */
   GMutex       bytes_lock;
   GHashTable  *branches;   /* webrtcbin → GPtrArray of Branch */
+
+  /* A WHIP ingest: one input-selector per medium, between the placeholder (sink_0) and the
+   * publisher's decoded media. Streaming threads add the ingest's elements, so everything
+   * below is under ingest_lock. */
+  guint        width;
+  guint        height;
+  guint        fps;
+  GstElement  *video_selector;
+  GstElement  *audio_selector;
+  GMutex       ingest_lock;
+  GstElement  *ingest_webrtcbin;  /* unowned: only compared with */
+  GPtrArray   *ingest_elements;   /* GstElement*, owned: decoders and converters */
+  GPtrArray   *ingest_pads;       /* GstPad*, owned: the selectors' request pads */
+  guint64      ingest_frames;
 };
 
 typedef struct {
@@ -209,8 +223,16 @@ build (BeaconBroadcastPipeline  *self,
   GstElement *raw_tee = NULL;
   GstBin *bin = GST_BIN (self->pipeline);
 
-  source = beacon_media_source_create (source_kind, camera, microphone,
-                                       &self->source_description, error);
+  if (source_kind == BEACON_SOURCE_WHIP)
+    {
+      source = beacon_media_source_create_placeholder (width, height, fps, error);
+      self->source_description = g_strdup ("WHIP ingest");
+    }
+  else
+    {
+      source = beacon_media_source_create (source_kind, camera, microphone,
+                                           &self->source_description, error);
+    }
   if (source == NULL)
     return FALSE;
   gst_bin_add (bin, source);
@@ -249,13 +271,7 @@ build (BeaconBroadcastPipeline  *self,
       !aconvert || !aresample || !aqueue || !aencoder || !apay || !artpcaps || !self->audio_tee)
     return FALSE;
 
-  raw_caps = gst_caps_new_simple ("video/x-raw",
-                                  "format", G_TYPE_STRING, "I420",
-                                  "width", G_TYPE_INT, (int) width,
-                                  "height", G_TYPE_INT, (int) height,
-                                  "framerate", GST_TYPE_FRACTION, (int) fps, 1,
-                                  "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1,
-                                  NULL);
+  raw_caps = beacon_media_raw_video_caps (width, height, fps);
   g_object_set (vcaps, "caps", raw_caps, NULL);
   /* Only the newest frames matter for live video: drop old ones rather than add delay. */
   g_object_set (vqueue, "max-size-buffers", 3, "max-size-time", (guint64) 0,
@@ -316,8 +332,33 @@ build (BeaconBroadcastPipeline  *self,
                               self->audio_tee, NULL))
     goto link_failed;
 
-  if (!gst_element_link_pads (source, "video", vconvert, "sink") ||
-      !gst_element_link_pads (source, "audio", aconvert, "sink"))
+  if (source_kind == BEACON_SOURCE_WHIP)
+    {
+      self->video_selector = beacon_media_make_element ("input-selector", "video-selector", error);
+      self->audio_selector = self->video_selector
+                               ? beacon_media_make_element ("input-selector", "audio-selector",
+                                                            error)
+                               : NULL;
+      if (self->audio_selector == NULL)
+        {
+          gst_clear_object (&self->video_selector);
+          return FALSE;
+        }
+      /* Inactive inputs drop their buffers at once instead of waiting for the active one: the
+       * placeholder and the publisher run on unrelated timelines. */
+      g_object_set (self->video_selector, "sync-streams", FALSE, "cache-buffers", FALSE, NULL);
+      g_object_set (self->audio_selector, "sync-streams", FALSE, "cache-buffers", FALSE, NULL);
+      gst_bin_add_many (bin, self->video_selector, self->audio_selector, NULL);
+      if (!gst_element_link_pads (source, "video", self->video_selector, "sink_%u") ||
+          !gst_element_link_pads (source, "audio", self->audio_selector, "sink_%u") ||
+          !gst_element_link (self->video_selector, vconvert) ||
+          !gst_element_link (self->audio_selector, aconvert))
+        goto link_failed;
+      gst_object_ref (self->video_selector);
+      gst_object_ref (self->audio_selector);
+    }
+  else if (!gst_element_link_pads (source, "video", vconvert, "sink") ||
+           !gst_element_link_pads (source, "audio", aconvert, "sink"))
     goto link_failed;
 
   if (raw_tee != NULL)
@@ -366,6 +407,9 @@ beacon_broadcast_pipeline_new (BeaconSourceKind   source,
 
   self->pipeline = gst_object_ref_sink (gst_pipeline_new ("broadcast"));
   self->codec = codec;
+  self->width = width;
+  self->height = height;
+  self->fps = fps;
   if (!build (self, source, camera, microphone, preview_sink, codec, width, height, fps, error))
     return NULL;
 
@@ -751,6 +795,244 @@ beacon_broadcast_pipeline_request_key_frame (BeaconBroadcastPipeline *self)
                                                                         TRUE, 0));
 }
 
+
+/* WHIP ingest */
+
+static GstPadProbeReturn
+count_ingest_frames_cb (GstPad          *pad,
+                        GstPadProbeInfo *info,
+                        gpointer         user_data)
+{
+  BeaconBroadcastPipeline *self = user_data;
+  g_autoptr(GstPad) active = NULL;
+  GstElement *selector = GST_PAD_PARENT (pad) ? GST_ELEMENT (GST_PAD_PARENT (pad)) : NULL;
+
+  /* Only frames that go on to the encoder count: those of the active input. */
+  if (selector != NULL)
+    g_object_get (selector, "active-pad", &active, NULL);
+  if (active == pad)
+    {
+      g_mutex_lock (&self->ingest_lock);
+      self->ingest_frames++;
+      g_mutex_unlock (&self->ingest_lock);
+    }
+  return GST_PAD_PROBE_OK;
+}
+
+/* Decoded media of the publisher: converted to the broadcast's raw format, then made the
+ * active input of its medium's selector. Runs on a streaming thread. */
+static void
+ingest_decoded_pad_added_cb (GstElement              *decodebin,
+                             GstPad                  *pad,
+                             BeaconBroadcastPipeline *self)
+{
+  g_autoptr(GstCaps) caps = gst_pad_get_current_caps (pad);
+  g_autoptr(GstCaps) target_caps = NULL;
+  g_autoptr(GstPad) chain_sink = NULL;
+  g_autoptr(GstPad) chain_src = NULL;
+  GstElement *selector;
+  GstElement *chain[5] = { NULL, };
+  guint n_chain;
+  GstPad *selector_pad;
+  const char *media;
+  gboolean is_video;
+
+  if (caps == NULL)
+    caps = gst_pad_query_caps (pad, NULL);
+  media = gst_structure_get_name (gst_caps_get_structure (caps, 0));
+  if (g_str_has_prefix (media, "video/x-raw"))
+    is_video = TRUE;
+  else if (g_str_has_prefix (media, "audio/x-raw"))
+    is_video = FALSE;
+  else
+    return;
+
+  g_mutex_lock (&self->ingest_lock);
+  if (self->ingest_webrtcbin == NULL ||
+      !g_ptr_array_find (self->ingest_elements, decodebin, NULL))
+    {
+      g_mutex_unlock (&self->ingest_lock);
+      return;
+    }
+
+  if (is_video)
+    {
+      selector = self->video_selector;
+      target_caps = beacon_media_raw_video_caps (self->width, self->height, self->fps);
+      chain[0] = gst_element_factory_make ("videoconvert", NULL);
+      chain[1] = gst_element_factory_make ("videoscale", NULL);
+      chain[2] = gst_element_factory_make ("videorate", NULL);
+      chain[3] = gst_element_factory_make ("capsfilter", NULL);
+      n_chain = 4;
+    }
+  else
+    {
+      selector = self->audio_selector;
+      target_caps = beacon_media_raw_audio_caps ();
+      chain[0] = gst_element_factory_make ("audioconvert", NULL);
+      chain[1] = gst_element_factory_make ("audioresample", NULL);
+      chain[2] = gst_element_factory_make ("capsfilter", NULL);
+      n_chain = 3;
+    }
+  g_object_set (chain[n_chain - 1], "caps", target_caps, NULL);
+  for (guint i = 0; i < n_chain; i++)
+    {
+      gst_bin_add (GST_BIN (self->pipeline), chain[i]);
+      g_ptr_array_add (self->ingest_elements, gst_object_ref (chain[i]));
+      if (i > 0)
+        gst_element_link (chain[i - 1], chain[i]);
+    }
+  selector_pad = gst_element_request_pad_simple (selector, "sink_%u");
+  g_ptr_array_add (self->ingest_pads, selector_pad);
+  chain_src = gst_element_get_static_pad (chain[n_chain - 1], "src");
+  gst_pad_link (chain_src, selector_pad);
+  if (is_video)
+    gst_pad_add_probe (selector_pad, GST_PAD_PROBE_TYPE_BUFFER, count_ingest_frames_cb, self,
+                       NULL);
+  for (guint i = n_chain; i > 0; i--)
+    gst_element_sync_state_with_parent (chain[i - 1]);
+  chain_sink = gst_element_get_static_pad (chain[0], "sink");
+  if (gst_pad_link (pad, chain_sink) != GST_PAD_LINK_OK)
+    g_warning ("could not link the WHIP publisher's %s", is_video ? "video" : "audio");
+  g_object_set (selector, "active-pad", selector_pad, NULL);
+  g_mutex_unlock (&self->ingest_lock);
+  g_message ("whip ingest: the publisher's %s is on the air", is_video ? "video" : "audio");
+  if (is_video)
+    beacon_broadcast_pipeline_request_key_frame (self);
+}
+
+/* Received RTP of the publisher's webrtcbin. Runs on a streaming thread. */
+static void
+ingest_received_pad_added_cb (GstElement              *webrtcbin,
+                              GstPad                  *pad,
+                              BeaconBroadcastPipeline *self)
+{
+  g_autoptr(GstPad) decodebin_sink = NULL;
+  GstElement *decodebin;
+
+  if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
+    return;
+
+  g_mutex_lock (&self->ingest_lock);
+  if (self->ingest_webrtcbin != webrtcbin)
+    {
+      g_mutex_unlock (&self->ingest_lock);
+      return;
+    }
+  decodebin = gst_element_factory_make ("decodebin", NULL);
+  g_ptr_array_add (self->ingest_elements, gst_object_ref (decodebin));
+  g_signal_connect_object (decodebin, "pad-added", G_CALLBACK (ingest_decoded_pad_added_cb),
+                           self, 0);
+  gst_bin_add (GST_BIN (self->pipeline), decodebin);
+  gst_element_sync_state_with_parent (decodebin);
+  decodebin_sink = gst_element_get_static_pad (decodebin, "sink");
+  if (gst_pad_link (pad, decodebin_sink) != GST_PAD_LINK_OK)
+    g_warning ("could not link the WHIP publisher's stream to a decoder");
+  g_mutex_unlock (&self->ingest_lock);
+}
+
+gboolean
+beacon_broadcast_pipeline_attach_ingest (BeaconBroadcastPipeline  *self,
+                                         GstElement               *webrtcbin,
+                                         GError                  **error)
+{
+  g_return_val_if_fail (BEACON_IS_BROADCAST_PIPELINE (self), FALSE);
+
+  if (self->video_selector == NULL)
+    {
+      g_set_error (error, BEACON_MEDIA_ERROR, BEACON_MEDIA_ERROR_PIPELINE,
+                   "this broadcast does not take a WHIP stream (its source is not 'whip')");
+      return FALSE;
+    }
+  g_mutex_lock (&self->ingest_lock);
+  if (self->ingest_webrtcbin != NULL)
+    {
+      g_mutex_unlock (&self->ingest_lock);
+      g_set_error (error, BEACON_MEDIA_ERROR, BEACON_MEDIA_ERROR_PIPELINE,
+                   "the broadcast already takes a WHIP stream");
+      return FALSE;
+    }
+  self->ingest_webrtcbin = webrtcbin;
+  g_mutex_unlock (&self->ingest_lock);
+  g_signal_connect_object (webrtcbin, "pad-added", G_CALLBACK (ingest_received_pad_added_cb),
+                           self, 0);
+  return TRUE;
+}
+
+static void
+select_placeholder (GstElement *selector)
+{
+  g_autoptr(GstPad) placeholder = NULL;
+
+  if (selector == NULL)
+    return;
+  placeholder = gst_element_get_static_pad (selector, "sink_0");
+  if (placeholder != NULL)
+    g_object_set (selector, "active-pad", placeholder, NULL);
+}
+
+void
+beacon_broadcast_pipeline_detach_ingest (BeaconBroadcastPipeline *self)
+{
+  g_autoptr(GPtrArray) elements = NULL;
+  g_autoptr(GPtrArray) pads = NULL;
+
+  g_return_if_fail (BEACON_IS_BROADCAST_PIPELINE (self));
+
+  g_mutex_lock (&self->ingest_lock);
+  if (self->ingest_webrtcbin == NULL && self->ingest_elements->len == 0)
+    {
+      g_mutex_unlock (&self->ingest_lock);
+      return;
+    }
+  if (self->ingest_webrtcbin != NULL)
+    g_signal_handlers_disconnect_by_func (self->ingest_webrtcbin,
+                                          ingest_received_pad_added_cb, self);
+  self->ingest_webrtcbin = NULL;
+  elements = g_steal_pointer (&self->ingest_elements);
+  pads = g_steal_pointer (&self->ingest_pads);
+  self->ingest_elements = g_ptr_array_new_with_free_func (gst_object_unref);
+  self->ingest_pads = g_ptr_array_new_with_free_func (gst_object_unref);
+  /* Back to the placeholder before the publisher's branch goes, so the encoders never
+   * starve. */
+  select_placeholder (self->video_selector);
+  select_placeholder (self->audio_selector);
+  g_mutex_unlock (&self->ingest_lock);
+
+  for (guint i = 0; i < elements->len; i++)
+    {
+      GstElement *element = g_ptr_array_index (elements, i);
+
+      g_signal_handlers_disconnect_by_data (element, self);
+      gst_element_set_state (element, GST_STATE_NULL);
+      if (GST_OBJECT_PARENT (element) == GST_OBJECT (self->pipeline))
+        gst_bin_remove (GST_BIN (self->pipeline), element);
+    }
+  for (guint i = 0; i < pads->len; i++)
+    {
+      GstPad *pad = g_ptr_array_index (pads, i);
+      GstElement *selector = GST_ELEMENT (gst_pad_get_parent (pad));
+
+      if (selector != NULL)
+        {
+          gst_element_release_request_pad (selector, pad);
+          gst_object_unref (selector);
+        }
+    }
+}
+
+guint64
+beacon_broadcast_pipeline_get_ingest_frames (BeaconBroadcastPipeline *self)
+{
+  guint64 frames;
+
+  g_return_val_if_fail (BEACON_IS_BROADCAST_PIPELINE (self), 0);
+  g_mutex_lock (&self->ingest_lock);
+  frames = self->ingest_frames;
+  g_mutex_unlock (&self->ingest_lock);
+  return frames;
+}
+
 static void
 beacon_broadcast_pipeline_dispose (GObject *object)
 {
@@ -760,6 +1042,9 @@ beacon_broadcast_pipeline_dispose (GObject *object)
   if (self->pipeline != NULL)
     gst_element_set_state (self->pipeline, GST_STATE_NULL);
   g_hash_table_remove_all (self->branches);
+  beacon_broadcast_pipeline_detach_ingest (self);
+  gst_clear_object (&self->video_selector);
+  gst_clear_object (&self->audio_selector);
   gst_clear_object (&self->video_encoder);
   gst_clear_object (&self->video_tee);
   gst_clear_object (&self->audio_tee);
@@ -774,6 +1059,9 @@ beacon_broadcast_pipeline_finalize (GObject *object)
   BeaconBroadcastPipeline *self = BEACON_BROADCAST_PIPELINE (object);
 
   g_hash_table_unref (self->branches);
+  g_ptr_array_unref (self->ingest_elements);
+  g_ptr_array_unref (self->ingest_pads);
+  g_mutex_clear (&self->ingest_lock);
   g_free (self->source_description);
   g_mutex_clear (&self->bytes_lock);
 
@@ -799,4 +1087,7 @@ beacon_broadcast_pipeline_init (BeaconBroadcastPipeline *self)
   self->branches = g_hash_table_new_full (NULL, NULL, gst_object_unref,
                                           (GDestroyNotify) g_ptr_array_unref);
   g_mutex_init (&self->bytes_lock);
+  g_mutex_init (&self->ingest_lock);
+  self->ingest_elements = g_ptr_array_new_with_free_func (gst_object_unref);
+  self->ingest_pads = g_ptr_array_new_with_free_func (gst_object_unref);
 }

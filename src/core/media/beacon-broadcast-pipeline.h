@@ -51,4 +51,16 @@ guint64                  beacon_broadcast_pipeline_get_encoded_bytes (BeaconBroa
 /* Asks the encoder for a key frame, so that a viewer who just connected starts at once. */
 void                     beacon_broadcast_pipeline_request_key_frame (BeaconBroadcastPipeline *self);
 
+
+/* WHIP ingest (a pipeline made with BEACON_SOURCE_WHIP): the media @webrtcbin (already in the
+ * bin) receives is decoded, converted to the broadcast's size and rate, and replaces the
+ * placeholder until beacon_broadcast_pipeline_detach_ingest (). One publisher at a time. */
+gboolean                 beacon_broadcast_pipeline_attach_ingest (BeaconBroadcastPipeline  *self,
+                                                                  GstElement               *webrtcbin,
+                                                                  GError                  **error);
+/* Back to the placeholder; the caller closes the webrtcbin first. */
+void                     beacon_broadcast_pipeline_detach_ingest (BeaconBroadcastPipeline  *self);
+/* Video frames of WHIP publishers that went on to the encoder so far. */
+guint64                  beacon_broadcast_pipeline_get_ingest_frames (BeaconBroadcastPipeline *self);
+
 G_END_DECLS

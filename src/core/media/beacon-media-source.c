@@ -19,6 +19,8 @@ beacon_source_kind_from_string (const char       *text,
     *kind = BEACON_SOURCE_CAMERA;
   else if (g_strcmp0 (text, "auto") == 0)
     *kind = BEACON_SOURCE_AUTO;
+  else if (g_strcmp0 (text, "whip") == 0)
+    *kind = BEACON_SOURCE_WHIP;
   else
     return FALSE;
   return TRUE;
@@ -183,4 +185,59 @@ beacon_media_source_create (BeaconSourceKind   kind,
     return NULL;
 
   return g_steal_pointer (&bin);
+}
+
+GstElement *
+beacon_media_source_create_placeholder (guint    width,
+                                        guint    height,
+                                        guint    fps,
+                                        GError **error)
+{
+  g_autoptr(GstElement) bin = gst_object_ref_sink (gst_bin_new ("placeholder-source"));
+  g_autoptr(GstCaps) video_caps = NULL;
+  g_autoptr(GstCaps) audio_caps = NULL;
+  GstElement *video = beacon_media_make_element ("videotestsrc", "placeholder-video", error);
+  GstElement *video_filter = video ? beacon_media_make_element ("capsfilter", NULL, error) : NULL;
+  GstElement *audio = video_filter ? make_test_audio (TRUE, error) : NULL;
+  GstElement *audio_filter = audio ? beacon_media_make_element ("capsfilter", NULL, error) : NULL;
+
+  if (audio_filter == NULL)
+    {
+      g_clear_pointer (&video, gst_object_unref);
+      g_clear_pointer (&video_filter, gst_object_unref);
+      g_clear_pointer (&audio, gst_object_unref);
+      return NULL;
+    }
+  g_object_set (video, "is-live", TRUE, "pattern", 2 /* black */, NULL);
+  video_caps = beacon_media_raw_video_caps (width, height, fps);
+  g_object_set (video_filter, "caps", video_caps, NULL);
+  audio_caps = beacon_media_raw_audio_caps ();
+  g_object_set (audio_filter, "caps", audio_caps, NULL);
+
+  gst_bin_add_many (GST_BIN (bin), video, video_filter, audio, audio_filter, NULL);
+  if (!add_with_ghost_pad (GST_BIN (bin), video, video_filter, "video", error) ||
+      !add_with_ghost_pad (GST_BIN (bin), audio, audio_filter, "audio", error))
+    return NULL;
+  return g_steal_pointer (&bin);
+}
+
+GstCaps *
+beacon_media_raw_video_caps (guint width,
+                             guint height,
+                             guint fps)
+{
+  return gst_caps_new_simple ("video/x-raw",
+                              "format", G_TYPE_STRING, "I420",
+                              "width", G_TYPE_INT, (int) width,
+                              "height", G_TYPE_INT, (int) height,
+                              "framerate", GST_TYPE_FRACTION, (int) fps, 1,
+                              "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1,
+                              NULL);
+}
+
+GstCaps *
+beacon_media_raw_audio_caps (void)
+{
+  return gst_caps_from_string ("audio/x-raw,format=S16LE,layout=interleaved,rate=48000,"
+                               "channels=2");
 }

@@ -25,6 +25,7 @@ typedef enum {
   BEACON_SOURCE_TEST,    /* moving test pattern and a tone */
   BEACON_SOURCE_CAMERA,  /* the first camera and microphone of the device monitor */
   BEACON_SOURCE_AUTO,    /* the camera when there is one, else the test pattern */
+  BEACON_SOURCE_WHIP,    /* a WHIP publisher's media, a black picture and silence without one */
 } BeaconSourceKind;
 
 typedef enum {
@@ -47,6 +48,20 @@ GstElement  *beacon_media_source_create     (BeaconSourceKind   kind,
                                              GstDevice         *microphone,
                                              char             **description,
                                              GError           **error);
+
+/* The placeholder of a WHIP ingest: a live black picture already at @width×@height and @fps,
+ * and silence. Same pads as beacon_media_source_create (). */
+GstElement  *beacon_media_source_create_placeholder (guint           width,
+                                                     guint           height,
+                                                     guint           fps,
+                                                     GError        **error);
+
+/* The raw formats every source is converted to before the encoders, so that switching
+ * between sources never changes caps downstream. */
+GstCaps     *beacon_media_raw_video_caps    (guint              width,
+                                             guint              height,
+                                             guint              fps);
+GstCaps     *beacon_media_raw_audio_caps    (void);
 
 /* Creates an element or fails with the plugin's name in the message. */
 GstElement  *beacon_media_make_element      (const char        *factory,

@@ -77,6 +77,16 @@ typedef struct {
   guint               deadline_source;
 } WhepResource;
 
+/* The one WHIP publisher: the POST waits for the broadcaster's answer, then the resource
+ * lives until DELETE or until the broadcaster ends it. */
+typedef struct {
+  char               *id;
+  char               *etag;
+  SoupServerMessage  *pending;
+  gboolean            answered;
+  guint               timeout_source;
+} WhipIngest;
+
 struct _BeaconDirectServer
 {
   GObject          parent_instance;
@@ -91,6 +101,11 @@ struct _BeaconDirectServer
   GHashTable      *whep;                /* session id → WhepResource*, owned */
   guint            http_answer_timeout_ms;
   gboolean         whep_server_offers;  /* the WHEP_OFFER_ENV test hook */
+
+  /* WHIP ingest: taken only when the broadcaster asked for it; at most one publisher. */
+  gboolean         whip_enabled;
+  char            *whip_token;          /* nullable: the Bearer token publishers must send */
+  WhipIngest      *whip;                /* nullable, owned: the current publisher */
 };
 
 G_DEFINE_FINAL_TYPE (BeaconDirectServer, beacon_direct_server, G_TYPE_OBJECT)
@@ -106,6 +121,14 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_WHIP_OFFER,
+  SIGNAL_WHIP_ENDED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static void whep_session_ended   (BeaconDirectServer *self,
                                   const char         *session_id);
@@ -683,7 +706,11 @@ websocket_cb (SoupServer              *server,
  * session. The broadcaster's own candidates cannot reach a WHEP viewer after the response, so
  * the response waits for them and carries them in the answer.
  *
- * WHIP (ingest) is refused with 501 Not Implemented. A WHIP client makes one PeerConnection
+ * WHIP (ingest) is taken only when the broadcaster's source is a WHIP ingest
+ * (beacon_direct_server_set_whip_ingest ()): then the broadcaster itself terminates the
+ * publisher's PeerConnection and encodes its media for every viewer, as for a camera. The
+ * server only carries the offer and the answer ("whip-offer", beacon_direct_server_whip_answer
+ * ()) and keeps GStreamer out. Otherwise WHIP is refused with 501 Not Implemented: a WHIP client makes one PeerConnection
  * and sends one offer, expecting the server to terminate it and pass the media on to everyone
  * watching: that is the job of a media server (an SFU). The direct server carries no media; it
  * only relays signaling, and each viewer gets a PeerConnection of its own from the
@@ -697,7 +724,8 @@ static const char *whip_refusal =
   "the broadcaster to each viewer directly, and a WHIP publisher makes only one connection, "
   "so it could not reach more than one viewer. Publish with Beacon itself (beacon-cli serve), "
   "or send WHIP to a media server (Janus with simple-whip-server, MediaMTX, …) and let viewers "
-  "watch it there. To watch this broadcast with a WHEP player, POST its offer to /whep.";
+  "watch it there, or start a broadcast that takes WHIP (beacon-cli serve --source whip). To "
+  "watch this broadcast with a WHEP player, POST its offer to /whep.";
 
 static void
 set_cors_headers (SoupServerMessage *msg)
@@ -1389,6 +1417,179 @@ whep_handler_cb (SoupServer        *server,
   respond_text (msg, SOUP_STATUS_NOT_FOUND, "not found");
 }
 
+/* Answers the publisher's POST that is waiting, if any. */
+static void
+whip_respond (BeaconDirectServer *self,
+              guint               status,
+              const char         *content_type,
+              const char         *body)
+{
+  WhipIngest *whip = self->whip;
+  SoupServerMessage *msg = g_steal_pointer (&whip->pending);
+
+  g_clear_handle_id (&whip->timeout_source, g_source_remove);
+  if (msg == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (msg, self);
+  if (g_strcmp0 (content_type, "application/sdp") == 0)
+    {
+      SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+      g_autofree char *location = g_strdup_printf ("/whip/session/%s", whip->id);
+
+      set_cors_headers (msg);
+      soup_message_headers_replace (headers, "Location", location);
+      soup_message_headers_replace (headers, "ETag", whip->etag);
+      soup_server_message_set_status (msg, status, NULL);
+      soup_server_message_set_response (msg, content_type, SOUP_MEMORY_COPY, body, strlen (body));
+    }
+  else
+    {
+      respond_text (msg, status, body);
+    }
+  soup_server_message_unpause (msg);
+  g_object_unref (msg);
+}
+
+/* Forgets the publisher; tells the broadcaster when @notify. */
+static void
+whip_end (BeaconDirectServer *self,
+          gboolean            notify)
+{
+  g_autofree char *id = NULL;
+
+  if (self->whip == NULL)
+    return;
+  if (self->whip->pending != NULL)
+    whip_respond (self, SOUP_STATUS_SERVICE_UNAVAILABLE, NULL,
+                  "the broadcaster stopped taking this WHIP stream before answering");
+  g_clear_handle_id (&self->whip->timeout_source, g_source_remove);
+  id = g_steal_pointer (&self->whip->id);
+  g_free (self->whip->etag);
+  g_clear_pointer (&self->whip, g_free);
+  if (notify)
+    g_signal_emit (self, signals[SIGNAL_WHIP_ENDED], 0, id);
+}
+
+static void
+whip_pending_lost_cb (SoupServerMessage  *msg,
+                      BeaconDirectServer *self)
+{
+  /* The publisher went away before its answer. */
+  g_signal_handlers_disconnect_by_data (msg, self);
+  if (self->whip != NULL && self->whip->pending == msg)
+    {
+      g_clear_object (&self->whip->pending);
+      whip_end (self, TRUE);
+    }
+}
+
+static gboolean
+whip_answer_timeout_cb (gpointer user_data)
+{
+  BeaconDirectServer *self = user_data;
+  g_autofree char *text = NULL;
+
+  self->whip->timeout_source = 0;
+  text = g_strdup_printf ("the broadcaster did not answer within %u s",
+                          (self->http_answer_timeout_ms + 999) / 1000);
+  whip_respond (self, SOUP_STATUS_GATEWAY_TIMEOUT, NULL, text);
+  whip_end (self, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+/* Compares without an early exit, so that the time taken says nothing about the token. */
+static gboolean
+token_equal (const char *given,
+             const char *expected)
+{
+  gsize given_length = strlen (given);
+  gsize expected_length = strlen (expected);
+  guchar difference = given_length != expected_length;
+
+  for (gsize i = 0; i < expected_length; i++)
+    difference |= (guchar) expected[i] ^ (guchar) (i < given_length ? given[i] : 0);
+  return difference == 0;
+}
+
+static gboolean
+whip_authorized (BeaconDirectServer *self,
+                 SoupServerMessage  *msg)
+{
+  const char *authorization;
+
+  if (self->whip_token == NULL)
+    return TRUE;
+  authorization = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                "Authorization");
+  if (authorization != NULL && g_ascii_strncasecmp (authorization, "Bearer ", 7) == 0 &&
+      token_equal (authorization + 7, self->whip_token))
+    return TRUE;
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "WWW-Authenticate", "Bearer");
+  respond_text (msg, SOUP_STATUS_UNAUTHORIZED,
+                authorization == NULL ? "this WHIP endpoint needs a Bearer token"
+                                      : "the Bearer token is not the one this WHIP endpoint "
+                                        "takes");
+  return FALSE;
+}
+
+static void
+whip_post (BeaconDirectServer *self,
+           SoupServerMessage  *msg)
+{
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *offer = NULL;
+  g_autofree char *etag_value = NULL;
+  g_autofree char *id = NULL;
+
+  if (!whip_authorized (self, msg))
+    return;
+  if (!content_type_is (msg, "application/sdp"))
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Accept-Post", "application/sdp");
+      respond_text (msg, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE,
+                    "a WHIP offer is sent with Content-Type: application/sdp");
+      return;
+    }
+  if (self->whip != NULL)
+    {
+      respond_text (msg, SOUP_STATUS_CONFLICT,
+                    "another WHIP publisher is already sending to this broadcast; it takes one "
+                    "publisher at a time (try again once that one has stopped)");
+      return;
+    }
+  body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  if (g_bytes_get_size (body) > MAX_HTTP_BODY_SIZE)
+    {
+      respond_text (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "the offer is too large");
+      return;
+    }
+  offer = validate_sdp (body, &error);
+  if (offer == NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("the offer is not usable: %s", error->message);
+
+      respond_text (msg, SOUP_STATUS_BAD_REQUEST, text);
+      return;
+    }
+
+  etag_value = g_uuid_string_random ();
+  self->whip = g_new0 (WhipIngest, 1);
+  self->whip->id = g_uuid_string_random ();
+  self->whip->etag = g_strdup_printf ("\"%s\"", etag_value);
+  self->whip->pending = g_object_ref (msg);
+  id = g_strdup (self->whip->id);
+  soup_server_message_pause (msg);
+  g_signal_connect (msg, "disconnected", G_CALLBACK (whip_pending_lost_cb), self);
+  g_signal_connect (msg, "finished", G_CALLBACK (whip_pending_lost_cb), self);
+  self->whip->timeout_source = g_timeout_add (self->http_answer_timeout_ms,
+                                              whip_answer_timeout_cb, self);
+  g_debug ("WHIP publisher %s offers", id);
+  g_signal_emit (self, signals[SIGNAL_WHIP_OFFER], 0, id, offer);
+}
+
 static void
 whip_handler_cb (SoupServer        *server,
                  SoupServerMessage *msg,
@@ -1396,7 +1597,57 @@ whip_handler_cb (SoupServer        *server,
                  GHashTable        *query,
                  gpointer           user_data)
 {
-  respond_text (msg, SOUP_STATUS_NOT_IMPLEMENTED, whip_refusal);
+  BeaconDirectServer *self = user_data;
+  const char *method = soup_server_message_get_method (msg);
+
+  if (!self->whip_enabled)
+    {
+      respond_text (msg, SOUP_STATUS_NOT_IMPLEMENTED, whip_refusal);
+      return;
+    }
+
+  if (g_str_has_prefix (path, "/whip/session/"))
+    {
+      const char *id = path + strlen ("/whip/session/");
+
+      if (g_str_equal (method, SOUP_METHOD_OPTIONS))
+        {
+          respond_preflight (msg, "DELETE, OPTIONS");
+          return;
+        }
+      if (self->whip == NULL || !self->whip->answered || !g_str_equal (id, self->whip->id))
+        {
+          respond_text (msg, SOUP_STATUS_NOT_FOUND, "no such WHIP session");
+          return;
+        }
+      if (!whip_authorized (self, msg))
+        return;
+      if (g_str_equal (method, SOUP_METHOD_DELETE))
+        {
+          g_debug ("WHIP session %s ended by the publisher", id);
+          whip_end (self, TRUE);
+          respond_text (msg, SOUP_STATUS_OK, "session ended");
+        }
+      else
+        {
+          /* Trickle ICE is optional (RFC 9725): the publisher's offer carries its candidates,
+           * and Beacon's answer carries all of its own. */
+          respond_method_not_allowed (msg, "DELETE, OPTIONS");
+        }
+      return;
+    }
+
+  if (g_str_equal (path, "/whip") || g_str_equal (path, "/whip/"))
+    {
+      if (g_str_equal (method, SOUP_METHOD_OPTIONS))
+        respond_preflight (msg, "POST, OPTIONS");
+      else if (g_str_equal (method, SOUP_METHOD_POST))
+        whip_post (self, msg);
+      else
+        respond_method_not_allowed (msg, "POST, OPTIONS");
+      return;
+    }
+  respond_text (msg, SOUP_STATUS_NOT_FOUND, "not found; WHIP publishers POST to /whip");
 }
 
 /* Runs once the headers are in, before the body is read: a body the endpoints would refuse
@@ -1455,6 +1706,7 @@ beacon_direct_server_finalize (GObject *object)
   BeaconDirectServer *self = BEACON_DIRECT_SERVER (object);
 
   g_clear_pointer (&self->whep, g_hash_table_unref);
+  g_free (self->whip_token);
   g_clear_pointer (&self->sessions, g_hash_table_unref);
   g_clear_pointer (&self->peers, g_hash_table_unref);
 
@@ -1539,6 +1791,16 @@ beacon_direct_server_class_init (BeaconDirectServerClass *klass)
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* whip-offer (id, offer): a WHIP publisher offers; answer with
+   * beacon_direct_server_whip_answer (). whip-ended (id): the publisher left (DELETE, or it
+   * went away before the answer), or the answer timed out. */
+  signals[SIGNAL_WHIP_OFFER] =
+    g_signal_new ("whip-offer", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  signals[SIGNAL_WHIP_ENDED] =
+    g_signal_new ("whip-ended", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -1697,6 +1959,8 @@ beacon_direct_server_stop (BeaconDirectServer *self)
         end_session (self, g_ptr_array_index (session_ids, i), TRUE, TRUE);
     }
 
+  whip_end (self, FALSE);
+
   /* Freeing each peer closes its connection with 1001 (going away). */
   if (self->peers != NULL)
     g_hash_table_remove_all (self->peers);
@@ -1709,4 +1973,57 @@ beacon_direct_server_stop (BeaconDirectServer *self)
       self->port = 0;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PORT]);
     }
+}
+
+void
+beacon_direct_server_set_whip_ingest (BeaconDirectServer *self,
+                                      gboolean            enabled,
+                                      const char         *token)
+{
+  g_return_if_fail (BEACON_IS_DIRECT_SERVER (self));
+
+  self->whip_enabled = enabled;
+  g_free (self->whip_token);
+  self->whip_token = token != NULL && *token != '\0' ? g_strdup (token) : NULL;
+  if (!enabled)
+    whip_end (self, FALSE);
+}
+
+void
+beacon_direct_server_whip_answer (BeaconDirectServer *self,
+                                  const char         *id,
+                                  const char         *answer,
+                                  const GError       *error)
+{
+  g_return_if_fail (BEACON_IS_DIRECT_SERVER (self));
+  g_return_if_fail (id != NULL);
+  g_return_if_fail ((answer == NULL) != (error == NULL));
+
+  if (self->whip == NULL || !g_str_equal (self->whip->id, id) || self->whip->pending == NULL)
+    return;
+  if (error != NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("the broadcaster cannot take this stream: %s",
+                                               error->message);
+
+      whip_respond (self, SOUP_STATUS_NOT_ACCEPTABLE, NULL, text);
+      whip_end (self, FALSE);
+      return;
+    }
+  {
+    g_autofree char *sdp = beacon_whip_normalize_sdp (answer);
+
+    self->whip->answered = TRUE;
+    whip_respond (self, SOUP_STATUS_CREATED, "application/sdp", sdp);
+  }
+}
+
+void
+beacon_direct_server_whip_end (BeaconDirectServer *self,
+                               const char         *id)
+{
+  g_return_if_fail (BEACON_IS_DIRECT_SERVER (self));
+
+  if (self->whip != NULL && g_strcmp0 (self->whip->id, id) == 0)
+    whip_end (self, FALSE);
 }

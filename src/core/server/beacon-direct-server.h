@@ -31,7 +31,8 @@ G_DECLARE_FINAL_TYPE (BeaconDirectServer, beacon_direct_server, BEACON, DIRECT_S
  * can watch: POST /whep (the only broadcast) or /whep/<name> with a recvonly offer (201 with the
  * broadcaster's answer, Location /whep/session/<id> and an ETag), PATCH that Location with
  * application/trickle-ice-sdpfrag, DELETE it to leave. POST /whip is answered 501: without a
- * media server there is nothing to ingest into (see the comment in the source). */
+ * media server there is nothing to ingest into (see the comment in the source), unless the
+ * broadcaster takes WHIP itself (beacon_direct_server_set_whip_ingest ()). */
 BeaconDirectServer *beacon_direct_server_new          (GTlsCertificate    *certificate);
 
 /* At most @max concurrent sessions per producer (0 = no limit). A startSession beyond it is
@@ -43,6 +44,22 @@ void                beacon_direct_server_set_max_sessions_per_producer (BeaconDi
  * Timeout (default: 10 s). */
 void                beacon_direct_server_set_http_answer_timeout (BeaconDirectServer *self,
                                                                   guint               milliseconds);
+
+/* Takes WHIP at POST /whip: one publisher at a time (409 for another), a Bearer @token when
+ * not NULL (401 otherwise), DELETE of the Location to leave, PATCH answered 405. Each offer
+ * is emitted as "whip-offer" (id, offer) and answered with beacon_direct_server_whip_answer ();
+ * "whip-ended" (id) says the publisher left or its answer timed out. */
+void                beacon_direct_server_set_whip_ingest (BeaconDirectServer *self,
+                                                          gboolean            enabled,
+                                                          const char         *token);
+/* Answers the WHIP offer @id with @answer (201, complete with candidates) or @error (406). */
+void                beacon_direct_server_whip_answer  (BeaconDirectServer *self,
+                                                       const char         *id,
+                                                       const char         *answer,
+                                                       const GError       *error);
+/* The broadcaster dropped publisher @id (its connection failed): another may publish. */
+void                beacon_direct_server_whip_end     (BeaconDirectServer *self,
+                                                       const char         *id);
 
 /* Listens on @bind_address (NULL or "" = all interfaces, IPv4 and IPv6) and @port (0 = pick a
  * free one). */

@@ -24,10 +24,17 @@
 #include "beacon-share-link.h"
 #include "beacon-signaler-factory.h"
 #include "beacon-watch-pipeline.h"
+#include "beacon-whip-signaler.h"
 
 /* After stop (), how long the main context keeps running before the session is idle, so that
  * the endSession and close frames already queued reach the other side. */
 #define CLOSE_GRACE_MS 300
+
+/* A WHIP publisher gets Beacon's answer with every candidate in it (the direct server does not
+ * trickle): the answer goes once no candidate came for INGEST_GATHER_QUIET_MS, or after
+ * INGEST_GATHER_MAX_MS. */
+#define INGEST_GATHER_QUIET_MS 200
+#define INGEST_GATHER_MAX_MS   2000
 
 struct _BeaconSession
 {
@@ -86,6 +93,17 @@ struct _BeaconSession
   char                    *pin_key;
   guint64                  last_encoded_bytes;
   guint                    bitrate_kbps;
+
+  /* WHIP ingest (source "whip"): the publisher's connection, outside the viewers' table */
+  char                    *whip_token;
+  BeaconPeer              *ingest_peer;
+  char                    *ingest_id;
+  char                    *ingest_answer;
+  GPtrArray               *ingest_candidates;  /* BeaconWhipCandidate* */
+  gboolean                 ingest_answered;
+  guint                    ingest_quiet_source;
+  guint                    ingest_deadline_source;
+  gboolean                 ingest_reported;
 };
 
 enum {
@@ -121,6 +139,7 @@ enum {
   PROP_RELAY_ONLY,
   PROP_ACCEPT_NEW_IDENTITY,
   PROP_DATA_DIRECTORY,
+  PROP_WHIP_TOKEN,
   PROP_SHARE_URL,
   PROP_VIEWER_COUNT,
   PROP_FRAMES_DECODED,
@@ -159,6 +178,7 @@ set_state (BeaconSession      *self,
 
 static gboolean is_direct (BeaconSession *self);
 static gboolean through_media_server (BeaconSession *self);
+static void drop_ingest (BeaconSession *self);
 
 static void
 update_security_report (BeaconSession *self)
@@ -187,6 +207,13 @@ tear_down (BeaconSession *self)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->report_timer, g_source_remove);
+  if (self->broadcast != NULL && self->source == BEACON_SOURCE_WHIP && !self->ingest_reported)
+    {
+      self->ingest_reported = TRUE;
+      drop_ingest (self);
+      g_message ("whip ingest: %" G_GUINT64_FORMAT " frames",
+                 beacon_broadcast_pipeline_get_ingest_frames (self->broadcast));
+    }
   /* The last word of the report describes the connection as it was when it ended. */
   if (self->security_report != NULL && g_hash_table_size (self->peers) > 0)
     update_security_report (self);
@@ -415,9 +442,9 @@ peer_failed_cb (BeaconPeer    *peer,
 }
 
 static BeaconPeer *
-add_peer (BeaconSession *self,
-          GstBin        *bin,
-          const char    *session_id)
+make_peer (BeaconSession *self,
+           GstBin        *bin,
+           const char    *session_id)
 {
   BeaconPeerConfig config = {
     .ice_addresses = (const char * const *) self->ice_addresses,
@@ -427,7 +454,16 @@ add_peer (BeaconSession *self,
     .identity_pem = beacon_identity_get_pem_bundle (self->identity),
     .identity_fingerprint = beacon_identity_get_fingerprint (self->identity),
   };
-  BeaconPeer *peer = beacon_peer_new (bin, session_id, &config);
+
+  return beacon_peer_new (bin, session_id, &config);
+}
+
+static BeaconPeer *
+add_peer (BeaconSession *self,
+          GstBin        *bin,
+          const char    *session_id)
+{
+  BeaconPeer *peer = make_peer (self, bin, session_id);
 
   g_signal_connect_object (peer, "local-description",
                            G_CALLBACK (peer_local_description_cb), self, 0);
@@ -439,6 +475,182 @@ add_peer (BeaconSession *self,
   g_signal_connect_object (peer, "failed", G_CALLBACK (peer_failed_cb), self, 0);
   g_hash_table_insert (self->peers, g_strdup (session_id), peer);
   return peer;
+}
+
+/* WHIP ingest: a publisher's offer reaches the direct server, which hands it here. The
+ * broadcaster answers it on a webrtcbin of its own pipeline (same identity, ICE addresses and
+ * fail-closed DTLS check as for every peer) and the publisher's media replaces the placeholder
+ * until it leaves. */
+
+static void
+drop_ingest (BeaconSession *self)
+{
+  g_clear_handle_id (&self->ingest_quiet_source, g_source_remove);
+  g_clear_handle_id (&self->ingest_deadline_source, g_source_remove);
+  if (self->ingest_peer != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->ingest_peer, self);
+      beacon_peer_close (self->ingest_peer);
+      g_clear_object (&self->ingest_peer);
+    }
+  if (self->broadcast != NULL)
+    beacon_broadcast_pipeline_detach_ingest (self->broadcast);
+  g_clear_pointer (&self->ingest_id, g_free);
+  g_clear_pointer (&self->ingest_answer, g_free);
+  g_clear_pointer (&self->ingest_candidates, g_ptr_array_unref);
+  self->ingest_answered = FALSE;
+}
+
+static void
+ingest_send_answer (BeaconSession *self)
+{
+  g_autofree char *sdp = NULL;
+
+  g_clear_handle_id (&self->ingest_quiet_source, g_source_remove);
+  g_clear_handle_id (&self->ingest_deadline_source, g_source_remove);
+  if (self->ingest_answered || self->ingest_answer == NULL || self->server == NULL)
+    return;
+  self->ingest_answered = TRUE;
+  sdp = beacon_whip_sdp_add_candidates (self->ingest_answer, self->ingest_candidates);
+  g_debug ("WHIP publisher %s: answering with %u candidates", self->ingest_id,
+           self->ingest_candidates->len);
+  beacon_direct_server_whip_answer (self->server, self->ingest_id, sdp, NULL);
+}
+
+static gboolean
+ingest_gathering_settled_cb (gpointer user_data)
+{
+  BeaconSession *self = user_data;
+
+  self->ingest_quiet_source = 0;
+  ingest_send_answer (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+ingest_gathering_deadline_cb (gpointer user_data)
+{
+  BeaconSession *self = user_data;
+
+  self->ingest_deadline_source = 0;
+  ingest_send_answer (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+ingest_local_description_cb (BeaconPeer    *peer,
+                             const char    *type,
+                             const char    *sdp,
+                             BeaconSession *self)
+{
+  if (self->ingest_answer != NULL)
+    return;
+  self->ingest_answer = g_strdup (sdp);
+  self->ingest_deadline_source = g_timeout_add (INGEST_GATHER_MAX_MS,
+                                                ingest_gathering_deadline_cb, self);
+  if (self->ingest_candidates->len > 0)
+    self->ingest_quiet_source = g_timeout_add (INGEST_GATHER_QUIET_MS,
+                                               ingest_gathering_settled_cb, self);
+}
+
+static void
+ingest_local_candidate_cb (BeaconPeer    *peer,
+                           guint          mline,
+                           const char    *candidate,
+                           BeaconSession *self)
+{
+  if (self->ingest_answered)
+    return;
+  g_ptr_array_add (self->ingest_candidates, beacon_whip_candidate_new (mline, candidate));
+  if (self->ingest_answer == NULL)
+    return;
+  g_clear_handle_id (&self->ingest_quiet_source, g_source_remove);
+  if (candidate == NULL || *candidate == '\0')
+    ingest_send_answer (self);
+  else
+    self->ingest_quiet_source = g_timeout_add (INGEST_GATHER_QUIET_MS,
+                                               ingest_gathering_settled_cb, self);
+}
+
+static void
+ingest_connected_cb (BeaconPeer    *peer,
+                     BeaconSession *self)
+{
+  g_message ("WHIP publisher connected (session %s)", self->ingest_id);
+  update_security_report (self);
+}
+
+static void
+ingest_failed_cb (BeaconPeer    *peer,
+                  const GError  *error,
+                  BeaconSession *self)
+{
+  g_autofree char *id = g_strdup (self->ingest_id);
+
+  g_message ("WHIP publisher %s failed: %s", id, error->message);
+  if (self->server != NULL)
+    {
+      if (!self->ingest_answered)
+        beacon_direct_server_whip_answer (self->server, id, NULL, error);
+      else
+        beacon_direct_server_whip_end (self->server, id);
+    }
+  drop_ingest (self);
+}
+
+static void
+whip_offer_cb (BeaconDirectServer *server,
+               const char         *id,
+               const char         *offer,
+               BeaconSession      *self)
+{
+  g_autoptr(GError) error = NULL;
+  GstElement *webrtcbin;
+
+  if (self->state != BEACON_SESSION_STATE_LIVE || self->ingest_peer != NULL)
+    {
+      error = g_error_new (BEACON_SESSION_ERROR, BEACON_SESSION_ERROR_FAILED,
+                           "the broadcast is not ready for a WHIP publisher");
+      beacon_direct_server_whip_answer (server, id, NULL, error);
+      return;
+    }
+
+  g_message ("WHIP publisher offers (session %s)", id);
+  self->ingest_id = g_strdup (id);
+  self->ingest_candidates = beacon_whip_candidate_array_new ();
+  self->ingest_peer = make_peer (self, beacon_broadcast_pipeline_get_bin (self->broadcast), id);
+  g_signal_connect_object (self->ingest_peer, "local-description",
+                           G_CALLBACK (ingest_local_description_cb), self, 0);
+  g_signal_connect_object (self->ingest_peer, "local-candidate",
+                           G_CALLBACK (ingest_local_candidate_cb), self, 0);
+  g_signal_connect_object (self->ingest_peer, "connected",
+                           G_CALLBACK (ingest_connected_cb), self, 0);
+  g_signal_connect_object (self->ingest_peer, "failed",
+                           G_CALLBACK (ingest_failed_cb), self, 0);
+  webrtcbin = beacon_peer_get_webrtcbin (self->ingest_peer);
+  if (!beacon_broadcast_pipeline_attach_ingest (self->broadcast, webrtcbin, &error) ||
+      !gst_element_sync_state_with_parent (webrtcbin))
+    {
+      if (error == NULL)
+        error = g_error_new (BEACON_SESSION_ERROR, BEACON_SESSION_ERROR_FAILED,
+                             "could not start a connection for the WHIP publisher");
+      beacon_direct_server_whip_answer (server, id, NULL, error);
+      drop_ingest (self);
+      return;
+    }
+  beacon_peer_set_remote_description (self->ingest_peer, "offer", offer);
+}
+
+static void
+whip_ended_cb (BeaconDirectServer *server,
+               const char         *id,
+               BeaconSession      *self)
+{
+  if (g_strcmp0 (id, self->ingest_id) != 0)
+    return;
+  g_message ("WHIP publisher left (session %s)", id);
+  drop_ingest (self);
+  update_security_report (self);
 }
 
 /* Signaler callbacks */
@@ -848,6 +1060,13 @@ start_broadcast (BeaconSession *self)
   g_autofree char *share_base = NULL;
   g_autofree char *pin = NULL;
 
+  if (self->source == BEACON_SOURCE_WHIP && !is_direct (self))
+    {
+      fail_with (self, g_error_new (BEACON_SESSION_ERROR, BEACON_SESSION_ERROR_INVALID,
+                                    "a WHIP ingest needs Beacon's own server (serve), not "
+                                    "publishing to another server"));
+      return;
+    }
   if (!load_identity (self))
     return;
 
@@ -895,6 +1114,12 @@ start_broadcast (BeaconSession *self)
 
   self->server = beacon_direct_server_new (beacon_identity_get_tls_certificate (self->identity));
   beacon_direct_server_set_max_sessions_per_producer (self->server, self->max_viewers);
+  if (self->source == BEACON_SOURCE_WHIP)
+    {
+      beacon_direct_server_set_whip_ingest (self->server, TRUE, self->whip_token);
+      g_signal_connect_object (self->server, "whip-offer", G_CALLBACK (whip_offer_cb), self, 0);
+      g_signal_connect_object (self->server, "whip-ended", G_CALLBACK (whip_ended_cb), self, 0);
+    }
   if (!beacon_direct_server_listen (self->server, self->bind_address, self->port, &error))
     {
       fail_with (self, g_steal_pointer (&error));
@@ -1022,6 +1247,8 @@ static void
 clear_running (BeaconSession *self)
 {
   g_clear_handle_id (&self->close_timeout, g_source_remove);
+  drop_ingest (self);
+  self->ingest_reported = FALSE;
   g_clear_object (&self->cancellable);
   g_hash_table_remove_all (self->peers);
   g_clear_object (&self->signaler);
@@ -1170,6 +1397,19 @@ beacon_session_dup_report_json (BeaconSession *self)
     {
       json_object_set_int_member (object, "viewers", beacon_session_get_viewer_count (self));
       json_object_set_int_member (object, "bitrate_kbps", self->bitrate_kbps);
+      if (self->source == BEACON_SOURCE_WHIP)
+        {
+          JsonObject *ingest = json_object_new ();
+
+          json_object_set_boolean_member (ingest, "connected",
+                                          self->ingest_peer != NULL &&
+                                          beacon_peer_is_connected (self->ingest_peer));
+          json_object_set_int_member (ingest, "frames",
+                                      self->broadcast
+                                        ? (gint64) beacon_broadcast_pipeline_get_ingest_frames (self->broadcast)
+                                        : 0);
+          json_object_set_object_member (object, "ingest", ingest);
+        }
     }
 
   json_generator_set_root (generator, root);
@@ -1286,6 +1526,9 @@ beacon_session_get_property (GObject    *object,
       break;
     case PROP_DATA_DIRECTORY:
       g_value_set_string (value, self->data_directory);
+      break;
+    case PROP_WHIP_TOKEN:
+      g_value_set_string (value, self->whip_token);
       break;
     case PROP_SECURITY_REPORT:
       g_value_set_object (value, self->security_report);
@@ -1420,6 +1663,10 @@ beacon_session_set_property (GObject      *object,
       g_free (self->data_directory);
       self->data_directory = g_value_dup_string (value);
       break;
+    case PROP_WHIP_TOKEN:
+      g_free (self->whip_token);
+      self->whip_token = g_value_dup_string (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       return;
@@ -1460,6 +1707,7 @@ beacon_session_finalize (GObject *object)
   g_free (self->token);
   g_strfreev (self->turn_servers);
   g_free (self->data_directory);
+  g_free (self->whip_token);
 
   G_OBJECT_CLASS (beacon_session_parent_class)->finalize (object);
 }
@@ -1542,6 +1790,9 @@ beacon_session_class_init (BeaconSessionClass *klass)
   /* Where the identity and the remembered identities live; NULL = the user's default. */
   properties[PROP_DATA_DIRECTORY] =
     g_param_spec_string ("data-directory", NULL, NULL, NULL, rw);
+  /* With source "whip": the Bearer token WHIP publishers must send; NULL = none. */
+  properties[PROP_WHIP_TOKEN] =
+    g_param_spec_string ("whip-token", NULL, NULL, NULL, rw);
   properties[PROP_SECURITY_REPORT] =
     g_param_spec_object ("security-report", NULL, NULL, BEACON_TYPE_SECURITY_REPORT, ro);
   properties[PROP_BITRATE_KBPS] =
