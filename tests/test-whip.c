@@ -1036,7 +1036,7 @@ test_errors (void)
     { 404, NULL, "text/plain", "Invalid endpoint ID", NULL, BEACON_SIGNALER_ERROR_NOT_FOUND,
       "no WHIP endpoint at https://127.0.0.1:" },
     { 409, "7", NULL, NULL, NULL, BEACON_SIGNALER_ERROR_BUSY,
-      "the stream is not live yet; try again in 7 s" },
+      "another publisher is already sending to this endpoint; try again in 7 s" },
     { 503, "30", NULL, NULL, NULL, BEACON_SIGNALER_ERROR_BUSY,
       "the server is busy; try again in 30 s" },
     { 503, NULL, NULL, NULL, NULL, BEACON_SIGNALER_ERROR_BUSY, "the server is busy" },

@@ -1023,9 +1023,14 @@ describe_status (BeaconWhipSignaler *self,
       return g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_NOT_FOUND,
                           "no %s endpoint at %s (%s)", protocol_name (self), url, detail);
     case SOUP_STATUS_CONFLICT:
+      /* WHEP: nothing to watch yet. WHIP: the endpoint already has a publisher. */
+      if (self->whep)
+        return g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_BUSY,
+                            "%s: the stream is not live yet%s (%s)", url,
+                            retry_text ? retry_text : "", detail);
       return g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_BUSY,
-                          "%s: the stream is not live yet%s (%s)", url,
-                          retry_text ? retry_text : "", detail);
+                          "%s: another publisher is already sending to this endpoint%s (%s)",
+                          url, retry_text ? retry_text : "", detail);
     case SOUP_STATUS_SERVICE_UNAVAILABLE:
       if (retry >= 0)
         return g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_BUSY,
