@@ -39,7 +39,6 @@ typedef struct {
   gboolean       stopping;
   guint          timeout_seconds;
   guint          timeout_source;
-  gboolean       print_live;
 } Run;
 
 static void
