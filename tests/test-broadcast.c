@@ -13,6 +13,7 @@
 #include <json-glib/json-glib.h>
 #include <signal.h>
 
+#include "beacon-test-gst-server.h"
 #include "beacon-test-process.h"
 
 #define N_VIEWERS 3
@@ -321,51 +322,58 @@ test_list (Fixture       *fixture,
 }
 
 /* Beacon as a producer on a server of the GStreamer signalling protocol that it does not run
- * itself: here the direct server of another `beacon-cli serve`. */
+ * itself, where the server's operator gave it a token; viewers pick it by name and, as on any
+ * server where others publish, trust its identity on first use rather than the server's pin. */
 static void
 test_publish_to_gst_server (Fixture       *fixture,
                             gconstpointer  data)
 {
   g_autofree char *publisher_dir = fixture_path (fixture, "publisher");
-  g_autofree char *server_url = NULL;
-  g_autofree char *pin = NULL;
+  g_autofree char *server_dir = fixture_path (fixture, "gst-server");
+  g_autoptr(BeaconTestGstServer) server = beacon_test_gst_server_new (server_dir, FALSE);
   g_autofree char *link = NULL;
   g_autoptr(BeaconTestProcess) publisher = NULL;
   g_autoptr(BeaconTestProcess) viewer = NULL;
+  g_autoptr(JsonObject) report = NULL;
   g_autofree char *live = NULL;
 
-  start_server (fixture, "vp8", NULL, NULL);
-  server_url = g_strndup (fixture->url, strchr (fixture->url, '#') - fixture->url);
-  pin = g_strndup (strstr (fixture->url, "pin=") + strlen ("pin="),
-                   strcspn (strstr (fixture->url, "pin=") + strlen ("pin="), "&"));
   publisher = beacon_test_process_start (publisher_dir, (const char *[]) {
-    "publish", "--dialect", "gst", "--name", "second", "--pin", pin, "--source", "test",
-    "--width", "320", "--height", "240", "--ice-address", "127.0.0.1", server_url, NULL });
-
-  /* Registered as a producer: the server lists it beside the serving broadcast. */
-  {
-    gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-    gboolean listed = FALSE;
-
-    while (!listed && g_get_monotonic_time () < deadline)
-      {
-        g_autofree char *lister_dir = fixture_path (fixture, "lister");
-        g_autoptr(BeaconTestProcess) lister =
-          beacon_test_process_start (lister_dir, (const char *[]) { "list", fixture->url, NULL });
-
-        assert_exit (lister, beacon_test_process_wait_exit (lister, 30), 0);
-        listed = strstr (beacon_test_process_get_stdout (lister), "\tsecond\t") != NULL;
-      }
-    g_assert_true (listed);
-  }
+    "publish", "--dialect", "gst", "--name", "second", "--pin", server->pin,
+    "--token", server->token, "--source", "test", "--width", "320", "--height", "240",
+    "--ice-address", "127.0.0.1", server->url, NULL });
 
   /* On a server that only introduces viewers, the producer is live once registered. */
-  live = beacon_test_process_wait_line (publisher, "live", 5);
+  live = beacon_test_process_wait_line (publisher, "live", 30);
   g_assert_nonnull (live);
 
-  link = g_strconcat (server_url, "#pin=", pin, "&producer=second", NULL);
-  viewer = start_viewer (fixture, "viewer", link, "60", "60");
+  /* Registered as a producer: the server lists it. */
+  {
+    g_autofree char *lister_dir = fixture_path (fixture, "lister");
+    g_autoptr(BeaconTestProcess) lister =
+      beacon_test_process_start (lister_dir, (const char *[]) { "list", server->link, NULL });
+
+    assert_exit (lister, beacon_test_process_wait_exit (lister, 30), 0);
+    g_assert_nonnull (strstr (beacon_test_process_get_stdout (lister), "\tsecond\t"));
+  }
+
+  link = g_strconcat (server->link, "&producer=second", NULL);
+  {
+    g_autofree char *data_dir = fixture_path (fixture, "viewer");
+    g_autofree char *report_path = fixture_path (fixture, "viewer.json");
+
+    viewer = beacon_test_process_start (data_dir, (const char *[]) {
+      "watch", "--dialect", "gst", link, "--ice-address", "127.0.0.1", "--timeout", "60",
+      "--report", report_path, "--frames", "60", NULL });
+  }
   assert_exit (viewer, beacon_test_process_wait_exit (viewer, 90), 0);
+  report = read_report (fixture, "viewer");
+  /* The producer's identity, not the server's, is what the viewer saw and now remembers. */
+  g_assert_cmpstr (json_object_get_string_member (report, "pin"), ==, "new");
+  g_assert_false (json_object_get_boolean_member (json_object_get_object_member (report, "dtls"),
+                                                  "bound_to_link"));
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (report, "dtls"),
+                                                  "presented_fingerprint") + strlen ("sha-256 "),
+                   !=, server->pin + strlen ("sha256:"));
   beacon_test_process_send_signal (publisher, SIGINT);
   assert_exit (publisher, beacon_test_process_wait_exit (publisher, 15), 0);
 }

@@ -278,8 +278,11 @@ client_assert_nothing_pending (Client *client)
     g_error ("Unexpected '%s' message", beacon_gst_message_type_to_string (reply->type));
 }
 
+/* With @may_produce, the client sends the server's producer token, as the broadcaster that
+ * runs the server does; without, it is any other client. */
 static Client *
-client_connect (Fixture *fixture)
+client_connect_full (Fixture  *fixture,
+                     gboolean  may_produce)
 {
   g_autoptr(SoupMessage) msg = NULL;
   g_autoptr(GError) error = NULL;
@@ -290,6 +293,14 @@ client_connect (Fixture *fixture)
 
   msg = soup_message_new ("GET", uri);
   g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_certificate_cb), NULL);
+  if (may_produce)
+    {
+      g_autofree char *authorization =
+        g_strconcat ("Bearer ", beacon_direct_server_get_producer_token (fixture->server), NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                    authorization);
+    }
   soup_session_websocket_connect_async (fixture->session, msg, NULL, NULL, G_PRIORITY_DEFAULT,
                                         NULL, connect_cb, &data);
   wait_for (connect_done, &data, "the WebSocket connection");
@@ -310,6 +321,12 @@ client_connect (Fixture *fixture)
   client->peer_id = g_strdup (welcome->peer_id);
 
   return client;
+}
+
+static Client *
+client_connect (Fixture *fixture)
+{
+  return client_connect_full (fixture, TRUE);
 }
 
 typedef struct {
@@ -439,6 +456,43 @@ test_welcome (Fixture       *fixture,
 
   client_close (a);
   wait_for_connections (fixture, 1);
+}
+
+/* Only the broadcaster that runs the server may produce: anyone else asking is refused with an
+ * error, is not announced, cannot be watched, and cannot take the broadcast's name. */
+static void
+test_stranger_cannot_produce (Fixture       *fixture,
+                              gconstpointer  user_data)
+{
+  Client *listener = client_connect (fixture);
+  Client *producer = client_connect (fixture);
+  Client *stranger = client_connect_full (fixture, FALSE);
+  Client *viewer = client_connect_full (fixture, FALSE);
+  g_autoptr(BeaconGstMessage) notification = NULL;
+  g_autoptr(BeaconGstMessage) list = NULL;
+  g_autoptr(JsonObject) meta = json_object_new ();
+
+  client_register (listener, BEACON_GST_ROLE_LISTENER, NULL);
+  client_register (producer, BEACON_GST_ROLE_PRODUCER, "Kitchen");
+  notification = client_expect (listener, BEACON_GST_MESSAGE_PEER_STATUS_CHANGED);
+
+  json_object_set_string_member (meta, "name", "Kitchen");
+  client_send_take (stranger, beacon_gst_build_set_peer_status (BEACON_GST_ROLE_PRODUCER, meta));
+  client_expect_error (stranger, "only the broadcaster that runs this server can publish on it");
+  client_send_take (stranger, beacon_gst_build_set_peer_status (BEACON_GST_ROLE_PRODUCER |
+                                                                BEACON_GST_ROLE_LISTENER, NULL));
+  client_expect_error (stranger, "only the broadcaster that runs this server can publish on it");
+  client_assert_nothing_pending (listener);
+
+  /* The stranger is nobody's producer: not listed, and a session with it is refused. */
+  client_send_take (viewer, beacon_gst_build_list ());
+  list = client_expect (viewer, BEACON_GST_MESSAGE_LIST);
+  g_assert_cmpuint (list->peers->len, ==, 1);
+  client_send_take (viewer, beacon_gst_build_start_session (stranger->peer_id, NULL));
+  client_expect_error (viewer, "not found");
+
+  /* Watching stays open to everyone. */
+  client_register (stranger, BEACON_GST_ROLE_LISTENER, NULL);
 }
 
 static void
@@ -1607,6 +1661,8 @@ main (int   argc,
 
 #undef ADD_TEST
 
+  g_test_add ("/beacon/direct-server/stranger-cannot-produce", Fixture, NULL, fixture_setup,
+              test_stranger_cannot_produce, fixture_teardown);
   g_test_add_func ("/beacon/direct-server/dispose-with-connections", test_dispose_with_connections);
   g_test_add_func ("/beacon/direct-server/listen-errors", test_listen_errors);
 

@@ -13,6 +13,7 @@
 #include <json-glib/json-glib.h>
 #include <signal.h>
 
+#include "beacon-test-gst-server.h"
 #include "beacon-test-process.h"
 #include "beacon-test-relay.h"
 
@@ -196,6 +197,10 @@ test_honest_session (Fixture       *fixture,
   g_assert_cmpstr (json_object_get_string_member (dtls, "announced_fingerprint"), ==, server_fp);
   g_assert_cmpstr (json_object_get_string_member (dtls, "presented_fingerprint"), ==, server_fp);
   g_assert_nonnull (json_object_get_string_member (dtls, "role"));
+  /* The media comes from the identity the link names, not only from whoever answered. */
+  g_assert_true (json_object_get_boolean_member (dtls, "bound_to_link"));
+  g_assert_cmpstr (json_object_get_string_member (dtls, "link_identity"), ==,
+                   server_identity + strlen ("sha256:"));
 
   /* The broadcaster saw the viewer's identity, and both computed the same words. */
   g_assert_cmpstr (member_string (server_peer, "dtls", "presented_fingerprint"), ==, viewer_fp);
@@ -229,7 +234,10 @@ test_intercepting_relay (Fixture       *fixture,
   g_autoptr(BeaconTestRelay) relay = beacon_test_relay_new (fixture->url, NULL, TRUE, BEACON_TEST_RELAY_SWAP_FINGERPRINT,
                                                             relay_dir);
   g_autofree char *link = beacon_test_relay_dup_link (relay);
-  g_autoptr(BeaconTestProcess) viewer = start_viewer (fixture, "victim", link, "30", NULL);
+  /* As on a server where anyone may publish (no link binding), so that the check under test
+   * is the DTLS certificate against the SDP. */
+  g_autoptr(BeaconTestProcess) viewer = start_viewer (fixture, "victim", link, "30",
+                                                      "--dialect=gst");
   g_autoptr(JsonObject) report = NULL;
 
   beacon_test_assert_exit (viewer, beacon_test_process_wait_exit (viewer, 60), EXIT_SECURITY);
@@ -245,6 +253,117 @@ test_intercepting_relay (Fixture       *fixture,
   g_assert_false (json_object_get_boolean_member (json_object_get_object_member (report, "dtls"),
                                                   "verified"));
   g_assert_cmpstr (json_object_get_string_member (report, "state"), ==, "failed");
+
+  /* The relay hands out its own link: with it, the pin names the relay, and the broadcaster's
+   * media is refused before any packet, because it does not come from the identity the link
+   * names. */
+  {
+    g_autoptr(BeaconTestProcess) direct_viewer = start_viewer (fixture, "victim-direct", link,
+                                                               "30", NULL);
+
+    beacon_test_assert_exit (direct_viewer, beacon_test_process_wait_exit (direct_viewer, 60),
+                             EXIT_SECURITY);
+    g_assert_nonnull (strstr (beacon_test_process_get_stderr (direct_viewer),
+                              "not from the broadcaster the link names"));
+  }
+}
+
+/* Another user, with an identity of their own, tries to publish on the broadcaster's direct
+ * server under the broadcast's name: refused, and viewers of the genuine link still get the
+ * genuine broadcast. */
+static void
+test_rogue_producer_refused (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autofree char *rogue_dir = path_in (fixture, "rogue");
+  g_autofree char *server_url = g_strndup (fixture->url, strcspn (fixture->url, "#"));
+  const char *pin = strstr (fixture->url, "pin=") + strlen ("pin=");
+  g_autofree char *pin_value = g_strndup (pin, strcspn (pin, "&"));
+  g_autofree char *server_identity = identity_of (fixture, "server");
+  g_autoptr(BeaconTestProcess) rogue = NULL;
+  g_autoptr(BeaconTestProcess) viewer = NULL;
+  g_autoptr(JsonObject) report = NULL;
+  JsonObject *dtls;
+
+  rogue = beacon_test_process_start (rogue_dir, (const char *[]) {
+    "publish", "--dialect", "gst", "--name", "Beacon", "--pin", pin_value, "--source", "test",
+    "--width", "320", "--height", "240", "--ice-address", "127.0.0.1", server_url, NULL });
+  beacon_test_assert_exit (rogue, beacon_test_process_wait_exit (rogue, 30), 1);
+  g_assert_nonnull (strstr (beacon_test_process_get_stderr (rogue),
+                            "only the broadcaster that runs this server can publish on it"));
+  g_assert_null (strstr (beacon_test_process_get_stdout (rogue), "live"));
+
+  viewer = start_viewer (fixture, "viewer", fixture->url, "20", NULL);
+  beacon_test_assert_exit (viewer, beacon_test_process_wait_exit (viewer, 60), 0);
+  report = read_report (fixture, "viewer");
+  dtls = json_object_get_object_member (report, "dtls");
+  g_assert_cmpstr (json_object_get_string_member (dtls, "presented_fingerprint")
+                     + strlen ("sha-256 "), ==, server_identity + strlen ("sha256:"));
+  g_assert_true (json_object_get_boolean_member (dtls, "bound_to_link"));
+}
+
+static void
+assert_refused_as_not_the_link (BeaconTestProcess *viewer,
+                                int                status,
+                                JsonObject        *report)
+{
+  beacon_test_assert_exit (viewer, status, EXIT_SECURITY);
+  g_assert_nonnull (strstr (beacon_test_process_get_stderr (viewer),
+                            "not from the broadcaster the link names"));
+  g_assert_null (strstr (beacon_test_process_get_stdout (viewer), "first-frame-ms"));
+  g_assert_cmpint (json_object_get_int_member (report, "frames_decoded"), ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (report, "verdict"), ==, "insecure");
+  g_assert_false (json_object_get_boolean_member (json_object_get_object_member (report, "dtls"),
+                                                  "bound_to_link"));
+}
+
+/* The server of a link lets someone else produce (its operator handed out a token, or it was
+ * compromised): the link's pin still matches the server's TLS certificate, but the media
+ * comes from another identity. A viewer of the direct link, over the GStreamer protocol and
+ * over WHEP, refuses it: the pin binds the media, not only the server. */
+static void
+test_media_bound_to_link (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autofree char *server_dir = path_in (fixture, "open-server");
+  g_autofree char *rogue_dir = path_in (fixture, "rogue");
+  g_autoptr(BeaconTestGstServer) server = beacon_test_gst_server_new (server_dir, TRUE);
+  g_autofree char *whep_url = g_strdup_printf ("https://%swhep", server->url + strlen ("wss://"));
+  g_autoptr(BeaconTestProcess) rogue = NULL;
+  g_autofree char *live = NULL;
+
+  rogue = beacon_test_process_start (rogue_dir, (const char *[]) {
+    "publish", "--dialect", "gst", "--pin", server->pin, "--token", server->token,
+    "--source", "test", "--width", "320", "--height", "240", "--ice-address", "127.0.0.1",
+    server->url, NULL });
+  live = beacon_test_process_wait_line (rogue, "live", 30);
+  g_assert_nonnull (live);
+
+  {
+    g_autoptr(BeaconTestProcess) viewer = start_viewer (fixture, "viewer", server->link, "20",
+                                                        NULL);
+    g_autoptr(JsonObject) report = NULL;
+
+    int status = beacon_test_process_wait_exit (viewer, 60);
+
+    report = read_report (fixture, "viewer");
+    assert_refused_as_not_the_link (viewer, status, report);
+  }
+  {
+    g_autofree char *data_dir = path_in (fixture, "whep-viewer");
+    g_autofree char *report_path = path_in (fixture, "whep-viewer.json");
+    g_autoptr(BeaconTestProcess) viewer = beacon_test_process_start (data_dir, (const char *[]) {
+      "watch", "--dialect", "whep", "--pin", server->pin, "--ice-address", "127.0.0.1",
+      "--timeout", "45", "--report", report_path, "--frames", "20", whep_url, NULL });
+    g_autoptr(JsonObject) report = NULL;
+
+    int status = beacon_test_process_wait_exit (viewer, 60);
+
+    report = read_report (fixture, "whep-viewer");
+    assert_refused_as_not_the_link (viewer, status, report);
+  }
+  beacon_test_process_send_signal (rogue, SIGINT);
+  beacon_test_assert_exit (rogue, beacon_test_process_wait_exit (rogue, 15), 0);
 }
 
 /* Hostile signaling: each kind of damage gives its own clear error, never a hang. */
@@ -340,6 +459,22 @@ test_signaling_trust (Fixture       *fixture,
     g_assert_cmpstr (json_object_get_string_member (report, "verdict"), ==, "warning");
     g_assert_true (json_object_get_boolean_member (json_object_get_object_member (report, "dtls"),
                                                    "verified"));
+
+    /* A pin in a ws:// link binds the media, but there is no certificate to pin on the
+     * signaling: still insecure signaling, never "pinned". */
+    {
+      g_autofree char *pinned_link = g_strconcat (link, "#pin=", pin, NULL);
+      g_autoptr(BeaconTestProcess) pinned = start_viewer (fixture, "f", pinned_link, "10",
+                                                          "--allow-insecure-signaling");
+      g_autoptr(JsonObject) pinned_report = NULL;
+
+      beacon_test_assert_exit (pinned, beacon_test_process_wait_exit (pinned, 40), 0);
+      pinned_report = read_report (fixture, "f");
+      g_assert_cmpstr (member_string (pinned_report, "signaling", "trust"), ==, "insecure");
+      g_assert_cmpstr (json_object_get_string_member (pinned_report, "verdict"), ==, "warning");
+      g_assert_true (json_object_get_boolean_member (
+        json_object_get_object_member (pinned_report, "dtls"), "bound_to_link"));
+    }
   }
 }
 
@@ -422,6 +557,8 @@ main (int    argc,
 
   ADD ("honest-session-verified-with-matching-sas", test_honest_session);
   ADD ("intercepting-relay-is-blocked", test_intercepting_relay);
+  ADD ("rogue-producer-refused", test_rogue_producer_refused);
+  ADD ("media-bound-to-link", test_media_bound_to_link);
   g_test_add ("/beacon/security/sdp-without-fingerprint", Fixture, &strip_fingerprint,
               fixture_set_up, test_hostile_signaling, fixture_tear_down);
   g_test_add ("/beacon/security/sdp-garbled", Fixture, &garble_sdp,

@@ -115,6 +115,20 @@ update_signaling (BeaconSecurityPanel *self)
                                     _("Not verified: any server could have answered"));
 }
 
+/* TRUE when @fingerprint ("sha-256 AB:…", nullable: not known yet) is not known to differ
+ * from @identity ("AB:…"). */
+static gboolean
+is_identity (const char *fingerprint,
+             const char *identity)
+{
+  const char *value;
+
+  if (fingerprint == NULL)
+    return TRUE;
+  value = strchr (fingerprint, ' ') ? strchr (fingerprint, ' ') + 1 : fingerprint;
+  return g_ascii_strcasecmp (value, identity) == 0;
+}
+
 static void
 update_media (BeaconSecurityPanel *self)
 {
@@ -122,8 +136,9 @@ update_media (BeaconSecurityPanel *self)
     "dtls-state", "dtls-role", "srtp-profile", "dtls-version", "dtls-cipher", NULL
   };
   static const char * const key_keys[] = {
-    "announced-fingerprint", "presented-fingerprint", "local-fingerprint", NULL
+    "announced-fingerprint", "presented-fingerprint", "link-identity", "local-fingerprint", NULL
   };
+  const char *link_identity = report_string (self, "link-identity");
   const char *dtls_state = report_string (self, "dtls-state");
   const char *srtp_profile = report_string (self, "srtp-profile");
   const char *announced = report_string (self, "announced-fingerprint");
@@ -153,9 +168,18 @@ update_media (BeaconSecurityPanel *self)
     beacon_security_row_set_status (self->media_encryption_row, BEACON_SECURITY_ROW_UNKNOWN,
                                     _("Setting up encryption…"));
 
-  if (beacon_security_report_get_verified (self->report))
+  if (beacon_security_report_get_verified (self->report) &&
+      beacon_security_report_get_bound_to_link (self->report))
+    beacon_security_row_set_status (self->media_keys_row, BEACON_SECURITY_ROW_GOOD,
+                                    _("Verified: the media comes from the identity in the link"));
+  else if (beacon_security_report_get_verified (self->report))
     beacon_security_row_set_status (self->media_keys_row, BEACON_SECURITY_ROW_GOOD,
                                     _("Verified: the other side’s key is the one it announced"));
+  else if (link_identity != NULL && (!is_identity (announced, link_identity) ||
+                                      !is_identity (presented, link_identity)))
+    beacon_security_row_set_status (self->media_keys_row, BEACON_SECURITY_ROW_BAD,
+                                    _("Refused: the media does not come from the identity in "
+                                      "the link"));
   else if (announced != NULL && presented != NULL && g_strcmp0 (announced, presented) != 0)
     beacon_security_row_set_status (self->media_keys_row, BEACON_SECURITY_ROW_BAD,
                                     _("Mismatch: the other side’s key is not the one it "
@@ -484,6 +508,7 @@ beacon_security_panel_init (BeaconSecurityPanel *self)
   static const char * const media_keys_values[] = {
     "announced-fingerprint", N_("Fingerprint the other side announced"),
     "presented-fingerprint", N_("Fingerprint the other side presented"),
+    "link-identity", N_("Identity the link names"),
     "local-fingerprint", N_("Your fingerprint"),
     NULL
   };

@@ -35,6 +35,8 @@ struct _BeaconPeer
   char         *identity_fingerprint;
   GPtrArray    *announced_fingerprints; /* "sha-256 AB:…" from the remote SDP */
   char         *presented_fingerprint;  /* "sha-256 AB:…" of the remote DTLS certificate */
+  char         *expected_identity;      /* nullable: SHA-256 "AB:…" the remote side must be */
+  gboolean      bound;                  /* the remote side proved to be expected_identity */
   GWeakRef      dtls_decoder;           /* an internal dtlsdec, for the SRTP profile */
   gint          media_allowed;          /* atomic: the pad probes let buffers through */
 
@@ -118,6 +120,36 @@ fail (BeaconPeer *self,
 
 static GstWebRTCDTLSTransport *dup_dtls_transport (BeaconPeer *self);
 
+static GError *
+not_expected_identity_error (BeaconPeer *self,
+                             const char *fingerprint)
+{
+  return g_error_new (BEACON_PEER_ERROR, BEACON_PEER_ERROR_NOT_EXPECTED_IDENTITY,
+                      "the media comes from sha256:%s, not from the broadcaster the link "
+                      "names (sha256:%s): someone else is broadcasting under its name on that "
+                      "server, or intercepting it",
+                      fingerprint ? fingerprint : "(unknown)", self->expected_identity);
+}
+
+/* The DTLS certificate matched the SDP; with an expected identity it must also be that one. */
+static gboolean
+verify_expected_identity (BeaconPeer *self,
+                          const char *remote_pem)
+{
+  g_autofree char *presented = NULL;
+
+  if (self->expected_identity == NULL)
+    return TRUE;
+  presented = beacon_fingerprint_of_pem (remote_pem, "sha-256", NULL);
+  if (presented != NULL && beacon_fingerprint_equal (presented, self->expected_identity))
+    {
+      self->bound = TRUE;
+      return TRUE;
+    }
+  fail (self, not_expected_identity_error (self, presented));
+  return FALSE;
+}
+
 /* Compares the certificate the remote side presented in the DTLS handshake with the
  * fingerprints its SDP announced; only a match lets media through (fail closed). */
 static gboolean
@@ -146,7 +178,7 @@ verify_remote_identity (BeaconPeer *self)
         {
           g_free (self->presented_fingerprint);
           self->presented_fingerprint = g_strdup_printf ("%s %s", algorithm, presented);
-          return TRUE;
+          return verify_expected_identity (self, remote_pem);
         }
     }
 
@@ -585,6 +617,22 @@ beacon_peer_set_remote_description (BeaconPeer *self,
       return;
     }
 
+  /* Refused before any packet is exchanged; the DTLS check stays the one that proves it. */
+  for (guint i = 0; self->expected_identity != NULL && i < self->announced_fingerprints->len; i++)
+    {
+      const char *announced = g_ptr_array_index (self->announced_fingerprints, i);
+
+      if (!g_str_has_prefix (announced, "sha-256 ") ||
+          !beacon_fingerprint_equal (announced + strlen ("sha-256 "), self->expected_identity))
+        {
+          gst_sdp_message_free (message);
+          fail (self, not_expected_identity_error (self, g_str_has_prefix (announced, "sha-256 ")
+                                                           ? announced + strlen ("sha-256 ")
+                                                           : announced));
+          return;
+        }
+    }
+
   g_free (self->remote_sdp);
   self->remote_sdp = g_strdup (sdp);
 
@@ -779,6 +827,17 @@ beacon_peer_add_receive_transceivers (BeaconPeer *self)
   g_signal_emit_by_name (self->webrtcbin, "add-transceiver",
                          GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY, audio, &transceiver);
   gst_clear_object (&transceiver);
+}
+
+void
+beacon_peer_set_expected_identity (BeaconPeer *self,
+                                   const char *fingerprint)
+{
+  g_return_if_fail (BEACON_IS_PEER (self));
+  g_return_if_fail (!self->connected);
+
+  g_free (self->expected_identity);
+  self->expected_identity = g_strdup (fingerprint);
 }
 
 void
@@ -1028,6 +1087,8 @@ beacon_peer_dup_info (BeaconPeer *self)
   info->local_fingerprint = beacon_sdp_find_fingerprint (self->local_sdp);
   info->remote_fingerprint = beacon_sdp_find_fingerprint (self->remote_sdp);
   info->verified = self->verified;
+  info->expected_identity = g_strdup (self->expected_identity);
+  info->bound = self->bound;
   info->srtp_profile = dup_srtp_profile (self);
 
   transport = dup_dtls_transport (self);
@@ -1075,6 +1136,7 @@ beacon_peer_info_free (BeaconPeerInfo *info)
   g_free (info->local_fingerprint);
   g_free (info->remote_fingerprint);
   g_free (info->remote_certificate_fingerprint);
+  g_free (info->expected_identity);
   g_free (info->srtp_profile);
   g_free (info->local_candidate);
   g_free (info->remote_candidate);
@@ -1111,6 +1173,7 @@ beacon_peer_finalize (GObject *object)
   g_free (self->identity_pem);
   g_free (self->identity_fingerprint);
   g_free (self->presented_fingerprint);
+  g_free (self->expected_identity);
   g_clear_pointer (&self->announced_fingerprints, g_ptr_array_unref);
   g_weak_ref_clear (&self->dtls_decoder);
   g_main_context_unref (self->context);

@@ -20,6 +20,7 @@ typedef enum {
   BEACON_PEER_ERROR_DTLS_FAILED,  /* the encryption handshake failed */
   BEACON_PEER_ERROR_IDENTITY_MISMATCH, /* the DTLS certificate is not the one the SDP announced */
   BEACON_PEER_ERROR_NO_FINGERPRINT,    /* the SDP announces no usable certificate fingerprint */
+  BEACON_PEER_ERROR_NOT_EXPECTED_IDENTITY, /* verified, but not the identity the link names */
 } BeaconPeerError;
 
 GQuark beacon_peer_error_quark (void);
@@ -45,6 +46,8 @@ typedef struct {
   char *remote_fingerprint;    /* as announced in the remote SDP */
   char *remote_certificate_fingerprint; /* nullable: "sha-256 AB:…" of the certificate presented */
   gboolean verified;           /* the presented certificate matches the announced fingerprint */
+  char *expected_identity;     /* nullable: SHA-256 "AB:…" the link binds the media to */
+  gboolean bound;              /* the presented certificate is expected_identity */
   char *srtp_profile;          /* nullable: "AES_CM_128_HMAC_SHA1_80" */
   char *local_candidate;       /* nullable: "host udp 127.0.0.1:50000" */
   char *remote_candidate;      /* nullable */
@@ -76,6 +79,12 @@ BeaconPeer     *beacon_peer_new                       (GstBin             *bin,
                                                        const BeaconPeerConfig *config);
 /* Watch when we offer (WHEP): receive-only video and audio transceivers. */
 void            beacon_peer_add_receive_transceivers  (BeaconPeer         *self);
+/* The remote side must be this identity (SHA-256 "AB:CD:…"), as a direct link's pin names
+ * the broadcaster: a remote description announcing another fingerprint, or a DTLS
+ * certificate that is not it, fails the peer with BEACON_PEER_ERROR_NOT_EXPECTED_IDENTITY.
+ * Set it before the remote description. */
+void            beacon_peer_set_expected_identity     (BeaconPeer         *self,
+                                                       const char         *fingerprint);
 /* Fails the peer with @error (taken) from an identity-verified handler. */
 void            beacon_peer_reject                    (BeaconPeer         *self,
                                                        GError             *error);

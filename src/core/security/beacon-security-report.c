@@ -22,7 +22,7 @@ static const char * const string_properties[] = {
   "dtls-state", "dtls-role", "local-fingerprint", "announced-fingerprint",
   "presented-fingerprint", "srtp-profile", "dtls-version", "dtls-cipher",
   "ice-state", "local-candidate", "remote-candidate", "relay-server", "relay-transport",
-  "sas", "pin-status",
+  "sas", "pin-status", "link-identity",
 };
 
 #define N_STRINGS G_N_ELEMENTS (string_properties)
@@ -32,6 +32,7 @@ enum {
   PROP_VERDICT,
   PROP_REASONS,
   PROP_VERIFIED,
+  PROP_BOUND_TO_LINK,
   PROP_FIRST_STRING,
   N_PROPS = PROP_FIRST_STRING + N_STRINGS
 };
@@ -52,6 +53,7 @@ struct _BeaconSecurityReport
   BeaconSecurityVerdict  verdict;
   GStrv                  reasons;
   gboolean               verified;
+  gboolean               bound_to_link;
   /* Every viewer of a broadcast, as JSON objects. */
   JsonArray             *peers;
   char                  *last_json;
@@ -68,6 +70,14 @@ string_index (const char *property)
     if (g_strcmp0 (string_properties[i], property) == 0)
       return (int) i;
   return -1;
+}
+
+gboolean
+beacon_security_report_get_bound_to_link (BeaconSecurityReport *self)
+{
+  g_return_val_if_fail (BEACON_IS_SECURITY_REPORT (self), FALSE);
+
+  return self->bound_to_link;
 }
 
 const char *
@@ -189,6 +199,9 @@ peer_to_json (const BeaconPeerInfo *peer,
   ADD_STRING ("presented_fingerprint", peer->remote_certificate_fingerprint);
   json_builder_set_member_name (builder, "verified");
   json_builder_add_boolean_value (builder, peer->verified);
+  ADD_STRING ("link_identity", peer->expected_identity);
+  json_builder_set_member_name (builder, "bound_to_link");
+  json_builder_add_boolean_value (builder, peer->bound);
   json_builder_end_object (builder);
 
   json_builder_set_member_name (builder, "srtp");
@@ -230,6 +243,7 @@ beacon_security_report_update (BeaconSecurityReport *self,
   g_autoptr(GPtrArray) reasons = g_ptr_array_new_with_free_func (g_free);
   BeaconSecurityVerdict verdict = BEACON_SECURITY_VERDICT_UNKNOWN;
   gboolean verified;
+  gboolean bound_to_link;
 
   g_return_if_fail (BEACON_IS_SECURITY_REPORT (self));
 
@@ -282,11 +296,18 @@ beacon_security_report_update (BeaconSecurityReport *self,
                              primary->remote_certificate_fingerprint);
   set_string (self, "sas", sas);
   set_string (self, "pin-status", pin_status);
+  set_string (self, "link-identity", primary ? primary->expected_identity : NULL);
 
   if (verified != self->verified)
     {
       self->verified = verified;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VERIFIED]);
+    }
+  bound_to_link = verified && primary->bound;
+  if (bound_to_link != self->bound_to_link)
+    {
+      self->bound_to_link = bound_to_link;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BOUND_TO_LINK]);
     }
 
   /* The verdict: blocked beats warning beats secure. */
@@ -300,6 +321,10 @@ beacon_security_report_update (BeaconSecurityReport *self,
       verdict = BEACON_SECURITY_VERDICT_SECURE;
       g_ptr_array_add (reasons, g_strdup ("The media is encrypted (DTLS-SRTP) to the certificate "
                                           "the other side announced, and that was verified."));
+      if (bound_to_link)
+        g_ptr_array_add (reasons, g_strdup ("The media comes from the identity the link names: "
+                                            "the person who gave you the link, not just anyone "
+                                            "on that server."));
       if (channel != NULL && channel->trust == BEACON_SIGNALING_TRUST_INSECURE)
         {
           verdict = BEACON_SECURITY_VERDICT_WARNING;
@@ -423,6 +448,9 @@ beacon_security_report_to_json_node (BeaconSecurityReport *self)
   ADD_STRING ("presented_fingerprint", S ("presented-fingerprint"));
   json_builder_set_member_name (builder, "verified");
   json_builder_add_boolean_value (builder, self->verified);
+  ADD_STRING ("link_identity", S ("link-identity"));
+  json_builder_set_member_name (builder, "bound_to_link");
+  json_builder_add_boolean_value (builder, self->bound_to_link);
   json_builder_end_object (builder);
 
   json_builder_set_member_name (builder, "srtp");
@@ -499,6 +527,9 @@ beacon_security_report_get_property (GObject    *object,
     case PROP_VERIFIED:
       g_value_set_boolean (value, self->verified);
       break;
+    case PROP_BOUND_TO_LINK:
+      g_value_set_boolean (value, self->bound_to_link);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -534,6 +565,9 @@ beacon_security_report_class_init (BeaconSecurityReportClass *klass)
     g_param_spec_boxed ("reasons", NULL, NULL, G_TYPE_STRV, flags);
   properties[PROP_VERIFIED] =
     g_param_spec_boolean ("verified", NULL, NULL, FALSE, flags);
+  /* The verified DTLS identity is the one the link names (a direct link's pin). */
+  properties[PROP_BOUND_TO_LINK] =
+    g_param_spec_boolean ("bound-to-link", NULL, NULL, FALSE, flags);
   for (guint i = 0; i < N_STRINGS; i++)
     properties[PROP_FIRST_STRING + i] =
       g_param_spec_string (string_properties[i], NULL, NULL, NULL,

@@ -18,6 +18,7 @@ typedef enum {
   BEACON_SECURITY_ERROR_IDENTITY_CHANGED,  /* the remembered identity changed (pin: changed) */
   BEACON_SECURITY_ERROR_NO_FINGERPRINT,    /* the SDP announces no usable fingerprint */
   BEACON_SECURITY_ERROR_PIN_STORE,         /* the remembered identities cannot be read/written */
+  BEACON_SECURITY_ERROR_NOT_LINK_IDENTITY, /* the media is not from the identity the link names */
 } BeaconSecurityError;
 
 GQuark beacon_security_error_quark (void);
@@ -57,6 +58,8 @@ G_DECLARE_FINAL_TYPE (BeaconSecurityReport, beacon_security_report, BEACON, SECU
 BeaconSecurityVerdict  beacon_security_report_get_verdict   (BeaconSecurityReport *self);
 const char * const    *beacon_security_report_get_reasons   (BeaconSecurityReport *self);
 gboolean               beacon_security_report_get_verified  (BeaconSecurityReport *self);
+/* Verified, and the verified identity is the one the link names (a direct link's pin). */
+gboolean               beacon_security_report_get_bound_to_link (BeaconSecurityReport *self);
 const char            *beacon_security_report_get_sas       (BeaconSecurityReport *self);
 const char            *beacon_security_report_get_pin_status (BeaconSecurityReport *self);
 /* Any string property by name, for front ends that list rows generically. */

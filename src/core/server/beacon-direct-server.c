@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <libsoup/soup.h>
+#include <openssl/rand.h>
 
 #include "beacon-direct-server.h"
 #include "beacon-gst-protocol.h"
@@ -50,6 +51,7 @@ typedef struct {
   SoupWebsocketConnection *connection;
   BeaconGstRoles           roles;
   JsonObject              *meta;        /* nullable */
+  gboolean                 may_produce; /* sent the producer token when it connected */
 } Peer;
 
 typedef struct {
@@ -93,6 +95,8 @@ struct _BeaconDirectServer
 
   GTlsCertificate *certificate;
   SoupServer      *soup_server;
+  char            *producer_token;      /* only a connection that sends it may produce */
+  char            *media_identity;      /* nullable: "AB:CD:…", announced to WHEP viewers */
   guint            max_sessions_per_producer;
   guint            port;
 
@@ -135,6 +139,20 @@ static void whep_session_ended   (BeaconDirectServer *self,
 static void whep_from_producer   (BeaconDirectServer *self,
                                   Session            *session,
                                   BeaconGstMessage   *message);
+
+/* 256 bits from OpenSSL's CSPRNG, hex-encoded. */
+static char *
+dup_random_token (void)
+{
+  guchar bytes[32];
+  GString *text = g_string_sized_new (2 * sizeof bytes);
+
+  if (RAND_bytes (bytes, sizeof bytes) != 1)
+    g_error ("OpenSSL's random generator failed: refusing to run without one");
+  for (gsize i = 0; i < sizeof bytes; i++)
+    g_string_append_printf (text, "%02x", bytes[i]);
+  return g_string_free (text, FALSE);
+}
 
 /* Peers and sessions */
 
@@ -400,6 +418,16 @@ handle_set_peer_status (BeaconDirectServer *self,
 {
   gboolean was_producer = (peer->roles & BEACON_GST_ROLE_PRODUCER) != 0;
 
+  /* A viewer of a direct link trusts whatever this server relays as the broadcast, so only
+   * the broadcaster that runs the server may produce here: anyone else could otherwise
+   * publish under its name to every viewer of the genuine link. */
+  if ((message->roles & BEACON_GST_ROLE_PRODUCER) && !peer->may_produce)
+    {
+      g_debug ("Peer %s asked to produce without the producer token: refused", peer->id);
+      peer_send_error (peer, "only the broadcaster that runs this server can publish on it");
+      return;
+    }
+
   peer->roles = message->roles;
   g_clear_pointer (&peer->meta, json_object_unref);
   peer->meta = g_steal_pointer (&message->meta);
@@ -663,6 +691,33 @@ connection_closed_cb (SoupWebsocketConnection *connection,
   remove_peer (peer->server, peer);
 }
 
+/* Compares without an early exit, so that the time taken says nothing about the token. */
+static gboolean
+token_equal (const char *given,
+             const char *expected)
+{
+  gsize given_length = strlen (given);
+  gsize expected_length = strlen (expected);
+  guchar difference = given_length != expected_length;
+
+  for (gsize i = 0; i < expected_length; i++)
+    difference |= (guchar) expected[i] ^ (guchar) (i < given_length ? given[i] : 0);
+  return difference == 0;
+}
+
+/* TRUE when @msg carries "Authorization: Bearer @token". */
+static gboolean
+request_has_bearer (SoupServerMessage *msg,
+                    const char        *token)
+{
+  const char *authorization =
+    soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
+
+  return token != NULL && authorization != NULL &&
+         g_ascii_strncasecmp (authorization, "Bearer ", 7) == 0 &&
+         token_equal (authorization + 7, token);
+}
+
 static void
 websocket_cb (SoupServer              *server,
               SoupServerMessage       *msg,
@@ -678,6 +733,7 @@ websocket_cb (SoupServer              *server,
   peer->server = self;
   peer->id = g_uuid_string_random ();
   peer->connection = g_object_ref (connection);
+  peer->may_produce = request_has_bearer (msg, self->producer_token);
   g_hash_table_insert (self->peers, peer->id, peer);
 
   g_debug ("Peer %s connected from %s",
@@ -933,6 +989,14 @@ whep_respond (WhepResource *resource,
       soup_message_headers_replace (headers, "Location", location);
       soup_message_headers_replace (headers, "ETag", resource->etag);
       soup_message_headers_replace (headers, "Accept-Patch", "application/trickle-ice-sdpfrag");
+      /* Over TLS that the viewer authenticated, this tells it which DTLS identity the media
+       * must come from (see BEACON_MEDIA_IDENTITY_HEADER). */
+      if (resource->server->media_identity != NULL)
+        {
+          g_autofree char *value = g_strconcat ("sha256:", resource->server->media_identity, NULL);
+
+          soup_message_headers_replace (headers, BEACON_MEDIA_IDENTITY_HEADER, value);
+        }
       soup_server_message_set_status (msg, status, NULL);
       soup_server_message_set_response (msg, content_type, SOUP_MEMORY_COPY, body, strlen (body));
     }
@@ -1497,20 +1561,6 @@ whip_answer_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Compares without an early exit, so that the time taken says nothing about the token. */
-static gboolean
-token_equal (const char *given,
-             const char *expected)
-{
-  gsize given_length = strlen (given);
-  gsize expected_length = strlen (expected);
-  guchar difference = given_length != expected_length;
-
-  for (gsize i = 0; i < expected_length; i++)
-    difference |= (guchar) expected[i] ^ (guchar) (i < given_length ? given[i] : 0);
-  return difference == 0;
-}
-
 static gboolean
 whip_authorized (BeaconDirectServer *self,
                  SoupServerMessage  *msg)
@@ -1519,11 +1569,10 @@ whip_authorized (BeaconDirectServer *self,
 
   if (self->whip_token == NULL)
     return TRUE;
+  if (request_has_bearer (msg, self->whip_token))
+    return TRUE;
   authorization = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
                                                 "Authorization");
-  if (authorization != NULL && g_ascii_strncasecmp (authorization, "Bearer ", 7) == 0 &&
-      token_equal (authorization + 7, self->whip_token))
-    return TRUE;
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 "WWW-Authenticate", "Bearer");
   respond_text (msg, SOUP_STATUS_UNAUTHORIZED,
@@ -1707,6 +1756,8 @@ beacon_direct_server_finalize (GObject *object)
 
   g_clear_pointer (&self->whep, g_hash_table_unref);
   g_free (self->whip_token);
+  g_free (self->producer_token);
+  g_free (self->media_identity);
   g_clear_pointer (&self->sessions, g_hash_table_unref);
   g_clear_pointer (&self->peers, g_hash_table_unref);
 
@@ -1813,6 +1864,7 @@ beacon_direct_server_init (BeaconDirectServer *self)
   self->whep = g_hash_table_new_full (g_str_hash, g_str_equal,
                                       NULL, (GDestroyNotify) whep_resource_free);
   self->http_answer_timeout_ms = DEFAULT_HTTP_ANSWER_TIMEOUT_MS;
+  self->producer_token = dup_random_token ();
   self->whep_server_offers = g_strcmp0 (g_getenv (WHEP_OFFER_ENV), "server") == 0;
   if (self->whep_server_offers)
     g_message ("%s=server: WHEP viewers get the broadcaster's offer (406)", WHEP_OFFER_ENV);
@@ -1828,6 +1880,24 @@ beacon_direct_server_new (GTlsCertificate *certificate)
   return g_object_new (BEACON_TYPE_DIRECT_SERVER,
                        "certificate", certificate,
                        NULL);
+}
+
+const char *
+beacon_direct_server_get_producer_token (BeaconDirectServer *self)
+{
+  g_return_val_if_fail (BEACON_IS_DIRECT_SERVER (self), NULL);
+
+  return self->producer_token;
+}
+
+void
+beacon_direct_server_set_media_identity (BeaconDirectServer *self,
+                                         const char         *fingerprint)
+{
+  g_return_if_fail (BEACON_IS_DIRECT_SERVER (self));
+
+  g_free (self->media_identity);
+  self->media_identity = g_strdup (fingerprint);
 }
 
 void

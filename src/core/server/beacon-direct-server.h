@@ -35,6 +35,16 @@ G_DECLARE_FINAL_TYPE (BeaconDirectServer, beacon_direct_server, BEACON, DIRECT_S
  * broadcaster takes WHIP itself (beacon_direct_server_set_whip_ingest ()). */
 BeaconDirectServer *beacon_direct_server_new          (GTlsCertificate    *certificate);
 
+/* The secret a connection sends as "Authorization: Bearer TOKEN" in its WebSocket handshake
+ * to be allowed to produce; every other connection may only watch. Random per server. */
+const char         *beacon_direct_server_get_producer_token (BeaconDirectServer *self);
+
+/* The SHA-256 fingerprint ("AB:CD:…") of the DTLS identity the broadcast's media comes from,
+ * sent to WHEP viewers in the BEACON_MEDIA_IDENTITY_HEADER of the answer so that they can
+ * bind the media to the server they authenticated. */
+void                beacon_direct_server_set_media_identity (BeaconDirectServer *self,
+                                                             const char         *fingerprint);
+
 /* At most @max concurrent sessions per producer (0 = no limit). A startSession beyond it is
  * answered with an "error" message saying the broadcast is full. */
 void                beacon_direct_server_set_max_sessions_per_producer (BeaconDirectServer *self,

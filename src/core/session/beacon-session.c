@@ -90,6 +90,7 @@ struct _BeaconSession
   guint                    report_timer;
   char                    *pin_status;
   char                    *blocked_reason;
+  char                    *link_identity;   /* watch: the DTLS identity the media must be */
   char                    *pin_key;
   guint64                  last_encoded_bytes;
   guint                    bitrate_kbps;
@@ -400,12 +401,32 @@ peer_identity_verified_cb (BeaconPeer    *peer,
                                            self->pin_key, previous, value));
 }
 
+/* The BeaconSecurityError a peer failure stands for, or -1 when it is not a security one. */
+static int
+security_error_of_peer_error (const GError *error)
+{
+  if (error->domain != BEACON_PEER_ERROR)
+    return -1;
+  switch (error->code)
+    {
+    case BEACON_PEER_ERROR_IDENTITY_MISMATCH:
+      return BEACON_SECURITY_ERROR_IDENTITY_MISMATCH;
+    case BEACON_PEER_ERROR_NOT_EXPECTED_IDENTITY:
+      return BEACON_SECURITY_ERROR_NOT_LINK_IDENTITY;
+    case BEACON_PEER_ERROR_NO_FINGERPRINT:
+      return BEACON_SECURITY_ERROR_NO_FINGERPRINT;
+    default:
+      return -1;
+    }
+}
+
 static void
 peer_failed_cb (BeaconPeer    *peer,
                 const GError  *error,
                 BeaconSession *self)
 {
   g_autofree char *session_id = g_strdup (beacon_peer_get_session_id (peer));
+  int security_code;
 
   /* Through a media server there is one peer, the server: without it there is no broadcast. */
   if (self->role == BEACON_SESSION_ROLE_BROADCAST && through_media_server (self))
@@ -422,19 +443,12 @@ peer_failed_cb (BeaconPeer    *peer,
       remove_peer (self, session_id);
       return;
     }
-  if (g_error_matches (error, BEACON_PEER_ERROR, BEACON_PEER_ERROR_IDENTITY_MISMATCH))
+  security_code = security_error_of_peer_error (error);
+  if (security_code >= 0)
     {
-      g_free (self->blocked_reason);
-      self->blocked_reason = g_strdup (error->message);
-      update_security_report (self);
-      fail_with (self, g_error_new (BEACON_SECURITY_ERROR, BEACON_SECURITY_ERROR_IDENTITY_MISMATCH,
-                                    "%s", error->message));
-      return;
-    }
-  if (g_error_matches (error, BEACON_PEER_ERROR, BEACON_PEER_ERROR_NO_FINGERPRINT))
-    {
-      fail_with (self, g_error_new (BEACON_SECURITY_ERROR, BEACON_SECURITY_ERROR_NO_FINGERPRINT,
-                                    "%s", error->message));
+      /* This failure, not an earlier one, is what the report blocks on. */
+      g_clear_pointer (&self->blocked_reason, g_free);
+      fail_with (self, g_error_new (BEACON_SECURITY_ERROR, security_code, "%s", error->message));
       return;
     }
   update_security_report (self);
@@ -755,6 +769,27 @@ replace_watch_peer (BeaconSession *self,
   return peer;
 }
 
+/* A direct link's pin names the broadcaster: the direct server's TLS certificate and the
+ * broadcaster's DTLS certificate are one identity, and only that broadcaster may produce there.
+ * Checking the pin against TLS alone would only prove "the right server"; checking it against
+ * DTLS proves "the media of the person who gave me the link". A WHEP answer of a Beacon direct
+ * server names that identity itself, over the TLS the signaler authenticated. */
+static void
+bind_media_to_link (BeaconSession  *self,
+                    BeaconSignaler *signaler,
+                    BeaconPeer     *peer)
+{
+  if (self->link_identity == NULL)
+    {
+      g_autoptr(BeaconChannelInfo) channel = beacon_signaler_dup_channel_info (signaler);
+
+      if (channel->media_identity != NULL && channel->trust != BEACON_SIGNALING_TRUST_INSECURE)
+        self->link_identity = g_strdup (channel->media_identity);
+    }
+  if (self->link_identity != NULL)
+    beacon_peer_set_expected_identity (peer, self->link_identity);
+}
+
 static void
 remote_description_cb (BeaconSignaler *signaler,
                        const char     *session_id,
@@ -773,6 +808,8 @@ remote_description_cb (BeaconSignaler *signaler,
       if (peer == NULL)
         return;
     }
+  if (self->role == BEACON_SESSION_ROLE_WATCH)
+    bind_media_to_link (self, signaler, peer);
   beacon_peer_set_remote_description (peer, type, sdp);
 }
 
@@ -992,7 +1029,11 @@ make_signaler_options (BeaconSession *self,
   options->url = g_strdup (url);
   options->pin = g_strdup (pin);
   options->allow_insecure = self->allow_insecure_signaling;
-  options->token = g_strdup (self->token);
+  /* The broadcaster's own connection to its direct server proves with the server's producer
+   * token that it may produce there. */
+  options->token = g_strdup (self->server != NULL
+                               ? beacon_direct_server_get_producer_token (self->server)
+                               : self->token);
   options->room = self->room;
   options->feed = self->feed;
   options->mountpoint = self->mountpoint;
@@ -1114,6 +1155,8 @@ start_broadcast (BeaconSession *self)
 
   self->server = beacon_direct_server_new (beacon_identity_get_tls_certificate (self->identity));
   beacon_direct_server_set_max_sessions_per_producer (self->server, self->max_viewers);
+  beacon_direct_server_set_media_identity (self->server,
+                                           beacon_identity_get_fingerprint (self->identity));
   if (self->source == BEACON_SOURCE_WHIP)
     {
       beacon_direct_server_set_whip_ingest (self->server, TRUE, self->whip_token);
@@ -1226,6 +1269,8 @@ start_watch (BeaconSession *self)
           return;
         }
     }
+  if (is_direct (self))
+    self->link_identity = g_strdup (pin);
 
   if (!load_identity (self))
     return;
@@ -1259,6 +1304,7 @@ clear_running (BeaconSession *self)
   g_clear_pointer (&self->share_url, g_free);
   g_clear_pointer (&self->pin_status, g_free);
   g_clear_pointer (&self->blocked_reason, g_free);
+  g_clear_pointer (&self->link_identity, g_free);
   g_clear_pointer (&self->pin_key, g_free);
   g_clear_error (&self->error);
   self->first_frame_ms = -1;

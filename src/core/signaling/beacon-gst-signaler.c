@@ -20,6 +20,7 @@ struct _BeaconGstSignaler
 
   char                    *url;
   char                    *pin;
+  char                    *token;      /* nullable: sent as a Bearer token in the handshake */
 
   SoupMessage             *handshake;
   SoupWebsocketConnection *connection;
@@ -201,11 +202,15 @@ handle_message (BeaconGstSignaler *self,
 
           if (self->stream_name != NULL)
             json_object_set_string_member (meta, "name", self->stream_name);
+          g_autofree char *list = beacon_gst_build_list ();
+
           status = beacon_gst_build_set_peer_status (BEACON_GST_ROLE_PRODUCER, meta);
           send_text (self, status);
           /* Servers of this protocol do not acknowledge a status change to the producer
-           * itself, so the producer is ready as soon as it has said what it is. */
-          complete_start (self, self->own_peer_id);
+           * itself, but they may refuse it with an error (Beacon's direct server lets only its
+           * own broadcaster produce). They answer in order, so the reply to a list sent right
+           * after it says that the status change went through. */
+          send_text (self, list);
         }
       else
         {
@@ -218,6 +223,8 @@ handle_message (BeaconGstSignaler *self,
     case BEACON_GST_MESSAGE_LIST:
       if (self->listing && self->start_task != NULL)
         complete_list (self, message->peers);
+      else if (self->role == BEACON_SIGNALER_ROLE_PUBLISH && self->start_task != NULL)
+        complete_start (self, self->own_peer_id);
       else if (self->role == BEACON_SIGNALER_ROLE_WATCH && self->start_task != NULL &&
                self->producer_id == NULL)
         choose_producer (self, message->peers);
@@ -409,7 +416,8 @@ websocket_connected_cb (GObject      *source,
                                "not match the pinned fingerprint)", self->url));
       return;
     }
-  if (self->pin != NULL)
+  /* Plain ws:// has no certificate to match: a pin in the link changes nothing about that. */
+  if (self->pin != NULL && self->info->trust != BEACON_SIGNALING_TRUST_INSECURE)
     self->info->trust = BEACON_SIGNALING_TRUST_PINNED;
   soup_websocket_connection_set_max_incoming_payload_size (self->connection,
                                                            MAX_INCOMING_PAYLOAD);
@@ -467,6 +475,13 @@ beacon_gst_signaler_start_async (BeaconSignaler      *signaler,
   g_set_object (&self->cancellable, cancellable);
 
   self->handshake = soup_message_new_from_uri (SOUP_METHOD_GET, uri);
+  if (self->token != NULL)
+    {
+      g_autofree char *authorization = g_strconcat ("Bearer ", self->token, NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (self->handshake),
+                                    "Authorization", authorization);
+    }
   g_signal_connect_object (self->handshake, "accept-certificate",
                            G_CALLBACK (accept_certificate_cb), self, 0);
   soup_session_websocket_connect_async (beacon_signaler_get_soup_session (), self->handshake,
@@ -615,6 +630,7 @@ beacon_gst_signaler_finalize (GObject *object)
 
   g_free (self->url);
   g_free (self->pin);
+  g_free (self->token);
   g_free (self->stream_name);
   g_free (self->own_peer_id);
   g_free (self->producer_id);
@@ -642,13 +658,15 @@ beacon_gst_signaler_init (BeaconGstSignaler *self)
 
 BeaconGstSignaler *
 beacon_gst_signaler_new (const char *url,
-                         const char *pin)
+                         const char *pin,
+                         const char *token)
 {
   BeaconGstSignaler *self = g_object_new (BEACON_TYPE_GST_SIGNALER, NULL);
   g_autoptr(GUri) uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
 
   self->url = g_strdup (url);
   self->pin = g_strdup (pin);
+  self->token = g_strdup (token);
   self->info->url = g_strdup (url);
   self->info->scheme = g_strdup (uri ? g_uri_get_scheme (uri) : NULL);
   return self;

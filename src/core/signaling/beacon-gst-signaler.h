@@ -17,8 +17,11 @@ G_DECLARE_FINAL_TYPE (BeaconGstSignaler, beacon_gst_signaler, BEACON, GST_SIGNAL
 
 /* A client of the GStreamer WebRTC signalling protocol (Beacon's direct server, the
  * gst-plugins-rs signalling server). @pin is a normalised SHA-256 fingerprint ("AB:CD:…") that
- * makes a certificate trusted even when no certificate authority vouches for it. */
+ * makes a certificate trusted even when no certificate authority vouches for it. @token
+ * (nullable) goes as "Authorization: Bearer" in the WebSocket handshake: the direct server
+ * lets only the connection with its producer token produce. */
 BeaconGstSignaler *beacon_gst_signaler_new (const char *url,
-                                            const char *pin);
+                                            const char *pin,
+                                            const char *token);
 
 G_END_DECLS

@@ -64,7 +64,8 @@ beacon_signaler_new_for_dialect (const BeaconSignalerOptions  *options,
     }
 
   if (g_str_equal (dialect, "direct") || g_str_equal (dialect, "gst"))
-    return BEACON_SIGNALER (beacon_gst_signaler_new (options->url, options->pin));
+    return BEACON_SIGNALER (beacon_gst_signaler_new (options->url, options->pin,
+                                                      options->token));
   if (g_str_equal (dialect, "janus"))
     return beacon_janus_signaler_new (options, error);
   if (g_str_equal (dialect, "whip"))

@@ -205,6 +205,7 @@ beacon_channel_info_free (BeaconChannelInfo *info)
   g_free (info->peer_issuer);
   g_free (info->peer_not_before);
   g_free (info->peer_not_after);
+  g_free (info->media_identity);
   g_free (info);
 }
 
@@ -223,6 +224,7 @@ beacon_channel_info_copy (const BeaconChannelInfo *info)
   copy->peer_not_before = g_strdup (info->peer_not_before);
   copy->peer_not_after = g_strdup (info->peer_not_after);
   copy->trust = info->trust;
+  copy->media_identity = g_strdup (info->media_identity);
   return copy;
 }
 

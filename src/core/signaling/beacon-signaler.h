@@ -30,6 +30,12 @@ typedef enum {
 
 GQuark beacon_signaler_error_quark (void);
 
+/* A Beacon direct server's WHEP answer carries "Beacon-Media-Identity: sha256:AB:CD:…", the
+ * DTLS identity its broadcast comes from. It is believed only because the server itself was
+ * authenticated (TLS validated or pinned): a viewer then refuses media from any other
+ * identity, such as another client that managed to publish there. */
+#define BEACON_MEDIA_IDENTITY_HEADER "Beacon-Media-Identity"
+
 typedef enum {
   BEACON_SIGNALER_ROLE_PUBLISH,
   BEACON_SIGNALER_ROLE_WATCH,
@@ -54,6 +60,8 @@ typedef struct {
   char                 *peer_not_before;  /* nullable: ISO 8601 */
   char                 *peer_not_after;   /* nullable: ISO 8601 */
   BeaconSignalingTrust  trust;
+  char                 *media_identity;   /* nullable: the BEACON_MEDIA_IDENTITY_HEADER value
+                                           * ("AB:CD:…") the authenticated server announced */
 } BeaconChannelInfo;
 
 void               beacon_channel_info_free   (BeaconChannelInfo *info);

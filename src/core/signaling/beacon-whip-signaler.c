@@ -1265,6 +1265,34 @@ answer_patch_response_cb (BeaconWhipSignaler *self,
   schedule_trickle (self);
 }
 
+/* A Beacon direct server names the identity its media comes from; the session binds the
+ * media to it. A malformed value fails the session rather than being ignored: ignoring it
+ * would silently drop the binding. */
+static gboolean
+record_media_identity (BeaconWhipSignaler *self,
+                       SoupMessage        *message,
+                       const char         *request_url)
+{
+  const char *value = soup_message_headers_get_one (soup_message_get_response_headers (message),
+                                                    BEACON_MEDIA_IDENTITY_HEADER);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fingerprint = NULL;
+
+  if (value == NULL)
+    return TRUE;
+  fingerprint = beacon_fingerprint_parse_pin (value, &error);
+  if (fingerprint == NULL)
+    {
+      fail (self, g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_PROTOCOL,
+                               "%s sent a malformed %s header: %s", request_url,
+                               BEACON_MEDIA_IDENTITY_HEADER, error->message));
+      return FALSE;
+    }
+  g_free (self->info->media_identity);
+  self->info->media_identity = g_steal_pointer (&fingerprint);
+  return TRUE;
+}
+
 static void
 post_response_cb (BeaconWhipSignaler *self,
                   SoupMessage        *message,
@@ -1337,6 +1365,8 @@ post_response_cb (BeaconWhipSignaler *self,
                                    "%s accepted the offer but sent no SDP answer", request_url));
           return;
         }
+      if (!record_media_identity (self, message, request_url))
+        return;
       record_resource (self, message, request_url);
       self->phase = PHASE_ANSWERED;
       sdp = body_text (body);
@@ -1357,6 +1387,8 @@ post_response_cb (BeaconWhipSignaler *self,
        * to the old one and must not go with the answer. */
       g_ptr_array_set_size (self->gathered, 0);
       self->gathering_done = FALSE;
+      if (!record_media_identity (self, message, request_url))
+        return;
       record_resource (self, message, request_url);
       self->phase = PHASE_IDLE;
       sdp = body_text (body);
