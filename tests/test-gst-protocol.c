@@ -719,6 +719,23 @@ test_malformed_fields (void)
     }
 }
 
+/* A setPeerStatus message nested @levels deep in all: the message object, then objects in
+ * "meta", the innermost holding an array. */
+static char *
+peer_status_with_meta (gsize levels)
+{
+  GString *text = g_string_new ("{\"type\":\"setPeerStatus\",\"roles\":[],\"meta\":");
+
+  g_assert_cmpuint (levels, >=, 3);
+  for (gsize i = 0; i < levels - 2; i++)
+    g_string_append (text, "{\"a\":");
+  g_string_append (text, "[1]");
+  for (gsize i = 0; i < levels - 2; i++)
+    g_string_append_c (text, '}');
+  g_string_append_c (text, '}');
+  return g_string_free (text, FALSE);
+}
+
 static void
 test_deep_nesting (void)
 {
@@ -727,6 +744,7 @@ test_deep_nesting (void)
   const gsize depth = 100000;
   g_autoptr(GString) text = g_string_new (NULL);
   g_autoptr(BeaconGstMessage) message = NULL;
+  g_autofree char *meta = NULL;
 
   /* Unbalanced and balanced, bare and inside a field: all refused before parsing. */
   for (gsize i = 0; i < depth; i++)
@@ -736,14 +754,8 @@ test_deep_nesting (void)
     g_string_append_c (text, ']');
   assert_parse_error (text->str, text->len, BEACON_GST_PROTOCOL_ERROR_INVALID_JSON, DEPTH_ERROR);
 
-  g_string_assign (text, "{\"type\":\"setPeerStatus\",\"roles\":[],\"meta\":");
-  for (gsize i = 0; i < depth; i++)
-    g_string_append (text, "{\"a\":");
-  g_string_append (text, "1");
-  for (gsize i = 0; i < depth; i++)
-    g_string_append_c (text, '}');
-  g_string_append_c (text, '}');
-  assert_parse_error (text->str, -1, BEACON_GST_PROTOCOL_ERROR_INVALID_JSON, DEPTH_ERROR);
+  meta = peer_status_with_meta (depth);
+  assert_parse_error (meta, -1, BEACON_GST_PROTOCOL_ERROR_INVALID_JSON, DEPTH_ERROR);
 
   /* Brackets inside strings do not count, even with escaped quotes. */
   g_string_assign (text, "{\"type\":\"error\",\"details\":\"\\\"");
@@ -756,31 +768,20 @@ test_deep_nesting (void)
   g_clear_pointer (&message, beacon_gst_message_free);
 
   /* Moderate nesting in meta is fine. */
-  g_string_assign (text, "{\"type\":\"setPeerStatus\",\"roles\":[],\"meta\":");
-  for (gsize i = 0; i < 20; i++)
-    g_string_append (text, "{\"a\":");
-  g_string_append (text, "[1]");
-  for (gsize i = 0; i < 20; i++)
-    g_string_append_c (text, '}');
-  g_string_append_c (text, '}');
-  message = parse_ok (text->str);
+  g_free (meta);
+  meta = peer_status_with_meta (22);
+  message = parse_ok (meta);
   g_assert_nonnull (message->meta);
   g_clear_pointer (&message, beacon_gst_message_free);
 
   /* The limit is 32 levels in all: the message object and meta count too. */
-  g_string_assign (text, "{\"type\":\"setPeerStatus\",\"roles\":[],\"meta\":");
-  for (gsize i = 0; i < 30; i++)
-    g_string_append (text, "{\"a\":");
-  g_string_append (text, "[1]");
-  for (gsize i = 0; i < 30; i++)
-    g_string_append_c (text, '}');
-  g_string_append_c (text, '}');
-  message = parse_ok (text->str);
+  g_free (meta);
+  meta = peer_status_with_meta (32);
+  message = parse_ok (meta);
   g_assert_nonnull (message->meta);
-  g_string_insert (text, strlen ("{\"type\":\"setPeerStatus\",\"roles\":[],\"meta\":"),
-                   "{\"a\":");
-  g_string_append_c (text, '}');
-  assert_parse_error (text->str, -1, BEACON_GST_PROTOCOL_ERROR_INVALID_JSON, DEPTH_ERROR);
+  g_free (meta);
+  meta = peer_status_with_meta (33);
+  assert_parse_error (meta, -1, BEACON_GST_PROTOCOL_ERROR_INVALID_JSON, DEPTH_ERROR);
 }
 
 static void

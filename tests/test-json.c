@@ -54,6 +54,12 @@ parse_ok (const char *text)
   return root;
 }
 
+static void
+assert_parses (const char *text)
+{
+  g_autoptr(JsonNode) root = parse_ok (text);
+}
+
 /* @depth copies of @open, @middle, then @depth copies of @close. */
 static char *
 nest (const char *open,
@@ -162,8 +168,7 @@ test_brackets_in_strings (void)
                     ==, 2 * HOSTILE_DEPTH);
   g_clear_pointer (&root, json_node_unref);
 
-  root = parse_ok (in_name);
-  g_clear_pointer (&root, json_node_unref);
+  assert_parses (in_name);
 
   /* Closing brackets in a string must not hide real depth that follows it. */
   assert_too_deep (closers_then_deep);
@@ -186,12 +191,10 @@ test_escapes_in_strings (void)
                     ==, HOSTILE_DEPTH + 1);
   g_clear_pointer (&root, json_node_unref);
 
-  root = parse_ok (after_unicode_quote);
-  g_clear_pointer (&root, json_node_unref);
+  assert_parses (after_unicode_quote);
 
   /* "\\\\\"[[[…": two escaped backslashes, then an escaped quote; still inside the string. */
-  root = parse_ok (after_backslashes);
-  g_clear_pointer (&root, json_node_unref);
+  assert_parses (after_backslashes);
 
   /* "\\" is a complete string: the quote after the escaped backslash ends it, and the depth
    * after it counts. */

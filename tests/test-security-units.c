@@ -141,6 +141,25 @@ test_pin_store (void)
   g_rmdir (dir);
 }
 
+/* Writes @text as pins.json in @dir and checks that the store refuses it, saying @reason and
+ * naming the file. */
+static void
+assert_pins_refused (const char    *dir,
+                     const GString *text,
+                     const char    *reason)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (dir, "pins.json", NULL);
+  BeaconPinStatus status;
+
+  g_assert_true (g_file_set_contents (path, text->str, text->len, NULL));
+  g_assert_false (beacon_pin_store_check (dir, "wss://a/ stream=x", FP_A, FALSE, &status, NULL,
+                                          &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_nonnull (strstr (error->message, reason));
+  g_assert_nonnull (strstr (error->message, path));
+}
+
 /* pins.json is read back from disk, where anything may have written it: a deeply nested file
  * must be refused with the reason instead of crashing json-glib. */
 static void
@@ -150,30 +169,18 @@ test_pin_store_hostile (void)
   g_autofree char *dir = g_dir_make_tmp ("beacon-pins-XXXXXX", &error);
   g_autofree char *path = g_build_filename (dir, "pins.json", NULL);
   g_autoptr(GString) text = g_string_new (NULL);
-  BeaconPinStatus status;
 
   g_assert_no_error (error);
   for (guint i = 0; i < 100000; i++)
     g_string_append (text, "{\"a\":");
-  g_assert_true (g_file_set_contents (path, text->str, text->len, NULL));
-  g_assert_false (beacon_pin_store_check (dir, "wss://a/ stream=x", FP_A, FALSE, &status, NULL,
-                                          &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
-  g_assert_nonnull (strstr (error->message, "nests deeper than 32 levels"));
-  g_assert_nonnull (strstr (error->message, path));
-  g_clear_error (&error);
+  assert_pins_refused (dir, text, "nests deeper than 32 levels");
 
   /* Larger than any real list of pins. */
   g_string_assign (text, "{\"x\":\"");
   while (text->len < 1024 * 1024)
     g_string_append (text, "xxxxxxxxxxxxxxxx");
   g_string_append (text, "\"}");
-  g_assert_true (g_file_set_contents (path, text->str, text->len, NULL));
-  g_assert_false (beacon_pin_store_check (dir, "wss://a/ stream=x", FP_A, FALSE, &status, NULL,
-                                          &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
-  g_assert_nonnull (strstr (error->message, "larger than"));
-  g_clear_error (&error);
+  assert_pins_refused (dir, text, "larger than");
 
   g_unlink (path);
   g_rmdir (dir);
