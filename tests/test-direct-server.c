@@ -918,7 +918,7 @@ test_malformed (Fixture       *fixture,
   for (guint i = 0; i < 100000; i++)
     g_string_append_c (deep, '[');
   client_send (client, deep->str);
-  client_expect_error (client, "nested");
+  client_expect_error (client, "nests deeper than 32 levels");
 
   /* An escaped NUL inside a string and a lone surrogate. */
   client_send (client, "{\"type\":\"startSession\",\"peerId\":\"a\\u0000b\"}");

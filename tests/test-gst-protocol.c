@@ -11,6 +11,9 @@
 
 #include "beacon-gst-protocol.h"
 
+/* What beacon_gst_message_parse() says about a message nested too deeply. */
+#define DEPTH_ERROR "nests deeper than 32 levels"
+
 /* Helpers */
 
 static JsonObject *
@@ -716,29 +719,43 @@ test_malformed_fields (void)
     }
 }
 
+/* A setPeerStatus message nested @levels deep in all: the message object, then objects in
+ * "meta", the innermost holding an array. */
+static char *
+peer_status_with_meta (gsize levels)
+{
+  GString *text = g_string_new ("{\"type\":\"setPeerStatus\",\"roles\":[],\"meta\":");
+
+  g_assert_cmpuint (levels, >=, 3);
+  for (gsize i = 0; i < levels - 2; i++)
+    g_string_append (text, "{\"a\":");
+  g_string_append (text, "[1]");
+  for (gsize i = 0; i < levels - 2; i++)
+    g_string_append_c (text, '}');
+  g_string_append_c (text, '}');
+  return g_string_free (text, FALSE);
+}
+
 static void
 test_deep_nesting (void)
 {
-  const gsize depth = 200000;
+  /* Deep enough to crash json-glib, small enough (under 1 MiB even as {"a": levels) that the
+   * depth limit, not the size limit, is what refuses it. */
+  const gsize depth = 100000;
   g_autoptr(GString) text = g_string_new (NULL);
   g_autoptr(BeaconGstMessage) message = NULL;
+  g_autofree char *meta = NULL;
 
   /* Unbalanced and balanced, bare and inside a field: all refused before parsing. */
   for (gsize i = 0; i < depth; i++)
     g_string_append_c (text, '[');
-  assert_parse_error (text->str, text->len, BEACON_GST_PROTOCOL_ERROR_INVALID_JSON, "nested");
+  assert_parse_error (text->str, text->len, BEACON_GST_PROTOCOL_ERROR_INVALID_JSON, DEPTH_ERROR);
   for (gsize i = 0; i < depth; i++)
     g_string_append_c (text, ']');
-  assert_parse_error (text->str, text->len, BEACON_GST_PROTOCOL_ERROR_INVALID_JSON, "nested");
+  assert_parse_error (text->str, text->len, BEACON_GST_PROTOCOL_ERROR_INVALID_JSON, DEPTH_ERROR);
 
-  g_string_assign (text, "{\"type\":\"setPeerStatus\",\"roles\":[],\"meta\":");
-  for (gsize i = 0; i < depth; i++)
-    g_string_append (text, "{\"a\":");
-  g_string_append (text, "1");
-  for (gsize i = 0; i < depth; i++)
-    g_string_append_c (text, '}');
-  g_string_append_c (text, '}');
-  assert_parse_error (text->str, -1, BEACON_GST_PROTOCOL_ERROR_INVALID_JSON, "nested");
+  meta = peer_status_with_meta (depth);
+  assert_parse_error (meta, -1, BEACON_GST_PROTOCOL_ERROR_INVALID_JSON, DEPTH_ERROR);
 
   /* Brackets inside strings do not count, even with escaped quotes. */
   g_string_assign (text, "{\"type\":\"error\",\"details\":\"\\\"");
@@ -751,15 +768,33 @@ test_deep_nesting (void)
   g_clear_pointer (&message, beacon_gst_message_free);
 
   /* Moderate nesting in meta is fine. */
-  g_string_assign (text, "{\"type\":\"setPeerStatus\",\"roles\":[],\"meta\":");
-  for (gsize i = 0; i < 20; i++)
-    g_string_append (text, "{\"a\":");
-  g_string_append (text, "[1]");
-  for (gsize i = 0; i < 20; i++)
-    g_string_append_c (text, '}');
-  g_string_append_c (text, '}');
-  message = parse_ok (text->str);
+  g_free (meta);
+  meta = peer_status_with_meta (22);
+  message = parse_ok (meta);
   g_assert_nonnull (message->meta);
+  g_clear_pointer (&message, beacon_gst_message_free);
+
+  /* The limit is 32 levels in all: the message object and meta count too. */
+  g_free (meta);
+  meta = peer_status_with_meta (32);
+  message = parse_ok (meta);
+  g_assert_nonnull (message->meta);
+  g_free (meta);
+  meta = peer_status_with_meta (33);
+  assert_parse_error (meta, -1, BEACON_GST_PROTOCOL_ERROR_INVALID_JSON, DEPTH_ERROR);
+}
+
+static void
+test_oversize (void)
+{
+  g_autoptr(GString) text = g_string_new ("{\"type\":\"error\",\"details\":\"");
+
+  /* Larger than any WebSocket frame Beacon accepts (1 MiB). */
+  while (text->len < 1024 * 1024)
+    g_string_append (text, "xxxxxxxxxxxxxxxx");
+  g_string_append (text, "\"}");
+  assert_parse_error (text->str, text->len, BEACON_GST_PROTOCOL_ERROR_INVALID_JSON,
+                      "larger than 1048576 bytes");
 }
 
 static void
@@ -902,6 +937,7 @@ main (int   argc,
   g_test_add_func ("/beacon/gst-protocol/malformed/type", test_malformed_type);
   g_test_add_func ("/beacon/gst-protocol/malformed/fields", test_malformed_fields);
   g_test_add_func ("/beacon/gst-protocol/malformed/deep-nesting", test_deep_nesting);
+  g_test_add_func ("/beacon/gst-protocol/malformed/oversize", test_oversize);
   g_test_add_func ("/beacon/gst-protocol/malformed/embedded-nul", test_embedded_nul);
   g_test_add_func ("/beacon/gst-protocol/malformed/invalid-utf8", test_invalid_utf8);
   g_test_add_func ("/beacon/gst-protocol/malformed/mutations", test_mutations);

@@ -13,8 +13,11 @@
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
 #include <signal.h>
 
+#include "beacon-fingerprint.h"
+#include "beacon-identity.h"
 #include "beacon-test-process.h"
 #include "beacon-test-janus.h"
 
@@ -614,6 +617,113 @@ test_token (Fixture       *fixture,
   g_assert_nonnull (strstr (beacon_test_process_get_stdout (with), MOUNTPOINT "\t"));
 }
 
+/* A hostile server: a wss endpoint on 127.0.0.1 that answers every Janus request with a
+ * response whose "data" nests 100 000 levels deep. json-glib 1.6 recursed once per level and
+ * crashed the client with a stack overflow; Beacon must refuse the message and say why. No
+ * Janus is needed, so this runs without the fixture. */
+
+#define HOSTILE_DEPTH 100000
+
+typedef struct {
+  SoupServer              *server;
+  SoupWebsocketConnection *connection;
+  guint                    answered;
+} HostileServer;
+
+static void
+hostile_message_cb (SoupWebsocketConnection *connection,
+                    int                      type,
+                    GBytes                  *payload,
+                    gpointer                 user_data)
+{
+  HostileServer *hostile = user_data;
+  g_autoptr(JsonNode) request = NULL;
+  g_autoptr(GString) answer = g_string_new (NULL);
+  g_autofree char *text = g_strndup (g_bytes_get_data (payload, NULL), g_bytes_get_size (payload));
+  const char *transaction;
+
+  /* Beacon's own request is small and trusted here. */
+  request = json_from_string (text, NULL);
+  g_assert_nonnull (request);
+  transaction = json_object_get_string_member_with_default (json_node_get_object (request),
+                                                            "transaction", "");
+  g_string_append_printf (answer, "{\"janus\":\"success\",\"transaction\":\"%s\",\"data\":",
+                          transaction);
+  for (guint i = 0; i < HOSTILE_DEPTH; i++)
+    g_string_append_c (answer, '[');
+  for (guint i = 0; i < HOSTILE_DEPTH; i++)
+    g_string_append_c (answer, ']');
+  g_string_append_c (answer, '}');
+  soup_websocket_connection_send_text (connection, answer->str);
+  hostile->answered++;
+}
+
+static void
+hostile_connected_cb (SoupServer              *server,
+                      SoupServerMessage       *message,
+                      const char              *path,
+                      SoupWebsocketConnection *connection,
+                      gpointer                 user_data)
+{
+  HostileServer *hostile = user_data;
+
+  g_clear_object (&hostile->connection);
+  hostile->connection = g_object_ref (connection);
+  g_signal_connect (connection, "message", G_CALLBACK (hostile_message_cb), hostile);
+}
+
+static void
+test_hostile_deep_nesting (void)
+{
+  const char *protocols[] = { "janus-protocol", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *identity_dir = NULL;
+  g_autofree char *data_dir = NULL;
+  g_autofree char *pin = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(BeaconIdentity) identity = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(BeaconTestProcess) watcher = NULL;
+  HostileServer hostile = { NULL };
+  GSList *uris;
+
+  dir = g_dir_make_tmp ("beacon-janus-hostile-XXXXXX", &error);
+  g_assert_no_error (error);
+  identity_dir = g_build_filename (dir, "server", NULL);
+  data_dir = g_build_filename (dir, "watcher", NULL);
+
+  identity = beacon_identity_load_or_create (identity_dir, &error);
+  g_assert_no_error (error);
+  pin = beacon_fingerprint_format_pin (beacon_identity_get_fingerprint (identity));
+  hostile.server = soup_server_new ("tls-certificate",
+                                    beacon_identity_get_tls_certificate (identity), NULL);
+  soup_server_add_websocket_handler (hostile.server, "/", NULL, (char **) protocols,
+                                     hostile_connected_cb, &hostile, NULL);
+  soup_server_listen (hostile.server, address, SOUP_SERVER_LISTEN_HTTPS, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (hostile.server);
+  url = g_strdup_printf ("wss://127.0.0.1:%d/", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  watcher = beacon_test_process_start (data_dir, (const char *[]) {
+    "watch", "--dialect", "janus", "--room", ROOM, "--frames", "10", "--timeout", "30",
+    "--pin", pin, url, NULL });
+  assert_exit (watcher, beacon_test_process_wait_exit (watcher, 40), 1);
+  g_assert_cmpuint (hostile.answered, >=, 1);
+  assert_stderr_contains (watcher, "nests deeper than 32 levels");
+  assert_stderr_contains (watcher, url);
+
+  if (hostile.connection != NULL
+      && soup_websocket_connection_get_state (hostile.connection) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (hostile.connection, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  g_clear_object (&hostile.connection);
+  soup_server_disconnect (hostile.server);
+  g_clear_object (&hostile.server);
+  remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -638,6 +748,7 @@ main (int    argc,
   ADD ("janus-killed", &vp8_case, test_janus_killed);
   ADD ("token", &token_case, test_token);
   ADD ("codec-not-allowed", &vp8_case, test_codec_not_allowed);
+  g_test_add_func ("/beacon/janus/hostile/deep-nesting", test_hostile_deep_nesting);
 
   return g_test_run ();
 }

@@ -141,6 +141,51 @@ test_pin_store (void)
   g_rmdir (dir);
 }
 
+/* Writes @text as pins.json in @dir and checks that the store refuses it, saying @reason and
+ * naming the file. */
+static void
+assert_pins_refused (const char    *dir,
+                     const GString *text,
+                     const char    *reason)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (dir, "pins.json", NULL);
+  BeaconPinStatus status;
+
+  g_assert_true (g_file_set_contents (path, text->str, text->len, NULL));
+  g_assert_false (beacon_pin_store_check (dir, "wss://a/ stream=x", FP_A, FALSE, &status, NULL,
+                                          &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_nonnull (strstr (error->message, reason));
+  g_assert_nonnull (strstr (error->message, path));
+}
+
+/* pins.json is read back from disk, where anything may have written it: a deeply nested file
+ * must be refused with the reason instead of crashing json-glib. */
+static void
+test_pin_store_hostile (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("beacon-pins-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "pins.json", NULL);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < 100000; i++)
+    g_string_append (text, "{\"a\":");
+  assert_pins_refused (dir, text, "nests deeper than 32 levels");
+
+  /* Larger than any real list of pins. */
+  g_string_assign (text, "{\"x\":\"");
+  while (text->len < 1024 * 1024)
+    g_string_append (text, "xxxxxxxxxxxxxxxx");
+  g_string_append (text, "\"}");
+  assert_pins_refused (dir, text, "larger than");
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 static void
 test_share_link (void)
 {
@@ -182,6 +227,7 @@ main (int    argc,
   g_test_add_func ("/beacon/security/sdp-fingerprints-invalid", test_sdp_fingerprints_invalid);
   g_test_add_func ("/beacon/security/sas", test_sas);
   g_test_add_func ("/beacon/security/pin-store", test_pin_store);
+  g_test_add_func ("/beacon/security/pin-store-hostile", test_pin_store_hostile);
   g_test_add_func ("/beacon/security/share-link", test_share_link);
 
   return g_test_run ();

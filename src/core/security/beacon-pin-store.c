@@ -13,6 +13,10 @@
 
 #include "beacon-fingerprint.h"
 #include "beacon-identity.h"
+#include "beacon-json.h"
+
+/* An entry is about 150 bytes: this is thousands of remembered identities. */
+#define MAX_PINS_FILE_SIZE (1024 * 1024)
 
 const char *
 beacon_pin_status_to_string (BeaconPinStatus status)
@@ -40,20 +44,25 @@ beacon_pin_store_check (const char       *directory,
 {
   g_autofree char *default_directory = NULL;
   g_autofree char *path = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *contents = NULL;
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(JsonObject) pins = NULL;
   g_autoptr(GError) load_error = NULL;
+  gsize length;
   const char *known = NULL;
 
   if (directory == NULL)
     directory = default_directory = beacon_identity_dup_default_directory ();
   path = g_build_filename (directory, "pins.json", NULL);
 
-  if (json_parser_load_from_file (parser, path, &load_error))
-    {
-      JsonNode *root = json_parser_get_root (parser);
+  /* The file may have been written by anything, so it gets the limits of network input. */
+  if (g_file_get_contents (path, &contents, &length, &load_error))
+    root = beacon_json_parse (contents, length, BEACON_JSON_MAX_DEPTH, MAX_PINS_FILE_SIZE,
+                              &load_error);
 
-      if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (root != NULL)
+    {
+      if (!JSON_NODE_HOLDS_OBJECT (root))
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                        "%s is damaged: it is not a JSON object; remove it to start over", path);

@@ -10,11 +10,7 @@
 #include <string.h>
 
 #include "beacon-gst-protocol.h"
-
-/* Deeper documents are refused before json-glib sees them: its parser recurses once per level,
- * so a frame of a million '[' would otherwise exhaust the stack. Real messages nest at most
- * four levels plus whatever a peer puts in "meta". */
-#define MAX_NESTING_DEPTH 64
+#include "beacon-json.h"
 
 /* ICE m-line indices are small; anything beyond a 16-bit value is garbage or an attack. */
 #define MAX_SDP_MLINE_INDEX 65535
@@ -113,62 +109,6 @@ beacon_gst_message_free (BeaconGstMessage *message)
 }
 
 /* Parsing */
-
-/* Counts bracket nesting outside string literals. It does not validate anything else: it only
- * has to be right about documents json-glib would accept, and harmless on the rest. */
-static gboolean
-check_nesting_depth (const char *text,
-                     gsize       length,
-                     GError    **error)
-{
-  gboolean in_string = FALSE;
-  gboolean escaped = FALSE;
-  guint depth = 0;
-
-  for (gsize i = 0; i < length; i++)
-    {
-      char c = text[i];
-
-      if (in_string)
-        {
-          if (escaped)
-            escaped = FALSE;
-          else if (c == '\\')
-            escaped = TRUE;
-          else if (c == '"')
-            in_string = FALSE;
-          continue;
-        }
-
-      switch (c)
-        {
-        case '"':
-          in_string = TRUE;
-          break;
-
-        case '[':
-        case '{':
-          if (++depth > MAX_NESTING_DEPTH)
-            {
-              g_set_error (error, BEACON_GST_PROTOCOL_ERROR, BEACON_GST_PROTOCOL_ERROR_INVALID_JSON,
-                           "message is nested more than %u levels deep", MAX_NESTING_DEPTH);
-              return FALSE;
-            }
-          break;
-
-        case ']':
-        case '}':
-          if (depth > 0)
-            depth--;
-          break;
-
-        default:
-          break;
-        }
-    }
-
-  return TRUE;
-}
 
 /* json-glib turns escapes such as an unpaired "\ud800" into bytes that are not UTF-8. Such a
  * string must not reach a WebSocket text frame (libsoup refuses it with a critical), so the
@@ -590,12 +530,11 @@ beacon_gst_message_parse (const char *text,
                           gssize      length,
                           GError    **error)
 {
-  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(BeaconGstMessage) message = NULL;
   g_autoptr(GError) local_error = NULL;
   BeaconGstMessageType type;
   JsonObject *object;
-  JsonNode *root;
   JsonNode *type_node;
   const char *type_name;
 
@@ -616,19 +555,19 @@ beacon_gst_message_parse (const char *text,
       return NULL;
     }
 
-  if (!check_nesting_depth (text, length, error))
-    return NULL;
-
-  parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, text, length, &local_error))
+  /* The size limit is the largest frame the signalers and the direct server accept. */
+  root = beacon_json_parse (text, length, BEACON_JSON_MAX_DEPTH, BEACON_JSON_MAX_SIZE,
+                            &local_error);
+  if (root == NULL)
     {
       g_set_error (error, BEACON_GST_PROTOCOL_ERROR, BEACON_GST_PROTOCOL_ERROR_INVALID_JSON,
-                   "message is not valid JSON: %s", local_error->message);
+                   g_error_matches (local_error, BEACON_JSON_ERROR, BEACON_JSON_ERROR_INVALID)
+                   ? "message is not valid JSON: %s" : "message refused: %s",
+                   local_error->message);
       return NULL;
     }
 
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (!JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error (error, BEACON_GST_PROTOCOL_ERROR, BEACON_GST_PROTOCOL_ERROR_INVALID_JSON,
                    "message is not a JSON object");

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "beacon-fingerprint.h"
+#include "beacon-json.h"
 
 /* How large a message from Janus may be: SDP with many candidates stays far below this. */
 #define MAX_INCOMING_PAYLOAD (1024 * 1024)
@@ -676,9 +677,8 @@ message_received_cb (SoupWebsocketConnection *connection,
                      GBytes                  *payload,
                      BeaconJanusSignaler     *self)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
-  JsonNode *root;
   gsize length;
   const char *data = g_bytes_get_data (payload, &length);
 
@@ -688,13 +688,25 @@ message_received_cb (SoupWebsocketConnection *connection,
       return;
     }
   g_debug ("janus ← %.*s", (int) MIN (length, 2000), data);
-  if (!json_parser_load_from_data (parser, data, length, &error))
+  root = beacon_json_parse (data, length, BEACON_JSON_MAX_DEPTH, MAX_INCOMING_PAYLOAD, &error);
+  if (root == NULL && !g_error_matches (error, BEACON_JSON_ERROR, BEACON_JSON_ERROR_INVALID))
+    {
+      /* Janus never sends such a message: the server is broken or hostile. It may be the
+       * answer to a pending request, so waiting for that request to time out would only hide
+       * the reason. */
+      g_object_ref (self);
+      fail (self, g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_PROTOCOL,
+                               "Janus at %s sent a message Beacon does not understand: %s",
+                               self->url, error->message));
+      g_object_unref (self);
+      return;
+    }
+  if (root == NULL)
     {
       g_debug ("ignoring a message from Janus that is not JSON: %s", error->message);
       return;
     }
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (!JSON_NODE_HOLDS_OBJECT (root))
     return;
 
   g_object_ref (self);
