@@ -484,6 +484,7 @@ beacon_gst_signaler_start_async (BeaconSignaler      *signaler,
     }
   g_signal_connect_object (self->handshake, "accept-certificate",
                            G_CALLBACK (accept_certificate_cb), self, 0);
+  beacon_signaler_pin_message (self->handshake, self->pin);
   soup_session_websocket_connect_async (beacon_signaler_get_soup_session (), self->handshake,
                                         NULL, NULL, G_PRIORITY_DEFAULT, cancellable,
                                         websocket_connected_cb, g_object_ref (self));

@@ -843,6 +843,7 @@ ensure_session_async (BeaconJanusSignaler *self,
   self->handshake = soup_message_new_from_uri (SOUP_METHOD_GET, uri);
   g_signal_connect_object (self->handshake, "accept-certificate",
                            G_CALLBACK (accept_certificate_cb), self, 0);
+  beacon_signaler_pin_message (self->handshake, self->pin);
   soup_session_websocket_connect_async (beacon_signaler_get_soup_session (), self->handshake,
                                         NULL, (char **) protocols, G_PRIORITY_DEFAULT,
                                         self->cancellable, websocket_connected_cb,

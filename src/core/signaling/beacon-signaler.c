@@ -323,6 +323,31 @@ beacon_signaler_get_soup_session (void)
   return session;
 }
 
+static void
+pinned_network_event_cb (SoupMessage        *message,
+                         GSocketClientEvent  event,
+                         GIOStream          *connection,
+                         gpointer            user_data)
+{
+  /* Without a database every certificate fails validation, so libsoup asks the message's
+   * "accept-certificate" handler about each one, and that handler accepts the pin only. */
+  if (event == G_SOCKET_CLIENT_TLS_HANDSHAKING && G_IS_TLS_CONNECTION (connection))
+    g_tls_connection_set_database (G_TLS_CONNECTION (connection), NULL);
+}
+
+void
+beacon_signaler_pin_message (SoupMessage *message,
+                             const char  *pin)
+{
+  g_return_if_fail (SOUP_IS_MESSAGE (message));
+
+  if (pin == NULL)
+    return;
+  /* A pooled connection was accepted by whatever rule applied to the message that opened it. */
+  soup_message_add_flags (message, SOUP_MESSAGE_NEW_CONNECTION);
+  g_signal_connect (message, "network-event", G_CALLBACK (pinned_network_event_cb), NULL);
+}
+
 GError *
 beacon_signaler_describe_connect_error (const char   *url,
                                         const GError *error)

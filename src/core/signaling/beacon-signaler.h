@@ -199,6 +199,13 @@ GPtrArray         *beacon_signaler_list_finish      (BeaconSignaler      *self,
 /* The one SoupSession of the process. */
 SoupSession       *beacon_signaler_get_soup_session (void);
 
+/* With a @pin (nullable), makes the TLS handshake of @message trust nothing but the pin, even a
+ * certificate that a system authority vouches for: the message's "accept-certificate" handler
+ * is asked about every certificate, before any byte of the request (a token, an offer) is
+ * sent, and must accept only the pinned one. Also forces a new connection. */
+void               beacon_signaler_pin_message            (SoupMessage  *message,
+                                                           const char   *pin);
+
 /* Turns a GIO/TLS error of a connection attempt into a sentence a person can act on:
  * "could not connect to wss://host:port/: connection refused". */
 GError            *beacon_signaler_describe_connect_error (const char   *url,

@@ -882,6 +882,20 @@ request_sent_cb (GObject      *source,
   read_more (request);
 }
 
+/* TRUE when @a and @b have the same scheme, host and port. */
+static gboolean
+same_origin (const char *a,
+             const char *b)
+{
+  g_autoptr(GUri) uri_a = g_uri_parse (a, SOUP_HTTP_URI_FLAGS, NULL);
+  g_autoptr(GUri) uri_b = g_uri_parse (b, SOUP_HTTP_URI_FLAGS, NULL);
+
+  return uri_a != NULL && uri_b != NULL &&
+         g_ascii_strcasecmp (g_uri_get_scheme (uri_a), g_uri_get_scheme (uri_b)) == 0 &&
+         g_ascii_strcasecmp (g_uri_get_host (uri_a), g_uri_get_host (uri_b)) == 0 &&
+         g_uri_get_port (uri_a) == g_uri_get_port (uri_b);
+}
+
 /* Sends @method to @url with @body of @content_type (both nullable), then calls @func. */
 static void
 send_request (BeaconWhipSignaler *self,
@@ -907,11 +921,14 @@ send_request (BeaconWhipSignaler *self,
   soup_message_add_flags (request->message, SOUP_MESSAGE_NO_REDIRECT);
   /* The offer and the token go out only on a connection whose certificate this signaler
    * checked itself: the process's one SoupSession could otherwise reuse a connection that
-   * another signaler accepted for its own pin. Later requests are checked on their response
-   * (check_channel ()). */
+   * another signaler accepted for its own pin. With a pin, every request checks it during the
+   * TLS handshake, before anything is sent; every response is checked too (check_channel ()). */
   if (g_str_equal (method, SOUP_METHOD_POST))
     soup_message_add_flags (request->message, SOUP_MESSAGE_NEW_CONNECTION);
-  if (self->token != NULL)
+  beacon_signaler_pin_message (request->message, self->pin);
+  /* The token is for the endpoint the user named: a redirect or a resource on another origin
+   * does not get it. */
+  if (self->token != NULL && same_origin (url, self->url))
     {
       g_autofree char *authorization = g_strdup_printf ("Bearer %s", self->token);
 
