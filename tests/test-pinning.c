@@ -170,6 +170,53 @@ test_ca_trusted_without_pin (Fixture       *fixture,
   g_assert_nonnull (strstr (fixture->received->str, SECRET));
 }
 
+static void
+redirect_cb (SoupServer        *server,
+             SoupServerMessage *msg,
+             const char        *path,
+             GHashTable        *query,
+             gpointer           user_data)
+{
+  Fixture *fixture = user_data;
+  g_autofree char *target = g_strdup_printf ("https://127.0.0.1:%u/whip", fixture->port);
+
+  soup_server_message_set_redirect (msg, SOUP_STATUS_TEMPORARY_REDIRECT, target);
+}
+
+/* A WHIP endpoint that redirects to another origin: the Bearer token was given for the first
+ * one and does not follow the offer there. */
+static void
+test_token_stays_with_its_origin (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cert = g_build_filename (g_getenv (NAMESPACE_ENV), "server.pem", NULL);
+  g_autofree char *key = g_build_filename (g_getenv (NAMESPACE_ENV), "server.key", NULL);
+  g_autoptr(GTlsCertificate) certificate = g_tls_certificate_new_from_files (cert, key, &error);
+  g_autoptr(SoupServer) redirector = soup_server_new ("tls-certificate", certificate, NULL);
+  g_autofree char *whip = NULL;
+  g_autofree char *stderr_text = NULL;
+  GSList *uris;
+  int status;
+
+  soup_server_add_handler (redirector, NULL, redirect_cb, fixture, NULL);
+  g_assert_true (soup_server_listen_local (redirector, 0,
+                                           SOUP_SERVER_LISTEN_IPV4_ONLY | SOUP_SERVER_LISTEN_HTTPS,
+                                           &error));
+  uris = soup_server_get_uris (redirector);
+  whip = g_strdup_printf ("https://127.0.0.1:%d/whip", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  status = run_cli (fixture, (const char *[]) {
+    "publish", "--dialect", "whip", "--token", SECRET, "--source", "test",
+    "--ice-address", "127.0.0.1", whip, NULL }, &stderr_text);
+  g_assert_cmpint (status, ==, 1);
+  g_assert_cmpuint (fixture->n_requests, ==, 1);
+  g_assert_nonnull (strstr (fixture->received->str, "v=0"));
+  g_assert_null (strstr (fixture->received->str, SECRET));
+  soup_server_disconnect (redirector);
+}
+
 typedef struct {
   const char *dialect;
   const char *command;
@@ -290,6 +337,7 @@ main (int    argc,
   g_test_add ("/beacon/pinning/" path, Fixture, data, fixture_set_up, func, fixture_tear_down)
 
   ADD ("ca-trusted-without-pin", NULL, test_ca_trusted_without_pin);
+  ADD ("whip-token-stays-with-its-origin", NULL, test_token_stays_with_its_origin);
   ADD ("gst-publish-refuses-ca-valid-impostor", &gst_publish, test_ca_valid_but_not_pinned);
   ADD ("gst-watch-refuses-ca-valid-impostor", &gst_watch, test_ca_valid_but_not_pinned);
   ADD ("janus-watch-refuses-ca-valid-impostor", &janus_watch, test_ca_valid_but_not_pinned);
