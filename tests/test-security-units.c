@@ -9,6 +9,7 @@
  */
 
 #include <glib/gstdio.h>
+#include <gst/gst.h>
 
 #include "beacon-peer.h"
 #include "beacon-pin-store.h"
@@ -217,12 +218,105 @@ test_share_link (void)
   }
 }
 
+static void
+peer_failed_cb (BeaconPeer    *peer,
+                const GError  *error,
+                GError       **out)
+{
+  g_clear_error (out);
+  *out = g_error_copy (error);
+}
+
+static void
+mark_done (gboolean *done)
+{
+  *done = TRUE;
+}
+
+/* Applies @sdp to a real peer (webrtcbin) and returns how it failed, or NULL. */
+static GError *
+apply_remote_offer (const char *sdp,
+                    const char *expected_identity)
+{
+  g_autoptr(GstElement) pipeline = gst_pipeline_new (NULL);
+  BeaconPeerConfig config = { .identity_fingerprint = FP_A };
+  g_autoptr(BeaconPeer) peer = beacon_peer_new (GST_BIN (pipeline), "session", &config);
+  GError *error = NULL;
+
+  gboolean answered = FALSE;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  g_signal_connect (peer, "failed", G_CALLBACK (peer_failed_cb), &error);
+  g_signal_connect_swapped (peer, "local-description", G_CALLBACK (mark_done), &answered);
+  /* webrtcbin applies descriptions on its own thread, which runs from READY on. */
+  gst_element_set_state (pipeline, GST_STATE_READY);
+  if (expected_identity != NULL)
+    beacon_peer_set_expected_identity (peer, expected_identity);
+  beacon_peer_set_remote_description (peer, "offer", sdp);
+  while (error == NULL && !answered && g_get_monotonic_time () < deadline)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+  g_assert_true (error != NULL || answered);
+  beacon_peer_close (peer);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  return error;
+}
+
+#define TWO_MEDIA(group, fingerprint) \
+  "v=0\r\no=- 1 0 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n" group \
+  "a=fingerprint:sha-256 " fingerprint "\r\n" \
+  "m=video 9 UDP/TLS/RTP/SAVPF 96\r\nc=IN IP4 0.0.0.0\r\na=mid:video0\r\na=sendonly\r\n" \
+  "a=rtpmap:96 VP8/90000\r\na=ice-ufrag:abcd\r\na=ice-pwd:abcdefghijklmnopqrstuvwx\r\n" \
+  "a=setup:actpass\r\n" \
+  "m=audio 9 UDP/TLS/RTP/SAVPF 97\r\nc=IN IP4 0.0.0.0\r\na=mid:audio1\r\na=sendonly\r\n" \
+  "a=rtpmap:97 OPUS/48000/2\r\na=ice-ufrag:abcd\r\na=ice-pwd:abcdefghijklmnopqrstuvwx\r\n" \
+  "a=setup:actpass\r\n"
+
+/* Media outside one BUNDLE group would ride on DTLS transports whose certificates nobody
+ * checks: refused. The same offer bundled is taken. */
+static void
+test_sdp_unbundled_refused (void)
+{
+  g_autoptr(GError) unbundled = apply_remote_offer (TWO_MEDIA ("", FP_A), NULL);
+  g_autoptr(GError) half = apply_remote_offer (TWO_MEDIA ("a=group:BUNDLE video0\r\n", FP_A),
+                                               NULL);
+  g_autoptr(GError) bundled =
+    apply_remote_offer (TWO_MEDIA ("a=group:BUNDLE video0 audio1\r\n", FP_A), NULL);
+
+  g_assert_error (unbundled, BEACON_PEER_ERROR, BEACON_PEER_ERROR_BAD_SDP);
+  g_assert_nonnull (strstr (unbundled->message, "does not bundle its media line 'video0'"));
+  g_assert_error (half, BEACON_PEER_ERROR, BEACON_PEER_ERROR_BAD_SDP);
+  g_assert_nonnull (strstr (half->message, "'audio1'"));
+  g_assert_no_error (bundled);
+}
+
+/* With an identity to expect (a direct link's pin), an offer that announces another
+ * fingerprint is refused at once, before ICE or DTLS. */
+static void
+test_sdp_other_identity_refused (void)
+{
+  g_autoptr(GError) other = apply_remote_offer (TWO_MEDIA ("a=group:BUNDLE video0 audio1\r\n",
+                                                           FP_B), FP_A);
+  g_autoptr(GError) same = apply_remote_offer (TWO_MEDIA ("a=group:BUNDLE video0 audio1\r\n",
+                                                          FP_A), FP_A);
+
+  g_assert_error (other, BEACON_PEER_ERROR, BEACON_PEER_ERROR_NOT_EXPECTED_IDENTITY);
+  g_assert_nonnull (strstr (other->message, "not from the broadcaster the link names"));
+  g_assert_no_error (same);
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  gst_init (&argc, &argv);
 
+  g_test_add_func ("/beacon/security/sdp-unbundled-refused", test_sdp_unbundled_refused);
+  g_test_add_func ("/beacon/security/sdp-other-identity-refused",
+                   test_sdp_other_identity_refused);
   g_test_add_func ("/beacon/security/sdp-fingerprints-valid", test_sdp_fingerprints_valid);
   g_test_add_func ("/beacon/security/sdp-fingerprints-invalid", test_sdp_fingerprints_invalid);
   g_test_add_func ("/beacon/security/sas", test_sas);

@@ -536,6 +536,45 @@ remote_description_set_cb (GstPromise *promise,
 
 /* Checks what webrtcbin would otherwise accept silently or crash on: an SDP that the parser
  * takes but that describes no usable media. */
+/* The identity check verifies the certificate of one DTLS transport. Media on transports of
+ * their own (no BUNDLE) would each need a check of their own, so every media line in use must
+ * be in one BUNDLE group, as every WebRTC implementation sends it. */
+static gboolean
+media_is_bundled (const GstSDPMessage  *message,
+                  GError              **error)
+{
+  g_auto(GStrv) bundle = NULL;
+  guint n_media = gst_sdp_message_medias_len (message);
+
+  if (n_media < 2)
+    return TRUE;
+  for (guint i = 0; bundle == NULL && i < gst_sdp_message_attributes_len (message); i++)
+    {
+      const GstSDPAttribute *attribute = gst_sdp_message_get_attribute (message, i);
+
+      if (g_strcmp0 (attribute->key, "group") == 0 && attribute->value != NULL &&
+          g_str_has_prefix (attribute->value, "BUNDLE "))
+        bundle = g_strsplit (attribute->value + strlen ("BUNDLE "), " ", -1);
+    }
+  for (guint i = 0; i < n_media; i++)
+    {
+      const GstSDPMedia *media = gst_sdp_message_get_media (message, i);
+      const char *mid = gst_sdp_media_get_attribute_val (media, "mid");
+
+      if (gst_sdp_media_get_port (media) == 0)
+        continue;
+      if (bundle == NULL || !g_strv_contains ((const char * const *) bundle, mid))
+        {
+          g_set_error (error, BEACON_PEER_ERROR, BEACON_PEER_ERROR_BAD_SDP,
+                       "the remote description does not bundle its media line '%s' with the "
+                       "others (a=group:BUNDLE): Beacon needs all media on one encrypted "
+                       "connection, so that one verified certificate covers all of it", mid);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 static gboolean
 validate_remote_sdp (const char     *sdp,
                      GstSDPMessage **out_message,
@@ -575,6 +614,8 @@ validate_remote_sdp (const char     *sdp,
           return FALSE;
         }
     }
+  if (!media_is_bundled (message, error))
+    return FALSE;
   *out_message = g_steal_pointer (&message);
   return TRUE;
 }
