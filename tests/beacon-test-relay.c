@@ -70,6 +70,15 @@ from_client_cb (SoupWebsocketConnection *connection,
 {
   g_autofree char *text = g_strndup (g_bytes_get_data (message, NULL), g_bytes_get_size (message));
 
+  if (pair->relay->mode == BEACON_TEST_RELAY_SWAP_BOTH_WAYS && strstr (text, "a=fingerprint:"))
+    {
+      char *rewritten = g_regex_replace_literal (pair->relay->fingerprint_regex, text, -1, 0,
+                                                 FAKE_FINGERPRINT, 0, NULL);
+
+      g_free (text);
+      text = rewritten;
+      pair->relay->rewrites++;
+    }
   if (pair->upstream == NULL)
     g_ptr_array_add (pair->pending, g_steal_pointer (&text));
   else if (soup_websocket_connection_get_state (pair->upstream) == SOUP_WEBSOCKET_STATE_OPEN)
@@ -91,6 +100,7 @@ from_upstream_cb (SoupWebsocketConnection *connection,
       switch (pair->relay->mode)
         {
         case BEACON_TEST_RELAY_SWAP_FINGERPRINT:
+        case BEACON_TEST_RELAY_SWAP_BOTH_WAYS:
           rewritten = g_regex_replace_literal (pair->relay->fingerprint_regex, text, -1, 0,
                                                FAKE_FINGERPRINT, 0, NULL);
           break;

@@ -21,6 +21,7 @@ typedef struct _BeaconTestRelay BeaconTestRelay;
 typedef enum {
   BEACON_TEST_RELAY_FORWARD,            /* nothing */
   BEACON_TEST_RELAY_SWAP_FINGERPRINT,   /* announce another certificate */
+  BEACON_TEST_RELAY_SWAP_BOTH_WAYS,     /* the same, also in messages from the client */
   BEACON_TEST_RELAY_STRIP_FINGERPRINT,  /* announce none */
   BEACON_TEST_RELAY_GARBLE_SDP,         /* replace the SDP with text that is not SDP */
   BEACON_TEST_RELAY_BREAK_JSON,         /* replace the whole message with broken JSON */

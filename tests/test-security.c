@@ -268,6 +268,35 @@ test_intercepting_relay (Fixture       *fixture,
   }
 }
 
+/* A relay that swaps the certificate fingerprints in both directions: the broadcaster sees
+ * the swap too and may end the session before the viewer's own check has run. The viewer must
+ * still report the interception (exit 5), never "broadcast ended" — on every run. */
+static void
+test_intercepting_relay_both_ways (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  g_autofree char *relay_dir = path_in (fixture, "relay");
+  g_autoptr(BeaconTestRelay) relay = beacon_test_relay_new (fixture->url, NULL, TRUE,
+                                                            BEACON_TEST_RELAY_SWAP_BOTH_WAYS,
+                                                            relay_dir);
+  g_autofree char *link = beacon_test_relay_dup_link (relay);
+  const guint runs = 5;
+
+  for (guint i = 0; i < runs; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("victim-%u", i);
+      g_autoptr(BeaconTestProcess) viewer = start_viewer (fixture, name, link, "30",
+                                                          "--dialect=gst");
+      int status = beacon_test_process_wait_exit (viewer, 60);
+
+      if (status != EXIT_SECURITY ||
+          strstr (beacon_test_process_get_stderr (viewer),
+                  "someone may be intercepting this connection") == NULL)
+        g_error ("run %u of %u: exit %d, stderr:\n%s", i + 1, runs, status,
+                 beacon_test_process_get_stderr (viewer));
+    }
+}
+
 /* Another user, with an identity of their own, tries to publish on the broadcaster's direct
  * server under the broadcast's name: refused, and viewers of the genuine link still get the
  * genuine broadcast. */
@@ -557,6 +586,7 @@ main (int    argc,
 
   ADD ("honest-session-verified-with-matching-sas", test_honest_session);
   ADD ("intercepting-relay-is-blocked", test_intercepting_relay);
+  ADD ("intercepting-relay-both-ways-is-blocked", test_intercepting_relay_both_ways);
   ADD ("rogue-producer-refused", test_rogue_producer_refused);
   ADD ("media-bound-to-link", test_media_bound_to_link);
   g_test_add ("/beacon/security/sdp-without-fingerprint", Fixture, &strip_fingerprint,

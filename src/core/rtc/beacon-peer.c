@@ -870,6 +870,26 @@ beacon_peer_add_receive_transceivers (BeaconPeer *self)
   gst_clear_object (&transceiver);
 }
 
+gboolean
+beacon_peer_check_identity (BeaconPeer *self)
+{
+  g_autoptr(GstWebRTCDTLSTransport) transport = NULL;
+  g_autofree char *remote_pem = NULL;
+
+  g_return_val_if_fail (BEACON_IS_PEER (self), FALSE);
+
+  if (self->failed)
+    return FALSE;
+  if (self->verified || self->closed || self->announced_fingerprints->len == 0)
+    return TRUE;
+  transport = dup_dtls_transport (self);
+  if (transport != NULL)
+    g_object_get (transport, "remote-certificate", &remote_pem, NULL);
+  if (remote_pem == NULL)
+    return TRUE;
+  return verify_remote_identity (self);
+}
+
 void
 beacon_peer_set_expected_identity (BeaconPeer *self,
                                    const char *fingerprint)

@@ -85,6 +85,11 @@ void            beacon_peer_add_receive_transceivers  (BeaconPeer         *self)
  * Set it before the remote description. */
 void            beacon_peer_set_expected_identity     (BeaconPeer         *self,
                                                        const char         *fingerprint);
+/* Checks the remote DTLS certificate now, if the handshake already brought one, instead of
+ * when the connection comes up: when the other side ends the session first (it may have seen
+ * the same interception), the failure is still ours to report. FALSE when the peer failed
+ * (now or before). */
+gboolean        beacon_peer_check_identity            (BeaconPeer         *self);
 /* Fails the peer with @error (taken) from an identity-verified handler. */
 void            beacon_peer_reject                    (BeaconPeer         *self,
                                                        GError             *error);

@@ -826,6 +826,28 @@ remote_candidate_cb (BeaconSignaler *signaler,
     beacon_peer_add_remote_candidate (peer, mline, candidate);
 }
 
+/* A broadcaster that saw our certificate swapped ends the session, and that may reach us
+ * before our own check of its certificate has run: an interception must not pass for an
+ * ended broadcast. A failing peer fails the session through peer_failed_cb (). */
+static gboolean
+watch_peers_pass_identity_check (BeaconSession *self)
+{
+  g_autoptr(GPtrArray) peers = g_ptr_array_new_with_free_func (g_object_unref);
+  GHashTableIter iter;
+  BeaconPeer *peer;
+
+  /* Collected first: a failing peer tears the session down, and the table with it. */
+  g_hash_table_iter_init (&iter, self->peers);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &peer))
+    g_ptr_array_add (peers, g_object_ref (peer));
+  for (guint i = 0; i < peers->len; i++)
+    {
+      if (!beacon_peer_check_identity (g_ptr_array_index (peers, i)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 session_ended_cb (BeaconSignaler *signaler,
                   const char     *session_id,
@@ -837,6 +859,8 @@ session_ended_cb (BeaconSignaler *signaler,
       remove_peer (self, session_id);
       return;
     }
+  if (!watch_peers_pass_identity_check (self))
+    return;
   if (g_hash_table_contains (self->peers, session_id))
     finish (self, BEACON_SESSION_STATE_ENDED,
             g_error_new (BEACON_SESSION_ERROR, BEACON_SESSION_ERROR_FAILED, "broadcast ended"));
@@ -853,6 +877,8 @@ signaler_failed_cb (BeaconSignaler *signaler,
       g_error_matches (error, BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_CLOSED) &&
       self->state >= BEACON_SESSION_STATE_NEGOTIATING)
     {
+      if (!watch_peers_pass_identity_check (self))
+        return;
       finish (self, BEACON_SESSION_STATE_ENDED,
               g_error_new (BEACON_SESSION_ERROR, BEACON_SESSION_ERROR_FAILED,
                            "broadcast ended: %s", error->message));
