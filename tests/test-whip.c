@@ -1698,6 +1698,8 @@ test_direct_errors (void)
 
 /* WHIP ingest into Beacon's own server: `serve --source whip` */
 
+/* @token: the --whip-token to give; NULL for --whip-open; "" for neither (a token is made
+ * up and printed). */
 static void
 ingest_start (Broadcast  *broadcast,
               const char *name,
@@ -1709,7 +1711,8 @@ ingest_start (Broadcast  *broadcast,
   const char *argv[] = {
     "serve", "--source", "whip", "--bind", "127.0.0.1", "--port", "0", "--width", "320",
     "--height", "240", "--ice-address", "127.0.0.1",
-    token ? "--whip-token" : NULL, token, NULL };
+    token == NULL ? "--whip-open" : token[0] != '\0' ? "--whip-token" : NULL,
+    token != NULL && token[0] != '\0' ? token : NULL, NULL };
 
   broadcast->server = beacon_test_process_start (dir, argv);
   link = beacon_test_process_wait_line (broadcast->server, "watch: ", 30);
@@ -1865,6 +1868,47 @@ test_direct_whip_ingest_token (void)
   broadcast_stop (&broadcast);
 }
 
+/* Without --whip-token or --whip-open, the ingest is not open: serve makes a token up and
+ * prints it with the WHIP URL; only that token publishes. */
+static void
+test_direct_whip_ingest_generated_token (void)
+{
+  Broadcast broadcast = { 0 };
+  g_autofree char *whip = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *live = NULL;
+  g_autoptr(BeaconTestProcess) none = NULL;
+  g_autoptr(BeaconTestProcess) right = NULL;
+
+  ingest_start (&broadcast, "ingest-generated-broadcaster", "");
+  whip = beacon_test_process_wait_line (broadcast.server, "whip: ", 10);
+  token = beacon_test_process_wait_line (broadcast.server, "whip-token: ", 10);
+  g_assert_nonnull (whip);
+  g_assert_nonnull (token);
+  g_assert_cmpuint (strlen (token), ==, 32);
+  g_assert_true (strspn (token, "0123456789abcdef") == 32);
+  {
+    g_autofree char *expected = g_strdup_printf ("https://127.0.0.1:%u/whip", broadcast.port);
+
+    g_assert_cmpstr (whip, ==, expected);
+  }
+
+  none = start_publish ("ingest-generated-none", whip, "127.0.0.1", "--pin", broadcast.pin,
+                        NULL);
+  beacon_test_assert_exit (none, beacon_test_process_wait_exit (none, 40), 1);
+  assert_stderr_contains (none, "the server requires a token");
+
+  right = start_publish ("ingest-generated-right", whip, "127.0.0.1", "--pin", broadcast.pin,
+                         "--token", token, NULL);
+  live = beacon_test_process_wait_line (right, "live", 30);
+  if (live == NULL)
+    g_error ("the WHIP publisher with the printed token never went live:\n%s",
+             beacon_test_process_get_stderr (right));
+  beacon_test_process_send_signal (right, SIGINT);
+  beacon_test_assert_exit (right, beacon_test_process_wait_exit (right, 15), 0);
+  broadcast_stop (&broadcast);
+}
+
 static void
 cleanup_servers (void)
 {
@@ -1926,6 +1970,8 @@ main (int   argc,
   g_test_add_func ("/beacon/whip/direct/errors", test_direct_errors);
   g_test_add_func ("/beacon/whip/direct/ingest", test_direct_whip_ingest);
   g_test_add_func ("/beacon/whip/direct/ingest-token", test_direct_whip_ingest_token);
+  g_test_add_func ("/beacon/whip/direct/ingest-generated-token",
+                   test_direct_whip_ingest_generated_token);
 
   ret = g_test_run ();
 

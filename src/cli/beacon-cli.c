@@ -84,6 +84,33 @@ security_report_changed_cb (BeaconSecurityReport *report,
   write_report (run);
 }
 
+/* With a WHIP ingest: where publishers send their stream, and the token they need. */
+static void
+print_whip_ingest (BeaconSession *session)
+{
+  g_autoptr(BeaconShareLink) link = NULL;
+  g_autoptr(GUri) uri = NULL;
+  const char *token = beacon_session_get_whip_token (session);
+  BeaconSourceKind source;
+
+  g_object_get (session, "source", &source, NULL);
+  if (source != BEACON_SOURCE_WHIP)
+    return;
+  link = beacon_share_link_parse (beacon_session_get_share_url (session), NULL);
+  uri = link != NULL ? g_uri_parse (link->url, G_URI_FLAGS_NONE, NULL) : NULL;
+  if (uri != NULL)
+    {
+      gboolean ipv6 = strchr (g_uri_get_host (uri), ':') != NULL;
+
+      g_print ("whip: https://%s%s%s:%d/whip\n", ipv6 ? "[" : "", g_uri_get_host (uri),
+               ipv6 ? "]" : "", g_uri_get_port (uri));
+    }
+  if (token != NULL)
+    g_print ("whip-token: %s\n", token);
+  else
+    g_print ("whip-token: none (--whip-open: anyone who reaches this port can publish)\n");
+}
+
 static void
 state_changed_cb (BeaconSession *session,
                   GParamSpec    *pspec,
@@ -96,7 +123,10 @@ state_changed_cb (BeaconSession *session,
     {
     case BEACON_SESSION_STATE_LIVE:
       if (beacon_session_get_share_url (session) != NULL)
-        g_print ("watch: %s\n", beacon_session_get_share_url (session));
+        {
+          g_print ("watch: %s\n", beacon_session_get_share_url (session));
+          print_whip_ingest (session);
+        }
       else
         g_print ("live\n");
       write_report (run);
@@ -457,11 +487,13 @@ command_serve (int    argc,
   g_auto(Options) o;
   g_autofree char *bind = NULL;
   g_autofree char *whip_token = NULL;
+  gboolean whip_open = FALSE;
   int port = 8443;
   int max_viewers = 0;
   GOptionEntry entries[] = {
     { "bind", 0, 0, G_OPTION_ARG_STRING, &bind, "Address to listen on (default: all interfaces)", "ADDR" },
-    { "whip-token", 0, 0, G_OPTION_ARG_STRING, &whip_token, "With --source whip: the Bearer token WHIP publishers must send", "TOKEN" },
+    { "whip-token", 0, 0, G_OPTION_ARG_STRING, &whip_token, "With --source whip: the Bearer token WHIP publishers must send (default: a random one, printed)", "TOKEN" },
+    { "whip-open", 0, 0, G_OPTION_ARG_NONE, &whip_open, "With --source whip: take publishers without any token", NULL },
     { "port", 0, 0, G_OPTION_ARG_INT, &port, "Port to listen on; 0 picks a free one (default: 8443)", "PORT" },
     { "max-viewers", 0, 0, G_OPTION_ARG_INT, &max_viewers, "Most viewers at once; 0 = no limit", "N" },
     { NULL }
@@ -482,8 +514,10 @@ command_serve (int    argc,
     return usage_error ("--port must be between 0 and 65535");
   if (max_viewers < 0)
     return usage_error ("--max-viewers must not be negative");
-  if (whip_token != NULL && g_strcmp0 (o.source, "whip") != 0)
-    return usage_error ("--whip-token needs --source whip");
+  if ((whip_token != NULL || whip_open) && g_strcmp0 (o.source, "whip") != 0)
+    return usage_error ("--whip-token and --whip-open need --source whip");
+  if (whip_token != NULL && whip_open)
+    return usage_error ("--whip-open takes publishers without a token: drop --whip-token");
 
   run.session = beacon_session_new (BEACON_SESSION_ROLE_BROADCAST);
   status = apply_options (&o, run.session, TRUE);
@@ -497,6 +531,7 @@ command_serve (int    argc,
                 "port", (guint) port,
                 "max-viewers", (guint) max_viewers,
                 "whip-token", whip_token,
+                "whip-open", whip_open,
                 NULL);
   run.report_path = o.report;
   return run_session (&run);

@@ -10,10 +10,10 @@
 #include <string.h>
 
 #include <libsoup/soup.h>
-#include <openssl/rand.h>
 
 #include "beacon-direct-server.h"
 #include "beacon-gst-protocol.h"
+#include "beacon-random.h"
 #include "beacon-whip-signaler.h"
 
 /* Signalling messages are a few kilobytes (an SDP with many candidates stays well below
@@ -139,20 +139,6 @@ static void whep_session_ended   (BeaconDirectServer *self,
 static void whep_from_producer   (BeaconDirectServer *self,
                                   Session            *session,
                                   BeaconGstMessage   *message);
-
-/* 256 bits from OpenSSL's CSPRNG, hex-encoded. */
-static char *
-dup_random_token (void)
-{
-  guchar bytes[32];
-  GString *text = g_string_sized_new (2 * sizeof bytes);
-
-  if (RAND_bytes (bytes, sizeof bytes) != 1)
-    g_error ("OpenSSL's random generator failed: refusing to run without one");
-  for (gsize i = 0; i < sizeof bytes; i++)
-    g_string_append_printf (text, "%02x", bytes[i]);
-  return g_string_free (text, FALSE);
-}
 
 /* Peers and sessions */
 
@@ -1864,7 +1850,7 @@ beacon_direct_server_init (BeaconDirectServer *self)
   self->whep = g_hash_table_new_full (g_str_hash, g_str_equal,
                                       NULL, (GDestroyNotify) whep_resource_free);
   self->http_answer_timeout_ms = DEFAULT_HTTP_ANSWER_TIMEOUT_MS;
-  self->producer_token = dup_random_token ();
+  self->producer_token = beacon_random_hex (32);
   self->whep_server_offers = g_strcmp0 (g_getenv (WHEP_OFFER_ENV), "server") == 0;
   if (self->whep_server_offers)
     g_message ("%s=server: WHEP viewers get the broadcaster's offer (406)", WHEP_OFFER_ENV);

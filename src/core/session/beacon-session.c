@@ -20,6 +20,7 @@
 #include "beacon-identity.h"
 #include "beacon-peer.h"
 #include "beacon-pin-store.h"
+#include "beacon-random.h"
 #include "beacon-security-report.h"
 #include "beacon-share-link.h"
 #include "beacon-signaler-factory.h"
@@ -97,6 +98,8 @@ struct _BeaconSession
 
   /* WHIP ingest (source "whip"): the publisher's connection, outside the viewers' table */
   char                    *whip_token;
+  gboolean                 whip_open;       /* ingest without a token: explicitly asked for */
+  char                    *ingest_token;    /* the token in force: given, generated or NULL */
   BeaconPeer              *ingest_peer;
   char                    *ingest_id;
   char                    *ingest_answer;
@@ -141,6 +144,7 @@ enum {
   PROP_ACCEPT_NEW_IDENTITY,
   PROP_DATA_DIRECTORY,
   PROP_WHIP_TOKEN,
+  PROP_WHIP_OPEN,
   PROP_SHARE_URL,
   PROP_VIEWER_COUNT,
   PROP_FRAMES_DECODED,
@@ -1185,7 +1189,13 @@ start_broadcast (BeaconSession *self)
                                            beacon_identity_get_fingerprint (self->identity));
   if (self->source == BEACON_SOURCE_WHIP)
     {
-      beacon_direct_server_set_whip_ingest (self->server, TRUE, self->whip_token);
+      /* An ingest open to anyone who can reach the port would let a stranger broadcast as
+       * this user; without a given token, one is made up, unless openness was asked for. */
+      g_free (self->ingest_token);
+      self->ingest_token = self->whip_token != NULL ? g_strdup (self->whip_token)
+                         : self->whip_open ? NULL
+                         : beacon_random_hex (16);
+      beacon_direct_server_set_whip_ingest (self->server, TRUE, self->ingest_token);
       g_signal_connect_object (self->server, "whip-offer", G_CALLBACK (whip_offer_cb), self, 0);
       g_signal_connect_object (self->server, "whip-ended", G_CALLBACK (whip_ended_cb), self, 0);
     }
@@ -1401,6 +1411,14 @@ beacon_session_get_error (BeaconSession *self)
 }
 
 const char *
+beacon_session_get_whip_token (BeaconSession *self)
+{
+  g_return_val_if_fail (BEACON_IS_SESSION (self), NULL);
+
+  return self->ingest_token;
+}
+
+const char *
 beacon_session_get_share_url (BeaconSession *self)
 {
   g_return_val_if_fail (BEACON_IS_SESSION (self), NULL);
@@ -1602,6 +1620,9 @@ beacon_session_get_property (GObject    *object,
     case PROP_WHIP_TOKEN:
       g_value_set_string (value, self->whip_token);
       break;
+    case PROP_WHIP_OPEN:
+      g_value_set_boolean (value, self->whip_open);
+      break;
     case PROP_SECURITY_REPORT:
       g_value_set_object (value, self->security_report);
       break;
@@ -1739,6 +1760,9 @@ beacon_session_set_property (GObject      *object,
       g_free (self->whip_token);
       self->whip_token = g_value_dup_string (value);
       break;
+    case PROP_WHIP_OPEN:
+      self->whip_open = g_value_get_boolean (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       return;
@@ -1780,6 +1804,7 @@ beacon_session_finalize (GObject *object)
   g_strfreev (self->turn_servers);
   g_free (self->data_directory);
   g_free (self->whip_token);
+  g_free (self->ingest_token);
 
   G_OBJECT_CLASS (beacon_session_parent_class)->finalize (object);
 }
@@ -1865,6 +1890,10 @@ beacon_session_class_init (BeaconSessionClass *klass)
   /* With source "whip": the Bearer token WHIP publishers must send; NULL = none. */
   properties[PROP_WHIP_TOKEN] =
     g_param_spec_string ("whip-token", NULL, NULL, NULL, rw);
+  /* With source "whip" and no token: take publishers without any token. Otherwise a random
+   * token is made up at start (beacon_session_get_whip_token ()). */
+  properties[PROP_WHIP_OPEN] =
+    g_param_spec_boolean ("whip-open", NULL, NULL, FALSE, rw);
   properties[PROP_SECURITY_REPORT] =
     g_param_spec_object ("security-report", NULL, NULL, BEACON_TYPE_SECURITY_REPORT, ro);
   properties[PROP_BITRATE_KBPS] =

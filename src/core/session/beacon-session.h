@@ -54,6 +54,9 @@ void                beacon_session_stop           (BeaconSession      *self);
 BeaconSessionState  beacon_session_get_state      (BeaconSession      *self);
 const GError       *beacon_session_get_error      (BeaconSession      *self);
 const char         *beacon_session_get_share_url  (BeaconSession      *self);
+/* With source "whip", once live: the Bearer token publishers must send (the "whip-token"
+ * given, or one made up at start), or NULL when "whip-open" is set. */
+const char         *beacon_session_get_whip_token (BeaconSession      *self);
 guint               beacon_session_get_viewer_count (BeaconSession    *self);
 guint64             beacon_session_get_frames_decoded (BeaconSession  *self);
 /* Milliseconds from start () to the first decoded video frame, or -1. */
