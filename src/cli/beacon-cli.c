@@ -488,12 +488,18 @@ command_serve (int    argc,
   g_autofree char *bind = NULL;
   g_autofree char *whip_token = NULL;
   gboolean whip_open = FALSE;
+  g_autofree char *tls_cert = NULL;
+  g_autofree char *tls_key = NULL;
+  g_autofree char *host = NULL;
   int port = 8443;
   int max_viewers = 0;
   GOptionEntry entries[] = {
     { "bind", 0, 0, G_OPTION_ARG_STRING, &bind, "Address to listen on (default: all interfaces)", "ADDR" },
     { "whip-token", 0, 0, G_OPTION_ARG_STRING, &whip_token, "With --source whip: the Bearer token WHIP publishers must send (default: a random one, printed)", "TOKEN" },
     { "whip-open", 0, 0, G_OPTION_ARG_NONE, &whip_open, "With --source whip: take publishers without any token", NULL },
+    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, "Serve TLS with this certificate (PEM, e.g. one browsers trust for your domain); the media keeps your own identity", "FILE" },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "The private key of --tls-cert (PEM)", "FILE" },
+    { "host", 0, 0, G_OPTION_ARG_STRING, &host, "Host name the link carries (the name in --tls-cert)", "NAME" },
     { "port", 0, 0, G_OPTION_ARG_INT, &port, "Port to listen on; 0 picks a free one (default: 8443)", "PORT" },
     { "max-viewers", 0, 0, G_OPTION_ARG_INT, &max_viewers, "Most viewers at once; 0 = no limit", "N" },
     { NULL }
@@ -516,6 +522,8 @@ command_serve (int    argc,
     return usage_error ("--max-viewers must not be negative");
   if ((whip_token != NULL || whip_open) && g_strcmp0 (o.source, "whip") != 0)
     return usage_error ("--whip-token and --whip-open need --source whip");
+  if ((tls_cert == NULL) != (tls_key == NULL))
+    return usage_error ("--tls-cert and --tls-key go together");
   if (whip_token != NULL && whip_open)
     return usage_error ("--whip-open takes publishers without a token: drop --whip-token");
 
@@ -532,6 +540,9 @@ command_serve (int    argc,
                 "max-viewers", (guint) max_viewers,
                 "whip-token", whip_token,
                 "whip-open", whip_open,
+                "tls-certificate-file", tls_cert,
+                "tls-key-file", tls_key,
+                "link-host", host,
                 NULL);
   run.report_path = o.report;
   return run_session (&run);

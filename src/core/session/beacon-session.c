@@ -99,6 +99,9 @@ struct _BeaconSession
   /* WHIP ingest (source "whip"): the publisher's connection, outside the viewers' table */
   char                    *whip_token;
   gboolean                 whip_open;       /* ingest without a token: explicitly asked for */
+  char                    *tls_certificate_file; /* nullable: the direct server's TLS, PEM */
+  char                    *tls_key_file;
+  char                    *link_host;       /* nullable: the host name share links carry */
   char                    *ingest_token;    /* the token in force: given, generated or NULL */
   BeaconPeer              *ingest_peer;
   char                    *ingest_id;
@@ -145,6 +148,9 @@ enum {
   PROP_DATA_DIRECTORY,
   PROP_WHIP_TOKEN,
   PROP_WHIP_OPEN,
+  PROP_TLS_CERTIFICATE_FILE,
+  PROP_TLS_KEY_FILE,
+  PROP_LINK_HOST,
   PROP_SHARE_URL,
   PROP_VIEWER_COUNT,
   PROP_FRAMES_DECODED,
@@ -1121,6 +1127,31 @@ through_media_server (BeaconSession *self)
           g_str_equal (self->dialect, "whep"));
 }
 
+/* The direct server's TLS certificate: the user's own (serve --tls-cert) or the identity's. */
+static GTlsCertificate *
+load_tls_certificate (BeaconSession  *self,
+                      GError        **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  GTlsCertificate *certificate;
+
+  if (self->tls_certificate_file == NULL && self->tls_key_file == NULL)
+    return g_object_ref (beacon_identity_get_tls_certificate (self->identity));
+  if (self->tls_certificate_file == NULL || self->tls_key_file == NULL)
+    {
+      g_set_error (error, BEACON_SESSION_ERROR, BEACON_SESSION_ERROR_INVALID,
+                   "a TLS certificate needs both its certificate file and its key file");
+      return NULL;
+    }
+  certificate = g_tls_certificate_new_from_files (self->tls_certificate_file,
+                                                  self->tls_key_file, &local_error);
+  if (certificate == NULL)
+    g_set_error (error, BEACON_SESSION_ERROR, BEACON_SESSION_ERROR_INVALID,
+                 "could not load the TLS certificate %s with the key %s: %s",
+                 self->tls_certificate_file, self->tls_key_file, local_error->message);
+  return certificate;
+}
+
 static void
 start_broadcast (BeaconSession *self)
 {
@@ -1130,6 +1161,8 @@ start_broadcast (BeaconSession *self)
   g_autofree char *local_url = NULL;
   g_autofree char *share_base = NULL;
   g_autofree char *pin = NULL;
+  g_autofree char *tls_pin = NULL;
+  g_autoptr(GTlsCertificate) tls_certificate = NULL;
 
   if (self->source == BEACON_SOURCE_WHIP && !is_direct (self))
     {
@@ -1183,7 +1216,14 @@ start_broadcast (BeaconSession *self)
       return;
     }
 
-  self->server = beacon_direct_server_new (beacon_identity_get_tls_certificate (self->identity));
+  tls_certificate = load_tls_certificate (self, &error);
+  if (tls_certificate == NULL)
+    {
+      fail_with (self, g_steal_pointer (&error));
+      return;
+    }
+  tls_pin = beacon_fingerprint_of_tls_certificate (tls_certificate, "sha-256", NULL);
+  self->server = beacon_direct_server_new (tls_certificate);
   beacon_direct_server_set_max_sessions_per_producer (self->server, self->max_viewers);
   beacon_direct_server_set_media_identity (self->server,
                                            beacon_identity_get_fingerprint (self->identity));
@@ -1215,7 +1255,11 @@ start_broadcast (BeaconSession *self)
   local_url = g_strdup_printf ("wss://%s:%u/", local_host,
                                beacon_direct_server_get_port (self->server));
 
-  if (is_any_address (self->bind_address))
+  if (self->link_host != NULL)
+    {
+      share_host = format_url_host (self->link_host);
+    }
+  else if (is_any_address (self->bind_address))
     {
       g_autofree char *reachable = dup_reachable_address ();
 
@@ -1228,11 +1272,14 @@ start_broadcast (BeaconSession *self)
   share_base = g_strdup_printf ("wss://%s:%u/", share_host,
                                 beacon_direct_server_get_port (self->server));
   g_free (self->share_url);
+  /* With a certificate of its own (serve --tls-cert), the signaling is validated by the
+   * certificate authorities and the link names only the media's identity. */
   self->share_url = beacon_share_link_format (share_base,
                                               beacon_identity_get_fingerprint (self->identity),
+                                              self->tls_certificate_file == NULL,
                                               self->stream_name);
 
-  if (!create_signaler (self, local_url, beacon_identity_get_fingerprint (self->identity)))
+  if (!create_signaler (self, local_url, tls_pin))
     return;
   self->report_timer = g_timeout_add_seconds (1, report_timer_cb, self);
   beacon_signaler_start_async (self->signaler, BEACON_SIGNALER_ROLE_PUBLISH,
@@ -1266,6 +1313,7 @@ start_watch (BeaconSession *self)
   g_autoptr(GError) error = NULL;
   g_autofree char *url = NULL;
   g_autofree char *pin = NULL;
+  g_autofree char *identity = NULL;
   g_autofree char *producer = g_strdup (self->stream_name);
 
   if (self->url == NULL)
@@ -1286,6 +1334,7 @@ start_watch (BeaconSession *self)
         }
       url = g_strdup (link->url);
       pin = g_strdup (link->pin);
+      identity = g_strdup (link->identity);
       if (producer == NULL)
         producer = g_strdup (link->producer);
       self->pin_key = make_pin_key (self, url, producer);
@@ -1306,7 +1355,7 @@ start_watch (BeaconSession *self)
         }
     }
   if (is_direct (self))
-    self->link_identity = g_strdup (pin);
+    self->link_identity = g_strdup (identity != NULL ? identity : pin);
 
   if (!load_identity (self))
     return;
@@ -1623,6 +1672,15 @@ beacon_session_get_property (GObject    *object,
     case PROP_WHIP_OPEN:
       g_value_set_boolean (value, self->whip_open);
       break;
+    case PROP_TLS_CERTIFICATE_FILE:
+      g_value_set_string (value, self->tls_certificate_file);
+      break;
+    case PROP_TLS_KEY_FILE:
+      g_value_set_string (value, self->tls_key_file);
+      break;
+    case PROP_LINK_HOST:
+      g_value_set_string (value, self->link_host);
+      break;
     case PROP_SECURITY_REPORT:
       g_value_set_object (value, self->security_report);
       break;
@@ -1763,6 +1821,18 @@ beacon_session_set_property (GObject      *object,
     case PROP_WHIP_OPEN:
       self->whip_open = g_value_get_boolean (value);
       break;
+    case PROP_TLS_CERTIFICATE_FILE:
+      g_free (self->tls_certificate_file);
+      self->tls_certificate_file = g_value_dup_string (value);
+      break;
+    case PROP_TLS_KEY_FILE:
+      g_free (self->tls_key_file);
+      self->tls_key_file = g_value_dup_string (value);
+      break;
+    case PROP_LINK_HOST:
+      g_free (self->link_host);
+      self->link_host = g_value_dup_string (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       return;
@@ -1805,6 +1875,9 @@ beacon_session_finalize (GObject *object)
   g_free (self->data_directory);
   g_free (self->whip_token);
   g_free (self->ingest_token);
+  g_free (self->tls_certificate_file);
+  g_free (self->tls_key_file);
+  g_free (self->link_host);
 
   G_OBJECT_CLASS (beacon_session_parent_class)->finalize (object);
 }
@@ -1894,6 +1967,16 @@ beacon_session_class_init (BeaconSessionClass *klass)
    * token is made up at start (beacon_session_get_whip_token ()). */
   properties[PROP_WHIP_OPEN] =
     g_param_spec_boolean ("whip-open", NULL, NULL, FALSE, rw);
+  /* The direct server's TLS certificate and key (PEM files), for example one for the user's
+   * domain that browsers already trust; NULL = the identity's self-signed certificate. The
+   * DTLS identity stays the user's own either way. */
+  properties[PROP_TLS_CERTIFICATE_FILE] =
+    g_param_spec_string ("tls-certificate-file", NULL, NULL, NULL, rw);
+  properties[PROP_TLS_KEY_FILE] =
+    g_param_spec_string ("tls-key-file", NULL, NULL, NULL, rw);
+  /* The host name share links carry (the name in the TLS certificate); NULL = an address. */
+  properties[PROP_LINK_HOST] =
+    g_param_spec_string ("link-host", NULL, NULL, NULL, rw);
   properties[PROP_SECURITY_REPORT] =
     g_param_spec_object ("security-report", NULL, NULL, BEACON_TYPE_SECURITY_REPORT, ro);
   properties[PROP_BITRATE_KBPS] =
