@@ -534,8 +534,6 @@ remote_description_set_cb (GstPromise *promise,
                               remote_description_data_free);
 }
 
-/* Checks what webrtcbin would otherwise accept silently or crash on: an SDP that the parser
- * takes but that describes no usable media. */
 /* The identity check verifies the certificate of one DTLS transport. Media on transports of
  * their own (no BUNDLE) would each need a check of their own, so every media line in use must
  * be in one BUNDLE group, as every WebRTC implementation sends it. */
@@ -575,6 +573,8 @@ media_is_bundled (const GstSDPMessage  *message,
   return TRUE;
 }
 
+/* Checks what webrtcbin would otherwise accept silently or crash on: an SDP that the parser
+ * takes but that describes no usable media. */
 static gboolean
 validate_remote_sdp (const char     *sdp,
                      GstSDPMessage **out_message,

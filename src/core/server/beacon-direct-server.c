@@ -96,6 +96,7 @@ struct _BeaconDirectServer
   GTlsCertificate *certificate;
   SoupServer      *soup_server;
   char            *producer_token;      /* only a connection that sends it may produce */
+  gboolean         open_producers;      /* anyone may produce (not Beacon's own server) */
   char            *media_identity;      /* nullable: "AB:CD:…", announced to WHEP viewers */
   guint            max_sessions_per_producer;
   guint            port;
@@ -719,7 +720,7 @@ websocket_cb (SoupServer              *server,
   peer->server = self;
   peer->id = g_uuid_string_random ();
   peer->connection = g_object_ref (connection);
-  peer->may_produce = request_has_bearer (msg, self->producer_token);
+  peer->may_produce = self->open_producers || request_has_bearer (msg, self->producer_token);
   g_hash_table_insert (self->peers, peer->id, peer);
 
   g_debug ("Peer %s connected from %s",
@@ -1874,6 +1875,15 @@ beacon_direct_server_get_producer_token (BeaconDirectServer *self)
   g_return_val_if_fail (BEACON_IS_DIRECT_SERVER (self), NULL);
 
   return self->producer_token;
+}
+
+void
+beacon_direct_server_set_open_producers (BeaconDirectServer *self,
+                                         gboolean            open)
+{
+  g_return_if_fail (BEACON_IS_DIRECT_SERVER (self));
+
+  self->open_producers = open;
 }
 
 void

@@ -39,6 +39,12 @@ BeaconDirectServer *beacon_direct_server_new          (GTlsCertificate    *certi
  * to be allowed to produce; every other connection may only watch. Random per server. */
 const char         *beacon_direct_server_get_producer_token (BeaconDirectServer *self);
 
+/* Lets every connection produce, as a standalone signalling server (gst-plugins-rs's) does.
+ * Never for a broadcaster's own server: its viewers bind the media to its identity, and a
+ * server where others publish cannot promise that. Default: FALSE. */
+void                beacon_direct_server_set_open_producers (BeaconDirectServer *self,
+                                                             gboolean            open);
+
 /* The SHA-256 fingerprint ("AB:CD:…") of the DTLS identity the broadcast's media comes from,
  * sent to WHEP viewers in the BEACON_MEDIA_IDENTITY_HEADER of the answer so that they can
  * bind the media to the server they authenticated. */
