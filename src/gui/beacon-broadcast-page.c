@@ -214,12 +214,36 @@ update_bitrate (BeaconBroadcastPage *self)
   gtk_label_set_text (self->bitrate_label, text);
 }
 
+/* From Go Live until the session has fully stopped: its settings must not change meanwhile.
+ * Publishing to a media server passes through NEGOTIATING (and CONNECTED) before LIVE. */
+static gboolean
+state_is_running (BeaconSessionState state)
+{
+  switch (state)
+    {
+    case BEACON_SESSION_STATE_CONNECTING:
+    case BEACON_SESSION_STATE_NEGOTIATING:
+    case BEACON_SESSION_STATE_CONNECTED:
+    case BEACON_SESSION_STATE_LIVE:
+    case BEACON_SESSION_STATE_CLOSING:
+      return TRUE;
+    case BEACON_SESSION_STATE_IDLE:
+    case BEACON_SESSION_STATE_WATCHING:
+    case BEACON_SESSION_STATE_ENDED:
+    case BEACON_SESSION_STATE_FAILED:
+    default:
+      return FALSE;
+    }
+}
+
 static const char *
 state_description (BeaconSessionState state)
 {
   switch (state)
     {
     case BEACON_SESSION_STATE_CONNECTING:
+    case BEACON_SESSION_STATE_NEGOTIATING:
+    case BEACON_SESSION_STATE_CONNECTED:
       return _("Starting");
     case BEACON_SESSION_STATE_LIVE:
       return _("On the air");
@@ -229,8 +253,6 @@ state_description (BeaconSessionState state)
       return _("Failed");
     case BEACON_SESSION_STATE_IDLE:
     case BEACON_SESSION_STATE_ENDED:
-    case BEACON_SESSION_STATE_NEGOTIATING:
-    case BEACON_SESSION_STATE_CONNECTED:
     case BEACON_SESSION_STATE_WATCHING:
     default:
       return _("Not broadcasting");
@@ -283,9 +305,7 @@ static void
 state_changed_cb (BeaconBroadcastPage *self)
 {
   BeaconSessionState state = beacon_session_get_state (self->session);
-  gboolean running = state == BEACON_SESSION_STATE_CONNECTING ||
-                     state == BEACON_SESSION_STATE_LIVE ||
-                     state == BEACON_SESSION_STATE_CLOSING;
+  gboolean running = state_is_running (state);
 
   gtk_label_set_text (self->state_label, state_description (state));
   gtk_widget_set_sensitive (self->source_group, !running);
@@ -297,6 +317,8 @@ state_changed_cb (BeaconBroadcastPage *self)
   switch (state)
     {
     case BEACON_SESSION_STATE_CONNECTING:
+    case BEACON_SESSION_STATE_NEGOTIATING:
+    case BEACON_SESSION_STATE_CONNECTED:
       set_button (self, _("_Cancel"), "destructive-action", TRUE);
       gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
       break;
@@ -509,25 +531,14 @@ go_live_activated (GtkWidget  *widget,
                    GVariant   *parameter)
 {
   BeaconBroadcastPage *self = BEACON_BROADCAST_PAGE (widget);
+  BeaconSessionState state = beacon_session_get_state (self->session);
 
-  switch (beacon_session_get_state (self->session))
-    {
-    case BEACON_SESSION_STATE_CONNECTING:
-    case BEACON_SESSION_STATE_LIVE:
-      beacon_session_stop (self->session);
-      break;
-    case BEACON_SESSION_STATE_CLOSING:
-      break;
-    case BEACON_SESSION_STATE_IDLE:
-    case BEACON_SESSION_STATE_FAILED:
-    case BEACON_SESSION_STATE_ENDED:
-    case BEACON_SESSION_STATE_NEGOTIATING:
-    case BEACON_SESSION_STATE_CONNECTED:
-    case BEACON_SESSION_STATE_WATCHING:
-    default:
-      go_live (self);
-      break;
-    }
+  if (state == BEACON_SESSION_STATE_CLOSING)
+    return;
+  if (state_is_running (state))
+    beacon_session_stop (self->session);
+  else
+    go_live (self);
 }
 
 static void
