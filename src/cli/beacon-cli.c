@@ -18,6 +18,7 @@
 #include "beacon-session.h"
 #include "beacon-share-link.h"
 #include "beacon-signaler-factory.h"
+#include "beacon-tls-policy.h"
 
 /* Exit codes, documented in help/ and README. */
 enum {
@@ -774,6 +775,7 @@ main (int    argc,
 {
   const char *command;
 
+  beacon_tls_policy_init ();
   setlocale (LC_ALL, "");
   gst_init (&argc, &argv);
 

@@ -1,0 +1,304 @@
+/* test-hardening.c
+ *
+ * Copyright 2026 The Beacon developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * What `beacon-cli` leaves open to others, probed from outside the process: the TLS versions
+ * and cipher suites the direct server accepts (with openssl s_client), the file modes of what
+ * it writes, the identity when several processes create it at once, TURN passwords in its log
+ * lines, and the sockets a session opens when told to stay on 127.0.0.1.
+ */
+
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <sys/stat.h>
+
+#include "beacon-test-process.h"
+
+typedef struct {
+  char              *dir;
+  BeaconTestProcess *server;
+  char              *url;
+  guint              port;
+} Fixture;
+
+static char *
+fixture_path (Fixture    *fixture,
+              const char *name)
+{
+  return g_build_filename (fixture->dir, name, NULL);
+}
+
+static void
+start_server (Fixture *fixture)
+{
+  g_autofree char *data_dir = fixture_path (fixture, "server");
+  g_autofree char *report = fixture_path (fixture, "server.json");
+  const char *argv[] = {
+    "serve", "--bind", "127.0.0.1", "--port", "0", "--source", "test", "--width", "320",
+    "--height", "240", "--ice-address", "127.0.0.1", "--report", report, NULL
+  };
+  const char *port;
+
+  fixture->server = beacon_test_process_start (data_dir, argv);
+  fixture->url = beacon_test_process_wait_line (fixture->server, "watch: ", 30);
+  if (fixture->url == NULL)
+    g_error ("the server printed no watch: line; stderr:\n%s",
+             beacon_test_process_get_stderr (fixture->server));
+  g_assert_true (g_str_has_prefix (fixture->url, "wss://127.0.0.1:"));
+  port = fixture->url + strlen ("wss://127.0.0.1:");
+  fixture->port = (guint) g_ascii_strtoull (port, NULL, 10);
+  g_assert_cmpuint (fixture->port, >, 0);
+}
+
+/* @data is TRUE when the test needs a running `beacon-cli serve`. */
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("beacon-hardening-XXXXXX", &error);
+  g_assert_no_error (error);
+  if (GPOINTER_TO_INT (data))
+    start_server (fixture);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_clear_pointer (&fixture->server, beacon_test_process_free);
+  g_free (fixture->url);
+  beacon_test_remove_tree (fixture->dir);
+  g_free (fixture->dir);
+}
+
+/* TLS */
+
+/* Runs `openssl s_client` against 127.0.0.1:@port with @options and returns whether the
+ * handshake succeeded; *@protocol and *@cipher tell what was negotiated. */
+static gboolean
+tls_handshake (guint        port,
+               const char  *options,
+               char       **protocol,
+               char       **cipher)
+{
+  g_autofree char *connect = g_strdup_printf ("127.0.0.1:%u", port);
+  g_auto(GStrv) extra = g_strsplit (options, " ", -1);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) client = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_auto(GStrv) lines = NULL;
+  gboolean established;
+
+  g_ptr_array_add (argv, "openssl");
+  g_ptr_array_add (argv, "s_client");
+  g_ptr_array_add (argv, "-brief");
+  g_ptr_array_add (argv, "-connect");
+  g_ptr_array_add (argv, connect);
+  for (guint i = 0; extra[i] != NULL; i++)
+    g_ptr_array_add (argv, extra[i]);
+  g_ptr_array_add (argv, NULL);
+
+  /* With stdin at its end right away, s_client closes the connection after the handshake. */
+  client = g_subprocess_newv ((const char * const *) argv->pdata,
+                              G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                              G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (client, "", NULL, &out, &err, &error);
+  g_assert_no_error (error);
+
+  established = g_subprocess_get_if_exited (client) &&
+                g_subprocess_get_exit_status (client) == 0 &&
+                strstr (err, "CONNECTION ESTABLISHED") != NULL;
+  *protocol = *cipher = NULL;
+  lines = g_strsplit (err, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], "Protocol version: "))
+      *protocol = g_strdup (lines[i] + strlen ("Protocol version: "));
+    else if (g_str_has_prefix (lines[i], "Ciphersuite: "))
+      *cipher = g_strdup (lines[i] + strlen ("Ciphersuite: "));
+  g_test_message ("s_client %s: %s", options, established ? "established" : "refused");
+  return established;
+}
+
+static gboolean
+port_accepts (guint port)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, NULL);
+  return connection != NULL;
+}
+
+/* Starts `openssl s_server -brief` on 127.0.0.1:@port with @certificate (certificate and key
+ * in one PEM file) and @options; it prints "Protocol version: …" for each handshake that
+ * completes. */
+static GSubprocess *
+openssl_server_start (guint       port,
+                      const char *certificate,
+                      const char *options)
+{
+  g_autofree char *accept = g_strdup_printf ("127.0.0.1:%u", port);
+  g_auto(GStrv) extra = g_strsplit (options, " ", -1);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  GSubprocess *server;
+  const char *fixed[] = {
+    "openssl", "s_server", "-brief", "-accept", accept, "-cert", certificate, "-key", certificate,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fixed); i++)
+    g_ptr_array_add (argv, (gpointer) fixed[i]);
+  for (guint i = 0; extra[i] != NULL; i++)
+    g_ptr_array_add (argv, extra[i]);
+  g_ptr_array_add (argv, NULL);
+
+  /* s_server ends when its stdin ends, so stdin stays open until openssl_server_finish (). */
+  server = g_subprocess_newv ((const char * const *) argv->pdata,
+                              G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                              G_SUBPROCESS_FLAGS_STDERR_MERGE, &error);
+  g_assert_no_error (error);
+  while (!port_accepts (port) && g_get_monotonic_time () < deadline)
+    g_usleep (50 * 1000);
+  return server;
+}
+
+/* Ends @server and returns what it printed. With -brief, s_server reports handshakes on its
+ * unbuffered stderr, so killing it loses nothing. */
+static char *
+openssl_server_finish (GSubprocess *server)
+{
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+
+  g_subprocess_force_exit (server);
+  g_subprocess_communicate_utf8 (server, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  g_object_unref (server);
+  return out;
+}
+
+/* Client options the direct server must refuse: TLS 1.0, TLS 1.1, and a TLS 1.2 CBC suite
+ * with HMAC-SHA1. OpenSSL 3 itself offers TLS 1.0 and 1.1 only at security level 0. The
+ * direct server's certificate is ECDSA, so the CBC suite is an ECDHE-ECDSA one. */
+static const char *const refused_offers[] = {
+  "-tls1 -cipher DEFAULT:@SECLEVEL=0",
+  "-tls1_1 -cipher DEFAULT:@SECLEVEL=0",
+  "-tls1_2 -cipher ECDHE-ECDSA-AES128-SHA:@SECLEVEL=0",
+};
+
+/* The same offers succeed against an OpenSSL server that takes anything, with the direct
+ * server's own certificate: the refusals come from the direct server, not from the client
+ * failing to make the offer. */
+static void
+assert_offers_possible (Fixture *fixture)
+{
+  g_autofree char *identity = fixture_path (fixture, "server/identity.pem");
+  guint port = beacon_test_free_port ();
+  GSubprocess *server = openssl_server_start (port, identity, "-cipher ALL:@SECLEVEL=0");
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused_offers); i++)
+    {
+      g_autofree char *protocol = NULL;
+      g_autofree char *cipher = NULL;
+
+      if (!tls_handshake (port, refused_offers[i], &protocol, &cipher))
+        g_error ("openssl s_server refused '%s' too: the test cannot tell who refuses it",
+                 refused_offers[i]);
+    }
+  g_free (openssl_server_finish (server));
+}
+
+static void
+test_tls_server (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autofree char *protocol = NULL;
+  g_autofree char *cipher = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused_offers); i++)
+    {
+      g_autofree char *refused_protocol = NULL;
+      g_autofree char *refused_cipher = NULL;
+
+      if (tls_handshake (fixture->port, refused_offers[i], &refused_protocol, &refused_cipher))
+        g_error ("the direct server accepted '%s': %s with %s", refused_offers[i],
+                 refused_protocol, refused_cipher);
+    }
+  assert_offers_possible (fixture);
+
+  g_assert_true (tls_handshake (fixture->port, "-tls1_2", &protocol, &cipher));
+  g_assert_cmpstr (protocol, ==, "TLSv1.2");
+  g_assert_true (strstr (cipher, "GCM") != NULL || strstr (cipher, "CHACHA20") != NULL);
+  g_clear_pointer (&protocol, g_free);
+  g_clear_pointer (&cipher, g_free);
+
+  g_assert_true (tls_handshake (fixture->port, "-tls1_3", &protocol, &cipher));
+  g_assert_cmpstr (protocol, ==, "TLSv1.3");
+}
+
+/* Beacon's own client connections (here `beacon-cli watch`, through the process's
+ * SoupSession) keep to the same policy: a server that speaks only TLS 1.0, only TLS 1.1 or
+ * only CBC suites completes no handshake with them. */
+static void
+test_tls_client (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autofree char *identity = fixture_path (fixture, "server/identity.pem");
+  const char *pin = strchr (fixture->url, '#');
+  const char *server_offers[] = {
+    "-tls1 -cipher ALL:@SECLEVEL=0",
+    "-tls1_1 -cipher ALL:@SECLEVEL=0",
+    "-tls1_2 -cipher ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES256-SHA:@SECLEVEL=0",
+    "-tls1_2",  /* the control: the client does complete a TLS 1.2 handshake */
+  };
+
+  g_assert_nonnull (pin);
+  for (guint i = 0; i < G_N_ELEMENTS (server_offers); i++)
+    {
+      gboolean control = i == G_N_ELEMENTS (server_offers) - 1;
+      guint port = beacon_test_free_port ();
+      GSubprocess *server = openssl_server_start (port, identity, server_offers[i]);
+      g_autofree char *link = g_strdup_printf ("wss://127.0.0.1:%u/%s", port, pin);
+      g_autofree char *data_dir = fixture_path (fixture, "viewer");
+      g_autoptr(BeaconTestProcess) viewer = NULL;
+      g_autofree char *output = NULL;
+      int status;
+
+      /* s_server is no WebSocket server: the watch fails either way, after or during TLS. */
+      viewer = beacon_test_process_start (data_dir, (const char *[]) {
+        "watch", link, "--ice-address", "127.0.0.1", "--timeout", "5", NULL });
+      status = beacon_test_process_wait_exit (viewer, 20);
+      g_assert_cmpint (status, !=, 0);
+      output = openssl_server_finish (server);
+      g_test_message ("s_server %s: %s", server_offers[i], output);
+      if (control)
+        g_assert_nonnull (strstr (output, "Protocol version: TLSv1.2"));
+      else if (strstr (output, "Protocol version: ") != NULL)
+        g_error ("beacon-cli completed a handshake with a server offering '%s':\n%s",
+                 server_offers[i], output);
+    }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, with_server, func) \
+  g_test_add ("/beacon/hardening/" path, Fixture, GINT_TO_POINTER (with_server), \
+              fixture_set_up, func, fixture_tear_down)
+
+  ADD ("tls-server-versions-and-suites", TRUE, test_tls_server);
+  ADD ("tls-client-versions-and-suites", TRUE, test_tls_client);
+
+  return g_test_run ();
+}
