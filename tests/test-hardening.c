@@ -287,11 +287,38 @@ test_tls_client (Fixture       *fixture,
     }
 }
 
+/* Secrets at rest */
+
+static guint
+file_mode (const char *path)
+{
+  GStatBuf buf;
+
+  g_assert_cmpint (g_stat (path, &buf), ==, 0);
+  return buf.st_mode & 07777;
+}
+
+static void
+test_report_mode (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *report = fixture_path (fixture, "server.json");
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  /* Written when the broadcast goes live, right after the watch: line. */
+  while (!g_file_test (report, G_FILE_TEST_EXISTS) && g_get_monotonic_time () < deadline)
+    g_usleep (50 * 1000);
+  g_assert_cmpuint (file_mode (report), ==, 0600);
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  /* The children inherit it: files they mean to share would come out 0644, so a 0600 is the
+   * program's choice and not the umask's. */
+  umask (022);
 
 #define ADD(path, with_server, func) \
   g_test_add ("/beacon/hardening/" path, Fixture, GINT_TO_POINTER (with_server), \
@@ -299,6 +326,7 @@ main (int    argc,
 
   ADD ("tls-server-versions-and-suites", TRUE, test_tls_server);
   ADD ("tls-client-versions-and-suites", TRUE, test_tls_client);
+  ADD ("report-mode", TRUE, test_report_mode);
 
   return g_test_run ();
 }

@@ -57,8 +57,10 @@ write_report (Run *run)
   if (run->report_path == NULL)
     return;
   json = beacon_session_dup_report_json (run->session);
+  /* The report names who connected from which address and the pins in use: only the user
+   * reads it. The file is replaced by a rename, so an older, wider mode does not survive. */
   if (!g_file_set_contents_full (run->report_path, json, -1,
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0644, &error))
+                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
     g_printerr ("beacon-cli: could not write the report: %s\n", error->message);
 }
 
