@@ -311,6 +311,43 @@ test_report_mode (Fixture       *fixture,
   g_assert_cmpuint (file_mode (report), ==, 0600);
 }
 
+#define N_RACERS 8
+
+/* Several processes that find no identity at once all end with the same one. */
+static void
+test_identity_race (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *data_dir = fixture_path (fixture, "racers");
+  BeaconTestProcess *racers[N_RACERS];
+  g_autofree char *first = NULL;
+
+  for (guint i = 0; i < N_RACERS; i++)
+    racers[i] = beacon_test_process_start (data_dir, (const char *[]) { "identity", NULL });
+  for (guint i = 0; i < N_RACERS; i++)
+    {
+      g_autofree char *fingerprint = NULL;
+
+      beacon_test_assert_exit (racers[i], beacon_test_process_wait_exit (racers[i], 30), 0);
+      fingerprint = g_strstrip (g_strdup (beacon_test_process_get_stdout (racers[i])));
+      g_assert_true (g_str_has_prefix (fingerprint, "sha256:"));
+      if (first == NULL)
+        first = g_steal_pointer (&fingerprint);
+      else
+        g_assert_cmpstr (fingerprint, ==, first);
+      beacon_test_process_free (racers[i]);
+    }
+
+  /* The losers' temporary files are gone. */
+  {
+    g_autoptr(GDir) dir = g_dir_open (data_dir, 0, NULL);
+
+    g_assert_nonnull (dir);
+    g_assert_cmpstr (g_dir_read_name (dir), ==, "identity.pem");
+    g_assert_null (g_dir_read_name (dir));
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -327,6 +364,7 @@ main (int    argc,
   ADD ("tls-server-versions-and-suites", TRUE, test_tls_server);
   ADD ("tls-client-versions-and-suites", TRUE, test_tls_client);
   ADD ("report-mode", TRUE, test_report_mode);
+  ADD ("identity-race", FALSE, test_identity_race);
 
   return g_test_run ();
 }
