@@ -796,6 +796,34 @@ deep_element_added_cb (GstBin     *bin,
     g_weak_ref_set (&self->dtls_decoder, element);
 }
 
+/* "turn://user:secret@host:3478?transport=udp" → "turn://user:***@host:3478?transport=udp",
+ * for log lines: the password of a TURN server is a credential. The last '@' ends the user
+ * part, as a password may hold an unescaped '@'. */
+static char *
+redact_url_password (const char *url)
+{
+  const char *start = strstr (url, "://");
+  const char *end;
+  const char *at = NULL;
+  const char *colon;
+
+  start = start != NULL ? start + strlen ("://") : strchr (url, ':');
+  if (start == NULL)
+    return g_strdup (url);
+  if (*start == ':')
+    start++;
+  end = strchr (start, '?');
+  if (end == NULL)
+    end = start + strlen (start);
+  for (const char *p = start; p < end; p++)
+    if (*p == '@')
+      at = p;
+  colon = at != NULL ? memchr (start, ':', at - start) : NULL;
+  if (colon == NULL)
+    return g_strdup (url);
+  return g_strdup_printf ("%.*s***%s", (int) (colon + 1 - url), url, at);
+}
+
 BeaconPeer *
 beacon_peer_new (GstBin                 *bin,
                  const char             *session_id,
@@ -821,7 +849,11 @@ beacon_peer_new (GstBin                 *bin,
         g_signal_emit_by_name (self->webrtcbin, "add-turn-server", config->turn_servers[i],
                                &added);
         if (!added)
-          g_message ("the TURN server %s was not accepted", config->turn_servers[i]);
+          {
+            g_autofree char *redacted = redact_url_password (config->turn_servers[i]);
+
+            g_message ("the TURN server %s was not accepted", redacted);
+          }
       }
   self->relay_only = config->relay_only;
   if (config->relay_only)
