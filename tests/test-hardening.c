@@ -376,6 +376,122 @@ test_turn_password_not_logged (Fixture       *fixture,
   g_assert_nonnull (strstr (err, "turn://alice:***@127.0.0.1:3478"));
 }
 
+/* The network */
+
+/* The inodes of the sockets process @pid holds open. */
+static GHashTable *
+socket_inodes_of (const char *pid)
+{
+  g_autofree char *fd_dir = g_build_filename ("/proc", pid, "fd", NULL);
+  g_autoptr(GDir) dir = g_dir_open (fd_dir, 0, NULL);
+  GHashTable *inodes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *link = g_build_filename (fd_dir, name, NULL);
+      g_autofree char *target = g_file_read_link (link, NULL);
+
+      if (target != NULL && g_str_has_prefix (target, "socket:["))
+        g_hash_table_add (inodes, g_strndup (target + strlen ("socket:["),
+                                             strlen (target) - strlen ("socket:[]")));
+    }
+  return inodes;
+}
+
+/* An address column of /proc/net/{tcp,udp}{,6}, "0100007F:1F90": TRUE when it is the wildcard
+ * or loopback address. */
+static gboolean
+is_local_or_any (const char *column)
+{
+  static const char *const allowed[] = {
+    "00000000:", "0100007F:",                                 /* 0.0.0.0, 127.0.0.1 */
+    "00000000000000000000000000000000:",                      /* :: */
+    "00000000000000000000000001000000:",                      /* ::1 */
+    "0000000000000000FFFF00000100007F:",                      /* ::ffff:127.0.0.1 */
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (allowed); i++)
+    if (g_str_has_prefix (column, allowed[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/* Fails unless every TCP and UDP socket of process @pid is bound to loopback and talks to
+ * loopback only (and none is SSDP's port 1900). Returns how many sockets it checked. */
+static guint
+assert_sockets_on_loopback (const char *pid)
+{
+  static const char *const tables[] = { "tcp", "udp", "tcp6", "udp6" };
+  g_autoptr(GHashTable) inodes = socket_inodes_of (pid);
+  guint checked = 0;
+
+  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+    {
+      g_autofree char *path = g_build_filename ("/proc", pid, "net", tables[t], NULL);
+      g_autofree char *text = NULL;
+      g_auto(GStrv) lines = NULL;
+
+      g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+      lines = g_strsplit (text, "\n", -1);
+      /* The first line names the columns: sl local_address rem_address st … uid timeout inode */
+      for (guint i = 1; lines[i] != NULL; i++)
+        {
+          g_auto(GStrv) columns = g_strsplit_set (g_strstrip (lines[i]), " ", -1);
+          g_autoptr(GPtrArray) fields = g_ptr_array_new ();
+          const char *local, *remote, *inode;
+
+          for (guint j = 0; columns[j] != NULL; j++)
+            if (*columns[j] != '\0')
+              g_ptr_array_add (fields, columns[j]);
+          if (fields->len < 10)
+            continue;
+          local = g_ptr_array_index (fields, 1);
+          remote = g_ptr_array_index (fields, 2);
+          inode = g_ptr_array_index (fields, 9);
+          if (!g_hash_table_contains (inodes, inode))
+            continue;
+          checked++;
+          g_test_message ("pid %s %s %s -> %s", pid, tables[t], local, remote);
+          if (!g_str_has_prefix (local, "0100007F:") &&
+              !g_str_has_prefix (local, "00000000000000000000000001000000:") &&
+              !g_str_has_prefix (local, "0000000000000000FFFF00000100007F:"))
+            g_error ("process %s has a %s socket on %s, not on 127.0.0.1", pid, tables[t], local);
+          if (!is_local_or_any (remote))
+            g_error ("process %s has a %s socket to %s", pid, tables[t], remote);
+          if (g_str_has_suffix (local, ":076C"))
+            g_error ("process %s has an SSDP (UPnP) socket: %s %s", pid, tables[t], local);
+        }
+    }
+  return checked;
+}
+
+/* With --ice-address 127.0.0.1 and --bind 127.0.0.1 nothing leaves loopback: no ICE socket on
+ * another address and no UPnP discovery (SSDP on 239.255.255.250:1900), on either side. */
+static void
+test_sockets_on_loopback (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autofree char *data_dir = fixture_path (fixture, "viewer");
+  g_autoptr(BeaconTestProcess) viewer = NULL;
+  g_autofree char *first_frame = NULL;
+
+  viewer = beacon_test_process_start (data_dir, (const char *[]) {
+    "watch", fixture->url, "--ice-address", "127.0.0.1", "--timeout", "60", NULL });
+  first_frame = beacon_test_process_wait_line (viewer, "first-frame-ms: ", 45);
+  if (first_frame == NULL)
+    g_error ("the viewer showed no frame; stderr:\n%s", beacon_test_process_get_stderr (viewer));
+
+  /* Both have at least their signaling connection and an ICE socket. */
+  g_assert_cmpuint (assert_sockets_on_loopback (beacon_test_process_get_pid (fixture->server)),
+                    >=, 2);
+  g_assert_cmpuint (assert_sockets_on_loopback (beacon_test_process_get_pid (viewer)), >=, 2);
+
+  beacon_test_process_send_signal (viewer, SIGTERM);
+  beacon_test_process_wait_exit (viewer, 15);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -394,6 +510,7 @@ main (int    argc,
   ADD ("report-mode", TRUE, test_report_mode);
   ADD ("identity-race", FALSE, test_identity_race);
   ADD ("turn-password-not-logged", TRUE, test_turn_password_not_logged);
+  ADD ("sockets-on-loopback", TRUE, test_sockets_on_loopback);
 
   return g_test_run ();
 }

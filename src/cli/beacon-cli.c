@@ -284,6 +284,7 @@ typedef struct {
   char    *stun;
   GStrv    turn;
   gboolean relay_only;
+  gboolean upnp;
   /* server and trust */
   char    *dialect;
   char    *pin;
@@ -352,6 +353,7 @@ network_group (Options *o)
     { "stun", 0, 0, G_OPTION_ARG_STRING, &o->stun, "STUN server, stun://host:port", "URL" },
     { "turn", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->turn, "TURN server, turn(s):user:pass@host:port (repeatable)", "SERVER" },
     { "relay-only", 0, 0, G_OPTION_ARG_NONE, &o->relay_only, "Send media only through TURN relays", NULL },
+    { "upnp", 0, 0, G_OPTION_ARG_NONE, &o->upnp, "Let ICE ask the router for port mappings over UPnP (off by default)", NULL },
     { "report", 0, 0, G_OPTION_ARG_FILENAME, &o->report, "Write a JSON security report to FILE, updated on change", "FILE" },
     { NULL }
   };
@@ -468,6 +470,7 @@ apply_options (Options       *o,
                 "stun-server", o->stun,
                 "turn-servers", turn_servers,
                 "relay-only", o->relay_only,
+                "upnp", o->upnp,
                 "pin", o->pin,
                 "allow-insecure-signaling", o->allow_insecure,
                 "accept-new-identity", o->accept_new_identity,

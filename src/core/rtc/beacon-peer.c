@@ -727,15 +727,13 @@ connection_state_notify_cb (GstElement *webrtcbin,
 }
 
 static void
-restrict_ice_addresses (BeaconPeer         *self,
-                        const char * const *ice_addresses)
+configure_ice_agent (BeaconPeer             *self,
+                     const BeaconPeerConfig *config)
 {
   g_autoptr(GObject) ice = NULL;
   g_autoptr(GObject) agent_object = NULL;
+  const char * const *ice_addresses = config->ice_addresses;
   NiceAgent *agent;
-
-  if (ice_addresses == NULL || ice_addresses[0] == NULL)
-    return;
 
   g_object_get (self->webrtcbin, "ice-agent", &ice, NULL);
   if (ice == NULL || g_object_class_find_property (G_OBJECT_GET_CLASS (ice), "agent") == NULL)
@@ -744,6 +742,14 @@ restrict_ice_addresses (BeaconPeer         *self,
   if (agent_object == NULL)
     return;
   agent = NICE_AGENT (agent_object);
+
+  /* libnice built with gupnp-igd asks the router for port mappings by default: that opens
+   * SSDP sockets on every interface, whatever the ICE addresses, and tells the local network
+   * about the session. Only an explicit choice turns it on. */
+  g_object_set (agent, "upnp", config->upnp, NULL);
+
+  if (ice_addresses == NULL || ice_addresses[0] == NULL)
+    return;
 
   /* Once an address is added, libnice gathers on the added addresses only. */
   for (guint i = 0; ice_addresses[i] != NULL; i++)
@@ -859,7 +865,7 @@ beacon_peer_new (GstBin                 *bin,
   if (config->relay_only)
     g_object_set (self->webrtcbin, "ice-transport-policy",
                   GST_WEBRTC_ICE_TRANSPORT_POLICY_RELAY, NULL);
-  restrict_ice_addresses (self, config->ice_addresses);
+  configure_ice_agent (self, config);
 
   g_signal_connect_object (self->webrtcbin, "deep-element-added",
                            G_CALLBACK (deep_element_added_cb), self, 0);
