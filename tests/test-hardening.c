@@ -77,6 +77,37 @@ fixture_tear_down (Fixture       *fixture,
 
 /* TLS */
 
+/* Starts `openssl COMMAND -brief` on 127.0.0.1:@port, with @options split at spaces. @command
+ * is s_client (which connects) or s_server (which listens); either tells about a handshake
+ * on stderr. */
+static GSubprocess *
+openssl_spawn (const char     *command,
+               guint           port,
+               const char     *options,
+               GSubprocessFlags flags)
+{
+  g_autofree char *address = g_strdup_printf ("127.0.0.1:%u", port);
+  g_auto(GStrv) extra = g_strsplit (options, " ", -1);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+
+  g_ptr_array_add (argv, "openssl");
+  g_ptr_array_add (argv, (gpointer) command);
+  g_ptr_array_add (argv, "-brief");
+  g_ptr_array_add (argv, g_str_equal (command, "s_server") ? "-accept" : "-connect");
+  g_ptr_array_add (argv, address);
+  for (guint i = 0; extra[i] != NULL; i++)
+    g_ptr_array_add (argv, extra[i]);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                               flags, &error);
+  g_assert_no_error (error);
+  return process;
+}
+
 /* Runs `openssl s_client` against 127.0.0.1:@port with @options and returns whether the
  * handshake succeeded; *@protocol and *@cipher tell what was negotiated. */
 static gboolean
@@ -85,9 +116,6 @@ tls_handshake (guint        port,
                char       **protocol,
                char       **cipher)
 {
-  g_autofree char *connect = g_strdup_printf ("127.0.0.1:%u", port);
-  g_auto(GStrv) extra = g_strsplit (options, " ", -1);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GSubprocess) client = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
@@ -95,20 +123,8 @@ tls_handshake (guint        port,
   g_auto(GStrv) lines = NULL;
   gboolean established;
 
-  g_ptr_array_add (argv, "openssl");
-  g_ptr_array_add (argv, "s_client");
-  g_ptr_array_add (argv, "-brief");
-  g_ptr_array_add (argv, "-connect");
-  g_ptr_array_add (argv, connect);
-  for (guint i = 0; extra[i] != NULL; i++)
-    g_ptr_array_add (argv, extra[i]);
-  g_ptr_array_add (argv, NULL);
-
   /* With stdin at its end right away, s_client closes the connection after the handshake. */
-  client = g_subprocess_newv ((const char * const *) argv->pdata,
-                              G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                              G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
+  client = openssl_spawn ("s_client", port, options, G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_subprocess_communicate_utf8 (client, "", NULL, &out, &err, &error);
   g_assert_no_error (error);
 
@@ -144,27 +160,14 @@ openssl_server_start (guint       port,
                       const char *certificate,
                       const char *options)
 {
-  g_autofree char *accept = g_strdup_printf ("127.0.0.1:%u", port);
-  g_auto(GStrv) extra = g_strsplit (options, " ", -1);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
+  /* Split at spaces like the options: the path is in g_dir_make_tmp ()'s directory. */
+  g_autofree char *all = g_strdup_printf ("-cert %s -key %s %s", certificate, certificate,
+                                          options);
   gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
   GSubprocess *server;
-  const char *fixed[] = {
-    "openssl", "s_server", "-brief", "-accept", accept, "-cert", certificate, "-key", certificate,
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (fixed); i++)
-    g_ptr_array_add (argv, (gpointer) fixed[i]);
-  for (guint i = 0; extra[i] != NULL; i++)
-    g_ptr_array_add (argv, extra[i]);
-  g_ptr_array_add (argv, NULL);
 
   /* s_server ends when its stdin ends, so stdin stays open until openssl_server_finish (). */
-  server = g_subprocess_newv ((const char * const *) argv->pdata,
-                              G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                              G_SUBPROCESS_FLAGS_STDERR_MERGE, &error);
-  g_assert_no_error (error);
+  server = openssl_spawn ("s_server", port, all, G_SUBPROCESS_FLAGS_STDERR_MERGE);
   while (!port_accepts (port) && g_get_monotonic_time () < deadline)
     g_usleep (50 * 1000);
   return server;
