@@ -241,6 +241,12 @@ beacon_test_process_get_stdout (BeaconTestProcess *process)
 }
 
 const char *
+beacon_test_process_get_pid (BeaconTestProcess *process)
+{
+  return g_subprocess_get_identifier (process->subprocess);
+}
+
+const char *
 beacon_test_process_get_stderr (BeaconTestProcess *process)
 {
   return process->err_text->str;

@@ -29,6 +29,8 @@ int                beacon_test_process_wait_exit   (BeaconTestProcess  *process,
 void               beacon_test_process_send_signal (BeaconTestProcess  *process,
                                                     int                 signal_number);
 const char        *beacon_test_process_get_stdout  (BeaconTestProcess  *process);
+/* The process id, as a string ("1234"), while the process runs. */
+const char        *beacon_test_process_get_pid     (BeaconTestProcess  *process);
 const char        *beacon_test_process_get_stderr  (BeaconTestProcess  *process);
 void               beacon_test_process_free        (BeaconTestProcess  *process);
 

@@ -604,7 +604,7 @@ test_start_session (Fixture       *fixture,
 
   /* A consumer need not register to ask for a session. */
   session1 = start_session (consumer, producer, NULL);
-  g_assert_true (g_uuid_string_is_valid (session1));
+  g_assert_cmpuint (strlen (session1), ==, 32);
 
   /* With an offer: the producer gets it in startSession. */
   session2 = start_session (consumer2, producer, "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\n");
@@ -1240,6 +1240,45 @@ whep_start (Fixture    *fixture,
   return g_strdup (start->session_id);
 }
 
+/* Ids that give access to a session or a WHEP resource (session ids, resource URLs, ETags)
+ * come from a cryptographic generator: reseeding GLib's GRand, which g_uuid_string_random ()
+ * draws from, does not repeat them. */
+static void
+test_ids_unpredictable (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  Client *producer = client_connect (fixture);
+  Client *consumer = client_connect (fixture);
+  Client *consumer2 = client_connect (fixture);
+  HttpResult first = { 0 };
+  HttpResult second = { 0 };
+  g_autofree char *session1 = NULL;
+  g_autofree char *session2 = NULL;
+  g_autofree char *whep1 = NULL;
+  g_autofree char *whep2 = NULL;
+
+  client_register (producer, BEACON_GST_ROLE_PRODUCER, NULL);
+
+  g_random_set_seed (42);
+  session1 = start_session (consumer, producer, NULL);
+  g_random_set_seed (42);
+  session2 = start_session (consumer2, producer, NULL);
+  g_assert_cmpstr (session1, !=, session2);
+
+  g_random_set_seed (42);
+  whep1 = whep_start (fixture, producer, "/whep", &first);
+  g_assert_cmpuint (http_wait (&first), ==, SOUP_STATUS_CREATED);
+  g_random_set_seed (42);
+  whep2 = whep_start (fixture, producer, "/whep", &second);
+  g_assert_cmpuint (http_wait (&second), ==, SOUP_STATUS_CREATED);
+  g_assert_cmpstr (whep1, !=, whep2);
+  g_assert_cmpstr (response_header (&first, "ETag"), !=, response_header (&second, "ETag"));
+  g_assert_cmpuint (strlen (whep1), ==, 32);
+
+  http_result_clear (&first);
+  http_result_clear (&second);
+}
+
 static void
 test_whep_answer (Fixture       *fixture,
                   gconstpointer  user_data)
@@ -1637,6 +1676,7 @@ main (int   argc,
   ADD_TEST ("list", test_list);
   ADD_TEST ("start-session", test_start_session);
   ADD_TEST ("start-session-from-producer", test_start_session_from_producer);
+  ADD_TEST ("ids-unpredictable", test_ids_unpredictable);
   ADD_TEST ("relay", test_relay);
   ADD_TEST ("not-in-session", test_not_in_session);
   ADD_TEST ("end-session", test_end_session);

@@ -18,6 +18,7 @@
 #include "beacon-session.h"
 #include "beacon-share-link.h"
 #include "beacon-signaler-factory.h"
+#include "beacon-tls-policy.h"
 
 /* Exit codes, documented in help/ and README. */
 enum {
@@ -56,8 +57,10 @@ write_report (Run *run)
   if (run->report_path == NULL)
     return;
   json = beacon_session_dup_report_json (run->session);
+  /* The report names who connected from which address and the pins in use: only the user
+   * reads it. The file is replaced by a rename, so an older, wider mode does not survive. */
   if (!g_file_set_contents_full (run->report_path, json, -1,
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0644, &error))
+                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
     g_printerr ("beacon-cli: could not write the report: %s\n", error->message);
 }
 
@@ -281,6 +284,7 @@ typedef struct {
   char    *stun;
   GStrv    turn;
   gboolean relay_only;
+  gboolean upnp;
   /* server and trust */
   char    *dialect;
   char    *pin;
@@ -349,6 +353,7 @@ network_group (Options *o)
     { "stun", 0, 0, G_OPTION_ARG_STRING, &o->stun, "STUN server, stun://host:port", "URL" },
     { "turn", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->turn, "TURN server, turn(s):user:pass@host:port (repeatable)", "SERVER" },
     { "relay-only", 0, 0, G_OPTION_ARG_NONE, &o->relay_only, "Send media only through TURN relays", NULL },
+    { "upnp", 0, 0, G_OPTION_ARG_NONE, &o->upnp, "Let ICE ask the router for port mappings over UPnP (off by default)", NULL },
     { "report", 0, 0, G_OPTION_ARG_FILENAME, &o->report, "Write a JSON security report to FILE, updated on change", "FILE" },
     { NULL }
   };
@@ -465,6 +470,7 @@ apply_options (Options       *o,
                 "stun-server", o->stun,
                 "turn-servers", turn_servers,
                 "relay-only", o->relay_only,
+                "upnp", o->upnp,
                 "pin", o->pin,
                 "allow-insecure-signaling", o->allow_insecure,
                 "accept-new-identity", o->accept_new_identity,
@@ -774,6 +780,7 @@ main (int    argc,
 {
   const char *command;
 
+  beacon_tls_policy_init ();
   setlocale (LC_ALL, "");
   gst_init (&argc, &argv);
 

@@ -446,6 +446,7 @@ apply_settings (BeaconBroadcastPage *self)
       g_auto(GStrv) turn_servers = g_settings_get_strv (self->settings, "turn-servers");
       g_auto(GValue) turn_value = G_VALUE_INIT;
       g_auto(GValue) relay_value = G_VALUE_INIT;
+      g_auto(GValue) upnp_value = G_VALUE_INIT;
 
       g_object_set (self->session,
                     "fps", (guint) g_settings_get_int (self->settings, "default-fps"),
@@ -460,6 +461,9 @@ apply_settings (BeaconBroadcastPage *self)
       g_value_init (&relay_value, G_TYPE_BOOLEAN);
       g_value_set_boolean (&relay_value, g_settings_get_boolean (self->settings, "relay-only"));
       beacon_object_set_if_present (self->session, "relay-only", &relay_value);
+      g_value_init (&upnp_value, G_TYPE_BOOLEAN);
+      g_value_set_boolean (&upnp_value, g_settings_get_boolean (self->settings, "upnp"));
+      beacon_object_set_if_present (self->session, "upnp", &upnp_value);
     }
 
   new_preview (self);

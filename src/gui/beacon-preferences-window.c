@@ -47,6 +47,7 @@ struct _BeaconPreferencesWindow
   GtkListBox           *turn_list;
   AdwEntryRow          *turn_entry_row;
   GtkSwitch            *relay_only_switch;
+  GtkSwitch            *upnp_switch;
 };
 
 enum {
@@ -410,6 +411,8 @@ beacon_preferences_window_constructed (GObject *object)
 
   g_settings_bind (self->settings, "relay-only", self->relay_only_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "upnp", self->upnp_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
 
   g_signal_connect_object (self->settings, "changed::saved-servers",
                            G_CALLBACK (reload_servers), self, G_CONNECT_SWAPPED);
@@ -486,6 +489,7 @@ beacon_preferences_window_class_init (BeaconPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BeaconPreferencesWindow, turn_list);
   gtk_widget_class_bind_template_child (widget_class, BeaconPreferencesWindow, turn_entry_row);
   gtk_widget_class_bind_template_child (widget_class, BeaconPreferencesWindow, relay_only_switch);
+  gtk_widget_class_bind_template_child (widget_class, BeaconPreferencesWindow, upnp_switch);
   gtk_widget_class_bind_template_callback (widget_class, add_server_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, add_turn_applied_cb);
 }

@@ -371,6 +371,7 @@ start_watching (BeaconWatchPage *self)
       beacon_object_set_if_present (self->session, "turn-servers", &turn_value);
       set_boolean_property (self, "relay-only", g_settings_get_boolean (self->settings,
                                                                         "relay-only"));
+      set_boolean_property (self, "upnp", g_settings_get_boolean (self->settings, "upnp"));
     }
 
   beacon_session_start (self->session);

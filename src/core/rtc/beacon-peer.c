@@ -727,15 +727,13 @@ connection_state_notify_cb (GstElement *webrtcbin,
 }
 
 static void
-restrict_ice_addresses (BeaconPeer         *self,
-                        const char * const *ice_addresses)
+configure_ice_agent (BeaconPeer             *self,
+                     const BeaconPeerConfig *config)
 {
   g_autoptr(GObject) ice = NULL;
   g_autoptr(GObject) agent_object = NULL;
+  const char * const *ice_addresses = config->ice_addresses;
   NiceAgent *agent;
-
-  if (ice_addresses == NULL || ice_addresses[0] == NULL)
-    return;
 
   g_object_get (self->webrtcbin, "ice-agent", &ice, NULL);
   if (ice == NULL || g_object_class_find_property (G_OBJECT_GET_CLASS (ice), "agent") == NULL)
@@ -744,6 +742,14 @@ restrict_ice_addresses (BeaconPeer         *self,
   if (agent_object == NULL)
     return;
   agent = NICE_AGENT (agent_object);
+
+  /* libnice built with gupnp-igd asks the router for port mappings by default: that opens
+   * SSDP sockets on every interface, whatever the ICE addresses, and tells the local network
+   * about the session. Only an explicit choice turns it on. */
+  g_object_set (agent, "upnp", config->upnp, NULL);
+
+  if (ice_addresses == NULL || ice_addresses[0] == NULL)
+    return;
 
   /* Once an address is added, libnice gathers on the added addresses only. */
   for (guint i = 0; ice_addresses[i] != NULL; i++)
@@ -796,6 +802,34 @@ deep_element_added_cb (GstBin     *bin,
     g_weak_ref_set (&self->dtls_decoder, element);
 }
 
+/* "turn://user:secret@host:3478?transport=udp" → "turn://user:***@host:3478?transport=udp",
+ * for log lines: the password of a TURN server is a credential. The last '@' ends the user
+ * part, as a password may hold an unescaped '@'. */
+static char *
+redact_url_password (const char *url)
+{
+  const char *start = strstr (url, "://");
+  const char *end;
+  const char *at = NULL;
+  const char *colon;
+
+  start = start != NULL ? start + strlen ("://") : strchr (url, ':');
+  if (start == NULL)
+    return g_strdup (url);
+  if (*start == ':')
+    start++;
+  end = strchr (start, '?');
+  if (end == NULL)
+    end = start + strlen (start);
+  for (const char *p = start; p < end; p++)
+    if (*p == '@')
+      at = p;
+  colon = at != NULL ? memchr (start, ':', at - start) : NULL;
+  if (colon == NULL)
+    return g_strdup (url);
+  return g_strdup_printf ("%.*s***%s", (int) (colon + 1 - url), url, at);
+}
+
 BeaconPeer *
 beacon_peer_new (GstBin                 *bin,
                  const char             *session_id,
@@ -821,13 +855,17 @@ beacon_peer_new (GstBin                 *bin,
         g_signal_emit_by_name (self->webrtcbin, "add-turn-server", config->turn_servers[i],
                                &added);
         if (!added)
-          g_message ("the TURN server %s was not accepted", config->turn_servers[i]);
+          {
+            g_autofree char *redacted = redact_url_password (config->turn_servers[i]);
+
+            g_message ("the TURN server %s was not accepted", redacted);
+          }
       }
   self->relay_only = config->relay_only;
   if (config->relay_only)
     g_object_set (self->webrtcbin, "ice-transport-policy",
                   GST_WEBRTC_ICE_TRANSPORT_POLICY_RELAY, NULL);
-  restrict_ice_addresses (self, config->ice_addresses);
+  configure_ice_agent (self, config);
 
   g_signal_connect_object (self->webrtcbin, "deep-element-added",
                            G_CALLBACK (deep_element_added_cb), self, 0);

@@ -494,7 +494,7 @@ handle_start_session (BeaconDirectServer *self,
     }
 
   session = g_new0 (Session, 1);
-  session->id = g_uuid_string_random ();
+  session->id = beacon_random_hex (16);
   session->producer_id = g_strdup (producer->id);
   session->consumer_id = g_strdup (consumer->id);
   g_hash_table_insert (self->sessions, session->id, session);
@@ -1246,12 +1246,12 @@ whep_post (BeaconDirectServer *self,
     }
 
   session = g_new0 (Session, 1);
-  session->id = g_uuid_string_random ();
+  session->id = beacon_random_hex (16);
   session->producer_id = g_strdup (producer->id);
   session->consumer_id = g_strconcat (WHEP_CONSUMER_PREFIX, session->id, NULL);
   g_hash_table_insert (self->sessions, session->id, session);
 
-  etag_value = g_uuid_string_random ();
+  etag_value = beacon_random_hex (16);
   resource = g_new0 (WhepResource, 1);
   resource->server = self;
   resource->session_id = g_strdup (session->id);
@@ -1611,9 +1611,9 @@ whip_post (BeaconDirectServer *self,
       return;
     }
 
-  etag_value = g_uuid_string_random ();
+  etag_value = beacon_random_hex (16);
   self->whip = g_new0 (WhipIngest, 1);
-  self->whip->id = g_uuid_string_random ();
+  self->whip->id = beacon_random_hex (16);
   self->whip->etag = g_strdup_printf ("\"%s\"", etag_value);
   self->whip->pending = g_object_ref (msg);
   id = g_strdup (self->whip->id);

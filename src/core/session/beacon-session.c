@@ -72,6 +72,7 @@ struct _BeaconSession
   gboolean                 allow_insecure_signaling;
   GStrv                    turn_servers;
   gboolean                 relay_only;
+  gboolean                 upnp;
   gboolean                 accept_new_identity;
   char                    *data_directory;
 
@@ -144,6 +145,7 @@ enum {
   PROP_ALLOW_INSECURE_SIGNALING,
   PROP_TURN_SERVERS,
   PROP_RELAY_ONLY,
+  PROP_UPNP,
   PROP_ACCEPT_NEW_IDENTITY,
   PROP_DATA_DIRECTORY,
   PROP_WHIP_TOKEN,
@@ -475,6 +477,7 @@ make_peer (BeaconSession *self,
     .stun_server = self->stun_server,
     .turn_servers = (const char * const *) self->turn_servers,
     .relay_only = self->relay_only,
+    .upnp = self->upnp,
     .identity_pem = beacon_identity_get_pem_bundle (self->identity),
     .identity_fingerprint = beacon_identity_get_fingerprint (self->identity),
   };
@@ -1660,6 +1663,9 @@ beacon_session_get_property (GObject    *object,
     case PROP_RELAY_ONLY:
       g_value_set_boolean (value, self->relay_only);
       break;
+    case PROP_UPNP:
+      g_value_set_boolean (value, self->upnp);
+      break;
     case PROP_ACCEPT_NEW_IDENTITY:
       g_value_set_boolean (value, self->accept_new_identity);
       break;
@@ -1806,6 +1812,9 @@ beacon_session_set_property (GObject      *object,
       break;
     case PROP_RELAY_ONLY:
       self->relay_only = g_value_get_boolean (value);
+      break;
+    case PROP_UPNP:
+      self->upnp = g_value_get_boolean (value);
       break;
     case PROP_ACCEPT_NEW_IDENTITY:
       self->accept_new_identity = g_value_get_boolean (value);
@@ -1955,6 +1964,10 @@ beacon_session_class_init (BeaconSessionClass *klass)
     g_param_spec_boxed ("turn-servers", NULL, NULL, G_TYPE_STRV, rw);
   properties[PROP_RELAY_ONLY] =
     g_param_spec_boolean ("relay-only", NULL, NULL, FALSE, rw);
+  /* Whether ICE may ask the router for a port mapping over UPnP: off by default, because it
+   * announces the session on the local network and reaches beyond the ICE addresses. */
+  properties[PROP_UPNP] =
+    g_param_spec_boolean ("upnp", NULL, NULL, FALSE, rw);
   properties[PROP_ACCEPT_NEW_IDENTITY] =
     g_param_spec_boolean ("accept-new-identity", NULL, NULL, FALSE, rw);
   /* Where the identity and the remembered identities live; NULL = the user's default. */
