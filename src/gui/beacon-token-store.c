@@ -11,21 +11,37 @@
 
 #include <glib/gi18n.h>
 
+/* What a secret is for: each kind has its own libsecret schema, so that a relay and a server
+ * at the same address never share an item. */
+typedef enum {
+  SECRET_KIND_SERVER_TOKEN,
+  SECRET_KIND_TURN_PASSWORD,
+} SecretKind;
+
 #ifdef HAVE_LIBSECRET
 #include <libsecret/secret.h>
 
 static const SecretSchema *
-token_schema (void)
+schema_for (SecretKind kind)
 {
-  static const SecretSchema schema = {
+  static const SecretSchema token_schema = {
     "io.github.beaconrtc.Beacon.ServerToken", SECRET_SCHEMA_NONE,
     {
       { "url", SECRET_SCHEMA_ATTRIBUTE_STRING },
       { NULL, 0 },
     }
   };
+  /* Keyed by the relay's URL without its password (turn://user@host:3478), which is what
+   * GSettings keeps: the two together give back the URL webrtcbin needs. */
+  static const SecretSchema turn_schema = {
+    "io.github.beaconrtc.Beacon.TurnPassword", SECRET_SCHEMA_NONE,
+    {
+      { "url", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    }
+  };
 
-  return &schema;
+  return kind == SECRET_KIND_TURN_PASSWORD ? &turn_schema : &token_schema;
 }
 #endif
 
@@ -92,18 +108,82 @@ cleared_cb (GObject      *source,
 }
 #endif
 
-static gboolean
-return_unsupported (GTask *task)
+/* Starts a task for @source_tag; returns NULL when it has already failed because this build
+ * has no keyring. */
+static GTask *
+secret_task_new (gpointer             source_tag,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
 {
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
 #ifndef HAVE_LIBSECRET
   g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                           _("This copy of Beacon was built without libsecret, so it cannot keep "
-                             "access tokens"));
-  return TRUE;
+                           _("This copy of Beacon was built without libsecret, so it cannot use "
+                             "the keyring"));
+  return NULL;
 #else
-  return FALSE;
+  return g_steal_pointer (&task);
 #endif
 }
+
+static void
+save_secret (SecretKind           kind,
+             const char          *url,
+             const char          *label,
+             const char          *secret,
+             gpointer             source_tag,
+             GCancellable        *cancellable,
+             GAsyncReadyCallback  callback,
+             gpointer             user_data)
+{
+  GTask *task = secret_task_new (source_tag, cancellable, callback, user_data);
+
+  if (task == NULL)
+    return;
+#ifdef HAVE_LIBSECRET
+  secret_password_store (schema_for (kind), SECRET_COLLECTION_DEFAULT, label, secret, cancellable,
+                         stored_cb, task, "url", url, NULL);
+#endif
+}
+
+static void
+lookup_secret (SecretKind           kind,
+               const char          *url,
+               gpointer             source_tag,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  GTask *task = secret_task_new (source_tag, cancellable, callback, user_data);
+
+  if (task == NULL)
+    return;
+#ifdef HAVE_LIBSECRET
+  secret_password_lookup (schema_for (kind), cancellable, looked_up_cb, task, "url", url, NULL);
+#endif
+}
+
+static void
+clear_secret (SecretKind           kind,
+              const char          *url,
+              gpointer             source_tag,
+              GCancellable        *cancellable,
+              GAsyncReadyCallback  callback,
+              gpointer             user_data)
+{
+  GTask *task = secret_task_new (source_tag, cancellable, callback, user_data);
+
+  if (task == NULL)
+    return;
+#ifdef HAVE_LIBSECRET
+  secret_password_clear (schema_for (kind), cancellable, cleared_cb, task, "url", url, NULL);
+#endif
+}
+
+/* Server tokens */
 
 void
 beacon_token_store_save_async (const char          *url,
@@ -113,23 +193,14 @@ beacon_token_store_save_async (const char          *url,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autofree char *label = NULL;
 
   g_return_if_fail (url != NULL && token != NULL);
-  g_task_set_source_tag (task, beacon_token_store_save_async);
 
-  if (return_unsupported (task))
-    return;
-#ifdef HAVE_LIBSECRET
-  {
-    /* Translators: the label of a password in the keyring; %s is the server's name. */
-    g_autofree char *label = g_strdup_printf (_("Beacon access token for %s"),
-                                              server_name ? server_name : url);
-
-    secret_password_store (token_schema (), SECRET_COLLECTION_DEFAULT, label, token, cancellable,
-                           stored_cb, g_steal_pointer (&task), "url", url, NULL);
-  }
-#endif
+  /* Translators: the label of a password in the keyring; %s is the server's name. */
+  label = g_strdup_printf (_("Beacon access token for %s"), server_name ? server_name : url);
+  save_secret (SECRET_KIND_SERVER_TOKEN, url, label, token, beacon_token_store_save_async,
+               cancellable, callback, user_data);
 }
 
 gboolean
@@ -145,17 +216,10 @@ beacon_token_store_lookup_async (const char          *url,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-
   g_return_if_fail (url != NULL);
-  g_task_set_source_tag (task, beacon_token_store_lookup_async);
 
-  if (return_unsupported (task))
-    return;
-#ifdef HAVE_LIBSECRET
-  secret_password_lookup (token_schema (), cancellable, looked_up_cb, g_steal_pointer (&task),
-                          "url", url, NULL);
-#endif
+  lookup_secret (SECRET_KIND_SERVER_TOKEN, url, beacon_token_store_lookup_async, cancellable,
+                 callback, user_data);
 }
 
 char *
@@ -171,22 +235,80 @@ beacon_token_store_clear_async (const char          *url,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-
   g_return_if_fail (url != NULL);
-  g_task_set_source_tag (task, beacon_token_store_clear_async);
 
-  if (return_unsupported (task))
-    return;
-#ifdef HAVE_LIBSECRET
-  secret_password_clear (token_schema (), cancellable, cleared_cb, g_steal_pointer (&task),
-                         "url", url, NULL);
-#endif
+  clear_secret (SECRET_KIND_SERVER_TOKEN, url, beacon_token_store_clear_async, cancellable,
+                callback, user_data);
 }
 
 gboolean
 beacon_token_store_clear_finish (GAsyncResult  *result,
                                  GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* TURN passwords */
+
+void
+beacon_token_store_save_turn_password_async (const char          *turn_url,
+                                             const char          *password,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data)
+{
+  g_autofree char *label = NULL;
+
+  g_return_if_fail (turn_url != NULL && password != NULL);
+
+  /* Translators: the label of a password in the keyring; %s is a TURN server's address
+   * without its password, such as turn://user@host:3478. */
+  label = g_strdup_printf (_("Beacon TURN password for %s"), turn_url);
+  save_secret (SECRET_KIND_TURN_PASSWORD, turn_url, label, password,
+               beacon_token_store_save_turn_password_async, cancellable, callback, user_data);
+}
+
+gboolean
+beacon_token_store_save_turn_password_finish (GAsyncResult  *result,
+                                              GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+beacon_token_store_lookup_turn_password_async (const char          *turn_url,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data)
+{
+  g_return_if_fail (turn_url != NULL);
+
+  lookup_secret (SECRET_KIND_TURN_PASSWORD, turn_url,
+                 beacon_token_store_lookup_turn_password_async, cancellable, callback, user_data);
+}
+
+char *
+beacon_token_store_lookup_turn_password_finish (GAsyncResult  *result,
+                                                GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+beacon_token_store_clear_turn_password_async (const char          *turn_url,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data)
+{
+  g_return_if_fail (turn_url != NULL);
+
+  clear_secret (SECRET_KIND_TURN_PASSWORD, turn_url,
+                beacon_token_store_clear_turn_password_async, cancellable, callback, user_data);
+}
+
+gboolean
+beacon_token_store_clear_turn_password_finish (GAsyncResult  *result,
+                                               GError       **error)
 {
   return g_task_propagate_boolean (G_TASK (result), error);
 }
