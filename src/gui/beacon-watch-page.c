@@ -13,6 +13,7 @@
 
 #include "beacon-gui-util.h"
 #include "beacon-token-store.h"
+#include "beacon-turn-servers.h"
 
 struct _BeaconWatchPage
 {
@@ -344,6 +345,24 @@ set_boolean_property (BeaconWatchPage *self,
 }
 
 static void
+turn_servers_resolved_cb (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  BeaconWatchPage *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *problem = NULL;
+  g_auto(GStrv) servers = beacon_turn_servers_resolve_finish (result, &problem, &error);
+
+  /* Resolving fails only when cancelled: by a newer attempt or by the page going away. */
+  if (error != NULL)
+    return;
+  beacon_turn_servers_hand_over (self->session, (const char * const *) servers, problem,
+                                 GTK_WIDGET (self));
+  beacon_session_start (self->session);
+}
+
+static void
 start_watching (BeaconWatchPage *self)
 {
   GstElement *audio_sink;
@@ -362,15 +381,16 @@ start_watching (BeaconWatchPage *self)
   if (self->settings != NULL)
     {
       g_autofree char *stun_server = g_settings_get_string (self->settings, "stun-server");
-      g_auto(GStrv) turn_servers = g_settings_get_strv (self->settings, "turn-servers");
-      g_auto(GValue) turn_value = G_VALUE_INIT;
 
       set_string_property (self, "stun-server", stun_server);
-      g_value_init (&turn_value, G_TYPE_STRV);
-      g_value_set_boxed (&turn_value, turn_servers);
-      beacon_object_set_if_present (self->session, "turn-servers", &turn_value);
       set_boolean_property (self, "relay-only", g_settings_get_boolean (self->settings,
                                                                         "relay-only"));
+      /* The passwords of the TURN servers come from the keyring, only for this start. */
+      g_cancellable_cancel (self->cancellable);
+      g_set_object (&self->cancellable, g_cancellable_new ());
+      beacon_turn_servers_resolve_async (self->settings, self->cancellable,
+                                         turn_servers_resolved_cb, self);
+      return;
     }
 
   beacon_session_start (self->session);
