@@ -518,10 +518,20 @@ turn_servers_resolved_cb (GObject      *source,
 static void
 go_live (BeaconBroadcastPage *self)
 {
+  g_auto(GStrv) servers = NULL;
+
   apply_settings (self);
 
   if (self->settings == NULL)
     {
+      go_live_to_destination (self);
+      return;
+    }
+  servers = beacon_turn_servers_try_resolve (self->settings);
+  if (servers != NULL)
+    {
+      beacon_turn_servers_hand_over (self->session, (const char * const *) servers, NULL,
+                                     GTK_WIDGET (self));
       go_live_to_destination (self);
       return;
     }

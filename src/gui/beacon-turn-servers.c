@@ -257,6 +257,31 @@ leave_out (Resolution *resolution,
     g_free (reason);
 }
 
+/* Whether @entry names a user but not the password, which the keyring then has. */
+static gboolean
+needs_keyring (const char *entry)
+{
+  const char *user;
+  const char *colon;
+  const char *at;
+
+  return find_user_part (entry, &user, &colon, &at) && colon == NULL;
+}
+
+GStrv
+beacon_turn_servers_try_resolve (GSettings *settings)
+{
+  g_auto(GStrv) entries = NULL;
+
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+
+  entries = g_settings_get_strv (settings, "turn-servers");
+  for (guint i = 0; entries[i] != NULL; i++)
+    if (needs_keyring (entries[i]))
+      return NULL;
+  return g_steal_pointer (&entries);
+}
+
 static void resolve_next (GTask *task);
 
 static void
@@ -320,13 +345,10 @@ resolve_next (GTask *task)
   for (; resolution->entries[resolution->next] != NULL; resolution->next++)
     {
       const char *entry = resolution->entries[resolution->next];
-      const char *user;
-      const char *colon;
-      const char *at;
 
       /* An entry that names no user and one that still has its password (the keyring did not
        * take it yet) have nothing to look up. */
-      if (!find_user_part (entry, &user, &colon, &at) || colon != NULL)
+      if (!needs_keyring (entry))
         {
           g_strv_builder_add (resolution->servers, entry);
           continue;

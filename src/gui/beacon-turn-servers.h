@@ -52,6 +52,11 @@ GStrv     beacon_turn_servers_resolve_finish     (GAsyncResult         *result,
                                                   char                **problem,
                                                   GError              **error);
 
+/* The same as beacon_turn_servers_resolve_finish() would return, at once, when no server of
+ * @settings needs a password from the keyring; otherwise NULL. Starting without a turn of
+ * the main loop keeps the session's state in step with the action that started it. */
+GStrv     beacon_turn_servers_try_resolve        (GSettings            *settings);
+
 /* Gives @session the @servers beacon_turn_servers_resolve_finish() returned and, when some
  * were left out, shows its @problem in a toast of @widget's window. */
 void      beacon_turn_servers_hand_over          (BeaconSession        *session,

@@ -381,16 +381,22 @@ start_watching (BeaconWatchPage *self)
   if (self->settings != NULL)
     {
       g_autofree char *stun_server = g_settings_get_string (self->settings, "stun-server");
+      g_auto(GStrv) servers = beacon_turn_servers_try_resolve (self->settings);
 
       set_string_property (self, "stun-server", stun_server);
       set_boolean_property (self, "relay-only", g_settings_get_boolean (self->settings,
                                                                         "relay-only"));
-      /* The passwords of the TURN servers come from the keyring, only for this start. */
-      g_cancellable_cancel (self->cancellable);
-      g_set_object (&self->cancellable, g_cancellable_new ());
-      beacon_turn_servers_resolve_async (self->settings, self->cancellable,
-                                         turn_servers_resolved_cb, self);
-      return;
+      if (servers == NULL)
+        {
+          /* The passwords of the TURN servers come from the keyring, only for this start. */
+          g_cancellable_cancel (self->cancellable);
+          g_set_object (&self->cancellable, g_cancellable_new ());
+          beacon_turn_servers_resolve_async (self->settings, self->cancellable,
+                                             turn_servers_resolved_cb, self);
+          return;
+        }
+      beacon_turn_servers_hand_over (self->session, (const char * const *) servers, NULL,
+                                     GTK_WIDGET (self));
     }
 
   beacon_session_start (self->session);
