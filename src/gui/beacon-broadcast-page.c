@@ -493,53 +493,38 @@ go_live_to_destination (BeaconBroadcastPage *self)
     set_string_property (self, "url", url);
     g_cancellable_cancel (self->cancellable);
     g_set_object (&self->cancellable, g_cancellable_new ());
-    beacon_token_store_lookup_async (url, self->cancellable, token_looked_up_cb, self);
+    beacon_token_store_lookup_async (BEACON_SECRET_SERVER_TOKEN, url, self->cancellable,
+                                     token_looked_up_cb, self);
   }
 }
 
 static void
-turn_servers_resolved_cb (GObject      *source,
-                          GAsyncResult *result,
-                          gpointer      user_data)
+turn_servers_handed_over_cb (GObject      *source,
+                             GAsyncResult *result,
+                             gpointer      user_data)
 {
   BeaconBroadcastPage *self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *problem = NULL;
-  g_auto(GStrv) servers = beacon_turn_servers_resolve_finish (result, &problem, &error);
 
-  /* Resolving fails only when cancelled: by a newer start or by the page going away. */
-  if (error != NULL)
-    return;
-  beacon_turn_servers_hand_over (self->session, (const char * const *) servers, problem,
-                                 GTK_WIDGET (self));
-  go_live_to_destination (self);
+  /* Fails only when cancelled: by a newer start or by the page going away. */
+  if (beacon_turn_servers_hand_over_finish (result, NULL))
+    go_live_to_destination (self);
 }
 
 static void
 go_live (BeaconBroadcastPage *self)
 {
-  g_auto(GStrv) servers = NULL;
-
   apply_settings (self);
 
-  if (self->settings == NULL)
+  if (self->settings == NULL || beacon_turn_servers_hand_over_now (self->settings, self->session))
     {
-      go_live_to_destination (self);
-      return;
-    }
-  servers = beacon_turn_servers_try_resolve (self->settings);
-  if (servers != NULL)
-    {
-      beacon_turn_servers_hand_over (self->session, (const char * const *) servers, NULL,
-                                     GTK_WIDGET (self));
       go_live_to_destination (self);
       return;
     }
   /* The passwords of the TURN servers come from the keyring, only for this start. */
   g_cancellable_cancel (self->cancellable);
   g_set_object (&self->cancellable, g_cancellable_new ());
-  beacon_turn_servers_resolve_async (self->settings, self->cancellable, turn_servers_resolved_cb,
-                                     self);
+  beacon_turn_servers_hand_over_async (self->settings, self->session, GTK_WIDGET (self),
+                                       self->cancellable, turn_servers_handed_over_cb, self);
 }
 
 static void

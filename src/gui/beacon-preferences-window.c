@@ -132,15 +132,16 @@ load_resolution (BeaconPreferencesWindow *self)
 /* Saved servers */
 
 static void
-token_cleared_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+secret_cleared_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
 
   if (!beacon_token_store_clear_finish (result, &error) &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
-    g_message ("Could not remove a server's access token from the keyring: %s", error->message);
+    g_message ("Could not remove a removed server's token or password from the keyring: %s",
+               error->message);
 }
 
 static void
@@ -162,7 +163,8 @@ remove_server_clicked_cb (GtkButton               *button,
         g_variant_builder_add_value (builder, child);
     }
   if (removed_url != NULL)
-    beacon_token_store_clear_async (removed_url, NULL, token_cleared_cb, NULL);
+    beacon_token_store_clear_async (BEACON_SECRET_SERVER_TOKEN, removed_url, NULL,
+                                    secret_cleared_cb, NULL);
   g_settings_set_value (self->settings, "saved-servers", g_variant_builder_end (builder));
 }
 
@@ -278,8 +280,8 @@ add_server_clicked_cb (BeaconPreferencesWindow *self)
   g_settings_set_value (self->settings, "saved-servers", g_variant_builder_end (builder));
 
   if (*token != '\0')
-    beacon_token_store_save_async (url, name, token, self->cancellable, token_saved_cb,
-                                   g_object_ref (self));
+    beacon_token_store_save_async (BEACON_SECRET_SERVER_TOKEN, url, name, token, self->cancellable,
+                                   token_saved_cb, g_object_ref (self));
 
   gtk_editable_set_text (GTK_EDITABLE (self->server_name_row), "");
   gtk_editable_set_text (GTK_EDITABLE (self->server_url_row), "");
@@ -287,19 +289,6 @@ add_server_clicked_cb (BeaconPreferencesWindow *self)
 }
 
 /* TURN servers */
-
-static void
-turn_password_cleared_cb (GObject      *source,
-                          GAsyncResult *result,
-                          gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!beacon_token_store_clear_turn_password_finish (result, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
-    g_message ("Could not remove a TURN server's password from the keyring: %s",
-               error->message);
-}
 
 static void
 remove_turn_clicked_cb (GtkButton               *button,
@@ -319,8 +308,8 @@ remove_turn_clicked_cb (GtkButton               *button,
         g_autofree char *stripped = beacon_turn_servers_strip_password (servers[i], &password);
 
         /* Not tied to the window: the password goes even when the window closes first. */
-        beacon_token_store_clear_turn_password_async (stripped, NULL, turn_password_cleared_cb,
-                                                      NULL);
+        beacon_token_store_clear_async (BEACON_SECRET_TURN_PASSWORD, stripped, NULL,
+                                        secret_cleared_cb, NULL);
       }
   remaining = g_strv_builder_end (builder);
   g_settings_set_strv (self->settings, "turn-servers", (const char * const *) remaining);
@@ -420,7 +409,7 @@ turn_password_saved_cb (GObject      *source,
 
   /* The server is listed only once the keyring has its password, so that it never starts
    * without one; the form keeps what was typed for another try. */
-  if (!beacon_token_store_save_turn_password_finish (result, &error))
+  if (!beacon_token_store_save_finish (result, &error))
     {
       if (closed)
         return;
@@ -488,8 +477,8 @@ add_turn_clicked_cb (BeaconPreferencesWindow *self)
   addition->settings = g_object_ref (self->settings);
   addition->url = g_steal_pointer (&url);
   /* Not cancelled with the window: a password the keyring took belongs to a listed server. */
-  beacon_token_store_save_turn_password_async (addition->url, password, NULL,
-                                               turn_password_saved_cb, addition);
+  beacon_token_store_save_async (BEACON_SECRET_TURN_PASSWORD, addition->url, NULL, password, NULL,
+                                 turn_password_saved_cb, addition);
 }
 
 /* Construction */

@@ -11,18 +11,13 @@
 
 #include <glib/gi18n.h>
 
-/* What a secret is for: each kind has its own libsecret schema, so that a relay and a server
- * at the same address never share an item. */
-typedef enum {
-  SECRET_KIND_SERVER_TOKEN,
-  SECRET_KIND_TURN_PASSWORD,
-} SecretKind;
-
 #ifdef HAVE_LIBSECRET
 #include <libsecret/secret.h>
 
+/* Each kind has its own schema, so that a relay and a server at the same address never share
+ * an item. */
 static const SecretSchema *
-schema_for (SecretKind kind)
+schema_for (BeaconSecretKind kind)
 {
   static const SecretSchema token_schema = {
     "io.github.beaconrtc.Beacon.ServerToken", SECRET_SCHEMA_NONE,
@@ -41,7 +36,7 @@ schema_for (SecretKind kind)
     }
   };
 
-  return kind == SECRET_KIND_TURN_PASSWORD ? &turn_schema : &token_schema;
+  return kind == BEACON_SECRET_TURN_PASSWORD ? &turn_schema : &token_schema;
 }
 #endif
 
@@ -108,207 +103,112 @@ cleared_cb (GObject      *source,
 }
 #endif
 
-/* Starts a task for @source_tag; returns NULL when it has already failed because this build
- * has no keyring. */
-static GTask *
-secret_task_new (gpointer             source_tag,
-                 GCancellable        *cancellable,
-                 GAsyncReadyCallback  callback,
-                 gpointer             user_data)
+static gboolean
+return_unsupported (GTask *task)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, source_tag);
 #ifndef HAVE_LIBSECRET
   g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                            _("This copy of Beacon was built without libsecret, so it cannot use "
                              "the keyring"));
-  return NULL;
+  return TRUE;
 #else
-  return g_steal_pointer (&task);
+  return FALSE;
 #endif
 }
-
-static void
-save_secret (SecretKind           kind,
-             const char          *url,
-             const char          *label,
-             const char          *secret,
-             gpointer             source_tag,
-             GCancellable        *cancellable,
-             GAsyncReadyCallback  callback,
-             gpointer             user_data)
-{
-  GTask *task = secret_task_new (source_tag, cancellable, callback, user_data);
-
-  if (task == NULL)
-    return;
-#ifdef HAVE_LIBSECRET
-  secret_password_store (schema_for (kind), SECRET_COLLECTION_DEFAULT, label, secret, cancellable,
-                         stored_cb, task, "url", url, NULL);
-#endif
-}
-
-static void
-lookup_secret (SecretKind           kind,
-               const char          *url,
-               gpointer             source_tag,
-               GCancellable        *cancellable,
-               GAsyncReadyCallback  callback,
-               gpointer             user_data)
-{
-  GTask *task = secret_task_new (source_tag, cancellable, callback, user_data);
-
-  if (task == NULL)
-    return;
-#ifdef HAVE_LIBSECRET
-  secret_password_lookup (schema_for (kind), cancellable, looked_up_cb, task, "url", url, NULL);
-#endif
-}
-
-static void
-clear_secret (SecretKind           kind,
-              const char          *url,
-              gpointer             source_tag,
-              GCancellable        *cancellable,
-              GAsyncReadyCallback  callback,
-              gpointer             user_data)
-{
-  GTask *task = secret_task_new (source_tag, cancellable, callback, user_data);
-
-  if (task == NULL)
-    return;
-#ifdef HAVE_LIBSECRET
-  secret_password_clear (schema_for (kind), cancellable, cleared_cb, task, "url", url, NULL);
-#endif
-}
-
-/* Server tokens */
 
 void
-beacon_token_store_save_async (const char          *url,
+beacon_token_store_save_async (BeaconSecretKind     kind,
+                               const char          *url,
                                const char          *server_name,
-                               const char          *token,
+                               const char          *secret,
                                GCancellable        *cancellable,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
   g_autofree char *label = NULL;
 
-  g_return_if_fail (url != NULL && token != NULL);
+  g_return_if_fail (url != NULL && secret != NULL);
+  g_task_set_source_tag (task, beacon_token_store_save_async);
 
-  /* Translators: the label of a password in the keyring; %s is the server's name. */
-  label = g_strdup_printf (_("Beacon access token for %s"), server_name ? server_name : url);
-  save_secret (SECRET_KIND_SERVER_TOKEN, url, label, token, beacon_token_store_save_async,
-               cancellable, callback, user_data);
+  if (return_unsupported (task))
+    return;
+  if (kind == BEACON_SECRET_TURN_PASSWORD)
+    /* Translators: the label of a password in the keyring; %s is a TURN server's address
+     * without its password, such as turn://user@host:3478. */
+    label = g_strdup_printf (_("Beacon TURN password for %s"), url);
+  else
+    /* Translators: the label of a password in the keyring; %s is the server's name. */
+    label = g_strdup_printf (_("Beacon access token for %s"), server_name ? server_name : url);
+#ifdef HAVE_LIBSECRET
+  secret_password_store (schema_for (kind), SECRET_COLLECTION_DEFAULT, label, secret, cancellable,
+                         stored_cb, g_steal_pointer (&task), "url", url, NULL);
+#endif
 }
 
 gboolean
 beacon_token_store_save_finish (GAsyncResult  *result,
                                 GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 void
-beacon_token_store_lookup_async (const char          *url,
+beacon_token_store_lookup_async (BeaconSecretKind     kind,
+                                 const char          *url,
                                  GCancellable        *cancellable,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  g_return_if_fail (url != NULL);
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
 
-  lookup_secret (SECRET_KIND_SERVER_TOKEN, url, beacon_token_store_lookup_async, cancellable,
-                 callback, user_data);
+  g_return_if_fail (url != NULL);
+  g_task_set_source_tag (task, beacon_token_store_lookup_async);
+
+  if (return_unsupported (task))
+    return;
+#ifdef HAVE_LIBSECRET
+  secret_password_lookup (schema_for (kind), cancellable, looked_up_cb, g_steal_pointer (&task),
+                          "url", url, NULL);
+#endif
 }
 
 char *
 beacon_token_store_lookup_finish (GAsyncResult  *result,
                                   GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 void
-beacon_token_store_clear_async (const char          *url,
+beacon_token_store_clear_async (BeaconSecretKind     kind,
+                                const char          *url,
                                 GCancellable        *cancellable,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
-  g_return_if_fail (url != NULL);
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
 
-  clear_secret (SECRET_KIND_SERVER_TOKEN, url, beacon_token_store_clear_async, cancellable,
-                callback, user_data);
+  g_return_if_fail (url != NULL);
+  g_task_set_source_tag (task, beacon_token_store_clear_async);
+
+  if (return_unsupported (task))
+    return;
+#ifdef HAVE_LIBSECRET
+  secret_password_clear (schema_for (kind), cancellable, cleared_cb, g_steal_pointer (&task),
+                         "url", url, NULL);
+#endif
 }
 
 gboolean
 beacon_token_store_clear_finish (GAsyncResult  *result,
                                  GError       **error)
 {
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
 
-/* TURN passwords */
-
-void
-beacon_token_store_save_turn_password_async (const char          *turn_url,
-                                             const char          *password,
-                                             GCancellable        *cancellable,
-                                             GAsyncReadyCallback  callback,
-                                             gpointer             user_data)
-{
-  g_autofree char *label = NULL;
-
-  g_return_if_fail (turn_url != NULL && password != NULL);
-
-  /* Translators: the label of a password in the keyring; %s is a TURN server's address
-   * without its password, such as turn://user@host:3478. */
-  label = g_strdup_printf (_("Beacon TURN password for %s"), turn_url);
-  save_secret (SECRET_KIND_TURN_PASSWORD, turn_url, label, password,
-               beacon_token_store_save_turn_password_async, cancellable, callback, user_data);
-}
-
-gboolean
-beacon_token_store_save_turn_password_finish (GAsyncResult  *result,
-                                              GError       **error)
-{
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-void
-beacon_token_store_lookup_turn_password_async (const char          *turn_url,
-                                               GCancellable        *cancellable,
-                                               GAsyncReadyCallback  callback,
-                                               gpointer             user_data)
-{
-  g_return_if_fail (turn_url != NULL);
-
-  lookup_secret (SECRET_KIND_TURN_PASSWORD, turn_url,
-                 beacon_token_store_lookup_turn_password_async, cancellable, callback, user_data);
-}
-
-char *
-beacon_token_store_lookup_turn_password_finish (GAsyncResult  *result,
-                                                GError       **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-void
-beacon_token_store_clear_turn_password_async (const char          *turn_url,
-                                              GCancellable        *cancellable,
-                                              GAsyncReadyCallback  callback,
-                                              gpointer             user_data)
-{
-  g_return_if_fail (turn_url != NULL);
-
-  clear_secret (SECRET_KIND_TURN_PASSWORD, turn_url,
-                beacon_token_store_clear_turn_password_async, cancellable, callback, user_data);
-}
-
-gboolean
-beacon_token_store_clear_turn_password_finish (GAsyncResult  *result,
-                                               GError       **error)
-{
   return g_task_propagate_boolean (G_TASK (result), error);
 }

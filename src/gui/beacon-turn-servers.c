@@ -87,48 +87,81 @@ beacon_turn_servers_add_password (const char *url,
   return g_strdup_printf ("%.*s:%s%s", (int) (at - url), url, escaped, at);
 }
 
-/* Migration */
+/* Walking the list: one keyring call at a time, in the order of the list. Migrating and
+ * handing over each use their own part of the state. */
 
 typedef struct {
-  GSettings *settings;
-  GStrv      entries;
-  guint      next;
-  /* The entry being moved, as GSettings has it, and without its password. */
-  char      *entry;
-  char      *stripped;
-} Migration;
+  GSettings     *settings;
+  GStrv          entries;
+  guint          next;
+  /* Migrating: the entry being moved, as GSettings has it, and without its password. */
+  char          *entry;
+  char          *stripped;
+  /* Handing over: to whom, the full URLs so far, and the servers left out (why the first
+   * one was). */
+  BeaconSession *session;
+  GtkWidget     *widget;
+  GStrvBuilder  *servers;
+  guint          n_missing;
+  char          *first_missing;
+  char          *first_reason;
+} Walk;
 
 static void
-migration_free (Migration *migration)
+walk_free (Walk *walk)
 {
-  g_clear_object (&migration->settings);
-  g_strfreev (migration->entries);
-  g_free (migration->entry);
-  g_free (migration->stripped);
-  g_free (migration);
+  g_clear_object (&walk->settings);
+  g_strfreev (walk->entries);
+  g_free (walk->entry);
+  g_free (walk->stripped);
+  g_clear_object (&walk->session);
+  g_clear_object (&walk->widget);
+  g_clear_pointer (&walk->servers, g_strv_builder_unref);
+  g_free (walk->first_missing);
+  g_free (walk->first_reason);
+  g_free (walk);
 }
+
+static GTask *
+walk_task_new (GSettings           *settings,
+               gpointer             source_tag,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  Walk *walk = g_new0 (Walk, 1);
+
+  g_task_set_source_tag (task, source_tag);
+  walk->settings = g_object_ref (settings);
+  walk->entries = g_settings_get_strv (settings, "turn-servers");
+  g_task_set_task_data (task, walk, (GDestroyNotify) walk_free);
+  return task;
+}
+
+/* Migration */
 
 /* Replaces the entry that still has its password with the one without, where it is now: the
  * user may have changed the list meanwhile. Drops it instead when that server is already
  * listed without a password. */
 static void
-rewrite_entry (Migration *migration)
+rewrite_entry (Walk *walk)
 {
-  g_auto(GStrv) current = g_settings_get_strv (migration->settings, "turn-servers");
+  g_auto(GStrv) current = g_settings_get_strv (walk->settings, "turn-servers");
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_auto(GStrv) updated = NULL;
-  gboolean listed = g_strv_contains ((const char * const *) current, migration->stripped);
+  gboolean listed = g_strv_contains ((const char * const *) current, walk->stripped);
 
   for (guint i = 0; current[i] != NULL; i++)
-    if (!g_str_equal (current[i], migration->entry))
+    if (!g_str_equal (current[i], walk->entry))
       g_strv_builder_add (builder, current[i]);
     else if (!listed)
       {
-        g_strv_builder_add (builder, migration->stripped);
+        g_strv_builder_add (builder, walk->stripped);
         listed = TRUE;
       }
   updated = g_strv_builder_end (builder);
-  g_settings_set_strv (migration->settings, "turn-servers", (const char * const *) updated);
+  g_settings_set_strv (walk->settings, "turn-servers", (const char * const *) updated);
 }
 
 static void migrate_next (GTask *task);
@@ -139,13 +172,13 @@ migrated_password_stored_cb (GObject      *source,
                              gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  Migration *migration = g_task_get_task_data (task);
+  Walk *walk = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
-  if (beacon_token_store_save_turn_password_finish (result, &error))
+  if (beacon_token_store_save_finish (result, &error))
     {
-      rewrite_entry (migration);
-      g_debug ("Moved the password of the TURN server %s to the keyring", migration->stripped);
+      rewrite_entry (walk);
+      g_debug ("Moved the password of the TURN server %s to the keyring", walk->stripped);
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
@@ -155,33 +188,34 @@ migrated_password_stored_cb (GObject      *source,
   else
     /* Only the stripped URL is logged: the password must not reach a log. */
     g_debug ("The keyring did not take the password of the TURN server %s, so it stays in the "
-             "settings until the next start: %s", migration->stripped, error->message);
+             "settings until the next start: %s", walk->stripped, error->message);
 
   migrate_next (g_steal_pointer (&task));
 }
 
+/* Takes @task. */
 static void
 migrate_next (GTask *task)
 {
-  Migration *migration = g_task_get_task_data (task);
+  Walk *walk = g_task_get_task_data (task);
 
-  for (; migration->entries[migration->next] != NULL; migration->next++)
+  for (; walk->entries[walk->next] != NULL; walk->next++)
     {
-      const char *entry = migration->entries[migration->next];
+      const char *entry = walk->entries[walk->next];
       g_autofree char *password = NULL;
       g_autofree char *stripped = beacon_turn_servers_strip_password (entry, &password);
 
       if (password == NULL)
         continue;
 
-      migration->next++;
-      g_free (migration->entry);
-      migration->entry = g_strdup (entry);
-      g_free (migration->stripped);
-      migration->stripped = g_steal_pointer (&stripped);
-      beacon_token_store_save_turn_password_async (migration->stripped, password,
-                                                   g_task_get_cancellable (task),
-                                                   migrated_password_stored_cb, task);
+      walk->next++;
+      g_free (walk->entry);
+      walk->entry = g_strdup (entry);
+      g_free (walk->stripped);
+      walk->stripped = g_steal_pointer (&stripped);
+      beacon_token_store_save_async (BEACON_SECRET_TURN_PASSWORD, walk->stripped, NULL,
+                                     password, g_task_get_cancellable (task),
+                                     migrated_password_stored_cb, task);
       return;
     }
 
@@ -195,18 +229,10 @@ beacon_turn_servers_migrate_async (GSettings           *settings,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  Migration *migration;
-
   g_return_if_fail (G_IS_SETTINGS (settings));
 
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, beacon_turn_servers_migrate_async);
-  migration = g_new0 (Migration, 1);
-  migration->settings = g_object_ref (settings);
-  migration->entries = g_settings_get_strv (settings, "turn-servers");
-  g_task_set_task_data (task, migration, (GDestroyNotify) migration_free);
-  migrate_next (g_steal_pointer (&task));
+  migrate_next (walk_task_new (settings, beacon_turn_servers_migrate_async, cancellable,
+                               callback, user_data));
 }
 
 gboolean
@@ -218,44 +244,7 @@ beacon_turn_servers_migrate_finish (GAsyncResult  *result,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-/* Resolving */
-
-typedef struct {
-  GStrv         entries;
-  guint         next;
-  GStrvBuilder *servers;
-  /* The servers left out, and why the first one was. */
-  guint         n_missing;
-  char         *first_missing;
-  char         *first_reason;
-  char         *problem;
-} Resolution;
-
-static void
-resolution_free (Resolution *resolution)
-{
-  g_strfreev (resolution->entries);
-  g_strv_builder_unref (resolution->servers);
-  g_free (resolution->first_missing);
-  g_free (resolution->first_reason);
-  g_free (resolution->problem);
-  g_free (resolution);
-}
-
-static void
-leave_out (Resolution *resolution,
-           const char *entry,
-           char       *reason)
-{
-  g_debug ("Starting without the TURN server %s: %s", entry, reason);
-  if (resolution->n_missing++ == 0)
-    {
-      resolution->first_missing = g_strdup (entry);
-      resolution->first_reason = reason;
-    }
-  else
-    g_free (reason);
-}
+/* Handing over */
 
 /* Whether @entry names a user but not the password, which the keyring then has. */
 static gboolean
@@ -268,32 +257,61 @@ needs_keyring (const char *entry)
   return find_user_part (entry, &user, &colon, &at) && colon == NULL;
 }
 
-GStrv
-beacon_turn_servers_try_resolve (GSettings *settings)
+static void
+set_session_servers (BeaconSession      *session,
+                     const char * const *servers)
+{
+  g_auto(GValue) value = G_VALUE_INIT;
+
+  g_value_init (&value, G_TYPE_STRV);
+  g_value_set_boxed (&value, servers);
+  beacon_object_set_if_present (session, "turn-servers", &value);
+}
+
+gboolean
+beacon_turn_servers_hand_over_now (GSettings     *settings,
+                                   BeaconSession *session)
 {
   g_auto(GStrv) entries = NULL;
 
-  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+  g_return_val_if_fail (G_IS_SETTINGS (settings), FALSE);
+  g_return_val_if_fail (BEACON_IS_SESSION (session), FALSE);
 
   entries = g_settings_get_strv (settings, "turn-servers");
   for (guint i = 0; entries[i] != NULL; i++)
     if (needs_keyring (entries[i]))
-      return NULL;
-  return g_steal_pointer (&entries);
+      return FALSE;
+  set_session_servers (session, (const char * const *) entries);
+  return TRUE;
 }
 
-static void resolve_next (GTask *task);
+static void
+leave_out (Walk       *walk,
+           const char *entry,
+           char       *reason)
+{
+  g_debug ("Starting without the TURN server %s: %s", entry, reason);
+  if (walk->n_missing++ == 0)
+    {
+      walk->first_missing = g_strdup (entry);
+      walk->first_reason = reason;
+    }
+  else
+    g_free (reason);
+}
+
+static void hand_over_next (GTask *task);
 
 static void
-resolved_password_looked_up_cb (GObject      *source,
-                                GAsyncResult *result,
-                                gpointer      user_data)
+handed_over_password_looked_up_cb (GObject      *source,
+                                   GAsyncResult *result,
+                                   gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  Resolution *resolution = g_task_get_task_data (task);
-  const char *entry = resolution->entries[resolution->next++];
+  Walk *walk = g_task_get_task_data (task);
+  const char *entry = walk->entries[walk->next++];
   g_autoptr(GError) error = NULL;
-  g_autofree char *password = beacon_token_store_lookup_turn_password_finish (result, &error);
+  g_autofree char *password = beacon_token_store_lookup_finish (result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
@@ -302,124 +320,109 @@ resolved_password_looked_up_cb (GObject      *source,
     }
   if (error != NULL)
     /* Translators: %s is the keyring's error message. */
-    leave_out (resolution, entry,
+    leave_out (walk, entry,
                g_strdup_printf (_("the keyring is locked or unavailable (%s)"), error->message));
   else if (password == NULL)
-    leave_out (resolution, entry,
+    leave_out (walk, entry,
                g_strdup (_("its password is not in the keyring; add the server again in the "
                            "preferences")));
   else
     {
       g_autofree char *server = beacon_turn_servers_add_password (entry, password);
 
-      g_strv_builder_add (resolution->servers, server);
+      g_strv_builder_add (walk->servers, server);
     }
 
-  resolve_next (g_steal_pointer (&task));
+  hand_over_next (g_steal_pointer (&task));
 }
 
-static char *
-describe_missing (Resolution *resolution)
+/* Says which servers were left out and why, in a toast of the window of @walk's widget. */
+static void
+show_missing (Walk *walk)
 {
-  if (resolution->n_missing == 0)
-    return NULL;
-  if (resolution->n_missing == 1)
+  GtkWidget *overlay = gtk_widget_get_ancestor (walk->widget, ADW_TYPE_TOAST_OVERLAY);
+  g_autofree char *problem = NULL;
+  g_autofree char *title = NULL;
+
+  if (walk->n_missing == 0 || overlay == NULL)
+    return;
+  if (walk->n_missing == 1)
     /* Translators: the first %s is a TURN server such as turn://user@host:3478, the second
      * why it is not used. */
-    return g_strdup_printf (_("Starting without the TURN server %s: %s"),
-                            resolution->first_missing, resolution->first_reason);
-  /* Translators: %u is a number of TURN servers (at least two), the first %s one of them, the
-   * second why it is not used. */
-  return g_strdup_printf (ngettext ("Starting without %u TURN servers, such as %s: %s",
-                                    "Starting without %u TURN servers, such as %s: %s",
-                                    resolution->n_missing),
-                          resolution->n_missing, resolution->first_missing,
-                          resolution->first_reason);
+    problem = g_strdup_printf (_("Starting without the TURN server %s: %s"),
+                               walk->first_missing, walk->first_reason);
+  else
+    /* Translators: %u is a number of TURN servers (at least two), the first %s one of them,
+     * the second why it is not used. */
+    problem = g_strdup_printf (ngettext ("Starting without %u TURN servers, such as %s: %s",
+                                         "Starting without %u TURN servers, such as %s: %s",
+                                         walk->n_missing),
+                               walk->n_missing, walk->first_missing, walk->first_reason);
+  /* A toast's title is markup; the problem names URLs, which may hold a '&'. */
+  title = g_markup_escape_text (problem, -1);
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (title));
 }
 
+/* Takes @task. */
 static void
-resolve_next (GTask *task)
+hand_over_next (GTask *task)
 {
-  Resolution *resolution = g_task_get_task_data (task);
+  Walk *walk = g_task_get_task_data (task);
+  g_auto(GStrv) servers = NULL;
 
-  for (; resolution->entries[resolution->next] != NULL; resolution->next++)
+  for (; walk->entries[walk->next] != NULL; walk->next++)
     {
-      const char *entry = resolution->entries[resolution->next];
+      const char *entry = walk->entries[walk->next];
 
       /* An entry that names no user and one that still has its password (the keyring did not
        * take it yet) have nothing to look up. */
       if (!needs_keyring (entry))
         {
-          g_strv_builder_add (resolution->servers, entry);
+          g_strv_builder_add (walk->servers, entry);
           continue;
         }
-      beacon_token_store_lookup_turn_password_async (entry, g_task_get_cancellable (task),
-                                                     resolved_password_looked_up_cb, task);
+      beacon_token_store_lookup_async (BEACON_SECRET_TURN_PASSWORD, entry,
+                                       g_task_get_cancellable (task),
+                                       handed_over_password_looked_up_cb, task);
       return;
     }
 
-  resolution->problem = describe_missing (resolution);
-  g_task_return_pointer (task, g_strv_builder_end (resolution->servers),
-                         (GDestroyNotify) g_strfreev);
+  servers = g_strv_builder_end (walk->servers);
+  set_session_servers (walk->session, (const char * const *) servers);
+  show_missing (walk);
+  g_task_return_boolean (task, TRUE);
   g_object_unref (task);
 }
 
 void
-beacon_turn_servers_resolve_async (GSettings           *settings,
-                                   GCancellable        *cancellable,
-                                   GAsyncReadyCallback  callback,
-                                   gpointer             user_data)
+beacon_turn_servers_hand_over_async (GSettings           *settings,
+                                     BeaconSession       *session,
+                                     GtkWidget           *widget,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  Resolution *resolution;
+  GTask *task;
+  Walk *walk;
 
   g_return_if_fail (G_IS_SETTINGS (settings));
-
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, beacon_turn_servers_resolve_async);
-  resolution = g_new0 (Resolution, 1);
-  resolution->entries = g_settings_get_strv (settings, "turn-servers");
-  resolution->servers = g_strv_builder_new ();
-  g_task_set_task_data (task, resolution, (GDestroyNotify) resolution_free);
-  resolve_next (g_steal_pointer (&task));
-}
-
-GStrv
-beacon_turn_servers_resolve_finish (GAsyncResult  *result,
-                                    char         **problem,
-                                    GError       **error)
-{
-  Resolution *resolution;
-
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (problem != NULL, NULL);
-
-  resolution = g_task_get_task_data (G_TASK (result));
-  *problem = g_steal_pointer (&resolution->problem);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-void
-beacon_turn_servers_hand_over (BeaconSession      *session,
-                               const char * const *servers,
-                               const char         *problem,
-                               GtkWidget          *widget)
-{
-  g_auto(GValue) value = G_VALUE_INIT;
-
   g_return_if_fail (BEACON_IS_SESSION (session));
   g_return_if_fail (GTK_IS_WIDGET (widget));
 
-  if (problem != NULL)
-    {
-      GtkWidget *overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
-      /* A toast's title is markup; the problem names URLs, which may hold a '&'. */
-      g_autofree char *title = g_markup_escape_text (problem, -1);
+  task = walk_task_new (settings, beacon_turn_servers_hand_over_async, cancellable, callback,
+                        user_data);
+  walk = g_task_get_task_data (task);
+  walk->session = g_object_ref (session);
+  walk->widget = g_object_ref (widget);
+  walk->servers = g_strv_builder_new ();
+  hand_over_next (task);
+}
 
-      if (overlay != NULL)
-        adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (title));
-    }
-  g_value_init (&value, G_TYPE_STRV);
-  g_value_set_boxed (&value, servers);
-  beacon_object_set_if_present (session, "turn-servers", &value);
+gboolean
+beacon_turn_servers_hand_over_finish (GAsyncResult  *result,
+                                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

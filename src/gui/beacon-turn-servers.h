@@ -40,28 +40,23 @@ void      beacon_turn_servers_migrate_async      (GSettings            *settings
 gboolean  beacon_turn_servers_migrate_finish     (GAsyncResult         *result,
                                                   GError              **error);
 
-/* The full turn(s)://user:password@host:port URLs of @settings' "turn-servers", with the
- * passwords from the keyring, for a session's "turn-servers" property. A server whose password
- * the keyring cannot give is left out, and @problem (never NULL) receives a sentence that says
- * which and why, or NULL when every server is there. Fails only when cancelled. */
-void      beacon_turn_servers_resolve_async      (GSettings            *settings,
+/* Gives @session's "turn-servers" property the servers of @settings, at once, when none needs
+ * a password from the keyring; returns FALSE, giving nothing, otherwise. Starting without a
+ * turn of the main loop keeps the session's state in step with the action that started it. */
+gboolean  beacon_turn_servers_hand_over_now      (GSettings            *settings,
+                                                  BeaconSession        *session);
+
+/* Gives @session's "turn-servers" property the full turn(s)://user:password@host:port URLs of
+ * @settings' servers, with the passwords from the keyring. A server whose password the keyring
+ * cannot give is left out, and a toast in @widget's window says which and why. Fails only
+ * when cancelled, and then gives nothing. */
+void      beacon_turn_servers_hand_over_async    (GSettings            *settings,
+                                                  BeaconSession        *session,
+                                                  GtkWidget            *widget,
                                                   GCancellable         *cancellable,
                                                   GAsyncReadyCallback   callback,
                                                   gpointer              user_data);
-GStrv     beacon_turn_servers_resolve_finish     (GAsyncResult         *result,
-                                                  char                **problem,
+gboolean  beacon_turn_servers_hand_over_finish   (GAsyncResult         *result,
                                                   GError              **error);
-
-/* The same as beacon_turn_servers_resolve_finish() would return, at once, when no server of
- * @settings needs a password from the keyring; otherwise NULL. Starting without a turn of
- * the main loop keeps the session's state in step with the action that started it. */
-GStrv     beacon_turn_servers_try_resolve        (GSettings            *settings);
-
-/* Gives @session the @servers beacon_turn_servers_resolve_finish() returned and, when some
- * were left out, shows its @problem in a toast of @widget's window. */
-void      beacon_turn_servers_hand_over          (BeaconSession        *session,
-                                                  const char * const   *servers,
-                                                  const char           *problem,
-                                                  GtkWidget            *widget);
 
 G_END_DECLS

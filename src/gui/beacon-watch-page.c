@@ -345,21 +345,15 @@ set_boolean_property (BeaconWatchPage *self,
 }
 
 static void
-turn_servers_resolved_cb (GObject      *source,
-                          GAsyncResult *result,
-                          gpointer      user_data)
+turn_servers_handed_over_cb (GObject      *source,
+                             GAsyncResult *result,
+                             gpointer      user_data)
 {
   BeaconWatchPage *self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *problem = NULL;
-  g_auto(GStrv) servers = beacon_turn_servers_resolve_finish (result, &problem, &error);
 
-  /* Resolving fails only when cancelled: by a newer attempt or by the page going away. */
-  if (error != NULL)
-    return;
-  beacon_turn_servers_hand_over (self->session, (const char * const *) servers, problem,
-                                 GTK_WIDGET (self));
-  beacon_session_start (self->session);
+  /* Fails only when cancelled: by a newer attempt or by the page going away. */
+  if (beacon_turn_servers_hand_over_finish (result, NULL))
+    beacon_session_start (self->session);
 }
 
 static void
@@ -381,22 +375,20 @@ start_watching (BeaconWatchPage *self)
   if (self->settings != NULL)
     {
       g_autofree char *stun_server = g_settings_get_string (self->settings, "stun-server");
-      g_auto(GStrv) servers = beacon_turn_servers_try_resolve (self->settings);
 
       set_string_property (self, "stun-server", stun_server);
       set_boolean_property (self, "relay-only", g_settings_get_boolean (self->settings,
                                                                         "relay-only"));
-      if (servers == NULL)
+      if (!beacon_turn_servers_hand_over_now (self->settings, self->session))
         {
           /* The passwords of the TURN servers come from the keyring, only for this start. */
           g_cancellable_cancel (self->cancellable);
           g_set_object (&self->cancellable, g_cancellable_new ());
-          beacon_turn_servers_resolve_async (self->settings, self->cancellable,
-                                             turn_servers_resolved_cb, self);
+          beacon_turn_servers_hand_over_async (self->settings, self->session, GTK_WIDGET (self),
+                                               self->cancellable, turn_servers_handed_over_cb,
+                                               self);
           return;
         }
-      beacon_turn_servers_hand_over (self->session, (const char * const *) servers, NULL,
-                                     GTK_WIDGET (self));
     }
 
   beacon_session_start (self->session);
@@ -451,7 +443,8 @@ watch (BeaconWatchPage *self)
     {
       g_cancellable_cancel (self->cancellable);
       g_set_object (&self->cancellable, g_cancellable_new ());
-      beacon_token_store_lookup_async (url, self->cancellable, token_looked_up_cb, self);
+      beacon_token_store_lookup_async (BEACON_SECRET_SERVER_TOKEN, url, self->cancellable,
+                                       token_looked_up_cb, self);
       return;
     }
   start_watching (self);
