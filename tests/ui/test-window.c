@@ -507,21 +507,38 @@ no_message_dialog (gpointer data)
   return find_message_dialog (data) == NULL;
 }
 
+/* The first widget under @root, depth first, that @matches with @data. */
 static GtkWidget *
-find_button (GtkWidget  *widget,
-             const char *label)
+find_widget (GtkWidget  *root,
+             gboolean  (*matches) (GtkWidget *widget, const char *data),
+             const char *data)
 {
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+  if (matches (root, data))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = find_button (child, label);
+      GtkWidget *found = find_widget (child, matches, data);
 
       if (found != NULL)
         return found;
     }
   return NULL;
+}
+
+static gboolean
+is_row_titled (GtkWidget  *widget,
+               const char *title)
+{
+  return ADW_IS_PREFERENCES_ROW (widget) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
+static gboolean
+is_button_labelled (GtkWidget  *widget,
+                    const char *label)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
 }
 
 /* Answers @dialog as a user does, with the button of @response: libadwaita then closes the
@@ -533,7 +550,7 @@ respond (AdwMessageDialog *dialog,
   GtkWidget *button;
 
   g_assert_true (adw_message_dialog_has_response (dialog, response));
-  button = find_button (GTK_WIDGET (dialog),
+  button = find_widget (GTK_WIDGET (dialog), is_button_labelled,
                         adw_message_dialog_get_response_label (dialog, response));
   g_assert_nonnull (button);
   g_assert_true (gtk_widget_is_sensitive (button));
@@ -907,40 +924,6 @@ test_preferences_saved_server (void)
 
 /* TURN passwords in the keyring */
 
-/* The first widget under @root, depth first, that @matches with @data. */
-static GtkWidget *
-find_widget (GtkWidget  *root,
-             gboolean  (*matches) (GtkWidget *widget, const char *data),
-             const char *data)
-{
-  if (matches (root, data))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, matches, data);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-is_row_titled (GtkWidget  *widget,
-               const char *title)
-{
-  return ADW_IS_PREFERENCES_ROW (widget) &&
-         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
-}
-
-static gboolean
-is_button_labelled (GtkWidget  *widget,
-                    const char *label)
-{
-  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
-}
-
 static gboolean
 is_plain_button (GtkWidget  *widget,
                  const char *unused)
@@ -1021,8 +1004,8 @@ keyring_looked_up_cb (GObject      *source,
 
 static void
 keyring_stored_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
   KeyringCall *call = user_data;
   g_autoptr(GError) error = NULL;
@@ -1271,6 +1254,12 @@ main (int   argc,
   g_settings_set_int (settings, "default-height", 360);
   /* A TURN server with its password in the settings, to be moved at start (the first test). */
   g_settings_set_strv (settings, "turn-servers", old_turn_servers);
+
+#ifdef HAVE_LIBSECRET
+  /* Opens the keyring file before the application's migration does: two first uses at once
+   * would each load it, and the last to write would drop the other's item. */
+  g_free (keyring_lookup (MIGRATED_TURN_ENTRY));
+#endif
 
   app = beacon_application_new (G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
