@@ -15,6 +15,7 @@
 #include "beacon-enums.h"
 #include "beacon-gui-util.h"
 #include "beacon-token-store.h"
+#include "beacon-turn-servers.h"
 
 /* The resolutions the quality row offers, in its order. */
 static const struct {
@@ -443,8 +444,6 @@ apply_settings (BeaconBroadcastPage *self)
     {
       g_autofree char *bind_address = g_settings_get_string (self->settings, "listen-address");
       g_autofree char *stun_server = g_settings_get_string (self->settings, "stun-server");
-      g_auto(GStrv) turn_servers = g_settings_get_strv (self->settings, "turn-servers");
-      g_auto(GValue) turn_value = G_VALUE_INIT;
       g_auto(GValue) relay_value = G_VALUE_INIT;
       g_auto(GValue) upnp_value = G_VALUE_INIT;
 
@@ -455,9 +454,6 @@ apply_settings (BeaconBroadcastPage *self)
                     NULL);
       set_string_property (self, "bind-address", bind_address);
       set_string_property (self, "stun-server", stun_server);
-      g_value_init (&turn_value, G_TYPE_STRV);
-      g_value_set_boxed (&turn_value, turn_servers);
-      beacon_object_set_if_present (self->session, "turn-servers", &turn_value);
       g_value_init (&relay_value, G_TYPE_BOOLEAN);
       g_value_set_boolean (&relay_value, g_settings_get_boolean (self->settings, "relay-only"));
       beacon_object_set_if_present (self->session, "relay-only", &relay_value);
@@ -500,11 +496,9 @@ token_looked_up_cb (GObject      *source,
 }
 
 static void
-go_live (BeaconBroadcastPage *self)
+go_live_to_destination (BeaconBroadcastPage *self)
 {
   guint destination = adw_combo_row_get_selected (self->destination_row);
-
-  apply_settings (self);
 
   if (destination == 0 || self->saved_servers == NULL ||
       destination > g_variant_n_children (self->saved_servers))
@@ -525,8 +519,38 @@ go_live (BeaconBroadcastPage *self)
     set_string_property (self, "url", url);
     g_cancellable_cancel (self->cancellable);
     g_set_object (&self->cancellable, g_cancellable_new ());
-    beacon_token_store_lookup_async (url, self->cancellable, token_looked_up_cb, self);
+    beacon_token_store_lookup_async (BEACON_SECRET_SERVER_TOKEN, url, self->cancellable,
+                                     token_looked_up_cb, self);
   }
+}
+
+static void
+turn_servers_handed_over_cb (GObject      *source,
+                             GAsyncResult *result,
+                             gpointer      user_data)
+{
+  BeaconBroadcastPage *self = user_data;
+
+  /* Fails only when cancelled: by a newer start or by the page going away. */
+  if (beacon_turn_servers_hand_over_finish (result, NULL))
+    go_live_to_destination (self);
+}
+
+static void
+go_live (BeaconBroadcastPage *self)
+{
+  apply_settings (self);
+
+  if (self->settings == NULL || beacon_turn_servers_hand_over_now (self->settings, self->session))
+    {
+      go_live_to_destination (self);
+      return;
+    }
+  /* The passwords of the TURN servers come from the keyring, only for this start. */
+  g_cancellable_cancel (self->cancellable);
+  g_set_object (&self->cancellable, g_cancellable_new ());
+  beacon_turn_servers_hand_over_async (self->settings, self->session, GTK_WIDGET (self),
+                                       self->cancellable, turn_servers_handed_over_cb, self);
 }
 
 static void
