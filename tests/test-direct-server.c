@@ -901,6 +901,19 @@ test_oversized_message (Fixture       *fixture,
 }
 
 static void
+test_no_deflate (Fixture       *fixture,
+                 gconstpointer  user_data)
+{
+  Client *client;
+
+  /* Offer permessage-deflate, as browsers do; the server must not take it. */
+  soup_session_add_feature_by_type (fixture->session, SOUP_TYPE_WEBSOCKET_EXTENSION_MANAGER);
+  client = client_connect (fixture);
+
+  g_assert_null (soup_websocket_connection_get_extensions (client->connection));
+}
+
+static void
 test_stop (Fixture       *fixture,
            gconstpointer  user_data)
 {
@@ -1593,6 +1606,7 @@ main (int   argc,
   ADD_TEST ("max-sessions", test_max_sessions);
   ADD_TEST ("malformed", test_malformed);
   ADD_TEST ("oversized-message", test_oversized_message);
+  ADD_TEST ("no-deflate", test_no_deflate);
   ADD_TEST ("stop", test_stop);
   ADD_TEST ("whep/answer", test_whep_answer);
   ADD_TEST ("whep/choose-producer", test_whep_choose_producer);

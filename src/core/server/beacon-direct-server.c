@@ -1679,6 +1679,11 @@ beacon_direct_server_constructed (GObject *object)
   G_OBJECT_CLASS (beacon_direct_server_parent_class)->constructed (object);
 
   self->soup_server = soup_server_new ("tls-certificate", self->certificate, NULL);
+  /* permessage-deflate lets a few kilobytes on the wire inflate to hundreds of megabytes in
+   * memory before any size limit sees them (a 255 KB frame took the server over 1 GiB), and
+   * signalling messages are too small for compression to be worth that. */
+  soup_server_remove_websocket_extension (self->soup_server,
+                                          SOUP_TYPE_WEBSOCKET_EXTENSION_DEFLATE);
   soup_server_add_websocket_handler (self->soup_server, "/", NULL, NULL,
                                      websocket_cb, self, NULL);
   soup_server_add_early_handler (self->soup_server, "/whep", http_early_cb, self, NULL);
