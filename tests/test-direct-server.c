@@ -900,6 +900,291 @@ test_oversized_message (Fixture       *fixture,
   g_assert_cmpuint (beacon_direct_server_get_n_connections (fixture->server), ==, 1);
 }
 
+/* Memory: the server runs in this process, so its peak resident size is this process's. */
+
+static gsize
+status_kib (const char *field)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
+  line = strstr (status, field);
+  g_assert_nonnull (line);
+  return g_ascii_strtoull (line + strlen (field) + 1, NULL, 10);
+}
+
+/* Starts a new measurement of the peak (Linux resets VmHWM when 5 is written to clear_refs). */
+static void
+reset_peak_rss (void)
+{
+  FILE *file = fopen ("/proc/self/clear_refs", "w");
+
+  g_assert_nonnull (file);
+  g_assert_cmpint (fputs ("5", file), >=, 0);
+  g_assert_cmpint (fclose (file), ==, 0);
+  g_assert_cmpuint (status_kib ("VmHWM:"), <=, status_kib ("VmRSS:") + 1024);
+}
+
+/* Raw clients: what libsoup's client cannot be made to send (fragmented messages, bodies that
+ * the server should refuse before they are sent). They run in a thread with blocking I/O while
+ * the main thread runs the server. */
+
+typedef struct {
+  guint     port;
+  char     *request;         /* the HTTP request head, sent first */
+  gboolean  read_first;      /* read the response head before sending anything more */
+  gboolean  websocket;       /* then send one text message as fragments (else: a body) */
+  gboolean  chunked;         /* the body is sent with chunked transfer coding */
+  gsize     size;            /* of the message or body */
+  gsize     piece;           /* size of each fragment or write */
+
+  /* Results */
+  char     *response;        /* the response head, if one came */
+  gsize     sent;            /* bytes of the message or body written */
+  gboolean  closed;          /* the server closed the connection */
+  gint      done;            /* atomic */
+} RawClient;
+
+static gboolean
+raw_accept_certificate_cb (GTlsConnection       *connection,
+                           GTlsCertificate      *certificate,
+                           GTlsCertificateFlags  errors,
+                           gpointer              user_data)
+{
+  return g_tls_certificate_is_same (certificate, test_certificate);
+}
+
+static void
+raw_client_event_cb (GSocketClient      *socket_client,
+                     GSocketClientEvent  event,
+                     GSocketConnectable *connectable,
+                     GIOStream          *connection,
+                     gpointer            user_data)
+{
+  if (event == G_SOCKET_CLIENT_TLS_HANDSHAKING)
+    g_signal_connect (connection, "accept-certificate",
+                      G_CALLBACK (raw_accept_certificate_cb), NULL);
+}
+
+/* Reads up to the end of a response head; NULL if the connection ended or timed out first. */
+static char *
+raw_read_head (GInputStream *input)
+{
+  g_autoptr(GString) head = g_string_new (NULL);
+  char c;
+
+  while (!g_str_has_suffix (head->str, "\r\n\r\n") && head->len < 16384)
+    {
+      if (g_input_stream_read (input, &c, 1, NULL, NULL) != 1)
+        return NULL;
+      g_string_append_c (head, c);
+    }
+  return g_string_free (g_steal_pointer (&head), FALSE);
+}
+
+static gboolean
+raw_write (GOutputStream *output,
+           const void    *data,
+           gsize          length)
+{
+  return g_output_stream_write_all (output, data, length, NULL, NULL, NULL);
+}
+
+static gboolean
+raw_send_fragments (RawClient     *raw,
+                    GOutputStream *output,
+                    const guint8  *piece)
+{
+  while (raw->sent < raw->size)
+    {
+      gsize length = MIN (raw->piece, raw->size - raw->sent);
+      gboolean first = raw->sent == 0;
+      gboolean last = raw->sent + length == raw->size;
+      guint8 header[8];
+
+      g_assert_cmpuint (length, >, 125);
+      g_assert_cmpuint (length, <=, G_MAXUINT16);
+      /* FIN on the last fragment; text (1) on the first, continuation (0) after. A client
+       * masks every frame; an all-zero key leaves the payload as it is. */
+      header[0] = (last ? 0x80 : 0) | (first ? 0x01 : 0x00);
+      header[1] = 0x80 | 126;
+      header[2] = length >> 8;
+      header[3] = length & 0xff;
+      memset (header + 4, 0, 4);
+      if (!raw_write (output, header, sizeof header) || !raw_write (output, piece, length))
+        return FALSE;
+      raw->sent += length;
+    }
+  return TRUE;
+}
+
+static gboolean
+raw_send_body (RawClient     *raw,
+               GOutputStream *output,
+               const guint8  *piece)
+{
+  while (raw->sent < raw->size)
+    {
+      gsize length = MIN (raw->piece, raw->size - raw->sent);
+
+      if (raw->chunked)
+        {
+          g_autofree char *size_line = g_strdup_printf ("%zx\r\n", length);
+
+          if (!raw_write (output, size_line, strlen (size_line)))
+            return FALSE;
+        }
+      if (!raw_write (output, piece, length) || (raw->chunked && !raw_write (output, "\r\n", 2)))
+        return FALSE;
+      raw->sent += length;
+    }
+  return !raw->chunked || raw_write (output, "0\r\n\r\n", 5);
+}
+
+static gpointer
+raw_client_thread (gpointer data)
+{
+  RawClient *raw = data;
+  g_autoptr(GSocketClient) socket_client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *piece = g_malloc (raw->piece);
+  GInputStream *input;
+  GOutputStream *output;
+  gboolean all_sent = FALSE;
+  char c;
+
+  memset (piece, ' ', raw->piece);
+  g_socket_client_set_enable_proxy (socket_client, FALSE);
+  g_socket_client_set_tls (socket_client, TRUE);
+  g_signal_connect (socket_client, "event", G_CALLBACK (raw_client_event_cb), NULL);
+  connection = g_socket_client_connect_to_host (socket_client, "127.0.0.1", raw->port, NULL,
+                                                &error);
+  g_assert_no_error (error);
+  /* Every read is bounded: a server that does not answer fails the test, it does not hang. */
+  g_socket_set_timeout (g_socket_connection_get_socket (connection), 5);
+  input = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  output = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+
+  if (raw_write (output, raw->request, strlen (raw->request)))
+    {
+      if (raw->read_first || raw->websocket)
+        raw->response = raw_read_head (input);
+      if (raw->websocket)
+        all_sent = raw_send_fragments (raw, output, piece);
+      else
+        all_sent = raw_send_body (raw, output, piece);
+    }
+
+  if (!all_sent)
+    {
+      raw->closed = TRUE;
+    }
+  else
+    {
+      if (raw->response == NULL && !raw->websocket)
+        raw->response = raw_read_head (input);
+      /* Read on until the server closes or the timeout. */
+      for (;;)
+        {
+          gssize n = g_input_stream_read (input, &c, 1, NULL, &error);
+
+          if (n == 0 || (n < 0 && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)))
+            raw->closed = TRUE;
+          if (n <= 0)
+            break;
+        }
+    }
+
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  g_atomic_int_set (&raw->done, TRUE);
+  return NULL;
+}
+
+static gboolean
+raw_client_done (gpointer data)
+{
+  return g_atomic_int_get (&((RawClient *) data)->done);
+}
+
+/* Runs @raw against the fixture's server; returns the server's peak resident size growth in
+ * KiB while it ran. */
+static gsize
+raw_client_run (Fixture   *fixture,
+                RawClient *raw)
+{
+  g_autoptr(GThread) thread = NULL;
+  gsize before;
+  gboolean timed_out = FALSE;
+  guint timeout_id;
+  gsize growth;
+
+  raw->port = fixture->port;
+  before = status_kib ("VmRSS:");
+  reset_peak_rss ();
+  thread = g_thread_new ("raw-client", raw_client_thread, raw);
+
+  /* Longer than wait_for (): the client's reads may time out (5 s) before it gives up. */
+  timeout_id = g_timeout_add (30000, timeout_cb, &timed_out);
+  while (!raw_client_done (raw) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!raw_client_done (raw))
+    g_error ("Timed out waiting for the raw client");
+  g_source_remove (timeout_id);
+  g_thread_join (g_steal_pointer (&thread));
+
+  growth = status_kib ("VmHWM:") - MIN (before, status_kib ("VmHWM:"));
+  g_test_message ("peak RSS growth %zu KiB (%zu bytes sent, %s)", growth, raw->sent,
+                  raw->closed ? "closed by the server" : "still open");
+  return growth;
+}
+
+static void
+raw_client_clear (RawClient *raw)
+{
+  g_clear_pointer (&raw->request, g_free);
+  g_clear_pointer (&raw->response, g_free);
+}
+
+#define WEBSOCKET_UPGRADE_REQUEST \
+  "GET / HTTP/1.1\r\n" \
+  "Host: 127.0.0.1\r\n" \
+  "Upgrade: websocket\r\n" \
+  "Connection: Upgrade\r\n" \
+  "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n" \
+  "Sec-WebSocket-Version: 13\r\n" \
+  "\r\n"
+
+/* Bound on the server's peak memory growth while a client sends what it must refuse. */
+#define MAX_RSS_GROWTH_KIB (16 * 1024)
+
+static void
+test_fragmented_message (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  Client *other = client_connect (fixture);
+  RawClient raw = {
+    .request = g_strdup (WEBSOCKET_UPGRADE_REQUEST),
+    .websocket = TRUE,
+    .size = 50 * 1024 * 1024,
+    .piece = 60000,  /* each fragment well under the per-frame limit */
+  };
+  gsize growth;
+
+  growth = raw_client_run (fixture, &raw);
+  g_assert_nonnull (raw.response);
+  g_assert_true (g_str_has_prefix (raw.response, "HTTP/1.1 101"));
+  g_assert_true (raw.closed);
+  g_assert_cmpuint (raw.sent, <, raw.size);
+  g_assert_cmpuint (growth, <, MAX_RSS_GROWTH_KIB);
+
+  /* The server lives on and serves the others. */
+  wait_for_connections (fixture, 1);
+  client_assert_nothing_pending (other);
+  raw_client_clear (&raw);
+}
+
 static void
 test_no_deflate (Fixture       *fixture,
                  gconstpointer  user_data)
@@ -1607,6 +1892,7 @@ main (int   argc,
   ADD_TEST ("malformed", test_malformed);
   ADD_TEST ("oversized-message", test_oversized_message);
   ADD_TEST ("no-deflate", test_no_deflate);
+  ADD_TEST ("fragmented-message", test_fragmented_message);
   ADD_TEST ("stop", test_stop);
   ADD_TEST ("whep/answer", test_whep_answer);
   ADD_TEST ("whep/choose-producer", test_whep_choose_producer);

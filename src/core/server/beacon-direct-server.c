@@ -13,11 +13,16 @@
 
 #include "beacon-direct-server.h"
 #include "beacon-gst-protocol.h"
+#include "beacon-websocket-limit.h"
 #include "beacon-whip-signaler.h"
 
 /* Signalling messages are a few kilobytes (an SDP with many candidates stays well below
- * 100 KiB); anything larger is refused by libsoup, which closes the connection. */
-#define MAX_INCOMING_PAYLOAD_SIZE (1024 * 1024)
+ * 100 KiB); anything larger is refused by libsoup, which closes the connection. A message may
+ * come whole or in fragments: the limit holds for each frame and for the sum of a message's
+ * fragments, so a connection holds at most twice this (the frame being read and the message
+ * being assembled). */
+#define MAX_MESSAGE_SIZE          (256 * 1024)
+#define MAX_INCOMING_PAYLOAD_SIZE MAX_MESSAGE_SIZE
 
 /* Pings keep NAT mappings and proxies from dropping idle viewers' connections. */
 #define KEEPALIVE_INTERVAL_SECONDS 20
@@ -695,6 +700,60 @@ websocket_cb (SoupServer              *server,
 
   welcome = beacon_gst_build_welcome (peer->id);
   peer_send (peer, welcome);
+}
+
+/* The WebSocket upgrade is done here rather than by soup_server_add_websocket_handler (), so
+ * that the connection reads through a BeaconWebsocketLimit: libsoup before 3.7.1 limits each
+ * frame but not a message's fragments together (150 MiB sent as 1 MiB fragments was accepted),
+ * and the stream is only reachable between the 101 response and the connection's creation. */
+static void
+websocket_upgrade_written_cb (SoupServerMessage *msg,
+                              gpointer           user_data)
+{
+  BeaconDirectServer *self = user_data;
+  g_autoptr(SoupServerMessage) held = g_object_ref (msg);
+  g_autoptr(GIOStream) stolen = NULL;
+  g_autoptr(GIOStream) stream = NULL;
+  g_autoptr(SoupWebsocketConnection) connection = NULL;
+  GUri *uri = soup_server_message_get_uri (msg);
+
+  g_signal_handlers_disconnect_by_func (msg, websocket_upgrade_written_cb, user_data);
+  stolen = soup_server_message_steal_connection (msg);
+  if (stolen == NULL)
+    return;
+
+#if SOUP_CHECK_VERSION (3, 7, 1)
+  stream = g_steal_pointer (&stolen);
+#else
+  stream = beacon_websocket_limit_new (stolen, MAX_MESSAGE_SIZE);
+#endif
+  connection = soup_websocket_connection_new (
+    stream, uri, SOUP_WEBSOCKET_CONNECTION_SERVER,
+    soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Origin"),
+    soup_message_headers_get_one (soup_server_message_get_response_headers (msg),
+                                  "Sec-WebSocket-Protocol"),
+    NULL);
+#if SOUP_CHECK_VERSION (3, 7, 1)
+  soup_websocket_connection_set_max_total_message_size (connection, MAX_MESSAGE_SIZE);
+#endif
+
+  websocket_cb (self->soup_server, msg, g_uri_get_path (uri), connection, self);
+}
+
+static void
+websocket_handler_cb (SoupServer        *server,
+                      SoupServerMessage *msg,
+                      const char        *path,
+                      GHashTable        *query,
+                      gpointer           user_data)
+{
+  BeaconDirectServer *self = user_data;
+
+  /* No extensions are offered: see the comment on permessage-deflate in constructed (). A
+   * request that is not a valid handshake gets its error status from libsoup. */
+  if (soup_websocket_server_process_handshake (msg, NULL, NULL, NULL, NULL))
+    g_signal_connect_object (msg, "wrote-informational",
+                             G_CALLBACK (websocket_upgrade_written_cb), self, 0);
 }
 
 /* WHEP and WHIP over HTTPS
@@ -1684,8 +1743,7 @@ beacon_direct_server_constructed (GObject *object)
    * signalling messages are too small for compression to be worth that. */
   soup_server_remove_websocket_extension (self->soup_server,
                                           SOUP_TYPE_WEBSOCKET_EXTENSION_DEFLATE);
-  soup_server_add_websocket_handler (self->soup_server, "/", NULL, NULL,
-                                     websocket_cb, self, NULL);
+  soup_server_add_handler (self->soup_server, NULL, websocket_handler_cb, self, NULL);
   soup_server_add_early_handler (self->soup_server, "/whep", http_early_cb, self, NULL);
   soup_server_add_early_handler (self->soup_server, "/whip", http_early_cb, self, NULL);
   soup_server_add_handler (self->soup_server, "/whep", whep_handler_cb, self, NULL);
