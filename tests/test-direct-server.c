@@ -1099,6 +1099,7 @@ raw_client_thread (gpointer data)
 
   g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
   g_atomic_int_set (&raw->done, TRUE);
+  g_main_context_wakeup (NULL);
   return NULL;
 }
 
@@ -1131,7 +1132,8 @@ raw_client_run (Fixture   *fixture,
     g_main_context_iteration (NULL, TRUE);
   if (!raw_client_done (raw))
     g_error ("Timed out waiting for the raw client");
-  g_source_remove (timeout_id);
+  if (!timed_out)
+    g_source_remove (timeout_id);
   g_thread_join (g_steal_pointer (&thread));
 
   growth = status_kib ("VmHWM:") - MIN (before, status_kib ("VmHWM:"));
@@ -1482,6 +1484,60 @@ whep_start (Fixture    *fixture,
   client_send_take (producer, beacon_gst_build_peer_ice (start->session_id, 0, ""));
 
   return g_strdup (start->session_id);
+}
+
+/* A body over the limit is refused as soon as its headers are in, on any path, and what the
+ * client sends after is not kept. */
+static void
+assert_body_refused_unread (Fixture    *fixture,
+                            const char *path,
+                            gboolean    chunked,
+                            guint       status)
+{
+  RawClient raw = {
+    .read_first = TRUE,
+    .chunked = chunked,
+    .size = 150 * 1024 * 1024,
+    .piece = 64 * 1024,
+  };
+  g_autofree char *status_line = g_strdup_printf ("HTTP/1.1 %u ", status);
+  gsize growth;
+
+  raw.request = g_strdup_printf ("POST %s HTTP/1.1\r\n"
+                                 "Host: 127.0.0.1\r\n"
+                                 "Content-Type: application/sdp\r\n"
+                                 "%s\r\n"
+                                 "\r\n",
+                                 path,
+                                 chunked ? "Transfer-Encoding: chunked"
+                                         : "Content-Length: 157286400");
+  growth = raw_client_run (fixture, &raw);
+  if (raw.response == NULL)
+    g_error ("No response to %s before its body was sent", path);
+  g_test_message ("%s", raw.response);
+  g_assert_true (g_str_has_prefix (raw.response, status_line));
+  g_assert_nonnull (strstr (raw.response, "Connection: close"));
+  g_assert_true (raw.closed);
+  g_assert_cmpuint (growth, <, MAX_RSS_GROWTH_KIB);
+  raw_client_clear (&raw);
+}
+
+static void
+test_body_refused_unread (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  HttpResult result = { NULL };
+
+  assert_body_refused_unread (fixture, "/whep", FALSE, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE);
+  assert_body_refused_unread (fixture, "/nonexistent", FALSE,
+                              SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE);
+  assert_body_refused_unread (fixture, "/whip", TRUE, SOUP_STATUS_LENGTH_REQUIRED);
+  assert_body_refused_unread (fixture, "/", TRUE, SOUP_STATUS_LENGTH_REQUIRED);
+
+  /* The server still answers. */
+  g_assert_cmpuint (http_request (fixture, "POST", "/whep", "application/sdp", TEST_OFFER, NULL,
+                                  &result), ==, SOUP_STATUS_NOT_FOUND);
+  http_result_clear (&result);
 }
 
 static void
@@ -1904,6 +1960,7 @@ main (int   argc,
   ADD_TEST ("whep/viewer-leaves", test_whep_viewer_leaves);
   ADD_TEST ("whep/stop-while-pending", test_whep_stop_while_pending);
   ADD_TEST ("whip/refused", test_whip_refused);
+  ADD_TEST ("body-refused-unread", test_body_refused_unread);
 
 #undef ADD_TEST
 
