@@ -394,7 +394,15 @@ fixture_setup (Fixture       *fixture,
 {
   g_autoptr(GError) error = NULL;
 
+  BeaconDirectServerLimits limits;
+
   fixture->server = beacon_direct_server_new (test_certificate);
+  /* The test session does not reuse a connection whose certificate it accepted itself, so
+   * every request opens one; the tests of the limits set them. */
+  beacon_direct_server_get_limits (fixture->server, &limits);
+  limits.max_connections = 0;
+  limits.max_connections_per_address = 0;
+  beacon_direct_server_set_limits (fixture->server, &limits);
   beacon_direct_server_listen (fixture->server, "127.0.0.1", 0, &error);
   g_assert_no_error (error);
   fixture->port = beacon_direct_server_get_port (fixture->server);
@@ -897,7 +905,7 @@ test_oversized_message (Fixture       *fixture,
   g_assert_cmpuint (big->close_code, !=, SOUP_WEBSOCKET_CLOSE_NORMAL);
 
   client_assert_nothing_pending (other);
-  g_assert_cmpuint (beacon_direct_server_get_n_connections (fixture->server), ==, 1);
+  wait_for_connections (fixture, 1);
 }
 
 /* Memory: the server runs in this process, so its peak resident size is this process's. */
@@ -933,6 +941,7 @@ reset_peak_rss (void)
 typedef struct {
   guint     port;
   char     *request;         /* the HTTP request head, sent first */
+  gboolean  plain;           /* TCP without TLS */
   gboolean  read_first;      /* read the response head before sending anything more */
   gboolean  websocket;       /* then send one text message as fragments (else: a body) */
   gboolean  chunked;         /* the body is sent with chunked transfer coding */
@@ -1057,7 +1066,7 @@ raw_client_thread (gpointer data)
 
   memset (piece, ' ', raw->piece);
   g_socket_client_set_enable_proxy (socket_client, FALSE);
-  g_socket_client_set_tls (socket_client, TRUE);
+  g_socket_client_set_tls (socket_client, !raw->plain);
   g_signal_connect (socket_client, "event", G_CALLBACK (raw_client_event_cb), NULL);
   connection = g_socket_client_connect_to_host (socket_client, "127.0.0.1", raw->port, NULL,
                                                 &error);
@@ -1541,6 +1550,188 @@ test_body_refused_unread (Fixture       *fixture,
 }
 
 static void
+set_limits (Fixture *fixture,
+            guint    max_connections,
+            guint    max_connections_per_address,
+            guint    timeout)
+{
+  BeaconDirectServerLimits limits;
+
+  beacon_direct_server_get_limits (fixture->server, &limits);
+  limits.max_connections = max_connections;
+  limits.max_connections_per_address = max_connections_per_address;
+  if (timeout > 0)
+    {
+      limits.handshake_timeout = timeout;
+      limits.idle_timeout = timeout;
+      limits.session_answer_timeout = timeout;
+    }
+  beacon_direct_server_set_limits (fixture->server, &limits);
+}
+
+static gboolean
+client_connect_refused (Fixture *fixture)
+{
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SoupWebsocketConnection) connection = NULL;
+  g_autofree char *uri = g_strdup_printf ("wss://127.0.0.1:%u/", fixture->port);
+  ConnectData data = { NULL };
+
+  msg = soup_message_new ("GET", uri);
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_certificate_cb), NULL);
+  soup_session_websocket_connect_async (fixture->session, msg, NULL, NULL, G_PRIORITY_DEFAULT,
+                                        NULL, connect_cb, &data);
+  wait_for (connect_done, &data, "the WebSocket connection");
+  connection = soup_session_websocket_connect_finish (fixture->session, data.result, &error);
+  g_clear_object (&data.result);
+  if (connection != NULL)
+    {
+      soup_websocket_connection_close (connection, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+      return FALSE;
+    }
+  g_test_message ("refused: %s", error->message);
+  return TRUE;
+}
+
+static void
+assert_connection_limit (Fixture *fixture)
+{
+  Client *a = client_connect (fixture);
+  Client *b = client_connect (fixture);
+
+  /* A third is closed before its handshake; the two are served. */
+  g_assert_true (client_connect_refused (fixture));
+  client_assert_nothing_pending (a);
+  client_assert_nothing_pending (b);
+
+  /* Once one has left, another gets in. */
+  client_close (a);
+  wait_for_connections (fixture, 1);
+  client_connect (fixture);
+  g_assert_true (client_connect_refused (fixture));
+}
+
+static void
+test_connection_limits (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  set_limits (fixture, 0, 2, 0);
+  assert_connection_limit (fixture);
+
+  g_ptr_array_set_size (fixture->clients, 0);
+  wait_for_connections (fixture, 0);
+  set_limits (fixture, 2, 0, 0);
+  assert_connection_limit (fixture);
+}
+
+static void
+test_sessions_per_connection (Fixture       *fixture,
+                              gconstpointer  user_data)
+{
+  Client *producer = client_connect (fixture);
+  Client *consumer = client_connect (fixture);
+  BeaconDirectServerLimits limits;
+
+  beacon_direct_server_get_limits (fixture->server, &limits);
+  g_assert_cmpuint (limits.max_sessions_per_connection, ==, 4);
+  client_register (producer, BEACON_GST_ROLE_PRODUCER, NULL);
+  for (guint i = 0; i < limits.max_sessions_per_connection; i++)
+    g_free (start_session (consumer, producer, NULL));
+
+  client_send_take (consumer, beacon_gst_build_start_session (producer->peer_id, NULL));
+  client_expect_error (consumer, "too many sessions");
+  client_assert_nothing_pending (producer);
+}
+
+static void
+wait_ms (guint milliseconds)
+{
+  gboolean timed_out = FALSE;
+
+  g_timeout_add (milliseconds, timeout_cb, &timed_out);
+  while (!timed_out)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+test_session_answer_timeout (Fixture       *fixture,
+                             gconstpointer  user_data)
+{
+  Client *producer = client_connect (fixture);
+  Client *consumer = client_connect (fixture);
+  g_autofree char *silent = NULL;
+  g_autofree char *answered = NULL;
+  g_autoptr(BeaconGstMessage) message = NULL;
+
+  set_limits (fixture, 0, 0, 1);
+  client_register (producer, BEACON_GST_ROLE_PRODUCER, NULL);
+
+  /* The consumer never says anything in this session: both sides hear it ended. */
+  silent = start_session (consumer, producer, NULL);
+  message = client_expect (producer, BEACON_GST_MESSAGE_END_SESSION);
+  g_assert_cmpstr (message->session_id, ==, silent);
+  g_clear_pointer (&message, beacon_gst_message_free);
+  message = client_expect (consumer, BEACON_GST_MESSAGE_END_SESSION);
+  g_assert_cmpstr (message->session_id, ==, silent);
+  g_clear_pointer (&message, beacon_gst_message_free);
+
+  /* This one the consumer takes up: it lasts. */
+  answered = start_session (consumer, producer, NULL);
+  client_send_take (consumer, beacon_gst_build_peer_ice (answered, 0, PRODUCER_CANDIDATE));
+  message = client_expect (producer, BEACON_GST_MESSAGE_PEER_ICE);
+  wait_ms (1500);
+  client_assert_nothing_pending (producer);
+  client_assert_nothing_pending (consumer);
+}
+
+static void
+test_idle_timeout (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  Client *silent;
+  Client *talker;
+
+  set_limits (fixture, 0, 0, 1);
+  silent = client_connect (fixture);
+  talker = client_connect (fixture);
+  client_assert_nothing_pending (talker);
+
+  wait_for (is_closed, silent, "the silent connection to close");
+  g_assert_cmpuint (silent->close_code, ==, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION);
+  wait_ms (500);
+  g_assert_false (talker->closed);
+  client_assert_nothing_pending (talker);
+  wait_for_connections (fixture, 1);
+}
+
+/* A connection that never completes its TLS handshake, or its request, is closed. */
+static void
+test_handshake_timeout (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  RawClient plain = { .plain = TRUE, .request = g_strdup ("") };
+  RawClient tls = { .request = g_strdup ("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n") };
+  gint64 start;
+
+  set_limits (fixture, 0, 0, 1);
+
+  start = g_get_monotonic_time ();
+  raw_client_run (fixture, &plain);
+  g_assert_true (plain.closed);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 4 * G_USEC_PER_SEC);
+
+  start = g_get_monotonic_time ();
+  raw_client_run (fixture, &tls);
+  g_assert_true (tls.closed);
+  g_assert_null (tls.response);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 4 * G_USEC_PER_SEC);
+
+  raw_client_clear (&plain);
+  raw_client_clear (&tls);
+}
+
+static void
 test_whep_answer (Fixture       *fixture,
                   gconstpointer  user_data)
 {
@@ -1961,6 +2152,11 @@ main (int   argc,
   ADD_TEST ("whep/stop-while-pending", test_whep_stop_while_pending);
   ADD_TEST ("whip/refused", test_whip_refused);
   ADD_TEST ("body-refused-unread", test_body_refused_unread);
+  ADD_TEST ("limits/connections", test_connection_limits);
+  ADD_TEST ("limits/sessions-per-connection", test_sessions_per_connection);
+  ADD_TEST ("limits/session-answer-timeout", test_session_answer_timeout);
+  ADD_TEST ("limits/idle-timeout", test_idle_timeout);
+  ADD_TEST ("limits/handshake-timeout", test_handshake_timeout);
 
 #undef ADD_TEST
 

@@ -55,13 +55,28 @@ typedef struct {
   SoupWebsocketConnection *connection;
   BeaconGstRoles           roles;
   JsonObject              *meta;        /* nullable */
+  guint                    idle_source; /* until its first message */
 } Peer;
 
 typedef struct {
   char *id;
   char *producer_id;
   char *consumer_id;
+  guint answer_source;                  /* until the consumer's first message in it */
 } Session;
+
+/* One TCP connection, from its acceptance (before the TLS handshake) until it closes, also
+ * as a WebSocket. */
+typedef struct {
+  BeaconDirectServer      *server;      /* unowned */
+  GSocket                 *socket;
+  char                    *address;     /* the client's IP address */
+  SoupServerMessage       *msg;         /* nullable: the latest request; its "disconnected"
+                                         * ends an HTTP connection */
+  SoupWebsocketConnection *websocket;   /* nullable: once upgraded; its "closed" ends it */
+  gboolean                 upgrading;
+  guint                    deadline_source;
+} Connection;
 
 /* A session whose consumer is a WHEP client: the HTTP side of it. */
 typedef struct {
@@ -104,6 +119,9 @@ struct _BeaconDirectServer
   GHashTable      *peers;               /* id → Peer*, owned */
   GHashTable      *sessions;            /* id → Session*, owned */
   GHashTable      *whep;                /* session id → WhepResource*, owned */
+  GHashTable      *connections;         /* GSocket* → Connection*, owned */
+  GHashTable      *per_address;         /* IP address → number of its connections */
+  BeaconDirectServerLimits limits;
   guint            http_answer_timeout_ms;
   gboolean         whep_server_offers;  /* the WHEP_OFFER_ENV test hook */
 
@@ -181,6 +199,7 @@ peer_release_connection (Peer   *peer,
 static void
 peer_free (Peer *peer)
 {
+  g_clear_handle_id (&peer->idle_source, g_source_remove);
   peer_release_connection (peer, SOUP_WEBSOCKET_CLOSE_GOING_AWAY);
   g_clear_pointer (&peer->meta, json_object_unref);
   g_free (peer->id);
@@ -190,6 +209,7 @@ peer_free (Peer *peer)
 static void
 session_free (Session *session)
 {
+  g_clear_handle_id (&session->answer_source, g_source_remove);
   g_free (session->id);
   g_free (session->producer_id);
   g_free (session->consumer_id);
@@ -351,6 +371,70 @@ count_producer_sessions (BeaconDirectServer *self,
   return n;
 }
 
+static guint
+count_consumer_sessions (BeaconDirectServer *self,
+                         const char         *consumer_id)
+{
+  GHashTableIter iter;
+  Session *session;
+  guint n = 0;
+
+  g_hash_table_iter_init (&iter, self->sessions);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &session))
+    {
+      if (g_strcmp0 (session->consumer_id, consumer_id) == 0)
+        n++;
+    }
+
+  return n;
+}
+
+typedef struct {
+  BeaconDirectServer *server;
+  char               *session_id;
+} SessionRef;
+
+static void
+session_ref_free (SessionRef *ref)
+{
+  g_free (ref->session_id);
+  g_free (ref);
+}
+
+static gboolean
+session_answer_timeout_cb (gpointer user_data)
+{
+  SessionRef *ref = user_data;
+  Session *session = g_hash_table_lookup (ref->server->sessions, ref->session_id);
+
+  g_debug ("Session %s: the consumer did not answer within %u s, ending it", ref->session_id,
+           ref->server->limits.session_answer_timeout);
+  /* The source is being dispatched: session_free must not remove it. */
+  if (session != NULL)
+    session->answer_source = 0;
+  end_session (ref->server, ref->session_id, TRUE, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+/* A producer prepares a peer connection (threads, sockets) for every session: one the consumer
+ * never takes up is ended instead of being kept until the consumer leaves. */
+static void
+session_wait_for_consumer (BeaconDirectServer *self,
+                           Session            *session)
+{
+  SessionRef *ref;
+
+  if (self->limits.session_answer_timeout == 0)
+    return;
+  ref = g_new0 (SessionRef, 1);
+  ref->server = self;
+  ref->session_id = g_strdup (session->id);
+  session->answer_source = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT,
+                                                       self->limits.session_answer_timeout,
+                                                       session_answer_timeout_cb, ref,
+                                                       (GDestroyNotify) session_ref_free);
+}
+
 /* Tells every listener, and @peer itself (browser clients wait for that echo before they
  * consider themselves registered), about @peer's roles. */
 static void
@@ -473,6 +557,17 @@ handle_start_session (BeaconDirectServer *self,
       return;
     }
 
+  if (self->limits.max_sessions_per_connection > 0
+      && count_consumer_sessions (self, consumer->id) >= self->limits.max_sessions_per_connection)
+    {
+      g_autofree char *details =
+        g_strdup_printf ("too many sessions: at most %u at once on one connection",
+                         self->limits.max_sessions_per_connection);
+
+      peer_send_error (peer, details);
+      return;
+    }
+
   if (self->max_sessions_per_producer > 0
       && count_producer_sessions (self, producer->id) >= self->max_sessions_per_producer)
     {
@@ -491,6 +586,7 @@ handle_start_session (BeaconDirectServer *self,
 
   g_debug ("Session %s started by %s (producer %s, consumer %s)",
            session->id, peer->id, producer->id, consumer->id);
+  session_wait_for_consumer (self, session);
 
   /* The side that did not ask is told to start, with the asker's id; the asker learns the
    * session id. */
@@ -534,6 +630,9 @@ handle_peer_message (BeaconDirectServer *self,
 
   if (session == NULL)
     return;
+
+  if (g_strcmp0 (session->consumer_id, peer->id) == 0)
+    g_clear_handle_id (&session->answer_source, g_source_remove);
 
   if (g_str_has_prefix (session->consumer_id, WHEP_CONSUMER_PREFIX) &&
       g_strcmp0 (session->producer_id, peer->id) == 0)
@@ -636,6 +735,7 @@ connection_message_cb (SoupWebsocketConnection *connection,
   const char *data;
   gsize length;
 
+  g_clear_handle_id (&peer->idle_source, g_source_remove);
   if (type != SOUP_WEBSOCKET_DATA_TEXT)
     {
       peer_send_error (peer, "binary messages are not part of the protocol");
@@ -702,6 +802,220 @@ websocket_cb (SoupServer              *server,
   peer_send (peer, welcome);
 }
 
+/* Connections
+ *
+ * Each connection is counted from its acceptance: libsoup emits request-started for a new
+ * connection's first request before the TLS handshake. One that would go over a limit is shut
+ * down there, before it costs a handshake. Until a request has been read whole, a deadline
+ * runs (handshake-timeout): it covers the TLS handshake, slow headers and bodies, and idle
+ * keep-alive connections; a connection that misses it is shut down. */
+
+static void
+connection_free (Connection *connection)
+{
+  BeaconDirectServer *self = connection->server;
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->per_address, connection->address));
+
+  if (n > 1)
+    g_hash_table_insert (self->per_address, g_strdup (connection->address),
+                         GUINT_TO_POINTER (n - 1));
+  else
+    g_hash_table_remove (self->per_address, connection->address);
+
+  g_clear_handle_id (&connection->deadline_source, g_source_remove);
+  if (connection->msg != NULL)
+    g_signal_handlers_disconnect_by_data (connection->msg, connection);
+  g_clear_object (&connection->msg);
+  if (connection->websocket != NULL)
+    g_signal_handlers_disconnect_by_data (connection->websocket, connection);
+  g_clear_object (&connection->websocket);
+  g_clear_object (&connection->socket);
+  g_free (connection->address);
+  g_free (connection);
+}
+
+static void
+connection_end (Connection *connection)
+{
+  g_debug ("Connection from %s ended", connection->address);
+  g_hash_table_remove (connection->server->connections, connection->socket);
+}
+
+static gboolean
+connection_deadline_cb (gpointer user_data)
+{
+  Connection *connection = user_data;
+
+  connection->deadline_source = 0;
+  g_debug ("Connection from %s sent no complete request within %u s, closing it",
+           connection->address, connection->server->limits.handshake_timeout);
+  /* libsoup sees the end of the stream and drops the connection, which ends it here. */
+  g_socket_shutdown (connection->socket, TRUE, TRUE, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+connection_arm_deadline (Connection *connection)
+{
+  g_clear_handle_id (&connection->deadline_source, g_source_remove);
+  if (connection->server->limits.handshake_timeout > 0)
+    connection->deadline_source =
+      g_timeout_add_seconds (connection->server->limits.handshake_timeout,
+                             connection_deadline_cb, connection);
+}
+
+static void
+connection_request_read_cb (SoupServerMessage *msg,
+                            gpointer           user_data)
+{
+  Connection *connection = user_data;
+
+  g_clear_handle_id (&connection->deadline_source, g_source_remove);
+}
+
+static void
+connection_request_done_cb (SoupServerMessage *msg,
+                            gpointer           user_data)
+{
+  connection_arm_deadline (user_data);
+}
+
+static void
+connection_disconnected_cb (SoupServerMessage *msg,
+                            gpointer           user_data)
+{
+  Connection *connection = user_data;
+
+  /* Taking the connection for a WebSocket disconnects it from libsoup's side only. */
+  if (!connection->upgrading)
+    connection_end (connection);
+}
+
+static void
+connection_websocket_closed_cb (SoupWebsocketConnection *websocket,
+                                gpointer                 user_data)
+{
+  connection_end (user_data);
+}
+
+static Connection *
+connection_new (BeaconDirectServer *self,
+                GSocket            *socket,
+                const char         *address)
+{
+  Connection *connection = g_new0 (Connection, 1);
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->per_address, address));
+
+  connection->server = self;
+  connection->socket = g_object_ref (socket);
+  connection->address = g_strdup (address);
+  g_hash_table_insert (self->connections, socket, connection);
+  g_hash_table_insert (self->per_address, g_strdup (address), GUINT_TO_POINTER (n + 1));
+  connection_arm_deadline (connection);
+  return connection;
+}
+
+static void
+request_started_cb (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    gpointer           user_data)
+{
+  BeaconDirectServer *self = user_data;
+  GSocket *socket = soup_server_message_get_socket (msg);
+  const char *address = soup_server_message_get_remote_host (msg);
+  Connection *connection;
+
+  if (socket == NULL)
+    return;
+
+  connection = g_hash_table_lookup (self->connections, socket);
+  if (connection == NULL)
+    {
+      guint from_address;
+
+      address = address != NULL ? address : "";
+      from_address = GPOINTER_TO_UINT (g_hash_table_lookup (self->per_address, address));
+      if ((self->limits.max_connections > 0 &&
+           g_hash_table_size (self->connections) >= self->limits.max_connections) ||
+          (self->limits.max_connections_per_address > 0 &&
+           from_address >= self->limits.max_connections_per_address))
+        {
+          g_debug ("Refusing a connection from %s: %u connections, %u from that address",
+                   address, g_hash_table_size (self->connections), from_address);
+          g_socket_shutdown (socket, TRUE, TRUE, NULL);
+          return;
+        }
+      connection = connection_new (self, socket, address);
+    }
+
+  /* The latest request stands for the connection: libsoup tells it when the connection
+   * ends, also between requests. */
+  if (connection->msg != NULL)
+    g_signal_handlers_disconnect_by_data (connection->msg, connection);
+  g_set_object (&connection->msg, msg);
+  g_signal_connect (msg, "got-body", G_CALLBACK (connection_request_read_cb), connection);
+  g_signal_connect (msg, "finished", G_CALLBACK (connection_request_done_cb), connection);
+  g_signal_connect (msg, "disconnected", G_CALLBACK (connection_disconnected_cb), connection);
+}
+
+/* Moves the count of @msg's connection over to @websocket, before libsoup lets it go. */
+static Connection *
+connection_start_upgrade (BeaconDirectServer *self,
+                          SoupServerMessage  *msg)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+  Connection *connection = socket ? g_hash_table_lookup (self->connections, socket) : NULL;
+
+  if (connection != NULL)
+    connection->upgrading = TRUE;
+  return connection;
+}
+
+static void
+connection_finish_upgrade (Connection              *connection,
+                           SoupWebsocketConnection *websocket)
+{
+  if (connection->msg != NULL)
+    g_signal_handlers_disconnect_by_data (connection->msg, connection);
+  g_clear_object (&connection->msg);
+  connection->upgrading = FALSE;
+  connection->websocket = g_object_ref (websocket);
+  g_signal_connect (websocket, "closed", G_CALLBACK (connection_websocket_closed_cb),
+                    connection);
+}
+
+static gboolean
+peer_idle_cb (gpointer user_data)
+{
+  Peer *peer = user_data;
+
+  peer->idle_source = 0;
+  g_debug ("Peer %s sent nothing within %u s of its welcome, closing its connection", peer->id,
+           peer->server->limits.idle_timeout);
+  soup_websocket_connection_close (peer->connection, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION,
+                                   "no message");
+  return G_SOURCE_REMOVE;
+}
+
+/* A client that connects and says nothing holds a connection for no one: every client of the
+ * protocol states its role or asks for something as soon as it is welcomed. */
+static void
+peer_wait_for_first_message (BeaconDirectServer      *self,
+                             SoupWebsocketConnection *websocket)
+{
+  GHashTableIter iter;
+  Peer *peer;
+
+  if (self->limits.idle_timeout == 0)
+    return;
+  g_hash_table_iter_init (&iter, self->peers);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &peer))
+    {
+      if (peer->connection == websocket && peer->idle_source == 0)
+        peer->idle_source = g_timeout_add_seconds (self->limits.idle_timeout, peer_idle_cb, peer);
+    }
+}
+
 /* The WebSocket upgrade is done here rather than by soup_server_add_websocket_handler (), so
  * that the connection reads through a BeaconWebsocketLimit: libsoup before 3.7.1 limits each
  * frame but not a message's fragments together (150 MiB sent as 1 MiB fragments was accepted),
@@ -717,10 +1031,17 @@ websocket_upgrade_written_cb (SoupServerMessage *msg,
   g_autoptr(SoupWebsocketConnection) connection = NULL;
   GUri *uri = soup_server_message_get_uri (msg);
 
+  Connection *counted;
+
   g_signal_handlers_disconnect_by_func (msg, websocket_upgrade_written_cb, user_data);
+  counted = connection_start_upgrade (self, msg);
   stolen = soup_server_message_steal_connection (msg);
   if (stolen == NULL)
-    return;
+    {
+      if (counted != NULL)
+        connection_end (counted);
+      return;
+    }
 
 #if SOUP_CHECK_VERSION (3, 7, 1)
   stream = g_steal_pointer (&stolen);
@@ -737,7 +1058,10 @@ websocket_upgrade_written_cb (SoupServerMessage *msg,
   soup_websocket_connection_set_max_total_message_size (connection, MAX_MESSAGE_SIZE);
 #endif
 
+  if (counted != NULL)
+    connection_finish_upgrade (counted, connection);
   websocket_cb (self->soup_server, msg, g_uri_get_path (uri), connection, self);
+  peer_wait_for_first_message (self, connection);
 }
 
 static void
@@ -1853,6 +2177,7 @@ beacon_direct_server_constructed (GObject *object)
   soup_server_remove_websocket_extension (self->soup_server,
                                           SOUP_TYPE_WEBSOCKET_EXTENSION_DEFLATE);
   soup_server_add_handler (self->soup_server, NULL, websocket_handler_cb, self, NULL);
+  g_signal_connect (self->soup_server, "request-started", G_CALLBACK (request_started_cb), self);
   soup_server_add_early_handler (self->soup_server, NULL, http_early_cb, self, NULL);
   soup_server_add_early_handler (self->soup_server, "/whep", http_early_cb, self, NULL);
   soup_server_add_early_handler (self->soup_server, "/whip", http_early_cb, self, NULL);
@@ -1867,6 +2192,10 @@ beacon_direct_server_dispose (GObject *object)
 
   beacon_direct_server_stop (self);
 
+  if (self->soup_server != NULL)
+    g_signal_handlers_disconnect_by_data (self->soup_server, self);
+  if (self->connections != NULL)
+    g_hash_table_remove_all (self->connections);
   g_clear_object (&self->soup_server);
   g_clear_object (&self->certificate);
 
@@ -1879,6 +2208,8 @@ beacon_direct_server_finalize (GObject *object)
   BeaconDirectServer *self = BEACON_DIRECT_SERVER (object);
 
   g_clear_pointer (&self->whep, g_hash_table_unref);
+  g_clear_pointer (&self->connections, g_hash_table_unref);
+  g_clear_pointer (&self->per_address, g_hash_table_unref);
   g_free (self->whip_token);
   g_clear_pointer (&self->sessions, g_hash_table_unref);
   g_clear_pointer (&self->peers, g_hash_table_unref);
@@ -1985,6 +2316,9 @@ beacon_direct_server_init (BeaconDirectServer *self)
                                           NULL, (GDestroyNotify) session_free);
   self->whep = g_hash_table_new_full (g_str_hash, g_str_equal,
                                       NULL, (GDestroyNotify) whep_resource_free);
+  self->connections = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) connection_free);
+  self->per_address = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  beacon_direct_server_limits_init_default (&self->limits);
   self->http_answer_timeout_ms = DEFAULT_HTTP_ANSWER_TIMEOUT_MS;
   self->whep_server_offers = g_strcmp0 (g_getenv (WHEP_OFFER_ENV), "server") == 0;
   if (self->whep_server_offers)
@@ -2015,6 +2349,42 @@ beacon_direct_server_set_max_sessions_per_producer (BeaconDirectServer *self,
   /* Sessions already running stay: the limit applies to new ones. */
   self->max_sessions_per_producer = max;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_SESSIONS_PER_PRODUCER]);
+}
+
+void
+beacon_direct_server_limits_init_default (BeaconDirectServerLimits *limits)
+{
+  g_return_if_fail (limits != NULL);
+
+  *limits = (BeaconDirectServerLimits) {
+    .max_connections = 64,
+    .max_connections_per_address = 8,
+    .max_sessions_per_connection = 4,
+    .handshake_timeout = 10,
+    .idle_timeout = 30,
+    .session_answer_timeout = 15,
+  };
+}
+
+void
+beacon_direct_server_get_limits (BeaconDirectServer       *self,
+                                 BeaconDirectServerLimits *limits)
+{
+  g_return_if_fail (BEACON_IS_DIRECT_SERVER (self));
+  g_return_if_fail (limits != NULL);
+
+  *limits = self->limits;
+}
+
+void
+beacon_direct_server_set_limits (BeaconDirectServer             *self,
+                                 const BeaconDirectServerLimits *limits)
+{
+  g_return_if_fail (BEACON_IS_DIRECT_SERVER (self));
+  g_return_if_fail (limits != NULL);
+
+  /* Connections and sessions already there keep running: the limits apply to new ones. */
+  self->limits = *limits;
 }
 
 void
