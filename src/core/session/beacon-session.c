@@ -53,6 +53,7 @@ struct _BeaconSession
   guint                    height;
   guint                    fps;
   guint                    max_viewers;
+  BeaconDirectServerLimits server_limits;
   char                    *bind_address;
   guint                    port;
   GStrv                    ice_addresses;
@@ -1114,6 +1115,7 @@ start_broadcast (BeaconSession *self)
 
   self->server = beacon_direct_server_new (beacon_identity_get_tls_certificate (self->identity));
   beacon_direct_server_set_max_sessions_per_producer (self->server, self->max_viewers);
+  beacon_direct_server_set_limits (self->server, &self->server_limits);
   if (self->source == BEACON_SOURCE_WHIP)
     {
       beacon_direct_server_set_whip_ingest (self->server, TRUE, self->whip_token);
@@ -1819,6 +1821,7 @@ beacon_session_init (BeaconSession *self)
   self->height = 720;
   self->fps = 30;
   self->port = 8443;
+  beacon_direct_server_limits_init_default (&self->server_limits);
   self->first_frame_ms = -1;
   self->room = -1;
   self->feed = -1;
@@ -1831,4 +1834,16 @@ BeaconSession *
 beacon_session_new (BeaconSessionRole role)
 {
   return g_object_new (BEACON_TYPE_SESSION, "role", role, NULL);
+}
+
+void
+beacon_session_set_server_limits (BeaconSession                  *self,
+                                  const BeaconDirectServerLimits *limits)
+{
+  g_return_if_fail (BEACON_IS_SESSION (self));
+  g_return_if_fail (limits != NULL);
+
+  self->server_limits = *limits;
+  if (self->server != NULL)
+    beacon_direct_server_set_limits (self->server, limits);
 }
