@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/resource.h>
 
 #include <libsoup/soup.h>
 #include <openssl/evp.h>
@@ -1731,6 +1732,60 @@ test_handshake_timeout (Fixture       *fixture,
   raw_client_clear (&tls);
 }
 
+static guint
+count_open_fds (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+/* Once the process has run out of file descriptors and some are free again, the server
+ * accepts connections again (libsoup 3.2 alone stops for good after a failed accept). */
+static void
+test_accept_after_emfile (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  g_autoptr(GPtrArray) sockets = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, fixture->port);
+  struct rlimit saved;
+  struct rlimit low;
+
+  g_assert_cmpint (getrlimit (RLIMIT_NOFILE, &saved), ==, 0);
+  low = saved;
+  low.rlim_cur = count_open_fds () + 16;
+  g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &low), ==, 0);
+
+  /* Each connection takes a descriptor here and one in the server, until there are none. */
+  for (guint i = 0; i < 64; i++)
+    {
+      GSocket *socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                      G_SOCKET_PROTOCOL_TCP, NULL);
+
+      if (socket == NULL)
+        break;
+      g_socket_set_blocking (socket, FALSE);
+      g_socket_connect (socket, address, NULL, NULL);
+      g_ptr_array_add (sockets, socket);
+      wait_ms (20);
+    }
+  g_test_message ("%u connections before the descriptors ran out", sockets->len);
+  g_assert_cmpuint (sockets->len, <, 64);
+  wait_ms (200);
+
+  /* Freed again: the server's ends close once it sees the clients gone. */
+  g_ptr_array_set_size (sockets, 0);
+  g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &saved), ==, 0);
+  wait_ms (500);
+
+  client_assert_nothing_pending (client_connect (fixture));
+}
+
 static void
 test_whep_answer (Fixture       *fixture,
                   gconstpointer  user_data)
@@ -2157,6 +2212,7 @@ main (int   argc,
   ADD_TEST ("limits/session-answer-timeout", test_session_answer_timeout);
   ADD_TEST ("limits/idle-timeout", test_idle_timeout);
   ADD_TEST ("limits/handshake-timeout", test_handshake_timeout);
+  ADD_TEST ("limits/accept-after-emfile", test_accept_after_emfile);
 
 #undef ADD_TEST
 

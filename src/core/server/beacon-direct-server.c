@@ -107,6 +107,17 @@ typedef struct {
   guint               timeout_source;
 } WhipIngest;
 
+/* A listening socket, watched for libsoup giving up on it (see listener_stalled_cb ()). */
+typedef struct {
+  BeaconDirectServer *server;           /* unowned */
+  GSocket            *socket;
+  GSource            *watch;            /* nullable */
+  guint               relisten_source;
+} Listener;
+
+/* How long after libsoup gave up on a listening socket it is given the socket again. */
+#define RELISTEN_DELAY_SECONDS 1
+
 struct _BeaconDirectServer
 {
   GObject          parent_instance;
@@ -121,6 +132,7 @@ struct _BeaconDirectServer
   GHashTable      *whep;                /* session id → WhepResource*, owned */
   GHashTable      *connections;         /* GSocket* → Connection*, owned */
   GHashTable      *per_address;         /* IP address → number of its connections */
+  GPtrArray       *listeners;           /* Listener*, owned */
   BeaconDirectServerLimits limits;
   guint            http_answer_timeout_ms;
   gboolean         whep_server_offers;  /* the WHEP_OFFER_ENV test hook */
@@ -2161,6 +2173,87 @@ http_early_cb (SoupServer        *server,
     refuse_unread_body (msg, SOUP_STATUS_LENGTH_REQUIRED, "send the body with a Content-Length");
 }
 
+/* Listening
+ *
+ * libsoup 3.2 stops accepting on a listening socket for good after one failed accept (its
+ * SoupListener removes its source when g_socket_accept () fails, as it does with EMFILE once
+ * the process is out of file descriptors): the server would stay deaf after an attack that
+ * only held connections for a while. Each listening socket is also watched here, at a lower
+ * priority than libsoup's source: GLib dispatches a source only when none of a higher
+ * priority is ready, and libsoup's source is ready whenever the socket is, so this watch runs
+ * only once libsoup's source is gone. The socket is then handed to libsoup again after a
+ * delay, which bounds the retries while descriptors stay short. */
+
+static gboolean listener_stalled_cb (GSocket      *socket,
+                                     GIOCondition  condition,
+                                     gpointer      user_data);
+
+static void
+listener_watch (Listener *listener)
+{
+  listener->watch = g_socket_create_source (listener->socket, G_IO_IN, NULL);
+  g_source_set_priority (listener->watch, G_PRIORITY_LOW);
+  g_source_set_callback (listener->watch, G_SOURCE_FUNC (listener_stalled_cb), listener, NULL);
+  g_source_attach (listener->watch, NULL);
+}
+
+static gboolean
+relisten_cb (gpointer user_data)
+{
+  Listener *listener = user_data;
+  g_autoptr(GError) error = NULL;
+
+  listener->relisten_source = 0;
+  if (!soup_server_listen_socket (listener->server->soup_server, listener->socket,
+                                  SOUP_SERVER_LISTEN_HTTPS, &error))
+    g_debug ("Cannot listen again: %s", error->message);
+  listener_watch (listener);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+listener_stalled_cb (GSocket      *socket,
+                     GIOCondition  condition,
+                     gpointer      user_data)
+{
+  Listener *listener = user_data;
+
+  g_debug ("The listener stopped accepting connections (out of file descriptors?); listening "
+           "again in %u s", RELISTEN_DELAY_SECONDS);
+  g_clear_pointer (&listener->watch, g_source_unref);
+  listener->relisten_source = g_timeout_add_seconds (RELISTEN_DELAY_SECONDS, relisten_cb,
+                                                     listener);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+listener_free (Listener *listener)
+{
+  if (listener->watch != NULL)
+    g_source_destroy (listener->watch);
+  g_clear_pointer (&listener->watch, g_source_unref);
+  g_clear_handle_id (&listener->relisten_source, g_source_remove);
+  g_clear_object (&listener->socket);
+  g_free (listener);
+}
+
+static void
+watch_listeners (BeaconDirectServer *self)
+{
+  g_autoptr(GSList) sockets = soup_server_get_listeners (self->soup_server);
+
+  g_ptr_array_set_size (self->listeners, 0);
+  for (GSList *l = sockets; l != NULL; l = l->next)
+    {
+      Listener *listener = g_new0 (Listener, 1);
+
+      listener->server = self;
+      listener->socket = g_object_ref (l->data);
+      listener_watch (listener);
+      g_ptr_array_add (self->listeners, listener);
+    }
+}
+
 /* GObject */
 
 static void
@@ -2209,6 +2302,7 @@ beacon_direct_server_finalize (GObject *object)
 
   g_clear_pointer (&self->whep, g_hash_table_unref);
   g_clear_pointer (&self->connections, g_hash_table_unref);
+  g_clear_pointer (&self->listeners, g_ptr_array_unref);
   g_clear_pointer (&self->per_address, g_hash_table_unref);
   g_free (self->whip_token);
   g_clear_pointer (&self->sessions, g_hash_table_unref);
@@ -2318,6 +2412,7 @@ beacon_direct_server_init (BeaconDirectServer *self)
                                       NULL, (GDestroyNotify) whep_resource_free);
   self->connections = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) connection_free);
   self->per_address = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->listeners = g_ptr_array_new_with_free_func ((GDestroyNotify) listener_free);
   beacon_direct_server_limits_init_default (&self->limits);
   self->http_answer_timeout_ms = DEFAULT_HTTP_ANSWER_TIMEOUT_MS;
   self->whep_server_offers = g_strcmp0 (g_getenv (WHEP_OFFER_ENV), "server") == 0;
@@ -2460,6 +2555,7 @@ beacon_direct_server_listen (BeaconDirectServer *self,
     }
   g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
 
+  watch_listeners (self);
   g_debug ("Direct server listening on %s port %u", bind_address, self->port);
 
   return TRUE;
@@ -2508,6 +2604,8 @@ beacon_direct_server_stop (BeaconDirectServer *self)
   if (self->peers != NULL)
     g_hash_table_remove_all (self->peers);
 
+  if (self->listeners != NULL)
+    g_ptr_array_set_size (self->listeners, 0);
   if (self->soup_server != NULL)
     soup_server_disconnect (self->soup_server);
 
