@@ -107,16 +107,17 @@ typedef struct {
   guint               timeout_source;
 } WhipIngest;
 
-/* A listening socket, watched for libsoup giving up on it (see listener_stalled_cb ()). */
+/* A listening socket, watched for libsoup giving up on it (see listener_check_cb ()). */
 typedef struct {
   BeaconDirectServer *server;           /* unowned */
   GSocket            *socket;
-  GSource            *watch;            /* nullable */
-  guint               relisten_source;
+  gboolean            was_readable;     /* at the last check */
+  guint64             n_accepted;       /* the server's count at the last check */
+  guint               check_source;
 } Listener;
 
-/* How long after libsoup gave up on a listening socket it is given the socket again. */
-#define RELISTEN_DELAY_SECONDS 1
+/* How often listening sockets are checked. */
+#define LISTENER_CHECK_SECONDS 1
 
 struct _BeaconDirectServer
 {
@@ -133,6 +134,7 @@ struct _BeaconDirectServer
   GHashTable      *connections;         /* GSocket* → Connection*, owned */
   GHashTable      *per_address;         /* IP address → number of its connections */
   GPtrArray       *listeners;           /* Listener*, owned */
+  guint64          n_accepted;          /* connections libsoup has accepted */
   BeaconDirectServerLimits limits;
   guint            http_answer_timeout_ms;
   gboolean         whep_server_offers;  /* the WHEP_OFFER_ENV test hook */
@@ -945,6 +947,7 @@ request_started_cb (SoupServer        *server,
     {
       guint from_address;
 
+      self->n_accepted++;
       address = address != NULL ? address : "";
       from_address = GPOINTER_TO_UINT (g_hash_table_lookup (self->per_address, address));
       if ((self->limits.max_connections > 0 &&
@@ -2178,61 +2181,41 @@ http_early_cb (SoupServer        *server,
  * libsoup 3.2 stops accepting on a listening socket for good after one failed accept (its
  * SoupListener removes its source when g_socket_accept () fails, as it does with EMFILE once
  * the process is out of file descriptors): the server would stay deaf after an attack that
- * only held connections for a while. Each listening socket is also watched here, at a lower
- * priority than libsoup's source: GLib dispatches a source only when none of a higher
- * priority is ready, and libsoup's source is ready whenever the socket is, so this watch runs
- * only once libsoup's source is gone. The socket is then handed to libsoup again after a
- * delay, which bounds the retries while descriptors stay short. */
-
-static gboolean listener_stalled_cb (GSocket      *socket,
-                                     GIOCondition  condition,
-                                     gpointer      user_data);
-
-static void
-listener_watch (Listener *listener)
-{
-  listener->watch = g_socket_create_source (listener->socket, G_IO_IN, NULL);
-  g_source_set_priority (listener->watch, G_PRIORITY_LOW);
-  g_source_set_callback (listener->watch, G_SOURCE_FUNC (listener_stalled_cb), listener, NULL);
-  g_source_attach (listener->watch, NULL);
-}
+ * only held connections for a while. So each listening socket is checked every second: a
+ * socket with connections waiting at two checks in a row, while libsoup accepted none in
+ * between, has been given up, and is handed to libsoup again. A live listener accepts within
+ * one main loop iteration, so it is never taken for a dead one; while descriptors stay short,
+ * libsoup gives up again at once, and the check retries once a second. (A watch on the socket
+ * at a lower priority than libsoup's source looked simpler, but never ran in beacon-cli serve,
+ * whose main loop is busier than a test's.) */
 
 static gboolean
-relisten_cb (gpointer user_data)
+listener_check_cb (gpointer user_data)
 {
   Listener *listener = user_data;
-  g_autoptr(GError) error = NULL;
+  BeaconDirectServer *self = listener->server;
+  gboolean readable = (g_socket_condition_check (listener->socket, G_IO_IN) & G_IO_IN) != 0;
 
-  listener->relisten_source = 0;
-  if (!soup_server_listen_socket (listener->server->soup_server, listener->socket,
-                                  SOUP_SERVER_LISTEN_HTTPS, &error))
-    g_debug ("Cannot listen again: %s", error->message);
-  listener_watch (listener);
-  return G_SOURCE_REMOVE;
-}
+  if (readable && listener->was_readable && listener->n_accepted == self->n_accepted)
+    {
+      g_autoptr(GError) error = NULL;
 
-static gboolean
-listener_stalled_cb (GSocket      *socket,
-                     GIOCondition  condition,
-                     gpointer      user_data)
-{
-  Listener *listener = user_data;
-
-  g_debug ("The listener stopped accepting connections (out of file descriptors?); listening "
-           "again in %u s", RELISTEN_DELAY_SECONDS);
-  g_clear_pointer (&listener->watch, g_source_unref);
-  listener->relisten_source = g_timeout_add_seconds (RELISTEN_DELAY_SECONDS, relisten_cb,
-                                                     listener);
-  return G_SOURCE_REMOVE;
+      g_debug ("The listener stopped accepting connections (out of file descriptors?); "
+               "listening again");
+      if (!soup_server_listen_socket (self->soup_server, listener->socket,
+                                      SOUP_SERVER_LISTEN_HTTPS, &error))
+        g_debug ("Cannot listen again: %s", error->message);
+      readable = FALSE;
+    }
+  listener->was_readable = readable;
+  listener->n_accepted = self->n_accepted;
+  return G_SOURCE_CONTINUE;
 }
 
 static void
 listener_free (Listener *listener)
 {
-  if (listener->watch != NULL)
-    g_source_destroy (listener->watch);
-  g_clear_pointer (&listener->watch, g_source_unref);
-  g_clear_handle_id (&listener->relisten_source, g_source_remove);
+  g_clear_handle_id (&listener->check_source, g_source_remove);
   g_clear_object (&listener->socket);
   g_free (listener);
 }
@@ -2249,7 +2232,8 @@ watch_listeners (BeaconDirectServer *self)
 
       listener->server = self;
       listener->socket = g_object_ref (l->data);
-      listener_watch (listener);
+      listener->check_source = g_timeout_add_seconds (LISTENER_CHECK_SECONDS, listener_check_cb,
+                                                      listener);
       g_ptr_array_add (self->listeners, listener);
     }
 }
