@@ -367,9 +367,11 @@ end_sessions_of_peer (BeaconDirectServer *self,
     }
 }
 
+/* The sessions in which @peer_id is the producer (@producing) or the consumer. */
 static guint
-count_producer_sessions (BeaconDirectServer *self,
-                         const char         *producer_id)
+count_sessions (BeaconDirectServer *self,
+                const char         *peer_id,
+                gboolean            producing)
 {
   GHashTableIter iter;
   Session *session;
@@ -378,7 +380,7 @@ count_producer_sessions (BeaconDirectServer *self,
   g_hash_table_iter_init (&iter, self->sessions);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &session))
     {
-      if (g_strcmp0 (session->producer_id, producer_id) == 0)
+      if (g_strcmp0 (producing ? session->producer_id : session->consumer_id, peer_id) == 0)
         n++;
     }
 
@@ -386,21 +388,10 @@ count_producer_sessions (BeaconDirectServer *self,
 }
 
 static guint
-count_consumer_sessions (BeaconDirectServer *self,
-                         const char         *consumer_id)
+count_producer_sessions (BeaconDirectServer *self,
+                         const char         *producer_id)
 {
-  GHashTableIter iter;
-  Session *session;
-  guint n = 0;
-
-  g_hash_table_iter_init (&iter, self->sessions);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &session))
-    {
-      if (g_strcmp0 (session->consumer_id, consumer_id) == 0)
-        n++;
-    }
-
-  return n;
+  return count_sessions (self, producer_id, TRUE);
 }
 
 typedef struct {
@@ -572,7 +563,7 @@ handle_start_session (BeaconDirectServer *self,
     }
 
   if (self->limits.max_sessions_per_connection > 0
-      && count_consumer_sessions (self, consumer->id) >= self->limits.max_sessions_per_connection)
+      && count_sessions (self, consumer->id, FALSE) >= self->limits.max_sessions_per_connection)
     {
       g_autofree char *details =
         g_strdup_printf ("too many sessions: at most %u at once on one connection",

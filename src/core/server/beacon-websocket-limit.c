@@ -123,6 +123,21 @@ follow_frames (BeaconWebsocketLimitInput *self,
   return !self->too_large;
 }
 
+/* What a read that got @n bytes from the base stream into @buffer returns. */
+static gssize
+pass_on (BeaconWebsocketLimitInput  *self,
+         const void                 *buffer,
+         gssize                      n,
+         GError                    **error)
+{
+  if (n > 0 && !follow_frames (self, buffer, n))
+    {
+      set_too_large_error (self, error);
+      return -1;
+    }
+  return n;
+}
+
 static gssize
 beacon_websocket_limit_input_read (GInputStream  *stream,
                                    void          *buffer,
@@ -139,12 +154,7 @@ beacon_websocket_limit_input_read (GInputStream  *stream,
       return -1;
     }
   n = g_input_stream_read (self->base, buffer, count, cancellable, error);
-  if (n > 0 && !follow_frames (self, buffer, n))
-    {
-      set_too_large_error (self, error);
-      return -1;
-    }
-  return n;
+  return pass_on (self, buffer, n, error);
 }
 
 static gboolean
@@ -201,12 +211,7 @@ beacon_websocket_limit_input_read_nonblocking (GPollableInputStream  *stream,
     }
   n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (self->base), buffer,
                                                 count, NULL, error);
-  if (n > 0 && !follow_frames (self, buffer, n))
-    {
-      set_too_large_error (self, error);
-      return -1;
-    }
-  return n;
+  return pass_on (self, buffer, n, error);
 }
 
 static void
