@@ -13,8 +13,8 @@
 
 #include "beacon-direct-server.h"
 #include "beacon-gst-protocol.h"
-#include "beacon-websocket-limit.h"
 #include "beacon-whip-signaler.h"
+#include "beacon-websocket-limit.h"
 
 /* Signalling messages are a few kilobytes (an SDP with many candidates stays well below
  * 100 KiB); anything larger is refused by libsoup, which closes the connection. A message may
@@ -53,9 +53,9 @@ typedef struct {
   BeaconDirectServer      *server;      /* unowned: the server owns every peer */
   char                    *id;
   SoupWebsocketConnection *connection;
+  guint                    idle_source; /* until its first message */
   BeaconGstRoles           roles;
   JsonObject              *meta;        /* nullable */
-  guint                    idle_source; /* until its first message */
 } Peer;
 
 typedef struct {

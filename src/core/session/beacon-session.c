@@ -1115,13 +1115,13 @@ start_broadcast (BeaconSession *self)
 
   self->server = beacon_direct_server_new (beacon_identity_get_tls_certificate (self->identity));
   beacon_direct_server_set_max_sessions_per_producer (self->server, self->max_viewers);
-  beacon_direct_server_set_limits (self->server, &self->server_limits);
   if (self->source == BEACON_SOURCE_WHIP)
     {
       beacon_direct_server_set_whip_ingest (self->server, TRUE, self->whip_token);
       g_signal_connect_object (self->server, "whip-offer", G_CALLBACK (whip_offer_cb), self, 0);
       g_signal_connect_object (self->server, "whip-ended", G_CALLBACK (whip_ended_cb), self, 0);
     }
+  beacon_direct_server_set_limits (self->server, &self->server_limits);
   if (!beacon_direct_server_listen (self->server, self->bind_address, self->port, &error))
     {
       fail_with (self, g_steal_pointer (&error));
