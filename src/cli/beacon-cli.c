@@ -499,6 +499,13 @@ command_serve (int    argc,
   g_autofree char *host = NULL;
   int port = 8443;
   int max_viewers = 0;
+  BeaconDirectServerLimits limits;
+  int max_connections;
+  int max_connections_per_address;
+  int max_sessions_per_connection;
+  int handshake_timeout;
+  int idle_timeout;
+  int session_answer_timeout;
   GOptionEntry entries[] = {
     { "bind", 0, 0, G_OPTION_ARG_STRING, &bind, "Address to listen on (default: all interfaces)", "ADDR" },
     { "whip-token", 0, 0, G_OPTION_ARG_STRING, &whip_token, "With --source whip: the Bearer token WHIP publishers must send (default: a random one, printed)", "TOKEN" },
@@ -508,11 +515,25 @@ command_serve (int    argc,
     { "host", 0, 0, G_OPTION_ARG_STRING, &host, "Host name the link carries (the name in --tls-cert)", "NAME" },
     { "port", 0, 0, G_OPTION_ARG_INT, &port, "Port to listen on; 0 picks a free one (default: 8443)", "PORT" },
     { "max-viewers", 0, 0, G_OPTION_ARG_INT, &max_viewers, "Most viewers at once; 0 = no limit", "N" },
+    { "max-connections", 0, 0, G_OPTION_ARG_INT, &max_connections, "Most open connections at once; 0 = no limit (default: 64)", "N" },
+    { "max-connections-per-address", 0, 0, G_OPTION_ARG_INT, &max_connections_per_address, "Most open connections from one IP address; 0 = no limit (default: 8)", "N" },
+    { "max-sessions-per-connection", 0, 0, G_OPTION_ARG_INT, &max_sessions_per_connection, "Most sessions one signalling connection takes part in; 0 = no limit (default: 4)", "N" },
+    { "handshake-timeout", 0, 0, G_OPTION_ARG_INT, &handshake_timeout, "Seconds a connection has for its TLS handshake and each request; 0 = none (default: 10)", "S" },
+    { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout, "Seconds a WebSocket client has for its first message; 0 = none (default: 30)", "S" },
+    { "session-answer-timeout", 0, 0, G_OPTION_ARG_INT, &session_answer_timeout, "Seconds a viewer has to answer a new session; 0 = none (default: 15)", "S" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- broadcast with the built-in direct server");
   Run run = { 0 };
   int status;
+
+  beacon_direct_server_limits_init_default (&limits);
+  max_connections = limits.max_connections;
+  max_connections_per_address = limits.max_connections_per_address;
+  max_sessions_per_connection = limits.max_sessions_per_connection;
+  handshake_timeout = limits.handshake_timeout;
+  idle_timeout = limits.idle_timeout;
+  session_answer_timeout = limits.session_answer_timeout;
 
   options_init (&o);
   g_option_context_add_main_entries (context, entries, NULL);
@@ -522,6 +543,16 @@ command_serve (int    argc,
     return EXIT_USAGE;
   if (argc > 1)
     return usage_error ("serve takes no arguments, got '%s'", argv[1]);
+  if (max_connections < 0 || max_connections_per_address < 0 ||
+      max_sessions_per_connection < 0 || handshake_timeout < 0 || idle_timeout < 0 ||
+      session_answer_timeout < 0)
+    return usage_error ("the connection limits and timeouts must not be negative");
+  limits.max_connections = max_connections;
+  limits.max_connections_per_address = max_connections_per_address;
+  limits.max_sessions_per_connection = max_sessions_per_connection;
+  limits.handshake_timeout = handshake_timeout;
+  limits.idle_timeout = idle_timeout;
+  limits.session_answer_timeout = session_answer_timeout;
   if (port < 0 || port > 65535)
     return usage_error ("--port must be between 0 and 65535");
   if (max_viewers < 0)
@@ -550,6 +581,7 @@ command_serve (int    argc,
                 "tls-key-file", tls_key,
                 "link-host", host,
                 NULL);
+  beacon_session_set_server_limits (run.session, &limits);
   run.report_path = o.report;
   return run_session (&run);
 }

@@ -56,6 +56,26 @@ void                beacon_direct_server_set_media_identity (BeaconDirectServer 
 void                beacon_direct_server_set_max_sessions_per_producer (BeaconDirectServer *self,
                                                                         guint               max);
 
+/* What one client can take of the server. A limit of 0 is no limit; timeouts are seconds. */
+typedef struct {
+  guint max_connections;               /* open connections at once; more are closed at once */
+  guint max_connections_per_address;   /* of them from one IP address */
+  guint max_sessions_per_connection;   /* sessions a consumer takes part in at once */
+  guint handshake_timeout;             /* for the TLS handshake and each HTTP request
+                                        * (WebSocket handshake included) to arrive whole */
+  guint idle_timeout;                  /* for a WebSocket client's first message */
+  guint session_answer_timeout;        /* for a consumer's first message in a new session */
+} BeaconDirectServerLimits;
+
+/* Fills @limits with the defaults, fit for a broadcast from home: 64 connections, 8 per
+ * address, 4 sessions per connection, 10 s handshakes, 30 s to the first message, 15 s to the
+ * consumer's answer. */
+void                beacon_direct_server_limits_init_default (BeaconDirectServerLimits *limits);
+void                beacon_direct_server_get_limits   (BeaconDirectServer             *self,
+                                                       BeaconDirectServerLimits       *limits);
+void                beacon_direct_server_set_limits   (BeaconDirectServer             *self,
+                                                       const BeaconDirectServerLimits *limits);
+
 /* How long a WHEP POST waits for the broadcaster's answer before it is answered 504 Gateway
  * Timeout (default: 10 s). */
 void                beacon_direct_server_set_http_answer_timeout (BeaconDirectServer *self,

@@ -54,6 +54,7 @@ struct _BeaconSession
   guint                    height;
   guint                    fps;
   guint                    max_viewers;
+  BeaconDirectServerLimits server_limits;
   char                    *bind_address;
   guint                    port;
   GStrv                    ice_addresses;
@@ -1242,6 +1243,7 @@ start_broadcast (BeaconSession *self)
       g_signal_connect_object (self->server, "whip-offer", G_CALLBACK (whip_offer_cb), self, 0);
       g_signal_connect_object (self->server, "whip-ended", G_CALLBACK (whip_ended_cb), self, 0);
     }
+  beacon_direct_server_set_limits (self->server, &self->server_limits);
   if (!beacon_direct_server_listen (self->server, self->bind_address, self->port, &error))
     {
       fail_with (self, g_steal_pointer (&error));
@@ -2016,6 +2018,7 @@ beacon_session_init (BeaconSession *self)
   self->height = 720;
   self->fps = 30;
   self->port = 8443;
+  beacon_direct_server_limits_init_default (&self->server_limits);
   self->first_frame_ms = -1;
   self->room = -1;
   self->feed = -1;
@@ -2028,4 +2031,16 @@ BeaconSession *
 beacon_session_new (BeaconSessionRole role)
 {
   return g_object_new (BEACON_TYPE_SESSION, "role", role, NULL);
+}
+
+void
+beacon_session_set_server_limits (BeaconSession                  *self,
+                                  const BeaconDirectServerLimits *limits)
+{
+  g_return_if_fail (BEACON_IS_SESSION (self));
+  g_return_if_fail (limits != NULL);
+
+  self->server_limits = *limits;
+  if (self->server != NULL)
+    beacon_direct_server_set_limits (self->server, limits);
 }
