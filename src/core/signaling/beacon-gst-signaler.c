@@ -413,6 +413,8 @@ beacon_gst_signaler_start_finish (BeaconSignaler  *signaler,
                                   GAsyncResult    *result,
                                   GError         **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, signaler), NULL);
+
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -504,6 +506,8 @@ beacon_gst_signaler_list_finish (BeaconSignaler  *signaler,
                                  GAsyncResult    *result,
                                  GError         **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, signaler), NULL);
+
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 

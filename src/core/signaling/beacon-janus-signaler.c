@@ -493,6 +493,8 @@ janus_request_finish (BeaconJanusSignaler  *self,
                       GAsyncResult         *result,
                       GError              **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -803,6 +805,8 @@ ensure_session_finish (BeaconJanusSignaler  *self,
                        GAsyncResult         *result,
                        GError              **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
@@ -1394,6 +1398,8 @@ beacon_janus_signaler_start_finish (BeaconSignaler  *signaler,
                                     GAsyncResult    *result,
                                     GError         **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, signaler), NULL);
+
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -1823,6 +1829,8 @@ beacon_janus_signaler_list_finish (BeaconSignaler  *signaler,
                                    GAsyncResult    *result,
                                    GError         **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, signaler), NULL);
+
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
