@@ -38,7 +38,9 @@ struct _BeaconPeer
   char         *expected_identity;      /* nullable: SHA-256 "AB:…" the remote side must be */
   gboolean      bound;                  /* the remote side proved to be expected_identity */
   GWeakRef      dtls_decoder;           /* an internal dtlsdec, for the SRTP profile */
-  gint          media_allowed;          /* atomic: the pad probes let buffers through */
+  /* Atomic, in a box the pad probes share rather than the peer: a probe holding the peer
+   * would keep it, its webrtcbin and the ICE agent's sockets and threads alive for good. */
+  gint         *media_allowed;
 
   gboolean      offering;             /* beacon_peer_create_offer () was called */
   gboolean      offer_pending;
@@ -230,7 +232,7 @@ check_connection_state (BeaconPeer *self)
         return;
       self->verified = TRUE;
       self->connected = TRUE;
-      g_atomic_int_set (&self->media_allowed, 1);
+      g_atomic_int_set (self->media_allowed, 1);
       g_signal_emit (self, signals[SIGNAL_CONNECTED], 0);
     }
   else if (ice_state == GST_WEBRTC_ICE_CONNECTION_STATE_FAILED)
@@ -722,9 +724,9 @@ hold_media_probe_cb (GstPad          *pad,
                      GstPadProbeInfo *info,
                      gpointer         user_data)
 {
-  BeaconPeer *self = user_data;
+  gint *media_allowed = user_data;
 
-  return g_atomic_int_get (&self->media_allowed) ? GST_PAD_PROBE_OK : GST_PAD_PROBE_DROP;
+  return g_atomic_int_get (media_allowed) ? GST_PAD_PROBE_OK : GST_PAD_PROBE_DROP;
 }
 
 /* Every pad of the webrtcbin, sending (sink) and receiving (src), holds media back until the
@@ -735,7 +737,8 @@ webrtcbin_pad_added_cb (GstElement *webrtcbin,
                         BeaconPeer *self)
 {
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
-                     hold_media_probe_cb, g_object_ref (self), g_object_unref);
+                     hold_media_probe_cb, g_atomic_rc_box_acquire (self->media_allowed),
+                     (GDestroyNotify) g_atomic_rc_box_release);
 }
 
 static void
@@ -1176,6 +1179,7 @@ beacon_peer_finalize (GObject *object)
   g_free (self->expected_identity);
   g_clear_pointer (&self->announced_fingerprints, g_ptr_array_unref);
   g_weak_ref_clear (&self->dtls_decoder);
+  g_atomic_rc_box_release (self->media_allowed);
   g_main_context_unref (self->context);
 
   G_OBJECT_CLASS (beacon_peer_parent_class)->finalize (object);
@@ -1213,4 +1217,5 @@ beacon_peer_init (BeaconPeer *self)
   self->pending_candidates = g_array_new (FALSE, TRUE, sizeof (PendingCandidate));
   self->announced_fingerprints = g_ptr_array_new_with_free_func (g_free);
   g_weak_ref_init (&self->dtls_decoder, NULL);
+  self->media_allowed = g_atomic_rc_box_new0 (gint);
 }
