@@ -303,6 +303,21 @@ call_main (BeaconPeer *self,
                               main_call_free);
 }
 
+static gboolean
+release_peer_cb (gpointer data)
+{
+  g_object_unref (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Drops a reference a streaming thread holds: the last one must go on the main context, or
+ * dispose would set the webrtcbin to NULL from one of its own threads. */
+static void
+unref_in_main (BeaconPeer *self)
+{
+  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, release_peer_cb, self, NULL);
+}
+
 static GError *
 promise_error (GstPromise *promise,
                const char *what)
@@ -352,12 +367,28 @@ announce_identity (BeaconPeer    *self,
     }
 }
 
+/* What the promise of a description needs on webrtcbin's thread, fixed when it was made. */
+typedef struct {
+  BeaconPeer *peer;
+  const char *type;   /* interned: "offer" or "answer" */
+} DescriptionRequest;
+
+static void
+description_request_free (gpointer data)
+{
+  DescriptionRequest *request = data;
+
+  unref_in_main (request->peer);
+  g_free (request);
+}
+
 static void
 description_created_cb (GstPromise *promise,
                         gpointer    user_data)
 {
-  BeaconPeer *self = user_data;
-  const char *type = g_object_get_data (G_OBJECT (self), "creating");
+  DescriptionRequest *request = user_data;
+  BeaconPeer *self = request->peer;
+  const char *type = request->type;
   GstWebRTCSessionDescription *description = NULL;
   g_autofree char *text = NULL;
   GError *error;
@@ -394,12 +425,13 @@ static void
 create_description (BeaconPeer *self,
                     const char *type)
 {
+  DescriptionRequest *request = g_new0 (DescriptionRequest, 1);
   GstPromise *promise;
 
-  /* Only one description is created at a time, so the type rides on the object. */
-  g_object_set_data (G_OBJECT (self), "creating", (gpointer) g_intern_string (type));
-  promise = gst_promise_new_with_change_func (description_created_cb, g_object_ref (self),
-                                              g_object_unref);
+  request->peer = g_object_ref (self);
+  request->type = g_intern_string (type);
+  promise = gst_promise_new_with_change_func (description_created_cb, request,
+                                              description_request_free);
   g_signal_emit_by_name (self->webrtcbin,
                          g_str_equal (type, "offer") ? "create-offer" : "create-answer",
                          NULL, promise);
@@ -444,12 +476,24 @@ sink_caps_probe_cb (GstPad          *pad,
                     GstPadProbeInfo *info,
                     gpointer         user_data)
 {
-  BeaconPeer *self = user_data;
+  BeaconPeer *self;
 
   if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) != GST_EVENT_CAPS)
     return GST_PAD_PROBE_OK;
-  call_main (self, CALL_CAPS_ARRIVED, NULL, NULL, 0, NULL);
+  self = g_weak_ref_get (user_data);
+  if (self != NULL)
+    {
+      call_main (self, CALL_CAPS_ARRIVED, NULL, NULL, 0, NULL);
+      unref_in_main (self);
+    }
   return GST_PAD_PROBE_REMOVE;
+}
+
+static void
+weak_ref_free (gpointer data)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
 }
 
 void
@@ -469,8 +513,14 @@ beacon_peer_create_offer (BeaconPeer *self)
   GST_OBJECT_LOCK (self->webrtcbin);
   for (GList *l = GST_ELEMENT (self->webrtcbin)->sinkpads; l != NULL; l = l->next)
     if (!gst_pad_has_current_caps (l->data))
-      gst_pad_add_probe (l->data, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, sink_caps_probe_cb,
-                         g_object_ref (self), g_object_unref);
+      {
+        /* Weak: caps that never come must not keep the peer and its webrtcbin alive. */
+        GWeakRef *weak = g_new0 (GWeakRef, 1);
+
+        g_weak_ref_init (weak, self);
+        gst_pad_add_probe (l->data, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, sink_caps_probe_cb,
+                           weak, weak_ref_free);
+      }
   GST_OBJECT_UNLOCK (self->webrtcbin);
   self->offer_timeout = g_timeout_add (2000, offer_timeout_cb, self);
 }
@@ -528,7 +578,8 @@ remote_description_set_cb (GstPromise *promise,
   if (error != NULL)
     {
       call_main (applied->peer, CALL_FAILED, NULL, NULL, 0, error);
-      remote_description_data_free (applied);
+      unref_in_main (applied->peer);
+      g_free (applied);
       return;
     }
   g_main_context_invoke_full (applied->peer->context, G_PRIORITY_DEFAULT,
