@@ -62,6 +62,7 @@ typedef struct {
 
 enum {
   SIGNAL_FAILED,
+  SIGNAL_VIEWER_FAILED,
   N_SIGNALS
 };
 
@@ -81,6 +82,53 @@ branch_free (gpointer data)
   g_free (branch);
 }
 
+/* The webrtcbin of the viewer whose connection or branch @element belongs to. */
+static GstElement *
+find_viewer_of (BeaconBroadcastPipeline *self,
+                GstObject               *element)
+{
+  GHashTableIter iter;
+  GstElement *webrtcbin;
+  GPtrArray *branches;
+
+  if (g_hash_table_contains (self->branches, element))
+    return GST_ELEMENT (element);
+  g_hash_table_iter_init (&iter, self->branches);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &webrtcbin, (gpointer *) &branches))
+    for (guint i = 0; i < branches->len; i++)
+      {
+        Branch *branch = g_ptr_array_index (branches, i);
+
+        if (GST_OBJECT (branch->queue) == element || GST_OBJECT (branch->retype) == element)
+          return webrtcbin;
+      }
+  return NULL;
+}
+
+/* Walks up from the message's source: an error inside one viewer's webrtcbin or branch is
+ * that viewer's (*viewer set), one elsewhere in the pipeline is the broadcast's. FALSE when
+ * the source is no longer part of the pipeline, as after its viewer was removed. */
+static gboolean
+classify_error_source (BeaconBroadcastPipeline  *self,
+                       GstObject                *source,
+                       GstElement              **viewer)
+{
+  g_autoptr(GstObject) object = gst_object_ref (source);
+
+  *viewer = NULL;
+  while (object != NULL && object != GST_OBJECT (self->pipeline))
+    {
+      GstObject *parent;
+
+      if (*viewer == NULL)
+        *viewer = find_viewer_of (self, object);
+      parent = gst_object_get_parent (object);
+      gst_object_unref (object);
+      object = parent;
+    }
+  return object != NULL;
+}
+
 static gboolean
 bus_message_cb (GstBus     *bus,
                 GstMessage *message,
@@ -93,10 +141,20 @@ bus_message_cb (GstBus     *bus,
       g_autoptr(GError) gst_error = NULL;
       g_autofree char *debug = NULL;
       g_autoptr(GError) error = NULL;
+      GstElement *viewer = NULL;
 
       gst_message_parse_error (message, &gst_error, &debug);
       g_debug ("broadcast pipeline error from %s: %s (%s)", GST_OBJECT_NAME (message->src),
                gst_error->message, debug ? debug : "");
+      if (!classify_error_source (self, GST_MESSAGE_SRC (message), &viewer))
+        return G_SOURCE_CONTINUE;
+      if (viewer != NULL)
+        {
+          error = g_error_new (BEACON_MEDIA_ERROR, BEACON_MEDIA_ERROR_PIPELINE,
+                               "the connection to this viewer failed: %s", gst_error->message);
+          g_signal_emit (self, signals[SIGNAL_VIEWER_FAILED], 0, viewer, error);
+          return G_SOURCE_CONTINUE;
+        }
       error = g_error_new (BEACON_MEDIA_ERROR, BEACON_MEDIA_ERROR_PIPELINE,
                            "the broadcast stopped: %s", gst_error->message);
       g_signal_emit (self, signals[SIGNAL_FAILED], 0, error);
@@ -1106,6 +1164,9 @@ beacon_broadcast_pipeline_class_init (BeaconBroadcastPipelineClass *klass)
   signals[SIGNAL_FAILED] =
     g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+  signals[SIGNAL_VIEWER_FAILED] =
+    g_signal_new ("viewer-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, GST_TYPE_ELEMENT, G_TYPE_ERROR);
 }
 
 static void

@@ -869,6 +869,25 @@ media_failed_cb (GObject       *pipeline,
   fail_with (self, g_error_copy (error));
 }
 
+/* An error in one viewer's part of the shared pipeline fails that viewer's peer only. */
+static void
+viewer_media_failed_cb (BeaconBroadcastPipeline *pipeline,
+                        GstElement              *webrtcbin,
+                        const GError            *error,
+                        BeaconSession           *self)
+{
+  GHashTableIter iter;
+  BeaconPeer *peer;
+
+  g_hash_table_iter_init (&iter, self->peers);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &peer))
+    if (beacon_peer_get_webrtcbin (peer) == webrtcbin)
+      {
+        beacon_peer_reject (peer, g_error_copy (error));
+        return;
+      }
+}
+
 static void
 first_frame_cb (BeaconWatchPipeline *pipeline,
                 BeaconSession       *self)
@@ -1120,6 +1139,8 @@ start_broadcast (BeaconSession *self)
       return;
     }
   g_signal_connect_object (self->broadcast, "failed", G_CALLBACK (media_failed_cb), self, 0);
+  g_signal_connect_object (self->broadcast, "viewer-failed", G_CALLBACK (viewer_media_failed_cb),
+                           self, 0);
   if (!beacon_broadcast_pipeline_start (self->broadcast, &error))
     {
       fail_with (self, g_steal_pointer (&error));
