@@ -995,6 +995,10 @@ beacon_peer_close (BeaconPeer *self)
   self->closed = TRUE;
   g_clear_handle_id (&self->offer_timeout, g_source_remove);
   g_signal_handlers_disconnect_by_data (self->webrtcbin, self);
+  /* Locked, so that the bin finishing an asynchronous state change on another thread (a sink
+   * added for a new stream) cannot set it back to PLAYING: it would then be disposed in that
+   * state, now that nothing keeps it forever. */
+  gst_element_set_locked_state (self->webrtcbin, TRUE);
   gst_element_set_state (self->webrtcbin, GST_STATE_NULL);
   if (GST_OBJECT_PARENT (self->webrtcbin) == GST_OBJECT (self->bin))
     gst_bin_remove (self->bin, self->webrtcbin);

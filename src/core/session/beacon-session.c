@@ -314,9 +314,10 @@ remove_peer (BeaconSession *self,
   if (peer == NULL)
     return;
   g_signal_handlers_disconnect_by_data (peer, self);
-  beacon_peer_close (peer);
+  /* The branch goes first, so the tee never pushes into a webrtcbin already stopped. */
   if (self->broadcast != NULL)
     beacon_broadcast_pipeline_detach_peer (self->broadcast, beacon_peer_get_webrtcbin (peer));
+  beacon_peer_close (peer);
   g_hash_table_remove (self->peers, session_id);
   if (self->role == BEACON_SESSION_ROLE_BROADCAST)
     notify_viewer_count (self);
