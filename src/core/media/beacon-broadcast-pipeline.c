@@ -855,6 +855,18 @@ beacon_broadcast_pipeline_detach_peer (BeaconBroadcastPipeline *self,
             }
           gst_element_release_request_pad (branch->tee, branch->tee_pad);
         }
+    }
+
+  /* A branch's queue may be blocked pushing into the webrtcbin (waiting for a connection that
+   * never came): only stopping the webrtcbin lets the queue's task end. Locked, so that no
+   * state change of the pipeline starts it again. */
+  gst_element_set_locked_state (webrtcbin, TRUE);
+  gst_element_set_state (webrtcbin, GST_STATE_NULL);
+
+  for (guint i = 0; i < branches->len; i++)
+    {
+      Branch *branch = g_ptr_array_index (branches, i);
+
       gst_element_set_state (branch->queue, GST_STATE_NULL);
       if (GST_OBJECT_PARENT (branch->queue) == GST_OBJECT (self->pipeline))
         gst_bin_remove (GST_BIN (self->pipeline), branch->queue);

@@ -45,7 +45,8 @@ gboolean                 beacon_broadcast_pipeline_attach_peer  (BeaconBroadcast
                                                                  GstElement       *webrtcbin,
                                                                  const char       *remote_offer,
                                                                  GError          **error);
-/* Unlinks the branches of @webrtcbin; the caller then stops and removes the webrtcbin. */
+/* Unlinks the branches of @webrtcbin and stops it (in NULL, its state locked); the caller
+ * then removes the webrtcbin. */
 void                     beacon_broadcast_pipeline_detach_peer  (BeaconBroadcastPipeline *self,
                                                                  GstElement       *webrtcbin);
 /* Bytes of encoded video produced so far (what one viewer receives, before RTP overhead). */
