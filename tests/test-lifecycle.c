@@ -25,22 +25,24 @@
 #define THREAD_TOLERANCE 2
 
 typedef struct {
-  GPid  pid;
-  guint fds;
-  guint threads;
-  guint peak_fds;
-  guint peak_threads;
+  BeaconTestProcess *server;
+  GPid               pid;
+  guint              fds;
+  guint              threads;
+  guint              peak_fds;
+  guint              peak_threads;
 } Usage;
 
 static guint
-count_entries (GPid        pid,
+count_entries (Usage      *usage,
                const char *what)
 {
-  g_autofree char *path = g_strdup_printf ("/proc/%d/%s", (int) pid, what);
+  g_autofree char *path = g_strdup_printf ("/proc/%d/%s", (int) usage->pid, what);
   g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
   guint n = 0;
 
-  g_assert_nonnull (dir);
+  if (dir == NULL)
+    g_error ("the server is gone; stderr:\n%s", beacon_test_process_get_stderr (usage->server));
   while (g_dir_read_name (dir) != NULL)
     n++;
   return n;
@@ -49,8 +51,8 @@ count_entries (GPid        pid,
 static void
 measure (Usage *usage)
 {
-  usage->fds = count_entries (usage->pid, "fd");
-  usage->threads = count_entries (usage->pid, "task");
+  usage->fds = count_entries (usage, "fd");
+  usage->threads = count_entries (usage, "task");
   usage->peak_fds = MAX (usage->peak_fds, usage->fds);
   usage->peak_threads = MAX (usage->peak_threads, usage->threads);
 }
@@ -149,6 +151,7 @@ test_viewers_leave_nothing (void)
   if (url == NULL)
     g_error ("the server printed no watch: line; stderr:\n%s",
              beacon_test_process_get_stderr (server));
+  usage.server = server;
   usage.pid = beacon_test_process_get_pid (server);
   g_assert_cmpint (usage.pid, >, 0);
 
