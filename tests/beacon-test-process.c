@@ -236,16 +236,18 @@ beacon_test_process_send_signal (BeaconTestProcess *process,
     g_subprocess_send_signal (process->subprocess, signal_number);
 }
 
+GPid
+beacon_test_process_get_pid (BeaconTestProcess *process)
+{
+  const char *identifier = g_subprocess_get_identifier (process->subprocess);
+
+  return identifier != NULL ? (GPid) g_ascii_strtoll (identifier, NULL, 10) : 0;
+}
+
 const char *
 beacon_test_process_get_stdout (BeaconTestProcess *process)
 {
   return process->out_text->str;
-}
-
-const char *
-beacon_test_process_get_pid (BeaconTestProcess *process)
-{
-  return g_subprocess_get_identifier (process->subprocess);
 }
 
 const char *

@@ -424,9 +424,10 @@ is_local_or_any (const char *column)
 /* Fails unless every TCP and UDP socket of process @pid is bound to loopback and talks to
  * loopback only (and none is SSDP's port 1900). Returns how many sockets it checked. */
 static guint
-assert_sockets_on_loopback (const char *pid)
+assert_sockets_on_loopback (GPid process_id)
 {
   static const char *const tables[] = { "tcp", "udp", "tcp6", "udp6" };
+  g_autofree char *pid = g_strdup_printf ("%d", (int) process_id);
   g_autoptr(GHashTable) inodes = socket_inodes_of (pid);
   guint checked = 0;
 

@@ -38,7 +38,9 @@ struct _BeaconPeer
   char         *expected_identity;      /* nullable: SHA-256 "AB:…" the remote side must be */
   gboolean      bound;                  /* the remote side proved to be expected_identity */
   GWeakRef      dtls_decoder;           /* an internal dtlsdec, for the SRTP profile */
-  gint          media_allowed;          /* atomic: the pad probes let buffers through */
+  /* Atomic, in a box the pad probes share rather than the peer: a probe holding the peer
+   * would keep it, its webrtcbin and the ICE agent's sockets and threads alive for good. */
+  gint         *media_allowed;
 
   gboolean      offering;             /* beacon_peer_create_offer () was called */
   gboolean      offer_pending;
@@ -230,7 +232,7 @@ check_connection_state (BeaconPeer *self)
         return;
       self->verified = TRUE;
       self->connected = TRUE;
-      g_atomic_int_set (&self->media_allowed, 1);
+      g_atomic_int_set (self->media_allowed, 1);
       g_signal_emit (self, signals[SIGNAL_CONNECTED], 0);
     }
   else if (ice_state == GST_WEBRTC_ICE_CONNECTION_STATE_FAILED)
@@ -301,6 +303,21 @@ call_main (BeaconPeer *self,
                               main_call_free);
 }
 
+static gboolean
+release_peer_cb (gpointer data)
+{
+  g_object_unref (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Drops a reference a streaming thread holds: the last one must go on the main context, or
+ * dispose would set the webrtcbin to NULL from one of its own threads. */
+static void
+unref_in_main (BeaconPeer *self)
+{
+  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, release_peer_cb, self, NULL);
+}
+
 static GError *
 promise_error (GstPromise *promise,
                const char *what)
@@ -350,12 +367,28 @@ announce_identity (BeaconPeer    *self,
     }
 }
 
+/* What the promise of a description needs on webrtcbin's thread, fixed when it was made. */
+typedef struct {
+  BeaconPeer *peer;
+  const char *type;   /* interned: "offer" or "answer" */
+} DescriptionRequest;
+
+static void
+description_request_free (gpointer data)
+{
+  DescriptionRequest *request = data;
+
+  unref_in_main (request->peer);
+  g_free (request);
+}
+
 static void
 description_created_cb (GstPromise *promise,
                         gpointer    user_data)
 {
-  BeaconPeer *self = user_data;
-  const char *type = g_object_get_data (G_OBJECT (self), "creating");
+  DescriptionRequest *request = user_data;
+  BeaconPeer *self = request->peer;
+  const char *type = request->type;
   GstWebRTCSessionDescription *description = NULL;
   g_autofree char *text = NULL;
   GError *error;
@@ -392,12 +425,13 @@ static void
 create_description (BeaconPeer *self,
                     const char *type)
 {
+  DescriptionRequest *request = g_new0 (DescriptionRequest, 1);
   GstPromise *promise;
 
-  /* Only one description is created at a time, so the type rides on the object. */
-  g_object_set_data (G_OBJECT (self), "creating", (gpointer) g_intern_string (type));
-  promise = gst_promise_new_with_change_func (description_created_cb, g_object_ref (self),
-                                              g_object_unref);
+  request->peer = g_object_ref (self);
+  request->type = g_intern_string (type);
+  promise = gst_promise_new_with_change_func (description_created_cb, request,
+                                              description_request_free);
   g_signal_emit_by_name (self->webrtcbin,
                          g_str_equal (type, "offer") ? "create-offer" : "create-answer",
                          NULL, promise);
@@ -442,12 +476,24 @@ sink_caps_probe_cb (GstPad          *pad,
                     GstPadProbeInfo *info,
                     gpointer         user_data)
 {
-  BeaconPeer *self = user_data;
+  BeaconPeer *self;
 
   if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) != GST_EVENT_CAPS)
     return GST_PAD_PROBE_OK;
-  call_main (self, CALL_CAPS_ARRIVED, NULL, NULL, 0, NULL);
+  self = g_weak_ref_get (user_data);
+  if (self != NULL)
+    {
+      call_main (self, CALL_CAPS_ARRIVED, NULL, NULL, 0, NULL);
+      unref_in_main (self);
+    }
   return GST_PAD_PROBE_REMOVE;
+}
+
+static void
+weak_ref_free (gpointer data)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
 }
 
 void
@@ -467,8 +513,14 @@ beacon_peer_create_offer (BeaconPeer *self)
   GST_OBJECT_LOCK (self->webrtcbin);
   for (GList *l = GST_ELEMENT (self->webrtcbin)->sinkpads; l != NULL; l = l->next)
     if (!gst_pad_has_current_caps (l->data))
-      gst_pad_add_probe (l->data, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, sink_caps_probe_cb,
-                         g_object_ref (self), g_object_unref);
+      {
+        /* Weak: caps that never come must not keep the peer and its webrtcbin alive. */
+        GWeakRef *weak = g_new0 (GWeakRef, 1);
+
+        g_weak_ref_init (weak, self);
+        gst_pad_add_probe (l->data, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, sink_caps_probe_cb,
+                           weak, weak_ref_free);
+      }
   GST_OBJECT_UNLOCK (self->webrtcbin);
   self->offer_timeout = g_timeout_add (2000, offer_timeout_cb, self);
 }
@@ -526,7 +578,8 @@ remote_description_set_cb (GstPromise *promise,
   if (error != NULL)
     {
       call_main (applied->peer, CALL_FAILED, NULL, NULL, 0, error);
-      remote_description_data_free (applied);
+      unref_in_main (applied->peer);
+      g_free (applied);
       return;
     }
   g_main_context_invoke_full (applied->peer->context, G_PRIORITY_DEFAULT,
@@ -769,9 +822,9 @@ hold_media_probe_cb (GstPad          *pad,
                      GstPadProbeInfo *info,
                      gpointer         user_data)
 {
-  BeaconPeer *self = user_data;
+  gint *media_allowed = user_data;
 
-  return g_atomic_int_get (&self->media_allowed) ? GST_PAD_PROBE_OK : GST_PAD_PROBE_DROP;
+  return g_atomic_int_get (media_allowed) ? GST_PAD_PROBE_OK : GST_PAD_PROBE_DROP;
 }
 
 /* Every pad of the webrtcbin, sending (sink) and receiving (src), holds media back until the
@@ -782,7 +835,8 @@ webrtcbin_pad_added_cb (GstElement *webrtcbin,
                         BeaconPeer *self)
 {
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
-                     hold_media_probe_cb, g_object_ref (self), g_object_unref);
+                     hold_media_probe_cb, g_atomic_rc_box_acquire (self->media_allowed),
+                     (GDestroyNotify) g_atomic_rc_box_release);
 }
 
 static void
@@ -1040,6 +1094,10 @@ beacon_peer_close (BeaconPeer *self)
   self->closed = TRUE;
   g_clear_handle_id (&self->offer_timeout, g_source_remove);
   g_signal_handlers_disconnect_by_data (self->webrtcbin, self);
+  /* Locked, so that the bin finishing an asynchronous state change on another thread (a sink
+   * added for a new stream) cannot set it back to PLAYING: it would then be disposed in that
+   * state, now that nothing keeps it forever. */
+  gst_element_set_locked_state (self->webrtcbin, TRUE);
   gst_element_set_state (self->webrtcbin, GST_STATE_NULL);
   if (GST_OBJECT_PARENT (self->webrtcbin) == GST_OBJECT (self->bin))
     gst_bin_remove (self->bin, self->webrtcbin);
@@ -1275,6 +1333,7 @@ beacon_peer_finalize (GObject *object)
   g_free (self->expected_identity);
   g_clear_pointer (&self->announced_fingerprints, g_ptr_array_unref);
   g_weak_ref_clear (&self->dtls_decoder);
+  g_atomic_rc_box_release (self->media_allowed);
   g_main_context_unref (self->context);
 
   G_OBJECT_CLASS (beacon_peer_parent_class)->finalize (object);
@@ -1312,4 +1371,5 @@ beacon_peer_init (BeaconPeer *self)
   self->pending_candidates = g_array_new (FALSE, TRUE, sizeof (PendingCandidate));
   self->announced_fingerprints = g_ptr_array_new_with_free_func (g_free);
   g_weak_ref_init (&self->dtls_decoder, NULL);
+  self->media_allowed = g_atomic_rc_box_new0 (gint);
 }

@@ -327,9 +327,10 @@ remove_peer (BeaconSession *self,
   if (peer == NULL)
     return;
   g_signal_handlers_disconnect_by_data (peer, self);
-  beacon_peer_close (peer);
+  /* The branch goes first, so the tee never pushes into a webrtcbin already stopped. */
   if (self->broadcast != NULL)
     beacon_broadcast_pipeline_detach_peer (self->broadcast, beacon_peer_get_webrtcbin (peer));
+  beacon_peer_close (peer);
   g_hash_table_remove (self->peers, session_id);
   if (self->role == BEACON_SESSION_ROLE_BROADCAST)
     notify_viewer_count (self);
@@ -909,6 +910,25 @@ media_failed_cb (GObject       *pipeline,
   fail_with (self, g_error_copy (error));
 }
 
+/* An error in one viewer's part of the shared pipeline fails that viewer's peer only. */
+static void
+viewer_media_failed_cb (BeaconBroadcastPipeline *pipeline,
+                        GstElement              *webrtcbin,
+                        const GError            *error,
+                        BeaconSession           *self)
+{
+  GHashTableIter iter;
+  BeaconPeer *peer;
+
+  g_hash_table_iter_init (&iter, self->peers);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &peer))
+    if (beacon_peer_get_webrtcbin (peer) == webrtcbin)
+      {
+        beacon_peer_reject (peer, g_error_copy (error));
+        return;
+      }
+}
+
 static void
 first_frame_cb (BeaconWatchPipeline *pipeline,
                 BeaconSession       *self)
@@ -1187,6 +1207,8 @@ start_broadcast (BeaconSession *self)
       return;
     }
   g_signal_connect_object (self->broadcast, "failed", G_CALLBACK (media_failed_cb), self, 0);
+  g_signal_connect_object (self->broadcast, "viewer-failed", G_CALLBACK (viewer_media_failed_cb),
+                           self, 0);
   if (!beacon_broadcast_pipeline_start (self->broadcast, &error))
     {
       fail_with (self, g_steal_pointer (&error));
