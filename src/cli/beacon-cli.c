@@ -40,7 +40,14 @@ typedef struct {
   gboolean       stopping;
   guint          timeout_seconds;
   guint          timeout_source;
+  gboolean       report_writing;  /* a write is on its worker thread */
+  char          *report_pending;  /* the newest report, taken meanwhile: written after it */
 } Run;
+
+typedef struct {
+  char *path;
+  char *json;
+} ReportWrite;
 
 static void
 print_error (const char *message)
@@ -49,19 +56,92 @@ print_error (const char *message)
 }
 
 static void
-write_report (Run *run)
+report_write_free (gpointer data)
 {
-  g_autofree char *json = NULL;
-  g_autoptr(GError) error = NULL;
+  ReportWrite *write = data;
 
-  if (run->report_path == NULL)
-    return;
-  json = beacon_session_dup_report_json (run->session);
+  g_free (write->path);
+  g_free (write->json);
+  g_free (write);
+}
+
+static void
+write_report_in_thread (GTask        *task,
+                        gpointer      source_object,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  ReportWrite *write = task_data;
+  GError *error = NULL;
+
   /* The report names who connected from which address and the pins in use: only the user
    * reads it. The file is replaced by a rename, so an older, wider mode does not survive. */
-  if (!g_file_set_contents_full (run->report_path, json, -1,
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+  if (g_file_set_contents_full (write->path, write->json, -1, G_FILE_SET_CONTENTS_CONSISTENT,
+                                0600, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void start_report_write (Run  *run,
+                                char *json);
+
+static void
+report_written_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Run *run = user_data;
+  g_autoptr(GError) error = NULL;
+
+  run->report_writing = FALSE;
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
     g_printerr ("beacon-cli: could not write the report: %s\n", error->message);
+  if (run->report_pending != NULL)
+    start_report_write (run, g_steal_pointer (&run->report_pending));
+}
+
+static void
+start_report_write (Run  *run,
+                    char *json)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, report_written_cb, run);
+  ReportWrite *write = g_new0 (ReportWrite, 1);
+
+  write->path = g_strdup (run->report_path);
+  write->json = json;
+  run->report_writing = TRUE;
+  g_task_set_task_data (task, write, report_write_free);
+  g_task_run_in_thread (task, write_report_in_thread);
+}
+
+/* A consistent write waits for the disk (fsync before the rename), which may take long on a
+ * busy one: it runs on a worker thread, one write at a time, so the main loop that carries
+ * the media and the signaling never waits. The report is taken when it changes; while a
+ * write is under way only the newest one waits, and it is written last. */
+static void
+write_report (Run *run)
+{
+  char *json;
+
+  if (run->report_path == NULL || run->session == NULL)
+    return;
+  json = beacon_session_dup_report_json (run->session);
+  if (run->report_writing)
+    {
+      g_free (run->report_pending);
+      run->report_pending = json;
+      return;
+    }
+  start_report_write (run, json);
+}
+
+/* The last state reaches the file before the process exits. */
+static void
+flush_report (Run *run)
+{
+  while (run->report_writing)
+    g_main_context_iteration (NULL, TRUE);
 }
 
 /* Stops the session and leaves the loop once it is idle, with @exit_code. */
@@ -229,6 +309,7 @@ run_session (Run *run)
   if (!run->stopping)
     g_main_loop_run (run->loop);
 
+  flush_report (run);
   g_clear_handle_id (&run->timeout_source, g_source_remove);
   g_source_remove (sigint);
   g_source_remove (sigterm);
