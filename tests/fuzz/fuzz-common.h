@@ -1,0 +1,35 @@
+/* fuzz-common.h
+ *
+ * Copyright 2026 The Beacon developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+#include <stdint.h>
+#include <string.h>
+
+/* Shared by the libFuzzer targets of this directory (see run-fuzzers.sh). */
+
+int LLVMFuzzerInitialize (int *argc, char ***argv);
+int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+
+/* A critical or a warning is a bug the fuzzer found (as G_DEBUG=fatal-criticals makes it in the
+ * tests): it aborts, so libFuzzer keeps the input. Debug messages stay quiet. */
+static inline void
+fuzz_init (void)
+{
+  g_log_set_always_fatal (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+  g_setenv ("G_MESSAGES_DEBUG", "", TRUE);
+}
+
+/* The parsers under test take C strings; an input with a NUL byte is cut there, as the
+ * callers' strings would be. */
+static inline char *
+fuzz_dup_string (const uint8_t *data,
+                 size_t         size)
+{
+  return g_strndup ((const char *) data, size);
+}
