@@ -20,7 +20,10 @@ beacon_share_link_parse (const char  *link,
   const char *scheme;
   const char *fragment;
 
-  uri = g_uri_parse (link, G_URI_FLAGS_ENCODED_FRAGMENT, &local_error);
+  /* Everything stays %-encoded as written: the URL is rebuilt from these parts below, and a
+   * decoded path or query ("%2F" turned into "/", "%26" into "&") would name another resource.
+   * The fragment is decoded by g_uri_parse_params (). */
+  uri = g_uri_parse (link, G_URI_FLAGS_ENCODED, &local_error);
   if (uri == NULL)
     {
       g_set_error (error, BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_INVALID_URL,
@@ -82,6 +85,15 @@ beacon_share_link_parse (const char  *link,
                                     g_uri_get_query (uri), NULL);
     result->url = g_uri_to_string (without_fragment);
   }
+  /* GLib decodes the host whatever the flags, so a host written with %-escapes comes back as
+   * a URL that does not parse (found by tests/fuzz/fuzz-share-link). No server name or address
+   * needs them. */
+  if (!g_uri_is_valid (result->url, G_URI_FLAGS_ENCODED, NULL))
+    {
+      g_set_error (error, BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_INVALID_URL,
+                   "'%s' does not name a valid server", link);
+      return NULL;
+    }
 
   return g_steal_pointer (&result);
 }
