@@ -210,7 +210,7 @@ test_share_link (void)
   {
     const char *bad[] = {
       "not a url", "ftp://host/", "wss://", "wss://host/#pin=sha256:12", "wss://host/#pin=md5:" FP_A,
-      "wss://host/#pin=%zz", "https://usep=1sha%256/",
+      "wss://host/#pin=%zz", "https://usep=1sha%256/", "ws://%2F:", "wss://a%3Ab/",
     };
 
     for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
