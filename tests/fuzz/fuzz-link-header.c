@@ -34,6 +34,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
                      g_str_has_prefix (servers[i], "stuns://") ||
                      g_str_has_prefix (servers[i], "turn://") ||
                      g_str_has_prefix (servers[i], "turns://"));
+      if (!g_uri_is_valid (servers[i], G_URI_FLAGS_ENCODED, NULL))
+        g_error ("not a URL: %s", servers[i]);
     }
   return 0;
 }
