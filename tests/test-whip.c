@@ -485,7 +485,7 @@ test_parse_ice_servers (void)
   g_assert_null (beacon_whip_parse_ice_servers ("garbage, <>; rel=ice-server, <turn:>; "
                                                 "rel=\"ice-server\""));
   /* What would not be a valid URL is skipped; of two transports the first counts. */
-  g_assert_null (beacon_whip_parse_ice_servers ("<stun:st\x8bun.example>; rel=ice-server, "
+  g_assert_null (beacon_whip_parse_ice_servers ("<stun:st%zzun.example>; rel=ice-server, "
                                                 "<turn:a/b>; rel=ice-server"));
   g_clear_pointer (&servers, g_strfreev);
   servers = beacon_whip_parse_ice_servers ("<turn:h?transport=TCP&transport=udp>; rel=ice-server");
