@@ -9,38 +9,13 @@
 
 #include <glib.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 
 /* Shared by the libFuzzer targets of this directory (see run-fuzzers.sh). */
 
+/* LLVMFuzzerInitialize () is in fuzz-common.c; each target has its LLVMFuzzerTestOneInput (). */
 int LLVMFuzzerInitialize (int *argc, char ***argv);
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
-
-/* GLib stops on a fatal message with a breakpoint (SIGTRAP), which libFuzzer does not catch:
- * abort instead, so that it saves the input. */
-static inline GLogWriterOutput
-fuzz_log_writer (GLogLevelFlags   log_level,
-                 const GLogField *fields,
-                 gsize            n_fields,
-                 gpointer         user_data)
-{
-  GLogWriterOutput output = g_log_writer_default (log_level, fields, n_fields, user_data);
-
-  if (log_level & (G_LOG_FLAG_FATAL | G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL |
-                   G_LOG_LEVEL_WARNING))
-    abort ();
-  return output;
-}
-
-/* A critical or a warning is a bug the fuzzer found (as G_DEBUG=fatal-criticals makes it in the
- * tests). Debug messages stay quiet. */
-static inline void
-fuzz_init (void)
-{
-  g_log_set_writer_func (fuzz_log_writer, NULL, NULL);
-  g_setenv ("G_MESSAGES_DEBUG", "", TRUE);
-}
 
 /* The parsers under test take C strings; an input with a NUL byte is cut there, as the
  * callers' strings would be. */

@@ -14,14 +14,6 @@
  * libsoup folds several headers into one. Every URL that comes out is handed to webrtcbin. */
 
 int
-LLVMFuzzerInitialize (int    *argc,
-                      char ***argv)
-{
-  fuzz_init ();
-  return 0;
-}
-
-int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
 {

@@ -15,14 +15,6 @@
  * that parses must format and parse back to itself: it is what a viewer compares the
  * broadcaster's certificate with. */
 
-int
-LLVMFuzzerInitialize (int    *argc,
-                      char ***argv)
-{
-  fuzz_init ();
-  return 0;
-}
-
 static void
 check_pin (const char *pin)
 {
