@@ -34,7 +34,7 @@ beacon_test_gst_server_new (const char *directory,
   self->pin = beacon_fingerprint_format_pin (beacon_identity_get_fingerprint (identity));
   self->token = g_strdup (beacon_direct_server_get_producer_token (server));
   self->link = beacon_share_link_format (self->url, beacon_identity_get_fingerprint (identity),
-                                         NULL);
+                                         TRUE, NULL);
   return self;
 }
 

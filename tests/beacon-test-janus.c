@@ -13,12 +13,11 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <sys/prctl.h>
 
 #include "beacon-fingerprint.h"
+#include "beacon-test-child.h"
 
 #define READY_TIMEOUT_SECONDS 20
-#define STOP_TIMEOUT_SECONDS 5
 /* What Janus 1.1 logs once its WebSocket transport listens (ws first, then wss). */
 #define READY_LINE "Secure Websockets server started"
 /* The veth pair made when the network namespace has only loopback. */
@@ -26,152 +25,17 @@
 #define VETH_PEER_NAME "beacon-janus1"
 #define VETH_ADDRESS "10.203.0.1"
 
-typedef struct {
-  GSubprocess      *subprocess;
-  GDataInputStream *out;
-  GString          *text;
-  GCancellable     *cancellable;
-  gboolean          exited;
-  const char       *name;
-} Child;
-
 struct _BeaconTestJanus
 {
   char  *dir;
   char  *config_dir;
-  Child  janus;
-  Child  source;
+  BeaconTestChild janus;
+  BeaconTestChild source;
   char  *ws_url;
   char  *wss_url;
   char  *pin;
   char  *ice_address;
 };
-
-static gboolean
-timeout_reached_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Iterates the default main context until @done or @timeout_ms. */
-static gboolean
-iterate_until (const gboolean *done,
-               guint           timeout_ms)
-{
-  gboolean timed_out = FALSE;
-  guint timeout = g_timeout_add (timeout_ms, timeout_reached_cb, &timed_out);
-
-  while (!*done && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (timeout);
-  return *done;
-}
-
-static void read_next_line (Child *child);
-
-static void
-line_read_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Child *child = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *line = NULL;
-
-  line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL,
-                                                    &error);
-  if (line == NULL)
-    return;
-  g_string_append_printf (child->text, "%s\n", line);
-  if (g_getenv ("BEACON_TEST_VERBOSE") != NULL)
-    g_printerr ("# [%s] %s\n", child->name, line);
-  read_next_line (child);
-}
-
-static void
-read_next_line (Child *child)
-{
-  g_data_input_stream_read_line_async (child->out, G_PRIORITY_DEFAULT, child->cancellable,
-                                       line_read_cb, child);
-}
-
-static void
-exited_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  Child *child = user_data;
-
-  if (g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL))
-    child->exited = TRUE;
-}
-
-/* Runs in the child between fork and exec: a test that aborts (a failed assertion) must not
- * leave Janus or the RTP source running. */
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-static void
-child_spawn (Child              *child,
-             const char         *name,
-             const char * const *argv)
-{
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GError) error = NULL;
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDERR_MERGE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  child->name = name;
-  child->subprocess = g_subprocess_launcher_spawnv (launcher, argv, &error);
-  g_assert_no_error (error);
-  child->text = g_string_new (NULL);
-  child->cancellable = g_cancellable_new ();
-  child->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (child->subprocess));
-  read_next_line (child);
-  g_subprocess_wait_async (child->subprocess, child->cancellable, exited_cb, child);
-}
-
-static void
-child_stop (Child *child,
-            int    signal_number)
-{
-  if (child->subprocess == NULL)
-    return;
-  if (!child->exited)
-    {
-      g_subprocess_send_signal (child->subprocess, signal_number);
-      if (!iterate_until (&child->exited, STOP_TIMEOUT_SECONDS * 1000))
-        {
-          g_subprocess_force_exit (child->subprocess);
-          iterate_until (&child->exited, STOP_TIMEOUT_SECONDS * 1000);
-        }
-    }
-}
-
-static void
-child_clear (Child *child)
-{
-  if (child->subprocess == NULL)
-    return;
-  child_stop (child, SIGTERM);
-  g_cancellable_cancel (child->cancellable);
-  /* Let the cancelled reads finish before their stream goes away. */
-  for (int i = 0; i < 10 && g_main_context_pending (NULL); i++)
-    g_main_context_iteration (NULL, FALSE);
-  g_clear_object (&child->out);
-  g_clear_object (&child->subprocess);
-  g_clear_object (&child->cancellable);
-  g_string_free (child->text, TRUE);
-  child->text = NULL;
-}
 
 gboolean
 beacon_test_janus_available (char **reason)
@@ -196,28 +60,6 @@ beacon_test_janus_available (char **reason)
       return FALSE;
     }
   return TRUE;
-}
-
-/* A port nothing listens on right now: bound once, noted, released. */
-static guint16
-find_free_port (GSocketType type)
-{
-  g_autoptr(GSocket) socket = NULL;
-  g_autoptr(GSocketAddress) address = NULL;
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(GError) error = NULL;
-  guint16 port;
-
-  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, type, G_SOCKET_PROTOCOL_DEFAULT, &error);
-  g_assert_no_error (error);
-  address = g_inet_socket_address_new_from_string ("127.0.0.1", 0);
-  g_socket_bind (socket, address, FALSE, &error);
-  g_assert_no_error (error);
-  bound = g_socket_get_local_address (socket, &error);
-  g_assert_no_error (error);
-  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-  g_socket_close (socket, NULL);
-  return port;
 }
 
 /* The first IPv4 address of an interface that is up, running and not loopback, or NULL. */
@@ -375,9 +217,9 @@ beacon_test_janus_start (const char           *dir,
   g_assert_cmpint (g_mkdir_with_parents (janus->config_dir, 0700), ==, 0);
   make_certificate (janus, cert, key);
 
-  ws_port = g_strdup_printf ("%u", find_free_port (G_SOCKET_TYPE_STREAM));
-  wss_port = g_strdup_printf ("%u", find_free_port (G_SOCKET_TYPE_STREAM));
-  stream_port = g_strdup_printf ("%u", find_free_port (G_SOCKET_TYPE_DATAGRAM));
+  ws_port = g_strdup_printf ("%u", beacon_test_free_port_of_type (G_SOCKET_TYPE_STREAM));
+  wss_port = g_strdup_printf ("%u", beacon_test_free_port_of_type (G_SOCKET_TYPE_STREAM));
+  stream_port = g_strdup_printf ("%u", beacon_test_free_port_of_type (G_SOCKET_TYPE_DATAGRAM));
   token_auth = (flags & BEACON_TEST_JANUS_TOKEN_AUTH)
                ? g_strdup ("token_auth = true\n\ttoken_auth_secret = \""
                            BEACON_TEST_JANUS_TOKEN_SECRET "\"")
@@ -398,7 +240,7 @@ beacon_test_janus_start (const char           *dir,
       "TOKEN_AUTH", token_auth,
       NULL });
 
-  child_spawn (&janus->janus, "janus", (const char *[]) {
+  beacon_test_child_spawn (&janus->janus, "janus", NULL, NULL, (const char *[]) {
     "janus", "-F", janus->config_dir, NULL });
   if (!beacon_test_janus_wait_log (janus, READY_LINE, READY_TIMEOUT_SECONDS))
     g_error ("Janus did not start its WebSocket servers within %u s; its log:\n%s",
@@ -407,7 +249,7 @@ beacon_test_janus_start (const char           *dir,
   /* The Streaming mountpoint's source: a key frame every second, so that a viewer who joins
    * at any time starts decoding at once. */
   stream_sink = g_strdup_printf ("port=%s", stream_port);
-  child_spawn (&janus->source, "rtp-source", (const char *[]) {
+  beacon_test_child_spawn (&janus->source, "rtp-source", NULL, NULL, (const char *[]) {
     "gst-launch-1.0", "-q", "videotestsrc", "is-live=true", "!",
     "video/x-raw,width=320,height=240,framerate=30/1", "!",
     "vp8enc", "deadline=1", "keyframe-max-dist=30", "!",
@@ -451,22 +293,13 @@ beacon_test_janus_wait_log (BeaconTestJanus *janus,
                             const char      *text,
                             guint            timeout_seconds)
 {
-  gint64 deadline = g_get_monotonic_time () + timeout_seconds * G_USEC_PER_SEC;
-
-  while (strstr (janus->janus.text->str, text) == NULL && !janus->janus.exited &&
-         g_get_monotonic_time () < deadline)
-    {
-      gboolean never = FALSE;
-
-      iterate_until (&never, 50);
-    }
-  return strstr (janus->janus.text->str, text) != NULL;
+  return beacon_test_child_wait_log (&janus->janus, text, timeout_seconds);
 }
 
 void
 beacon_test_janus_kill (BeaconTestJanus *janus)
 {
-  child_stop (&janus->janus, SIGKILL);
+  beacon_test_child_stop (&janus->janus, SIGKILL);
   g_assert_true (janus->janus.exited);
 }
 
@@ -475,8 +308,8 @@ beacon_test_janus_free (BeaconTestJanus *janus)
 {
   if (janus == NULL)
     return;
-  child_clear (&janus->source);
-  child_clear (&janus->janus);
+  beacon_test_child_clear (&janus->source);
+  beacon_test_child_clear (&janus->janus);
   g_free (janus->dir);
   g_free (janus->config_dir);
   g_free (janus->ws_url);

@@ -7,6 +7,8 @@
 
 #include "beacon-test-process.h"
 
+#include "beacon-test-child.h"
+
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <signal.h>
@@ -234,6 +236,14 @@ beacon_test_process_send_signal (BeaconTestProcess *process,
     g_subprocess_send_signal (process->subprocess, signal_number);
 }
 
+GPid
+beacon_test_process_get_pid (BeaconTestProcess *process)
+{
+  const char *identifier = g_subprocess_get_identifier (process->subprocess);
+
+  return identifier != NULL ? (GPid) g_ascii_strtoll (identifier, NULL, 10) : 0;
+}
+
 const char *
 beacon_test_process_get_stdout (BeaconTestProcess *process)
 {
@@ -315,19 +325,5 @@ beacon_test_assert_exit (BeaconTestProcess *process,
 guint
 beacon_test_free_port (void)
 {
-  g_autoptr(GSocket) socket = NULL;
-  g_autoptr(GSocketAddress) address = NULL;
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GError) error = NULL;
-
-  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
-  g_assert_no_error (error);
-  address = g_inet_socket_address_new (loopback, 0);
-  g_socket_bind (socket, address, FALSE, &error);
-  g_assert_no_error (error);
-  bound = g_socket_get_local_address (socket, &error);
-  g_assert_no_error (error);
-  g_socket_close (socket, NULL);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  return beacon_test_free_port_of_type (G_SOCKET_TYPE_STREAM);
 }

@@ -28,6 +28,8 @@ int                beacon_test_process_wait_exit   (BeaconTestProcess  *process,
                                                     guint               timeout_seconds);
 void               beacon_test_process_send_signal (BeaconTestProcess  *process,
                                                     int                 signal_number);
+/* The child's process id, for reading /proc/PID; 0 once it has exited. */
+GPid               beacon_test_process_get_pid     (BeaconTestProcess  *process);
 const char        *beacon_test_process_get_stdout  (BeaconTestProcess  *process);
 const char        *beacon_test_process_get_stderr  (BeaconTestProcess  *process);
 void               beacon_test_process_free        (BeaconTestProcess  *process);

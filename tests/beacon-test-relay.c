@@ -253,7 +253,7 @@ beacon_test_relay_dup_link (BeaconTestRelay *relay)
       g_autofree char *base = g_strdup_printf ("wss://127.0.0.1:%d/", g_uri_get_port (uri));
 
       link = beacon_share_link_format (base, beacon_identity_get_fingerprint (relay->identity),
-                                       NULL);
+                                       TRUE, NULL);
     }
   else
     {

@@ -17,180 +17,11 @@
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 
+#include "beacon-test-child.h"
+
 #define SERVERS_READY_TIMEOUT_SECONDS 20
-#define SERVERS_STOP_TIMEOUT_SECONDS 5
-
-/* Static names carry a servers_ prefix: test programs may include this file beside
- * beacon-test-janus.c, which has helpers of its own. */
-
-typedef struct {
-  GSubprocess      *subprocess;
-  GDataInputStream *out;
-  GString          *text;
-  GCancellable     *cancellable;
-  gboolean          exited;
-  const char       *name;
-} ServersChild;
-
-static gboolean
-servers_timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-servers_iterate_until (const gboolean *done,
-                       guint           timeout_ms)
-{
-  gboolean timed_out = FALSE;
-  guint timeout = g_timeout_add (timeout_ms, servers_timeout_cb, &timed_out);
-
-  while (!*done && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (timeout);
-  return *done;
-}
-
-static void servers_read_next_line (ServersChild *child);
-
-static void
-servers_line_read_cb (GObject      *source,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  ServersChild *child = user_data;
-  g_autofree char *line = NULL;
-
-  line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL,
-                                                    NULL);
-  if (line == NULL)
-    return;
-  g_string_append_printf (child->text, "%s\n", line);
-  if (g_getenv ("BEACON_TEST_VERBOSE") != NULL)
-    g_printerr ("# [%s] %s\n", child->name, line);
-  servers_read_next_line (child);
-}
-
-static void
-servers_read_next_line (ServersChild *child)
-{
-  g_data_input_stream_read_line_async (child->out, G_PRIORITY_DEFAULT, child->cancellable,
-                                       servers_line_read_cb, child);
-}
-
-static void
-servers_exited_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  ServersChild *child = user_data;
-
-  if (g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL))
-    child->exited = TRUE;
-}
-
-/* A server must not outlive a test that aborts. */
-static void
-servers_die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-static void
-servers_child_spawn (ServersChild       *child,
-                     const char         *name,
-                     const char         *cwd,
-                     const char * const *environment,
-                     const char * const *argv)
-{
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GError) error = NULL;
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDERR_MERGE);
-  if (cwd != NULL)
-    g_subprocess_launcher_set_cwd (launcher, cwd);
-  for (guint i = 0; environment != NULL && environment[i] != NULL; i += 2)
-    g_subprocess_launcher_setenv (launcher, environment[i], environment[i + 1], TRUE);
-  g_subprocess_launcher_set_child_setup (launcher, servers_die_with_parent, NULL, NULL);
-  child->name = name;
-  child->subprocess = g_subprocess_launcher_spawnv (launcher, argv, &error);
-  g_assert_no_error (error);
-  child->text = g_string_new (NULL);
-  child->cancellable = g_cancellable_new ();
-  child->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (child->subprocess));
-  servers_read_next_line (child);
-  g_subprocess_wait_async (child->subprocess, child->cancellable, servers_exited_cb, child);
-}
-
-static gboolean
-servers_child_wait_log (ServersChild *child,
-                        const char   *text,
-                        guint         timeout_seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + timeout_seconds * G_USEC_PER_SEC;
-
-  while (strstr (child->text->str, text) == NULL && !child->exited &&
-         g_get_monotonic_time () < deadline)
-    {
-      gboolean never = FALSE;
-
-      servers_iterate_until (&never, 50);
-    }
-  return strstr (child->text->str, text) != NULL;
-}
-
-static void
-servers_child_clear (ServersChild *child)
-{
-  if (child->subprocess == NULL)
-    return;
-  if (!child->exited)
-    {
-      g_subprocess_send_signal (child->subprocess, SIGTERM);
-      if (!servers_iterate_until (&child->exited, SERVERS_STOP_TIMEOUT_SECONDS * 1000))
-        {
-          g_subprocess_force_exit (child->subprocess);
-          servers_iterate_until (&child->exited, SERVERS_STOP_TIMEOUT_SECONDS * 1000);
-        }
-    }
-  g_cancellable_cancel (child->cancellable);
-  for (int i = 0; i < 10 && g_main_context_pending (NULL); i++)
-    g_main_context_iteration (NULL, FALSE);
-  g_clear_object (&child->out);
-  g_clear_object (&child->subprocess);
-  g_clear_object (&child->cancellable);
-  g_string_free (child->text, TRUE);
-  child->text = NULL;
-}
-
-static guint16
-servers_free_port (GSocketType type)
-{
-  g_autoptr(GSocket) socket = NULL;
-  g_autoptr(GSocketAddress) address = NULL;
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(GError) error = NULL;
-  guint16 port;
-
-  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, type, G_SOCKET_PROTOCOL_DEFAULT, &error);
-  g_assert_no_error (error);
-  address = g_inet_socket_address_new_from_string ("127.0.0.1", 0);
-  g_socket_bind (socket, address, FALSE, &error);
-  g_assert_no_error (error);
-  bound = g_socket_get_local_address (socket, &error);
-  g_assert_no_error (error);
-  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-  g_socket_close (socket, NULL);
-  return port;
-}
 
 /* Writes tests/servers/@group/@template to @target with @KEY@ placeholders replaced. */
 static void
@@ -296,7 +127,7 @@ beacon_test_servers_skip (const char *reason)
 
 struct _BeaconTestTurn
 {
-  ServersChild  child;
+  BeaconTestChild  child;
   guint         port;
   guint         min_port;
   guint         max_port;
@@ -327,7 +158,7 @@ beacon_test_turn_start (const char *dir)
   g_autofree char *max_port = NULL;
   g_autofree char *ready = NULL;
 
-  turn->port = servers_free_port (G_SOCKET_TYPE_DATAGRAM);
+  turn->port = beacon_test_free_port_of_type (G_SOCKET_TYPE_DATAGRAM);
   /* 200 relay ports from a random place high in the range, so that two runs rarely meet. */
   turn->min_port = g_random_int_range (50000, 60000);
   turn->max_port = turn->min_port + 199;
@@ -346,10 +177,10 @@ beacon_test_turn_start (const char *dir)
     "PASSWORD", turn->password,
     NULL });
 
-  servers_child_spawn (&turn->child, "turnserver", dir, NULL, (const char *[]) {
+  beacon_test_child_spawn (&turn->child, "turnserver", dir, NULL, (const char *[]) {
     "turnserver", "-c", config, NULL });
   ready = g_strdup_printf ("UDP listener opened on: 127.0.0.1:%u", turn->port);
-  if (!servers_child_wait_log (&turn->child, ready, SERVERS_READY_TIMEOUT_SECONDS))
+  if (!beacon_test_child_wait_log (&turn->child, ready, SERVERS_READY_TIMEOUT_SECONDS))
     g_error ("coturn did not listen on 127.0.0.1:%u within %u s; its log:\n%s", turn->port,
              SERVERS_READY_TIMEOUT_SECONDS, turn->child.text->str);
   return turn;
@@ -392,7 +223,7 @@ beacon_test_turn_wait_log (BeaconTestTurn *turn,
                            const char     *text,
                            guint           timeout_seconds)
 {
-  return servers_child_wait_log (&turn->child, text, timeout_seconds);
+  return beacon_test_child_wait_log (&turn->child, text, timeout_seconds);
 }
 
 void
@@ -409,7 +240,7 @@ beacon_test_turn_free (BeaconTestTurn *turn)
 {
   if (turn == NULL)
     return;
-  servers_child_clear (&turn->child);
+  beacon_test_child_clear (&turn->child);
   g_free (turn->user);
   g_free (turn->password);
   g_free (turn);
@@ -419,7 +250,7 @@ beacon_test_turn_free (BeaconTestTurn *turn)
 
 struct _BeaconTestWhipServer
 {
-  ServersChild  child;
+  BeaconTestChild  child;
   char         *base_url;
   SoupSession  *session;
 };
@@ -498,7 +329,7 @@ beacon_test_whip_server_start (const char *dir,
     }
   g_assert_cmpint (symlink (modules, modules_link), ==, 0);
 
-  port = g_strdup_printf ("%u", servers_free_port (G_SOCKET_TYPE_STREAM));
+  port = g_strdup_printf ("%u", beacon_test_free_port_of_type (G_SOCKET_TYPE_STREAM));
   server->base_url = g_strdup_printf ("http://127.0.0.1:%s", port);
   servers_write_config ("whip", "config.js.in", config, (const char *[]) {
     "JANUS_WS_URL", janus_ws_url,
@@ -507,11 +338,11 @@ beacon_test_whip_server_start (const char *dir,
 
   server->session = soup_session_new_with_options ("proxy-resolver", NULL, "timeout", 10, NULL);
   /* Its debug output says when sessions start and end. */
-  servers_child_spawn (&server->child, "simple-whip-server", run_dir,
+  beacon_test_child_spawn (&server->child, "simple-whip-server", run_dir,
                        (const char *[]) { "DEBUG", "whip:*", "DEBUG_COLORS", "0", NULL },
                        (const char *[]) {
     "node", "-r", loopback, "src/server.js", NULL });
-  if (!servers_child_wait_log (&server->child, "WHIP server prototype started",
+  if (!beacon_test_child_wait_log (&server->child, "WHIP server prototype started",
                                SERVERS_READY_TIMEOUT_SECONDS))
     g_error ("simple-whip-server did not start within %u s; its log:\n%s",
              SERVERS_READY_TIMEOUT_SECONDS, server->child.text->str);
@@ -550,7 +381,7 @@ servers_send (BeaconTestWhipServer *server,
 
   soup_session_send_and_read_async (server->session, message, G_PRIORITY_DEFAULT, NULL,
                                     servers_sent_cb, &sent);
-  if (!servers_iterate_until (&sent.done, 15 * 1000))
+  if (!beacon_test_iterate_until (&sent.done, 15 * 1000))
     g_error ("simple-whip-server did not answer %s %s within 15 s",
              soup_message_get_method (message),
              g_uri_get_path (soup_message_get_uri (message)));
@@ -659,7 +490,7 @@ beacon_test_whip_server_wait_log (BeaconTestWhipServer *server,
                                   const char           *text,
                                   guint                 timeout_seconds)
 {
-  return servers_child_wait_log (&server->child, text, timeout_seconds);
+  return beacon_test_child_wait_log (&server->child, text, timeout_seconds);
 }
 
 void
@@ -667,7 +498,7 @@ beacon_test_whip_server_free (BeaconTestWhipServer *server)
 {
   if (server == NULL)
     return;
-  servers_child_clear (&server->child);
+  beacon_test_child_clear (&server->child);
   g_clear_object (&server->session);
   g_free (server->base_url);
   g_free (server);

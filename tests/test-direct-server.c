@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/resource.h>
 
 #include <libsoup/soup.h>
 #include <openssl/evp.h>
@@ -411,7 +412,15 @@ fixture_setup (Fixture       *fixture,
 {
   g_autoptr(GError) error = NULL;
 
+  BeaconDirectServerLimits limits;
+
   fixture->server = beacon_direct_server_new (test_certificate);
+  /* The test session does not reuse a connection whose certificate it accepted itself, so
+   * every request opens one; the tests of the limits set them. */
+  beacon_direct_server_get_limits (fixture->server, &limits);
+  limits.max_connections = 0;
+  limits.max_connections_per_address = 0;
+  beacon_direct_server_set_limits (fixture->server, &limits);
   beacon_direct_server_listen (fixture->server, "127.0.0.1", 0, &error);
   g_assert_no_error (error);
   fixture->port = beacon_direct_server_get_port (fixture->server);
@@ -604,7 +613,7 @@ test_start_session (Fixture       *fixture,
 
   /* A consumer need not register to ask for a session. */
   session1 = start_session (consumer, producer, NULL);
-  g_assert_true (g_uuid_string_is_valid (session1));
+  g_assert_cmpuint (strlen (session1), ==, 32);
 
   /* With an offer: the producer gets it in startSession. */
   session2 = start_session (consumer2, producer, "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\n");
@@ -951,7 +960,308 @@ test_oversized_message (Fixture       *fixture,
   g_assert_cmpuint (big->close_code, !=, SOUP_WEBSOCKET_CLOSE_NORMAL);
 
   client_assert_nothing_pending (other);
-  g_assert_cmpuint (beacon_direct_server_get_n_connections (fixture->server), ==, 1);
+  wait_for_connections (fixture, 1);
+}
+
+/* Memory: the server runs in this process, so its peak resident size is this process's. */
+
+static gsize
+status_kib (const char *field)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
+  line = strstr (status, field);
+  g_assert_nonnull (line);
+  return g_ascii_strtoull (line + strlen (field) + 1, NULL, 10);
+}
+
+/* Starts a new measurement of the peak (Linux resets VmHWM when 5 is written to clear_refs). */
+static void
+reset_peak_rss (void)
+{
+  FILE *file = fopen ("/proc/self/clear_refs", "w");
+
+  g_assert_nonnull (file);
+  g_assert_cmpint (fputs ("5", file), >=, 0);
+  g_assert_cmpint (fclose (file), ==, 0);
+  g_assert_cmpuint (status_kib ("VmHWM:"), <=, status_kib ("VmRSS:") + 1024);
+}
+
+/* Raw clients: what libsoup's client cannot be made to send (fragmented messages, bodies that
+ * the server should refuse before they are sent). They run in a thread with blocking I/O while
+ * the main thread runs the server. */
+
+typedef struct {
+  guint     port;
+  char     *request;         /* the HTTP request head, sent first */
+  gboolean  plain;           /* TCP without TLS */
+  gboolean  read_first;      /* read the response head before sending anything more */
+  gboolean  websocket;       /* then send one text message as fragments (else: a body) */
+  gboolean  chunked;         /* the body is sent with chunked transfer coding */
+  gsize     size;            /* of the message or body */
+  gsize     piece;           /* size of each fragment or write */
+
+  /* Results */
+  char     *response;        /* the response head, if one came */
+  gsize     sent;            /* bytes of the message or body written */
+  gboolean  closed;          /* the server closed the connection */
+  gint      done;            /* atomic */
+} RawClient;
+
+static gboolean
+raw_accept_certificate_cb (GTlsConnection       *connection,
+                           GTlsCertificate      *certificate,
+                           GTlsCertificateFlags  errors,
+                           gpointer              user_data)
+{
+  return g_tls_certificate_is_same (certificate, test_certificate);
+}
+
+static void
+raw_client_event_cb (GSocketClient      *socket_client,
+                     GSocketClientEvent  event,
+                     GSocketConnectable *connectable,
+                     GIOStream          *connection,
+                     gpointer            user_data)
+{
+  if (event == G_SOCKET_CLIENT_TLS_HANDSHAKING)
+    g_signal_connect (connection, "accept-certificate",
+                      G_CALLBACK (raw_accept_certificate_cb), NULL);
+}
+
+/* Reads up to the end of a response head; NULL if the connection ended or timed out first. */
+static char *
+raw_read_head (GInputStream *input)
+{
+  g_autoptr(GString) head = g_string_new (NULL);
+  char c;
+
+  while (!g_str_has_suffix (head->str, "\r\n\r\n") && head->len < 16384)
+    {
+      if (g_input_stream_read (input, &c, 1, NULL, NULL) != 1)
+        return NULL;
+      g_string_append_c (head, c);
+    }
+  return g_string_free (g_steal_pointer (&head), FALSE);
+}
+
+static gboolean
+raw_write (GOutputStream *output,
+           const void    *data,
+           gsize          length)
+{
+  return g_output_stream_write_all (output, data, length, NULL, NULL, NULL);
+}
+
+static gboolean
+raw_send_fragments (RawClient     *raw,
+                    GOutputStream *output,
+                    const guint8  *piece)
+{
+  while (raw->sent < raw->size)
+    {
+      gsize length = MIN (raw->piece, raw->size - raw->sent);
+      gboolean first = raw->sent == 0;
+      gboolean last = raw->sent + length == raw->size;
+      guint8 header[8];
+
+      g_assert_cmpuint (length, >, 125);
+      g_assert_cmpuint (length, <=, G_MAXUINT16);
+      /* FIN on the last fragment; text (1) on the first, continuation (0) after. A client
+       * masks every frame; an all-zero key leaves the payload as it is. */
+      header[0] = (last ? 0x80 : 0) | (first ? 0x01 : 0x00);
+      header[1] = 0x80 | 126;
+      header[2] = length >> 8;
+      header[3] = length & 0xff;
+      memset (header + 4, 0, 4);
+      if (!raw_write (output, header, sizeof header) || !raw_write (output, piece, length))
+        return FALSE;
+      raw->sent += length;
+    }
+  return TRUE;
+}
+
+static gboolean
+raw_send_body (RawClient     *raw,
+               GOutputStream *output,
+               const guint8  *piece)
+{
+  while (raw->sent < raw->size)
+    {
+      gsize length = MIN (raw->piece, raw->size - raw->sent);
+
+      if (raw->chunked)
+        {
+          g_autofree char *size_line = g_strdup_printf ("%zx\r\n", length);
+
+          if (!raw_write (output, size_line, strlen (size_line)))
+            return FALSE;
+        }
+      if (!raw_write (output, piece, length) || (raw->chunked && !raw_write (output, "\r\n", 2)))
+        return FALSE;
+      raw->sent += length;
+    }
+  return !raw->chunked || raw_write (output, "0\r\n\r\n", 5);
+}
+
+static gpointer
+raw_client_thread (gpointer data)
+{
+  RawClient *raw = data;
+  g_autoptr(GSocketClient) socket_client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *piece = g_malloc (raw->piece);
+  GInputStream *input;
+  GOutputStream *output;
+  gboolean all_sent = FALSE;
+  char c;
+
+  memset (piece, ' ', raw->piece);
+  g_socket_client_set_enable_proxy (socket_client, FALSE);
+  g_socket_client_set_tls (socket_client, !raw->plain);
+  g_signal_connect (socket_client, "event", G_CALLBACK (raw_client_event_cb), NULL);
+  connection = g_socket_client_connect_to_host (socket_client, "127.0.0.1", raw->port, NULL,
+                                                &error);
+  g_assert_no_error (error);
+  /* Every read is bounded: a server that does not answer fails the test, it does not hang. */
+  g_socket_set_timeout (g_socket_connection_get_socket (connection), 5);
+  input = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  output = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+
+  if (raw_write (output, raw->request, strlen (raw->request)))
+    {
+      if (raw->read_first || raw->websocket)
+        raw->response = raw_read_head (input);
+      if (raw->websocket)
+        all_sent = raw_send_fragments (raw, output, piece);
+      else
+        all_sent = raw_send_body (raw, output, piece);
+    }
+
+  if (!all_sent)
+    {
+      raw->closed = TRUE;
+    }
+  else
+    {
+      if (raw->response == NULL && !raw->websocket)
+        raw->response = raw_read_head (input);
+      /* Read on until the server closes or the timeout. */
+      for (;;)
+        {
+          gssize n = g_input_stream_read (input, &c, 1, NULL, &error);
+
+          if (n == 0 || (n < 0 && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)))
+            raw->closed = TRUE;
+          if (n <= 0)
+            break;
+        }
+    }
+
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  g_atomic_int_set (&raw->done, TRUE);
+  g_main_context_wakeup (NULL);
+  return NULL;
+}
+
+static gboolean
+raw_client_done (gpointer data)
+{
+  return g_atomic_int_get (&((RawClient *) data)->done);
+}
+
+/* Runs @raw against the fixture's server; returns the server's peak resident size growth in
+ * KiB while it ran. */
+static gsize
+raw_client_run (Fixture   *fixture,
+                RawClient *raw)
+{
+  g_autoptr(GThread) thread = NULL;
+  gsize before;
+  gboolean timed_out = FALSE;
+  guint timeout_id;
+  gsize growth;
+
+  raw->port = fixture->port;
+  before = status_kib ("VmRSS:");
+  reset_peak_rss ();
+  thread = g_thread_new ("raw-client", raw_client_thread, raw);
+
+  /* Longer than wait_for (): the client's reads may time out (5 s) before it gives up. */
+  timeout_id = g_timeout_add (30000, timeout_cb, &timed_out);
+  while (!raw_client_done (raw) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!raw_client_done (raw))
+    g_error ("Timed out waiting for the raw client");
+  if (!timed_out)
+    g_source_remove (timeout_id);
+  g_thread_join (g_steal_pointer (&thread));
+
+  growth = status_kib ("VmHWM:") - MIN (before, status_kib ("VmHWM:"));
+  g_test_message ("peak RSS growth %zu KiB (%zu bytes sent, %s)", growth, raw->sent,
+                  raw->closed ? "closed by the server" : "still open");
+  return growth;
+}
+
+static void
+raw_client_clear (RawClient *raw)
+{
+  g_clear_pointer (&raw->request, g_free);
+  g_clear_pointer (&raw->response, g_free);
+}
+
+#define WEBSOCKET_UPGRADE_REQUEST \
+  "GET / HTTP/1.1\r\n" \
+  "Host: 127.0.0.1\r\n" \
+  "Upgrade: websocket\r\n" \
+  "Connection: Upgrade\r\n" \
+  "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n" \
+  "Sec-WebSocket-Version: 13\r\n" \
+  "\r\n"
+
+/* Bound on the server's peak memory growth while a client sends what it must refuse. */
+#define MAX_RSS_GROWTH_KIB (16 * 1024)
+
+static void
+test_fragmented_message (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  Client *other = client_connect (fixture);
+  RawClient raw = {
+    .request = g_strdup (WEBSOCKET_UPGRADE_REQUEST),
+    .websocket = TRUE,
+    .size = 50 * 1024 * 1024,
+    .piece = 60000,  /* each fragment well under the per-frame limit */
+  };
+  gsize growth;
+
+  growth = raw_client_run (fixture, &raw);
+  g_assert_nonnull (raw.response);
+  g_assert_true (g_str_has_prefix (raw.response, "HTTP/1.1 101"));
+  g_assert_true (raw.closed);
+  g_assert_cmpuint (raw.sent, <, raw.size);
+  g_assert_cmpuint (growth, <, MAX_RSS_GROWTH_KIB);
+
+  /* The server lives on and serves the others. */
+  wait_for_connections (fixture, 1);
+  client_assert_nothing_pending (other);
+  raw_client_clear (&raw);
+}
+
+static void
+test_no_deflate (Fixture       *fixture,
+                 gconstpointer  user_data)
+{
+  Client *client;
+
+  /* Offer permessage-deflate, as browsers do; the server must not take it. */
+  soup_session_add_feature_by_type (fixture->session, SOUP_TYPE_WEBSOCKET_EXTENSION_MANAGER);
+  client = client_connect (fixture);
+
+  g_assert_null (soup_websocket_connection_get_extensions (client->connection));
 }
 
 static void
@@ -1238,6 +1548,335 @@ whep_start (Fixture    *fixture,
   client_send_take (producer, beacon_gst_build_peer_ice (start->session_id, 0, ""));
 
   return g_strdup (start->session_id);
+}
+
+/* Ids that give access to a session or a WHEP resource (session ids, resource URLs, ETags)
+ * come from a cryptographic generator: reseeding GLib's GRand, which g_uuid_string_random ()
+ * draws from, does not repeat them. */
+static void
+test_ids_unpredictable (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  Client *producer = client_connect (fixture);
+  Client *consumer = client_connect (fixture);
+  Client *consumer2 = client_connect (fixture);
+  HttpResult first = { 0 };
+  HttpResult second = { 0 };
+  g_autofree char *session1 = NULL;
+  g_autofree char *session2 = NULL;
+  g_autofree char *whep1 = NULL;
+  g_autofree char *whep2 = NULL;
+
+  client_register (producer, BEACON_GST_ROLE_PRODUCER, NULL);
+
+  g_random_set_seed (42);
+  session1 = start_session (consumer, producer, NULL);
+  g_random_set_seed (42);
+  session2 = start_session (consumer2, producer, NULL);
+  g_assert_cmpstr (session1, !=, session2);
+
+  g_random_set_seed (42);
+  whep1 = whep_start (fixture, producer, "/whep", &first);
+  g_assert_cmpuint (http_wait (&first), ==, SOUP_STATUS_CREATED);
+  g_random_set_seed (42);
+  whep2 = whep_start (fixture, producer, "/whep", &second);
+  g_assert_cmpuint (http_wait (&second), ==, SOUP_STATUS_CREATED);
+  g_assert_cmpstr (whep1, !=, whep2);
+  g_assert_cmpstr (response_header (&first, "ETag"), !=, response_header (&second, "ETag"));
+  g_assert_cmpuint (strlen (whep1), ==, 32);
+
+  http_result_clear (&first);
+  http_result_clear (&second);
+}
+
+/* A body over the limit is refused as soon as its headers are in, on any path, and what the
+ * client sends after is not kept. */
+static void
+assert_body_refused_unread (Fixture    *fixture,
+                            const char *path,
+                            gboolean    chunked,
+                            guint       status)
+{
+  RawClient raw = {
+    .read_first = TRUE,
+    .chunked = chunked,
+    .size = 150 * 1024 * 1024,
+    .piece = 64 * 1024,
+  };
+  g_autofree char *status_line = g_strdup_printf ("HTTP/1.1 %u ", status);
+  gsize growth;
+
+  raw.request = g_strdup_printf ("POST %s HTTP/1.1\r\n"
+                                 "Host: 127.0.0.1\r\n"
+                                 "Content-Type: application/sdp\r\n"
+                                 "%s\r\n"
+                                 "\r\n",
+                                 path,
+                                 chunked ? "Transfer-Encoding: chunked"
+                                         : "Content-Length: 157286400");
+  growth = raw_client_run (fixture, &raw);
+  if (raw.response == NULL)
+    g_error ("No response to %s before its body was sent", path);
+  g_test_message ("%s", raw.response);
+  g_assert_true (g_str_has_prefix (raw.response, status_line));
+  g_assert_nonnull (strstr (raw.response, "Connection: close"));
+  g_assert_true (raw.closed);
+  g_assert_cmpuint (growth, <, MAX_RSS_GROWTH_KIB);
+  raw_client_clear (&raw);
+}
+
+static void
+test_body_refused_unread (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  HttpResult result = { NULL };
+
+  assert_body_refused_unread (fixture, "/whep", FALSE, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE);
+  assert_body_refused_unread (fixture, "/nonexistent", FALSE,
+                              SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE);
+  assert_body_refused_unread (fixture, "/whip", TRUE, SOUP_STATUS_LENGTH_REQUIRED);
+  assert_body_refused_unread (fixture, "/", TRUE, SOUP_STATUS_LENGTH_REQUIRED);
+
+  /* The server still answers. */
+  g_assert_cmpuint (http_request (fixture, "POST", "/whep", "application/sdp", TEST_OFFER, NULL,
+                                  &result), ==, SOUP_STATUS_NOT_FOUND);
+  http_result_clear (&result);
+}
+
+static void
+set_limits (Fixture *fixture,
+            guint    max_connections,
+            guint    max_connections_per_address,
+            guint    timeout)
+{
+  BeaconDirectServerLimits limits;
+
+  beacon_direct_server_get_limits (fixture->server, &limits);
+  limits.max_connections = max_connections;
+  limits.max_connections_per_address = max_connections_per_address;
+  if (timeout > 0)
+    {
+      limits.handshake_timeout = timeout;
+      limits.idle_timeout = timeout;
+      limits.session_answer_timeout = timeout;
+    }
+  beacon_direct_server_set_limits (fixture->server, &limits);
+}
+
+static gboolean
+client_connect_refused (Fixture *fixture)
+{
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SoupWebsocketConnection) connection = NULL;
+  g_autofree char *uri = g_strdup_printf ("wss://127.0.0.1:%u/", fixture->port);
+  ConnectData data = { NULL };
+
+  msg = soup_message_new ("GET", uri);
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_certificate_cb), NULL);
+  soup_session_websocket_connect_async (fixture->session, msg, NULL, NULL, G_PRIORITY_DEFAULT,
+                                        NULL, connect_cb, &data);
+  wait_for (connect_done, &data, "the WebSocket connection");
+  connection = soup_session_websocket_connect_finish (fixture->session, data.result, &error);
+  g_clear_object (&data.result);
+  if (connection != NULL)
+    {
+      soup_websocket_connection_close (connection, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+      return FALSE;
+    }
+  g_test_message ("refused: %s", error->message);
+  return TRUE;
+}
+
+static void
+assert_connection_limit (Fixture *fixture)
+{
+  Client *a = client_connect (fixture);
+  Client *b = client_connect (fixture);
+
+  /* A third is closed before its handshake; the two are served. */
+  g_assert_true (client_connect_refused (fixture));
+  client_assert_nothing_pending (a);
+  client_assert_nothing_pending (b);
+
+  /* Once one has left, another gets in. */
+  client_close (a);
+  wait_for_connections (fixture, 1);
+  client_connect (fixture);
+  g_assert_true (client_connect_refused (fixture));
+}
+
+static void
+test_connection_limits (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  set_limits (fixture, 0, 2, 0);
+  assert_connection_limit (fixture);
+
+  g_ptr_array_set_size (fixture->clients, 0);
+  wait_for_connections (fixture, 0);
+  set_limits (fixture, 2, 0, 0);
+  assert_connection_limit (fixture);
+}
+
+static void
+test_sessions_per_connection (Fixture       *fixture,
+                              gconstpointer  user_data)
+{
+  Client *producer = client_connect (fixture);
+  Client *consumer = client_connect (fixture);
+  BeaconDirectServerLimits limits;
+
+  beacon_direct_server_get_limits (fixture->server, &limits);
+  g_assert_cmpuint (limits.max_sessions_per_connection, ==, 4);
+  client_register (producer, BEACON_GST_ROLE_PRODUCER, NULL);
+  for (guint i = 0; i < limits.max_sessions_per_connection; i++)
+    g_free (start_session (consumer, producer, NULL));
+
+  client_send_take (consumer, beacon_gst_build_start_session (producer->peer_id, NULL));
+  client_expect_error (consumer, "too many sessions");
+  client_assert_nothing_pending (producer);
+}
+
+static void
+wait_ms (guint milliseconds)
+{
+  gboolean timed_out = FALSE;
+
+  g_timeout_add (milliseconds, timeout_cb, &timed_out);
+  while (!timed_out)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+test_session_answer_timeout (Fixture       *fixture,
+                             gconstpointer  user_data)
+{
+  Client *producer = client_connect (fixture);
+  Client *consumer = client_connect (fixture);
+  g_autofree char *silent = NULL;
+  g_autofree char *answered = NULL;
+  g_autoptr(BeaconGstMessage) message = NULL;
+
+  set_limits (fixture, 0, 0, 1);
+  client_register (producer, BEACON_GST_ROLE_PRODUCER, NULL);
+
+  /* The consumer never says anything in this session: both sides hear it ended. */
+  silent = start_session (consumer, producer, NULL);
+  message = client_expect (producer, BEACON_GST_MESSAGE_END_SESSION);
+  g_assert_cmpstr (message->session_id, ==, silent);
+  g_clear_pointer (&message, beacon_gst_message_free);
+  message = client_expect (consumer, BEACON_GST_MESSAGE_END_SESSION);
+  g_assert_cmpstr (message->session_id, ==, silent);
+  g_clear_pointer (&message, beacon_gst_message_free);
+
+  /* This one the consumer takes up: it lasts. */
+  answered = start_session (consumer, producer, NULL);
+  client_send_take (consumer, beacon_gst_build_peer_ice (answered, 0, PRODUCER_CANDIDATE));
+  message = client_expect (producer, BEACON_GST_MESSAGE_PEER_ICE);
+  wait_ms (1500);
+  client_assert_nothing_pending (producer);
+  client_assert_nothing_pending (consumer);
+}
+
+static void
+test_idle_timeout (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  Client *silent;
+  Client *talker;
+
+  set_limits (fixture, 0, 0, 1);
+  silent = client_connect (fixture);
+  talker = client_connect (fixture);
+  client_assert_nothing_pending (talker);
+
+  wait_for (is_closed, silent, "the silent connection to close");
+  g_assert_cmpuint (silent->close_code, ==, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION);
+  wait_ms (500);
+  g_assert_false (talker->closed);
+  client_assert_nothing_pending (talker);
+  wait_for_connections (fixture, 1);
+}
+
+/* A connection that never completes its TLS handshake, or its request, is closed. */
+static void
+test_handshake_timeout (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  RawClient plain = { .plain = TRUE, .request = g_strdup ("") };
+  RawClient tls = { .request = g_strdup ("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n") };
+  gint64 start;
+
+  set_limits (fixture, 0, 0, 1);
+
+  start = g_get_monotonic_time ();
+  raw_client_run (fixture, &plain);
+  g_assert_true (plain.closed);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 4 * G_USEC_PER_SEC);
+
+  start = g_get_monotonic_time ();
+  raw_client_run (fixture, &tls);
+  g_assert_true (tls.closed);
+  g_assert_null (tls.response);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 4 * G_USEC_PER_SEC);
+
+  raw_client_clear (&plain);
+  raw_client_clear (&tls);
+}
+
+static guint
+count_open_fds (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+/* Once the process has run out of file descriptors and some are free again, the server
+ * accepts connections again (libsoup 3.2 alone stops for good after a failed accept). */
+static void
+test_accept_after_emfile (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  g_autoptr(GPtrArray) sockets = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, fixture->port);
+  struct rlimit saved;
+  struct rlimit low;
+
+  g_assert_cmpint (getrlimit (RLIMIT_NOFILE, &saved), ==, 0);
+  low = saved;
+  low.rlim_cur = count_open_fds () + 16;
+  g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &low), ==, 0);
+
+  /* Each connection takes a descriptor here and one in the server, until there are none. */
+  for (guint i = 0; i < 64; i++)
+    {
+      GSocket *socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                      G_SOCKET_PROTOCOL_TCP, NULL);
+
+      if (socket == NULL)
+        break;
+      g_socket_set_blocking (socket, FALSE);
+      g_socket_connect (socket, address, NULL, NULL);
+      g_ptr_array_add (sockets, socket);
+      wait_ms (20);
+    }
+  g_test_message ("%u connections before the descriptors ran out", sockets->len);
+  g_assert_cmpuint (sockets->len, <, 64);
+  wait_ms (200);
+
+  /* Freed again: the server's ends close once it sees the clients gone. */
+  g_ptr_array_set_size (sockets, 0);
+  g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &saved), ==, 0);
+  wait_ms (500);
+
+  client_assert_nothing_pending (client_connect (fixture));
 }
 
 static void
@@ -1637,6 +2276,7 @@ main (int   argc,
   ADD_TEST ("list", test_list);
   ADD_TEST ("start-session", test_start_session);
   ADD_TEST ("start-session-from-producer", test_start_session_from_producer);
+  ADD_TEST ("ids-unpredictable", test_ids_unpredictable);
   ADD_TEST ("relay", test_relay);
   ADD_TEST ("not-in-session", test_not_in_session);
   ADD_TEST ("end-session", test_end_session);
@@ -1647,6 +2287,8 @@ main (int   argc,
   ADD_TEST ("max-sessions", test_max_sessions);
   ADD_TEST ("malformed", test_malformed);
   ADD_TEST ("oversized-message", test_oversized_message);
+  ADD_TEST ("no-deflate", test_no_deflate);
+  ADD_TEST ("fragmented-message", test_fragmented_message);
   ADD_TEST ("stop", test_stop);
   ADD_TEST ("whep/answer", test_whep_answer);
   ADD_TEST ("whep/choose-producer", test_whep_choose_producer);
@@ -1658,6 +2300,13 @@ main (int   argc,
   ADD_TEST ("whep/viewer-leaves", test_whep_viewer_leaves);
   ADD_TEST ("whep/stop-while-pending", test_whep_stop_while_pending);
   ADD_TEST ("whip/refused", test_whip_refused);
+  ADD_TEST ("body-refused-unread", test_body_refused_unread);
+  ADD_TEST ("limits/connections", test_connection_limits);
+  ADD_TEST ("limits/sessions-per-connection", test_sessions_per_connection);
+  ADD_TEST ("limits/session-answer-timeout", test_session_answer_timeout);
+  ADD_TEST ("limits/idle-timeout", test_idle_timeout);
+  ADD_TEST ("limits/handshake-timeout", test_handshake_timeout);
+  ADD_TEST ("limits/accept-after-emfile", test_accept_after_emfile);
 
 #undef ADD_TEST
 

@@ -614,6 +614,40 @@ test_identity_unreadable_path (Fixture       *fixture,
   g_assert_null (identity);
 }
 
+/* A key other users could read is refused, like ssh refuses one, and the file is left as it
+ * is; the message names the mode and the command that fixes it. */
+static void
+test_identity_permissions (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  static const int too_open[] = { 0644, 0640, 0604, 0620, 0660 };
+  g_autoptr(BeaconIdentity) identity = create_identity_in (fixture->directory);
+  g_autoptr(BeaconIdentity) reloaded = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (too_open); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(BeaconIdentity) refused = NULL;
+      g_autofree char *mode = g_strdup_printf ("(mode %04o)", too_open[i]);
+      GStatBuf buf;
+
+      g_assert_cmpint (g_chmod (fixture->path, too_open[i]), ==, 0);
+      refused = beacon_identity_load_or_create (fixture->directory, &error);
+      g_assert_error (error, BEACON_IDENTITY_ERROR, BEACON_IDENTITY_ERROR_PERMISSIONS);
+      g_assert_null (refused);
+      g_test_message ("Error: %s", error->message);
+      g_assert_nonnull (strstr (error->message, mode));
+      g_assert_nonnull (strstr (error->message, "chmod 600"));
+      g_assert_cmpint (g_stat (fixture->path, &buf), ==, 0);
+      g_assert_cmpint (buf.st_mode & 0777, ==, too_open[i]);
+    }
+
+  g_assert_cmpint (g_chmod (fixture->path, 0600), ==, 0);
+  reloaded = create_identity_in (fixture->directory);
+  g_assert_cmpstr (beacon_identity_get_fingerprint (reloaded), ==,
+                   beacon_identity_get_fingerprint (identity));
+}
+
 static void
 test_identity_default_directory (Fixture       *fixture,
                                  gconstpointer  user_data)
@@ -935,6 +969,7 @@ main (int   argc,
   ADD_IDENTITY_TEST ("encrypted-key", test_identity_encrypted_key);
   ADD_IDENTITY_TEST ("blocks-in-any-order", test_identity_blocks_in_any_order);
   ADD_IDENTITY_TEST ("unreadable-path", test_identity_unreadable_path);
+  ADD_IDENTITY_TEST ("permissions", test_identity_permissions);
   ADD_IDENTITY_TEST ("default-directory", test_identity_default_directory);
 
 #undef ADD_IDENTITY_TEST

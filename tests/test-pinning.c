@@ -13,7 +13,9 @@
  */
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
+#include <signal.h>
 #include <string.h>
 
 #include "beacon-test-process.h"
@@ -277,6 +279,62 @@ test_ca_valid_but_not_pinned (Fixture       *fixture,
   g_assert_null (strstr (fixture->received->str, SECRET));
 }
 
+/* serve --tls-cert: the direct server presents a certificate the authorities vouch for, the
+ * link carries only the media's identity (#id=), and a viewer validates the signaling by the
+ * authorities and still binds the media to the broadcaster's own identity. */
+static void
+test_serve_with_ca_certificate (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autofree char *cert = g_build_filename (g_getenv (NAMESPACE_ENV), "server.pem", NULL);
+  g_autofree char *key = g_build_filename (g_getenv (NAMESPACE_ENV), "server.key", NULL);
+  g_autofree char *server_dir = g_build_filename (fixture->dir, "server", NULL);
+  g_autofree char *viewer_dir = g_build_filename (fixture->dir, "viewer", NULL);
+  g_autofree char *report_path = g_build_filename (fixture->dir, "viewer.json", NULL);
+  g_autoptr(BeaconTestProcess) server = beacon_test_process_start (server_dir, (const char *[]) {
+    "serve", "--bind", "127.0.0.1", "--port", "0", "--host", "localhost", "--tls-cert", cert,
+    "--tls-key", key, "--source", "test", "--width", "160", "--height", "120",
+    "--ice-address", "127.0.0.1", NULL });
+  g_autofree char *link = beacon_test_process_wait_line (server, "watch: ", 30);
+  g_autoptr(BeaconTestProcess) viewer = NULL;
+  g_autoptr(JsonObject) report = NULL;
+  JsonObject *dtls;
+
+  if (link == NULL)
+    g_error ("serve --tls-cert printed no link:\n%s", beacon_test_process_get_stderr (server));
+  g_assert_true (g_str_has_prefix (link, "wss://localhost:"));
+  g_assert_nonnull (strstr (link, "#id=sha256:"));
+  g_assert_null (strstr (link, "pin="));
+
+  viewer = beacon_test_process_start (viewer_dir, (const char *[]) {
+    "watch", link, "--ice-address", "127.0.0.1", "--frames", "10", "--timeout", "40",
+    "--report", report_path, NULL });
+  beacon_test_assert_exit (viewer, beacon_test_process_wait_exit (viewer, 50), 0);
+  report = beacon_test_read_json (report_path);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (report,
+                                                                                  "signaling"),
+                                                  "trust"), ==, "ca");
+  dtls = json_object_get_object_member (report, "dtls");
+  g_assert_true (json_object_get_boolean_member (dtls, "bound_to_link"));
+  g_assert_nonnull (strstr (link, json_object_get_string_member (dtls, "link_identity")));
+  g_assert_cmpstr (json_object_get_string_member (report, "verdict"), ==, "secure");
+
+  /* The same server with an id that is not the broadcaster's: refused as another identity. */
+  {
+    g_autofree char *base = g_strndup (link, strstr (link, "#id=") - link);
+    g_autofree char *forged = g_strconcat (base, "#id=" OTHER_PIN, NULL);
+    g_autoptr(BeaconTestProcess) victim = beacon_test_process_start (viewer_dir,
+      (const char *[]) { "watch", forged, "--ice-address", "127.0.0.1", "--frames", "10",
+                         "--timeout", "40", NULL });
+
+    beacon_test_assert_exit (victim, beacon_test_process_wait_exit (victim, 50), EXIT_SECURITY);
+    g_assert_nonnull (strstr (beacon_test_process_get_stderr (victim),
+                              "not from the broadcaster the link names"));
+  }
+  beacon_test_process_send_signal (server, SIGTERM);
+  beacon_test_assert_exit (server, beacon_test_process_wait_exit (server, 15), 0);
+}
+
 /* Runs this test again in a private mount namespace where the system trusts the test's CA. */
 static int
 run_in_namespace (int    argc,
@@ -337,6 +395,7 @@ main (int    argc,
   g_test_add ("/beacon/pinning/" path, Fixture, data, fixture_set_up, func, fixture_tear_down)
 
   ADD ("ca-trusted-without-pin", NULL, test_ca_trusted_without_pin);
+  ADD ("serve-with-ca-certificate", NULL, test_serve_with_ca_certificate);
   ADD ("whip-token-stays-with-its-origin", NULL, test_token_stays_with_its_origin);
   ADD ("gst-publish-refuses-ca-valid-impostor", &gst_publish, test_ca_valid_but_not_pinned);
   ADD ("gst-watch-refuses-ca-valid-impostor", &gst_watch, test_ca_valid_but_not_pinned);

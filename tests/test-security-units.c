@@ -192,7 +192,8 @@ test_share_link (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(BeaconShareLink) link = NULL;
-  g_autofree char *formatted = beacon_share_link_format ("wss://127.0.0.1:8443/", FP_A, "my show");
+  g_autofree char *formatted = beacon_share_link_format ("wss://127.0.0.1:8443/", FP_A, TRUE,
+                                                                "my show");
 
   g_assert_cmpstr (formatted, ==, "wss://127.0.0.1:8443/#pin=sha256:" FP_A "&producer=my%20show");
   link = beacon_share_link_parse (formatted, &error);
@@ -200,6 +201,20 @@ test_share_link (void)
   g_assert_cmpstr (link->url, ==, "wss://127.0.0.1:8443/");
   g_assert_cmpstr (link->pin, ==, FP_A);
   g_assert_cmpstr (link->producer, ==, "my show");
+  g_assert_cmpstr (link->identity, ==, FP_A);
+
+  /* A link of a server with a CA-vouched certificate: the identity only, no pin. */
+  {
+    g_autofree char *id_link = beacon_share_link_format ("wss://example.org:8443/", FP_B, FALSE,
+                                                         NULL);
+    g_autoptr(BeaconShareLink) parsed = NULL;
+
+    g_assert_cmpstr (id_link, ==, "wss://example.org:8443/#id=sha256:" FP_B);
+    parsed = beacon_share_link_parse (id_link, &error);
+    g_assert_no_error (error);
+    g_assert_null (parsed->pin);
+    g_assert_cmpstr (parsed->identity, ==, FP_B);
+  }
   g_clear_pointer (&link, beacon_share_link_free);
 
   /* The URL keeps its %-encoding: decoded, "%2F" and "%26" would name another resource. */
@@ -210,7 +225,9 @@ test_share_link (void)
   {
     const char *bad[] = {
       "not a url", "ftp://host/", "wss://", "wss://host/#pin=sha256:12", "wss://host/#pin=md5:" FP_A,
-      "wss://host/#pin=%zz", "https://usep=1sha%256/", "ws://%2F:", "wss://a%3Ab/",
+      "wss://host/#pin=%zz", "wss://host/#id=sha256:12",
+      "wss://host/#pin=sha256:" FP_A "&id=sha256:" FP_B,
+      "https://usep=1sha%256/", "ws://%2F:", "wss://a%3Ab/",
     };
 
     for (guint i = 0; i < G_N_ELEMENTS (bad); i++)

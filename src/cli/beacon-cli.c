@@ -18,6 +18,7 @@
 #include "beacon-session.h"
 #include "beacon-share-link.h"
 #include "beacon-signaler-factory.h"
+#include "beacon-tls-policy.h"
 
 /* Exit codes, documented in help/ and README. */
 enum {
@@ -56,8 +57,10 @@ write_report (Run *run)
   if (run->report_path == NULL)
     return;
   json = beacon_session_dup_report_json (run->session);
+  /* The report names who connected from which address and the pins in use: only the user
+   * reads it. The file is replaced by a rename, so an older, wider mode does not survive. */
   if (!g_file_set_contents_full (run->report_path, json, -1,
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0644, &error))
+                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
     g_printerr ("beacon-cli: could not write the report: %s\n", error->message);
 }
 
@@ -281,6 +284,7 @@ typedef struct {
   char    *stun;
   GStrv    turn;
   gboolean relay_only;
+  gboolean upnp;
   /* server and trust */
   char    *dialect;
   char    *pin;
@@ -349,6 +353,7 @@ network_group (Options *o)
     { "stun", 0, 0, G_OPTION_ARG_STRING, &o->stun, "STUN server, stun://host:port", "URL" },
     { "turn", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->turn, "TURN server, turn(s):user:pass@host:port (repeatable)", "SERVER" },
     { "relay-only", 0, 0, G_OPTION_ARG_NONE, &o->relay_only, "Send media only through TURN relays", NULL },
+    { "upnp", 0, 0, G_OPTION_ARG_NONE, &o->upnp, "Let ICE ask the router for port mappings over UPnP (off by default)", NULL },
     { "report", 0, 0, G_OPTION_ARG_FILENAME, &o->report, "Write a JSON security report to FILE, updated on change", "FILE" },
     { NULL }
   };
@@ -465,6 +470,7 @@ apply_options (Options       *o,
                 "stun-server", o->stun,
                 "turn-servers", turn_servers,
                 "relay-only", o->relay_only,
+                "upnp", o->upnp,
                 "pin", o->pin,
                 "allow-insecure-signaling", o->allow_insecure,
                 "accept-new-identity", o->accept_new_identity,
@@ -488,19 +494,46 @@ command_serve (int    argc,
   g_autofree char *bind = NULL;
   g_autofree char *whip_token = NULL;
   gboolean whip_open = FALSE;
+  g_autofree char *tls_cert = NULL;
+  g_autofree char *tls_key = NULL;
+  g_autofree char *host = NULL;
   int port = 8443;
   int max_viewers = 0;
+  BeaconDirectServerLimits limits;
+  int max_connections;
+  int max_connections_per_address;
+  int max_sessions_per_connection;
+  int handshake_timeout;
+  int idle_timeout;
+  int session_answer_timeout;
   GOptionEntry entries[] = {
     { "bind", 0, 0, G_OPTION_ARG_STRING, &bind, "Address to listen on (default: all interfaces)", "ADDR" },
     { "whip-token", 0, 0, G_OPTION_ARG_STRING, &whip_token, "With --source whip: the Bearer token WHIP publishers must send (default: a random one, printed)", "TOKEN" },
     { "whip-open", 0, 0, G_OPTION_ARG_NONE, &whip_open, "With --source whip: take publishers without any token", NULL },
+    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, "Serve TLS with this certificate (PEM, e.g. one browsers trust for your domain); the media keeps your own identity", "FILE" },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "The private key of --tls-cert (PEM)", "FILE" },
+    { "host", 0, 0, G_OPTION_ARG_STRING, &host, "Host name the link carries (the name in --tls-cert)", "NAME" },
     { "port", 0, 0, G_OPTION_ARG_INT, &port, "Port to listen on; 0 picks a free one (default: 8443)", "PORT" },
     { "max-viewers", 0, 0, G_OPTION_ARG_INT, &max_viewers, "Most viewers at once; 0 = no limit", "N" },
+    { "max-connections", 0, 0, G_OPTION_ARG_INT, &max_connections, "Most open connections at once; 0 = no limit (default: 64)", "N" },
+    { "max-connections-per-address", 0, 0, G_OPTION_ARG_INT, &max_connections_per_address, "Most open connections from one IP address; 0 = no limit (default: 8)", "N" },
+    { "max-sessions-per-connection", 0, 0, G_OPTION_ARG_INT, &max_sessions_per_connection, "Most sessions one signalling connection takes part in; 0 = no limit (default: 4)", "N" },
+    { "handshake-timeout", 0, 0, G_OPTION_ARG_INT, &handshake_timeout, "Seconds a connection has for its TLS handshake and each request; 0 = none (default: 10)", "S" },
+    { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout, "Seconds a WebSocket client has for its first message; 0 = none (default: 30)", "S" },
+    { "session-answer-timeout", 0, 0, G_OPTION_ARG_INT, &session_answer_timeout, "Seconds a viewer has to answer a new session; 0 = none (default: 15)", "S" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- broadcast with the built-in direct server");
   Run run = { 0 };
   int status;
+
+  beacon_direct_server_limits_init_default (&limits);
+  max_connections = limits.max_connections;
+  max_connections_per_address = limits.max_connections_per_address;
+  max_sessions_per_connection = limits.max_sessions_per_connection;
+  handshake_timeout = limits.handshake_timeout;
+  idle_timeout = limits.idle_timeout;
+  session_answer_timeout = limits.session_answer_timeout;
 
   options_init (&o);
   g_option_context_add_main_entries (context, entries, NULL);
@@ -510,12 +543,24 @@ command_serve (int    argc,
     return EXIT_USAGE;
   if (argc > 1)
     return usage_error ("serve takes no arguments, got '%s'", argv[1]);
+  if (max_connections < 0 || max_connections_per_address < 0 ||
+      max_sessions_per_connection < 0 || handshake_timeout < 0 || idle_timeout < 0 ||
+      session_answer_timeout < 0)
+    return usage_error ("the connection limits and timeouts must not be negative");
+  limits.max_connections = max_connections;
+  limits.max_connections_per_address = max_connections_per_address;
+  limits.max_sessions_per_connection = max_sessions_per_connection;
+  limits.handshake_timeout = handshake_timeout;
+  limits.idle_timeout = idle_timeout;
+  limits.session_answer_timeout = session_answer_timeout;
   if (port < 0 || port > 65535)
     return usage_error ("--port must be between 0 and 65535");
   if (max_viewers < 0)
     return usage_error ("--max-viewers must not be negative");
   if ((whip_token != NULL || whip_open) && g_strcmp0 (o.source, "whip") != 0)
     return usage_error ("--whip-token and --whip-open need --source whip");
+  if ((tls_cert == NULL) != (tls_key == NULL))
+    return usage_error ("--tls-cert and --tls-key go together");
   if (whip_token != NULL && whip_open)
     return usage_error ("--whip-open takes publishers without a token: drop --whip-token");
 
@@ -532,7 +577,11 @@ command_serve (int    argc,
                 "max-viewers", (guint) max_viewers,
                 "whip-token", whip_token,
                 "whip-open", whip_open,
+                "tls-certificate-file", tls_cert,
+                "tls-key-file", tls_key,
+                "link-host", host,
                 NULL);
+  beacon_session_set_server_limits (run.session, &limits);
   run.report_path = o.report;
   return run_session (&run);
 }
@@ -763,6 +812,7 @@ main (int    argc,
 {
   const char *command;
 
+  beacon_tls_policy_init ();
   setlocale (LC_ALL, "");
   gst_init (&argc, &argv);
 

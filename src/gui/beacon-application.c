@@ -13,6 +13,7 @@
 
 #include "beacon-gui-util.h"
 #include "beacon-preferences-window.h"
+#include "beacon-turn-servers.h"
 #include "beacon-window.h"
 
 struct _BeaconApplication
@@ -20,6 +21,7 @@ struct _BeaconApplication
   AdwApplication  parent_instance;
 
   GSettings      *settings;
+  GCancellable   *cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (BeaconApplication, beacon_application, ADW_TYPE_APPLICATION)
@@ -97,6 +99,18 @@ quit_activated (GSimpleAction *action,
 }
 
 static void
+turn_passwords_migrated_cb (GObject      *source,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Each server that could not be moved was logged already, and is tried again next start. */
+  if (!beacon_turn_servers_migrate_finish (result, &error))
+    g_debug ("Moving TURN passwords to the keyring stopped: %s", error->message);
+}
+
+static void
 beacon_application_startup (GApplication *application)
 {
   BeaconApplication *self = BEACON_APPLICATION (application);
@@ -126,6 +140,11 @@ beacon_application_startup (GApplication *application)
   G_APPLICATION_CLASS (beacon_application_parent_class)->startup (application);
 
   self->settings = beacon_settings_new ();
+  /* Earlier versions kept TURN passwords in GSettings, where anything that reads dconf
+   * finds them: move them to the keyring. */
+  if (self->settings != NULL)
+    beacon_turn_servers_migrate_async (self->settings, self->cancellable,
+                                       turn_passwords_migrated_cb, NULL);
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions),
                                    self);
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
@@ -159,6 +178,8 @@ beacon_application_dispose (GObject *object)
 {
   BeaconApplication *self = BEACON_APPLICATION (object);
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (beacon_application_parent_class)->dispose (object);
@@ -178,4 +199,5 @@ beacon_application_class_init (BeaconApplicationClass *klass)
 static void
 beacon_application_init (BeaconApplication *self)
 {
+  self->cancellable = g_cancellable_new ();
 }

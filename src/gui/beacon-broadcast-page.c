@@ -15,6 +15,7 @@
 #include "beacon-enums.h"
 #include "beacon-gui-util.h"
 #include "beacon-token-store.h"
+#include "beacon-turn-servers.h"
 
 /* The resolutions the quality row offers, in its order. */
 static const struct {
@@ -214,12 +215,36 @@ update_bitrate (BeaconBroadcastPage *self)
   gtk_label_set_text (self->bitrate_label, text);
 }
 
+/* From Go Live until the session has fully stopped: its settings must not change meanwhile.
+ * Publishing to a media server passes through NEGOTIATING (and CONNECTED) before LIVE. */
+static gboolean
+state_is_running (BeaconSessionState state)
+{
+  switch (state)
+    {
+    case BEACON_SESSION_STATE_CONNECTING:
+    case BEACON_SESSION_STATE_NEGOTIATING:
+    case BEACON_SESSION_STATE_CONNECTED:
+    case BEACON_SESSION_STATE_LIVE:
+    case BEACON_SESSION_STATE_CLOSING:
+      return TRUE;
+    case BEACON_SESSION_STATE_IDLE:
+    case BEACON_SESSION_STATE_WATCHING:
+    case BEACON_SESSION_STATE_ENDED:
+    case BEACON_SESSION_STATE_FAILED:
+    default:
+      return FALSE;
+    }
+}
+
 static const char *
 state_description (BeaconSessionState state)
 {
   switch (state)
     {
     case BEACON_SESSION_STATE_CONNECTING:
+    case BEACON_SESSION_STATE_NEGOTIATING:
+    case BEACON_SESSION_STATE_CONNECTED:
       return _("Starting");
     case BEACON_SESSION_STATE_LIVE:
       return _("On the air");
@@ -229,8 +254,6 @@ state_description (BeaconSessionState state)
       return _("Failed");
     case BEACON_SESSION_STATE_IDLE:
     case BEACON_SESSION_STATE_ENDED:
-    case BEACON_SESSION_STATE_NEGOTIATING:
-    case BEACON_SESSION_STATE_CONNECTED:
     case BEACON_SESSION_STATE_WATCHING:
     default:
       return _("Not broadcasting");
@@ -283,9 +306,7 @@ static void
 state_changed_cb (BeaconBroadcastPage *self)
 {
   BeaconSessionState state = beacon_session_get_state (self->session);
-  gboolean running = state == BEACON_SESSION_STATE_CONNECTING ||
-                     state == BEACON_SESSION_STATE_LIVE ||
-                     state == BEACON_SESSION_STATE_CLOSING;
+  gboolean running = state_is_running (state);
 
   gtk_label_set_text (self->state_label, state_description (state));
   gtk_widget_set_sensitive (self->source_group, !running);
@@ -297,6 +318,8 @@ state_changed_cb (BeaconBroadcastPage *self)
   switch (state)
     {
     case BEACON_SESSION_STATE_CONNECTING:
+    case BEACON_SESSION_STATE_NEGOTIATING:
+    case BEACON_SESSION_STATE_CONNECTED:
       set_button (self, _("_Cancel"), "destructive-action", TRUE);
       gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
       break;
@@ -421,9 +444,8 @@ apply_settings (BeaconBroadcastPage *self)
     {
       g_autofree char *bind_address = g_settings_get_string (self->settings, "listen-address");
       g_autofree char *stun_server = g_settings_get_string (self->settings, "stun-server");
-      g_auto(GStrv) turn_servers = g_settings_get_strv (self->settings, "turn-servers");
-      g_auto(GValue) turn_value = G_VALUE_INIT;
       g_auto(GValue) relay_value = G_VALUE_INIT;
+      g_auto(GValue) upnp_value = G_VALUE_INIT;
 
       g_object_set (self->session,
                     "fps", (guint) g_settings_get_int (self->settings, "default-fps"),
@@ -432,12 +454,12 @@ apply_settings (BeaconBroadcastPage *self)
                     NULL);
       set_string_property (self, "bind-address", bind_address);
       set_string_property (self, "stun-server", stun_server);
-      g_value_init (&turn_value, G_TYPE_STRV);
-      g_value_set_boxed (&turn_value, turn_servers);
-      beacon_object_set_if_present (self->session, "turn-servers", &turn_value);
       g_value_init (&relay_value, G_TYPE_BOOLEAN);
       g_value_set_boolean (&relay_value, g_settings_get_boolean (self->settings, "relay-only"));
       beacon_object_set_if_present (self->session, "relay-only", &relay_value);
+      g_value_init (&upnp_value, G_TYPE_BOOLEAN);
+      g_value_set_boolean (&upnp_value, g_settings_get_boolean (self->settings, "upnp"));
+      beacon_object_set_if_present (self->session, "upnp", &upnp_value);
     }
 
   new_preview (self);
@@ -474,11 +496,9 @@ token_looked_up_cb (GObject      *source,
 }
 
 static void
-go_live (BeaconBroadcastPage *self)
+go_live_to_destination (BeaconBroadcastPage *self)
 {
   guint destination = adw_combo_row_get_selected (self->destination_row);
-
-  apply_settings (self);
 
   if (destination == 0 || self->saved_servers == NULL ||
       destination > g_variant_n_children (self->saved_servers))
@@ -499,8 +519,38 @@ go_live (BeaconBroadcastPage *self)
     set_string_property (self, "url", url);
     g_cancellable_cancel (self->cancellable);
     g_set_object (&self->cancellable, g_cancellable_new ());
-    beacon_token_store_lookup_async (url, self->cancellable, token_looked_up_cb, self);
+    beacon_token_store_lookup_async (BEACON_SECRET_SERVER_TOKEN, url, self->cancellable,
+                                     token_looked_up_cb, self);
   }
+}
+
+static void
+turn_servers_handed_over_cb (GObject      *source,
+                             GAsyncResult *result,
+                             gpointer      user_data)
+{
+  BeaconBroadcastPage *self = user_data;
+
+  /* Fails only when cancelled: by a newer start or by the page going away. */
+  if (beacon_turn_servers_hand_over_finish (result, NULL))
+    go_live_to_destination (self);
+}
+
+static void
+go_live (BeaconBroadcastPage *self)
+{
+  apply_settings (self);
+
+  if (self->settings == NULL || beacon_turn_servers_hand_over_now (self->settings, self->session))
+    {
+      go_live_to_destination (self);
+      return;
+    }
+  /* The passwords of the TURN servers come from the keyring, only for this start. */
+  g_cancellable_cancel (self->cancellable);
+  g_set_object (&self->cancellable, g_cancellable_new ());
+  beacon_turn_servers_hand_over_async (self->settings, self->session, GTK_WIDGET (self),
+                                       self->cancellable, turn_servers_handed_over_cb, self);
 }
 
 static void
@@ -509,25 +559,14 @@ go_live_activated (GtkWidget  *widget,
                    GVariant   *parameter)
 {
   BeaconBroadcastPage *self = BEACON_BROADCAST_PAGE (widget);
+  BeaconSessionState state = beacon_session_get_state (self->session);
 
-  switch (beacon_session_get_state (self->session))
-    {
-    case BEACON_SESSION_STATE_CONNECTING:
-    case BEACON_SESSION_STATE_LIVE:
-      beacon_session_stop (self->session);
-      break;
-    case BEACON_SESSION_STATE_CLOSING:
-      break;
-    case BEACON_SESSION_STATE_IDLE:
-    case BEACON_SESSION_STATE_FAILED:
-    case BEACON_SESSION_STATE_ENDED:
-    case BEACON_SESSION_STATE_NEGOTIATING:
-    case BEACON_SESSION_STATE_CONNECTED:
-    case BEACON_SESSION_STATE_WATCHING:
-    default:
-      go_live (self);
-      break;
-    }
+  if (state == BEACON_SESSION_STATE_CLOSING)
+    return;
+  if (state_is_running (state))
+    beacon_session_stop (self->session);
+  else
+    go_live (self);
 }
 
 static void

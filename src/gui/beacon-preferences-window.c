@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "beacon-token-store.h"
+#include "beacon-turn-servers.h"
 
 /* The dialects of the kind row, in its order. */
 static const char * const dialects[] = { "direct", "gst", "janus", "whip", "whep" };
@@ -46,7 +47,10 @@ struct _BeaconPreferencesWindow
   AdwEntryRow          *stun_row;
   GtkListBox           *turn_list;
   AdwEntryRow          *turn_entry_row;
+  AdwPasswordEntryRow  *turn_password_row;
+  GtkButton            *add_turn_button;
   GtkSwitch            *relay_only_switch;
+  GtkSwitch            *upnp_switch;
 };
 
 enum {
@@ -129,15 +133,16 @@ load_resolution (BeaconPreferencesWindow *self)
 /* Saved servers */
 
 static void
-token_cleared_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+secret_cleared_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
 
   if (!beacon_token_store_clear_finish (result, &error) &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
-    g_message ("Could not remove a server's access token from the keyring: %s", error->message);
+    g_message ("Could not remove a removed server's token or password from the keyring: %s",
+               error->message);
 }
 
 static void
@@ -159,7 +164,8 @@ remove_server_clicked_cb (GtkButton               *button,
         g_variant_builder_add_value (builder, child);
     }
   if (removed_url != NULL)
-    beacon_token_store_clear_async (removed_url, NULL, token_cleared_cb, NULL);
+    beacon_token_store_clear_async (BEACON_SECRET_SERVER_TOKEN, removed_url, NULL,
+                                    secret_cleared_cb, NULL);
   g_settings_set_value (self->settings, "saved-servers", g_variant_builder_end (builder));
 }
 
@@ -275,8 +281,8 @@ add_server_clicked_cb (BeaconPreferencesWindow *self)
   g_settings_set_value (self->settings, "saved-servers", g_variant_builder_end (builder));
 
   if (*token != '\0')
-    beacon_token_store_save_async (url, name, token, self->cancellable, token_saved_cb,
-                                   g_object_ref (self));
+    beacon_token_store_save_async (BEACON_SECRET_SERVER_TOKEN, url, name, token, self->cancellable,
+                                   token_saved_cb, g_object_ref (self));
 
   gtk_editable_set_text (GTK_EDITABLE (self->server_name_row), "");
   gtk_editable_set_text (GTK_EDITABLE (self->server_url_row), "");
@@ -297,24 +303,17 @@ remove_turn_clicked_cb (GtkButton               *button,
   for (guint i = 0; servers[i] != NULL; i++)
     if (i != index)
       g_strv_builder_add (builder, servers[i]);
+    else
+      {
+        g_autofree char *password = NULL;
+        g_autofree char *stripped = beacon_turn_servers_strip_password (servers[i], &password);
+
+        /* Not tied to the window: the password goes even when the window closes first. */
+        beacon_token_store_clear_async (BEACON_SECRET_TURN_PASSWORD, stripped, NULL,
+                                        secret_cleared_cb, NULL);
+      }
   remaining = g_strv_builder_end (builder);
   g_settings_set_strv (self->settings, "turn-servers", (const char * const *) remaining);
-}
-
-/* Shows a TURN URI without its password. */
-static char *
-redact_turn_uri (const char *uri)
-{
-  const char *at = strrchr (uri, '@');
-  const char *scheme_end = strstr (uri, "://");
-  const char *colon;
-
-  if (at == NULL || scheme_end == NULL || scheme_end > at)
-    return g_strdup (uri);
-  colon = memchr (scheme_end + 3, ':', at - (scheme_end + 3));
-  if (colon == NULL)
-    return g_strdup (uri);
-  return g_strdup_printf ("%.*s:•••%s", (int) (colon - uri), uri, at);
 }
 
 static void
@@ -330,7 +329,9 @@ reload_turn (BeaconPreferencesWindow *self)
     {
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
-      g_autofree char *shown = redact_turn_uri (servers[i]);
+      g_autofree char *password = NULL;
+      /* An entry still waiting to be moved to the keyring is shown without its password too. */
+      g_autofree char *shown = beacon_turn_servers_strip_password (servers[i], &password);
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), shown);
       gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
@@ -346,28 +347,139 @@ reload_turn (BeaconPreferencesWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->turn_list), servers[0] != NULL);
 }
 
+/* Lists @url once, in place of an earlier entry for the same server. */
 static void
-add_turn_applied_cb (BeaconPreferencesWindow *self)
+add_turn_server (GSettings  *settings,
+                 const char *url)
 {
-  g_autofree char *uri = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->turn_entry_row))));
-  g_auto(GStrv) servers = NULL;
-  g_autoptr(GStrvBuilder) builder = NULL;
+  g_auto(GStrv) servers = g_settings_get_strv (settings, "turn-servers");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_auto(GStrv) updated = NULL;
 
-  if (!g_str_has_prefix (uri, "turn://") && !g_str_has_prefix (uri, "turns://"))
+  for (guint i = 0; servers[i] != NULL; i++)
     {
-      toast (self, _("A TURN server is written turn://user:password@host:3478 or "
-                     "turns://user:password@host:5349"));
+      g_autofree char *password = NULL;
+      g_autofree char *stripped = beacon_turn_servers_strip_password (servers[i], &password);
+
+      if (!g_str_equal (stripped, url))
+        g_strv_builder_add (builder, servers[i]);
+    }
+  g_strv_builder_add (builder, url);
+  updated = g_strv_builder_end (builder);
+  g_settings_set_strv (settings, "turn-servers", (const char * const *) updated);
+}
+
+static void
+clear_turn_form (BeaconPreferencesWindow *self)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->turn_entry_row), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->turn_password_row), "");
+}
+
+/* A TURN server waiting for the keyring to take its password. */
+typedef struct {
+  BeaconPreferencesWindow *self;
+  GSettings               *settings;
+  char                    *url;
+} TurnAddition;
+
+static void
+turn_addition_free (TurnAddition *addition)
+{
+  g_object_unref (addition->self);
+  g_object_unref (addition->settings);
+  g_free (addition->url);
+  g_free (addition);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TurnAddition, turn_addition_free)
+
+static void
+turn_password_saved_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(TurnAddition) addition = user_data;
+  BeaconPreferencesWindow *self = addition->self;
+  g_autoptr(GError) error = NULL;
+  /* A closed window has given up its widgets, but the server is still listed. */
+  gboolean closed = g_cancellable_is_cancelled (self->cancellable);
+
+  if (!closed)
+    gtk_widget_set_sensitive (GTK_WIDGET (self->add_turn_button), TRUE);
+
+  /* The server is listed only once the keyring has its password, so that it never starts
+   * without one; the form keeps what was typed for another try. */
+  if (!beacon_token_store_save_finish (result, &error))
+    {
+      if (closed)
+        return;
+
+      /* Translators: %s is the keyring's error message. */
+      g_autofree char *title = g_strdup_printf (_("The TURN server was not added, because the "
+                                                  "keyring did not take its password: %s"),
+                                                error->message);
+
+      toast (self, title);
+      return;
+    }
+  add_turn_server (addition->settings, addition->url);
+  if (!closed)
+    clear_turn_form (self);
+}
+
+static void
+add_turn_clicked_cb (BeaconPreferencesWindow *self)
+{
+  g_autofree char *typed = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->turn_entry_row))));
+  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->turn_password_row));
+  g_autofree char *typed_password = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *with_password = NULL;
+  TurnAddition *addition;
+
+  if (!beacon_turn_servers_is_turn_url (typed))
+    {
+      toast (self, _("A TURN server is written turn://user@host:3478 or "
+                     "turns://user@host:5349"));
+      gtk_widget_grab_focus (GTK_WIDGET (self->turn_entry_row));
       return;
     }
 
-  servers = g_settings_get_strv (self->settings, "turn-servers");
-  builder = g_strv_builder_new ();
-  g_strv_builder_addv (builder, (const char **) servers);
-  g_strv_builder_add (builder, uri);
-  updated = g_strv_builder_end (builder);
-  g_settings_set_strv (self->settings, "turn-servers", (const char * const *) updated);
-  gtk_editable_set_text (GTK_EDITABLE (self->turn_entry_row), "");
+  /* A password typed into the address, as earlier versions asked, is taken from there. */
+  url = beacon_turn_servers_strip_password (typed, &typed_password);
+  if (typed_password != NULL && *password != '\0' && !g_str_equal (typed_password, password))
+    {
+      toast (self, _("The address and the password field give two different passwords"));
+      return;
+    }
+  if (typed_password != NULL)
+    password = typed_password;
+
+  if (*password == '\0')
+    {
+      add_turn_server (self->settings, url);
+      clear_turn_form (self);
+      return;
+    }
+  /* Only to check that the address names a user: the password is never written into it. */
+  with_password = beacon_turn_servers_add_password (url, password);
+  if (with_password == NULL)
+    {
+      toast (self, _("A TURN server with a password needs a user name: "
+                     "turn://user@host:3478"));
+      gtk_widget_grab_focus (GTK_WIDGET (self->turn_entry_row));
+      return;
+    }
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->add_turn_button), FALSE);
+  addition = g_new0 (TurnAddition, 1);
+  addition->self = g_object_ref (self);
+  addition->settings = g_object_ref (self->settings);
+  addition->url = g_steal_pointer (&url);
+  /* Not cancelled with the window: a password the keyring took belongs to a listed server. */
+  beacon_token_store_save_async (BEACON_SECRET_TURN_PASSWORD, addition->url, NULL, password, NULL,
+                                 turn_password_saved_cb, addition);
 }
 
 /* Construction */
@@ -410,6 +522,8 @@ beacon_preferences_window_constructed (GObject *object)
 
   g_settings_bind (self->settings, "relay-only", self->relay_only_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "upnp", self->upnp_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
 
   g_signal_connect_object (self->settings, "changed::saved-servers",
                            G_CALLBACK (reload_servers), self, G_CONNECT_SWAPPED);
@@ -419,7 +533,10 @@ beacon_preferences_window_constructed (GObject *object)
   reload_turn (self);
 
   if (!beacon_token_store_is_available ())
-    gtk_widget_set_sensitive (GTK_WIDGET (self->server_token_row), FALSE);
+    {
+      gtk_widget_set_sensitive (GTK_WIDGET (self->server_token_row), FALSE);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->turn_password_row), FALSE);
+    }
 }
 
 static void
@@ -485,9 +602,12 @@ beacon_preferences_window_class_init (BeaconPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BeaconPreferencesWindow, stun_row);
   gtk_widget_class_bind_template_child (widget_class, BeaconPreferencesWindow, turn_list);
   gtk_widget_class_bind_template_child (widget_class, BeaconPreferencesWindow, turn_entry_row);
+  gtk_widget_class_bind_template_child (widget_class, BeaconPreferencesWindow, turn_password_row);
+  gtk_widget_class_bind_template_child (widget_class, BeaconPreferencesWindow, add_turn_button);
   gtk_widget_class_bind_template_child (widget_class, BeaconPreferencesWindow, relay_only_switch);
+  gtk_widget_class_bind_template_child (widget_class, BeaconPreferencesWindow, upnp_switch);
   gtk_widget_class_bind_template_callback (widget_class, add_server_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, add_turn_applied_cb);
+  gtk_widget_class_bind_template_callback (widget_class, add_turn_clicked_cb);
 }
 
 static void

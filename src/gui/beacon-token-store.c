@@ -14,18 +14,29 @@
 #ifdef HAVE_LIBSECRET
 #include <libsecret/secret.h>
 
+/* Each kind has its own schema, so that a relay and a server at the same address never share
+ * an item. */
 static const SecretSchema *
-token_schema (void)
+schema_for (BeaconSecretKind kind)
 {
-  static const SecretSchema schema = {
+  static const SecretSchema token_schema = {
     "io.github.beaconrtc.Beacon.ServerToken", SECRET_SCHEMA_NONE,
     {
       { "url", SECRET_SCHEMA_ATTRIBUTE_STRING },
       { NULL, 0 },
     }
   };
+  /* Keyed by the relay's URL without its password (turn://user@host:3478), which is what
+   * GSettings keeps: the two together give back the URL webrtcbin needs. */
+  static const SecretSchema turn_schema = {
+    "io.github.beaconrtc.Beacon.TurnPassword", SECRET_SCHEMA_NONE,
+    {
+      { "url", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    }
+  };
 
-  return &schema;
+  return kind == BEACON_SECRET_TURN_PASSWORD ? &turn_schema : &token_schema;
 }
 #endif
 
@@ -97,8 +108,8 @@ return_unsupported (GTask *task)
 {
 #ifndef HAVE_LIBSECRET
   g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                           _("This copy of Beacon was built without libsecret, so it cannot keep "
-                             "access tokens"));
+                           _("This copy of Beacon was built without libsecret, so it cannot use "
+                             "the keyring"));
   return TRUE;
 #else
   return FALSE;
@@ -106,29 +117,32 @@ return_unsupported (GTask *task)
 }
 
 void
-beacon_token_store_save_async (const char          *url,
+beacon_token_store_save_async (BeaconSecretKind     kind,
+                               const char          *url,
                                const char          *server_name,
-                               const char          *token,
+                               const char          *secret,
                                GCancellable        *cancellable,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autofree char *label = NULL;
 
-  g_return_if_fail (url != NULL && token != NULL);
+  g_return_if_fail (url != NULL && secret != NULL);
   g_task_set_source_tag (task, beacon_token_store_save_async);
 
   if (return_unsupported (task))
     return;
-#ifdef HAVE_LIBSECRET
-  {
+  if (kind == BEACON_SECRET_TURN_PASSWORD)
+    /* Translators: the label of a password in the keyring; %s is a TURN server's address
+     * without its password, such as turn://user@host:3478. */
+    label = g_strdup_printf (_("Beacon TURN password for %s"), url);
+  else
     /* Translators: the label of a password in the keyring; %s is the server's name. */
-    g_autofree char *label = g_strdup_printf (_("Beacon access token for %s"),
-                                              server_name ? server_name : url);
-
-    secret_password_store (token_schema (), SECRET_COLLECTION_DEFAULT, label, token, cancellable,
-                           stored_cb, g_steal_pointer (&task), "url", url, NULL);
-  }
+    label = g_strdup_printf (_("Beacon access token for %s"), server_name ? server_name : url);
+#ifdef HAVE_LIBSECRET
+  secret_password_store (schema_for (kind), SECRET_COLLECTION_DEFAULT, label, secret, cancellable,
+                         stored_cb, g_steal_pointer (&task), "url", url, NULL);
 #endif
 }
 
@@ -136,11 +150,14 @@ gboolean
 beacon_token_store_save_finish (GAsyncResult  *result,
                                 GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 void
-beacon_token_store_lookup_async (const char          *url,
+beacon_token_store_lookup_async (BeaconSecretKind     kind,
+                                 const char          *url,
                                  GCancellable        *cancellable,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
@@ -153,7 +170,7 @@ beacon_token_store_lookup_async (const char          *url,
   if (return_unsupported (task))
     return;
 #ifdef HAVE_LIBSECRET
-  secret_password_lookup (token_schema (), cancellable, looked_up_cb, g_steal_pointer (&task),
+  secret_password_lookup (schema_for (kind), cancellable, looked_up_cb, g_steal_pointer (&task),
                           "url", url, NULL);
 #endif
 }
@@ -162,11 +179,14 @@ char *
 beacon_token_store_lookup_finish (GAsyncResult  *result,
                                   GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 void
-beacon_token_store_clear_async (const char          *url,
+beacon_token_store_clear_async (BeaconSecretKind     kind,
+                                const char          *url,
                                 GCancellable        *cancellable,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
@@ -179,7 +199,7 @@ beacon_token_store_clear_async (const char          *url,
   if (return_unsupported (task))
     return;
 #ifdef HAVE_LIBSECRET
-  secret_password_clear (token_schema (), cancellable, cleared_cb, g_steal_pointer (&task),
+  secret_password_clear (schema_for (kind), cancellable, cleared_cb, g_steal_pointer (&task),
                          "url", url, NULL);
 #endif
 }
@@ -188,5 +208,7 @@ gboolean
 beacon_token_store_clear_finish (GAsyncResult  *result,
                                  GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+
   return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -11,29 +11,41 @@
 
 G_BEGIN_DECLS
 
-/* Access tokens of saved servers (WHIP/WHEP bearer tokens, Janus tokens), kept in the user's
- * keyring through libsecret, one per server URL; never in GSettings. Without libsecret every
- * call fails with G_IO_ERROR_NOT_SUPPORTED. */
+/* Access tokens of saved servers (WHIP/WHEP bearer tokens, Janus tokens) and passwords of TURN
+ * servers, kept in the user's keyring through libsecret, one per server URL; never in
+ * GSettings. Without libsecret every call fails with G_IO_ERROR_NOT_SUPPORTED. */
+/* What a secret is for. A server's token is keyed by the server's URL; a TURN password by the
+ * relay's URL without the password, turn(s)://user@host:port, as GSettings keeps it (see
+ * beacon-turn-servers.h). */
+typedef enum {
+  BEACON_SECRET_SERVER_TOKEN,
+  BEACON_SECRET_TURN_PASSWORD,
+} BeaconSecretKind;
+
 gboolean  beacon_token_store_is_available (void);
 
-void      beacon_token_store_save_async   (const char           *url,
+/* @server_name names a server token in the keyring's list; TURN passwords are named by @url. */
+void      beacon_token_store_save_async   (BeaconSecretKind      kind,
+                                           const char           *url,
                                            const char           *server_name,
-                                           const char           *token,
+                                           const char           *secret,
                                            GCancellable         *cancellable,
                                            GAsyncReadyCallback   callback,
                                            gpointer              user_data);
 gboolean  beacon_token_store_save_finish  (GAsyncResult         *result,
                                            GError              **error);
 
-/* Returns NULL without an error when no token is stored for @url. */
-void      beacon_token_store_lookup_async (const char           *url,
+/* Returns NULL without an error when no secret is stored for @url. */
+void      beacon_token_store_lookup_async (BeaconSecretKind      kind,
+                                           const char           *url,
                                            GCancellable         *cancellable,
                                            GAsyncReadyCallback   callback,
                                            gpointer              user_data);
 char     *beacon_token_store_lookup_finish (GAsyncResult        *result,
                                             GError             **error);
 
-void      beacon_token_store_clear_async  (const char           *url,
+void      beacon_token_store_clear_async  (BeaconSecretKind      kind,
+                                           const char           *url,
                                            GCancellable         *cancellable,
                                            GAsyncReadyCallback   callback,
                                            gpointer              user_data);

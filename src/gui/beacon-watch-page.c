@@ -13,6 +13,7 @@
 
 #include "beacon-gui-util.h"
 #include "beacon-token-store.h"
+#include "beacon-turn-servers.h"
 
 struct _BeaconWatchPage
 {
@@ -344,6 +345,18 @@ set_boolean_property (BeaconWatchPage *self,
 }
 
 static void
+turn_servers_handed_over_cb (GObject      *source,
+                             GAsyncResult *result,
+                             gpointer      user_data)
+{
+  BeaconWatchPage *self = user_data;
+
+  /* Fails only when cancelled: by a newer attempt or by the page going away. */
+  if (beacon_turn_servers_hand_over_finish (result, NULL))
+    beacon_session_start (self->session);
+}
+
+static void
 start_watching (BeaconWatchPage *self)
 {
   GstElement *audio_sink;
@@ -362,15 +375,21 @@ start_watching (BeaconWatchPage *self)
   if (self->settings != NULL)
     {
       g_autofree char *stun_server = g_settings_get_string (self->settings, "stun-server");
-      g_auto(GStrv) turn_servers = g_settings_get_strv (self->settings, "turn-servers");
-      g_auto(GValue) turn_value = G_VALUE_INIT;
 
       set_string_property (self, "stun-server", stun_server);
-      g_value_init (&turn_value, G_TYPE_STRV);
-      g_value_set_boxed (&turn_value, turn_servers);
-      beacon_object_set_if_present (self->session, "turn-servers", &turn_value);
       set_boolean_property (self, "relay-only", g_settings_get_boolean (self->settings,
                                                                         "relay-only"));
+      set_boolean_property (self, "upnp", g_settings_get_boolean (self->settings, "upnp"));
+      if (!beacon_turn_servers_hand_over_now (self->settings, self->session))
+        {
+          /* The passwords of the TURN servers come from the keyring, only for this start. */
+          g_cancellable_cancel (self->cancellable);
+          g_set_object (&self->cancellable, g_cancellable_new ());
+          beacon_turn_servers_hand_over_async (self->settings, self->session, GTK_WIDGET (self),
+                                               self->cancellable, turn_servers_handed_over_cb,
+                                               self);
+          return;
+        }
     }
 
   beacon_session_start (self->session);
@@ -425,7 +444,8 @@ watch (BeaconWatchPage *self)
     {
       g_cancellable_cancel (self->cancellable);
       g_set_object (&self->cancellable, g_cancellable_new ());
-      beacon_token_store_lookup_async (url, self->cancellable, token_looked_up_cb, self);
+      beacon_token_store_lookup_async (BEACON_SECRET_SERVER_TOKEN, url, self->cancellable,
+                                       token_looked_up_cb, self);
       return;
     }
   start_watching (self);

@@ -11,6 +11,7 @@
 #include <gst/gst.h>
 
 #include "beacon-application.h"
+#include "beacon-tls-policy.h"
 
 int
 main (int   argc,
@@ -18,6 +19,7 @@ main (int   argc,
 {
   g_autoptr(BeaconApplication) app = NULL;
 
+  beacon_tls_policy_init ();
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);

@@ -45,14 +45,20 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     {
       g_autofree char *formatted = NULL;
 
+      gboolean pins_tls = link->pin != NULL;
+      g_autofree char *identity = g_strdup (link->identity);
+
       g_assert_nonnull (link->url);
-      if (link->pin != NULL)
-        check_pin (link->pin);
-      formatted = beacon_share_link_format (link->url, link->pin, NULL);
+      g_assert_true (link->pin == NULL || g_strcmp0 (link->pin, link->identity) == 0);
+      if (link->identity != NULL)
+        check_pin (link->identity);
+      formatted = beacon_share_link_format (link->url, link->identity, pins_tls, NULL);
       g_clear_pointer (&link, beacon_share_link_free);
       link = beacon_share_link_parse (formatted, &error);
       if (link == NULL)
         g_error ("a share link does not parse back: %s: %s", formatted, error->message);
+      g_assert_cmpstr (link->identity, ==, identity);
+      g_assert_true ((link->pin != NULL) == pins_tls);
     }
 
   pin = beacon_fingerprint_parse_pin (text, &error);

@@ -111,10 +111,12 @@ function run(file, args, options = {}) {
 
 /* A beacon-cli child with its output collected line by line. */
 export class CliProcess {
-  constructor(args, dataDir, label) {
-    const cli = process.env.BEACON_CLI;
+  /* @program: another of the build's programs instead of beacon-cli (an environment variable
+   * meson sets to its path). */
+  constructor(args, dataDir, label, program = "BEACON_CLI") {
+    const cli = process.env[program];
     if (!cli || !existsSync(cli)) {
-      throw new Error(`BEACON_CLI is not set to beacon-cli (it is '${cli}'): ` +
+      throw new Error(`${program} is not set to a program (it is '${cli}'): ` +
                       "run through meson test");
     }
     this.label = label;

@@ -97,12 +97,14 @@ after(async () => {
 });
 
 /* `beacon-cli serve` with a test picture, and the link it prints. */
-async function startServe(extraArgs, label) {
-  const serve = new h.CliProcess([
-    "serve", "--bind", "127.0.0.1", "--port", "0", "--source", "test",
-    "--width", "320", "--height", "240", "--ice-address", "127.0.0.1", "--name", "interop",
-    ...extraArgs,
-  ], env.serveDataDir, label);
+async function startServe(extraArgs, label, program = "BEACON_CLI") {
+  const serve = program === "BEACON_CLI"
+    ? new h.CliProcess([
+      "serve", "--bind", "127.0.0.1", "--port", "0", "--source", "test",
+      "--width", "320", "--height", "240", "--ice-address", "127.0.0.1", "--name", "interop",
+      ...extraArgs,
+    ], env.serveDataDir, label)
+    : new h.CliProcess(extraArgs, env.serveDataDir, label, program);
   try {
     const link = (await serve.waitLine("watch: ", 20000)).trim();
     const match = /^(wss:\/\/127\.0\.0\.1:\d+\/[^#]*)#(.*)$/.exec(link);
@@ -232,11 +234,13 @@ test("Chromium with gstwebrtc-api watches an H.264 broadcast, sending the offer 
 });
 
 /* A gstwebrtc-api producer (Chromium's fake camera and microphone, with @codec first in its
- * offer) registers on the server of `beacon-cli serve` next to Beacon's own broadcast, and
- * `beacon-cli watch` picks it by name and decodes it. */
+ * offer) registers on a signalling server where anyone may publish (Beacon's own server lets
+ * only its broadcaster produce), and `beacon-cli watch --dialect gst` picks it by name and
+ * decodes it. */
 async function beaconWatchesBrowser(codec, expectedMime) {
   await setup();
-  const { serve, link, url } = await startServe([], `serve (for a ${codec} browser producer)`);
+  const { serve, link, url } = await startServe(
+    [], `signalling server (for a ${codec} browser producer)`, "BEACON_TEST_SIGNALLING_SERVER");
   let page = null;
   let watch = null;
   try {
@@ -249,13 +253,12 @@ async function beaconWatchesBrowser(codec, expectedMime) {
     assert.ok(state.registered, "the server acknowledged the browser producer\n" +
               diagnose(state, opened.consoleLines, serve));
 
-    /* The share link of the server, naming the browser's broadcast instead of Beacon's. */
-    const watchLink = link.replace(/([#&])producer=[^&]*/, `$1producer=${BROWSER_PRODUCER}`);
-    assert.notEqual(watchLink, link, `the link names a producer: '${link}'`);
+    /* The link of the signalling server, naming the browser's broadcast. */
+    const watchLink = `${link}&producer=${BROWSER_PRODUCER}`;
     const report = join(env.work, `watch-report-${codec}.json`);
     watch = new h.CliProcess([
-      "watch", "--frames", String(FRAMES), "--timeout", "40", "--ice-address", "127.0.0.1",
-      "--report", report, watchLink,
+      "watch", "--dialect", "gst", "--frames", String(FRAMES), "--timeout", "40",
+      "--ice-address", "127.0.0.1", "--report", report, watchLink,
     ], join(env.work, `watch-data-${codec}`), "beacon-cli watch");
     const started = Date.now();
     const status = await watch.waitExit(45000);
@@ -298,4 +301,33 @@ test("beacon-cli watch decodes a VP8 gstwebrtc-api producer in Chromium (fake ca
 test("beacon-cli watch decodes an H.264 gstwebrtc-api producer in Chromium (fake camera)",
      { timeout: 80000 }, async () => {
   await beaconWatchesBrowser("h264", "video/H264");
+});
+
+/* The same browser producer against `beacon-cli serve`: Beacon's own server lets only its
+ * broadcaster produce, so the browser is told so and never becomes a producer there. */
+test("Chromium cannot produce on the server of beacon-cli serve",
+     { timeout: 60000 }, async () => {
+  await setup();
+  const { serve, url } = await startServe([], "serve (refusing a browser producer)");
+  let page = null;
+  try {
+    const opened = await openPage({ mode: "produce", url, name: BROWSER_PRODUCER, codec: "vp8" });
+    page = opened.page;
+    const refusal = "only the broadcaster that runs this server can publish on it";
+    const deadline = Date.now() + 15000;
+    while (Date.now() < deadline && !opened.consoleLines.some((l) => l.includes(refusal))) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const state = await pageState(page);
+    assert.ok(opened.consoleLines.some((line) => line.includes(refusal)),
+              `the server refused the browser producer\n` +
+              diagnose(state, opened.consoleLines, serve));
+    assert.equal(state.registered, false, "the browser never became a producer");
+    assert.equal(state.consumers, 0, "no viewer reached the browser");
+  } finally {
+    if (page) {
+      await h.withTimeout(page.close(), 5000, "closing the page").catch(() => {});
+    }
+    await serve.stop();
+  }
 });

@@ -13,6 +13,9 @@
 
 #include <glib/gstdio.h>
 #include <gst/gst.h>
+#ifdef HAVE_LIBSECRET
+#include <libsecret/secret.h>
+#endif
 
 #include "beacon-application.h"
 #include "beacon-gui-util.h"
@@ -21,6 +24,10 @@
 #include "beacon-window.h"
 
 #define WAIT_SECONDS 60
+
+/* Seeded in main () before the application starts, as an earlier version of Beacon left it. */
+#define OLD_TURN_ENTRY "turn://migrated:old%40secret@127.0.0.1:3478"
+#define MIGRATED_TURN_ENTRY "turn://migrated@127.0.0.1:3478"
 
 static BeaconApplication *app;
 static char *data_dir;
@@ -215,17 +222,26 @@ destroy_window (BeaconWindow *window)
   settle (100);
 }
 
+/* Asks @window to broadcast a test pattern on loopback. */
+static void
+start_broadcast (BeaconWindow *window)
+{
+  BeaconBroadcastPage *page = beacon_window_get_broadcast_page (window);
+  const char * const ice_addresses[] = { "127.0.0.1", NULL };
+
+  beacon_broadcast_page_select_test_pattern (page);
+  g_object_set (beacon_broadcast_page_get_session (page), "ice-addresses", ice_addresses, NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "broadcast.go-live", NULL));
+}
+
 /* Starts a test-pattern broadcast on loopback from @window and returns its link. */
 static char *
 go_live (BeaconWindow *window)
 {
   BeaconBroadcastPage *page = beacon_window_get_broadcast_page (window);
   BeaconSession *session = beacon_broadcast_page_get_session (page);
-  const char * const ice_addresses[] = { "127.0.0.1", NULL };
 
-  beacon_broadcast_page_select_test_pattern (page);
-  g_object_set (session, "ice-addresses", ice_addresses, NULL);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "broadcast.go-live", NULL));
+  start_broadcast (window);
   g_assert_true (wait_until (session_is_live, session, WAIT_SECONDS));
   g_assert_cmpint (beacon_session_get_state (session), ==, BEACON_SESSION_STATE_LIVE);
 
@@ -491,21 +507,38 @@ no_message_dialog (gpointer data)
   return find_message_dialog (data) == NULL;
 }
 
+/* The first widget under @root, depth first, that @matches with @data. */
 static GtkWidget *
-find_button (GtkWidget  *widget,
-             const char *label)
+find_widget (GtkWidget  *root,
+             gboolean  (*matches) (GtkWidget *widget, const char *data),
+             const char *data)
 {
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+  if (matches (root, data))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = find_button (child, label);
+      GtkWidget *found = find_widget (child, matches, data);
 
       if (found != NULL)
         return found;
     }
   return NULL;
+}
+
+static gboolean
+is_row_titled (GtkWidget  *widget,
+               const char *title)
+{
+  return ADW_IS_PREFERENCES_ROW (widget) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
+static gboolean
+is_button_labelled (GtkWidget  *widget,
+                    const char *label)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
 }
 
 /* Answers @dialog as a user does, with the button of @response: libadwaita then closes the
@@ -517,7 +550,7 @@ respond (AdwMessageDialog *dialog,
   GtkWidget *button;
 
   g_assert_true (adw_message_dialog_has_response (dialog, response));
-  button = find_button (GTK_WIDGET (dialog),
+  button = find_widget (GTK_WIDGET (dialog), is_button_labelled,
                         adw_message_dialog_get_response_label (dialog, response));
   g_assert_nonnull (button);
   g_assert_true (gtk_widget_is_sensitive (button));
@@ -889,6 +922,283 @@ test_preferences_saved_server (void)
   destroy_window (window);
 }
 
+/* TURN passwords in the keyring */
+
+static gboolean
+is_plain_button (GtkWidget  *widget,
+                 const char *unused)
+{
+  return GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) == NULL;
+}
+
+static gboolean
+is_label_containing (GtkWidget  *widget,
+                     const char *text)
+{
+  return GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL;
+}
+
+/* Whether some entry of "turn-servers" contains @text. */
+static gboolean
+turn_servers_mention (GSettings  *settings,
+                      const char *text)
+{
+  g_auto(GStrv) servers = g_settings_get_strv (settings, "turn-servers");
+
+  for (guint i = 0; servers[i] != NULL; i++)
+    if (strstr (servers[i], text) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+typedef struct {
+  GSettings         *settings;
+  const char * const *servers;
+} TurnServers;
+
+static gboolean
+turn_servers_are (gpointer data)
+{
+  TurnServers *wanted = data;
+  g_auto(GStrv) servers = g_settings_get_strv (wanted->settings, "turn-servers");
+
+  return g_strv_equal ((const char * const *) servers, wanted->servers);
+}
+
+#ifdef HAVE_LIBSECRET
+/* Written out here rather than taken from the application, so that a renamed schema, which
+ * would orphan every stored password, fails the tests. */
+static const SecretSchema turn_password_schema = {
+  "io.github.beaconrtc.Beacon.TurnPassword", SECRET_SCHEMA_NONE,
+  {
+    { "url", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { NULL, 0 },
+  }
+};
+
+typedef struct {
+  gboolean  done;
+  char     *password;
+} KeyringCall;
+
+static gboolean
+keyring_call_done (gpointer data)
+{
+  return ((KeyringCall *) data)->done;
+}
+
+static void
+keyring_looked_up_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  KeyringCall *call = user_data;
+  g_autoptr(GError) error = NULL;
+  char *password = secret_password_lookup_finish (result, &error);
+
+  g_assert_no_error (error);
+  call->password = g_strdup (password);
+  secret_password_free (password);
+  call->done = TRUE;
+}
+
+static void
+keyring_stored_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  KeyringCall *call = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!secret_password_store_finish (result, &error))
+    g_assert_no_error (error);
+  call->done = TRUE;
+}
+
+static void
+keyring_cleared_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  KeyringCall *call = user_data;
+  g_autoptr(GError) error = NULL;
+
+  secret_password_clear_finish (result, &error);
+  g_assert_no_error (error);
+  call->done = TRUE;
+}
+
+/* The test's keyring is reached asynchronously, as the application reaches it, while the main
+ * context runs. */
+static char *
+keyring_lookup (const char *url)
+{
+  KeyringCall call = { FALSE, NULL };
+
+  secret_password_lookup (&turn_password_schema, NULL, keyring_looked_up_cb, &call,
+                          "url", url, NULL);
+  g_assert_true (wait_until (keyring_call_done, &call, WAIT_SECONDS));
+  return call.password;
+}
+
+static void
+keyring_store (const char *url,
+               const char *password)
+{
+  KeyringCall call = { FALSE, NULL };
+
+  secret_password_store (&turn_password_schema, SECRET_COLLECTION_DEFAULT, "test", password,
+                         NULL, keyring_stored_cb, &call, "url", url, NULL);
+  g_assert_true (wait_until (keyring_call_done, &call, WAIT_SECONDS));
+}
+
+static void
+keyring_clear (const char *url)
+{
+  KeyringCall call = { FALSE, NULL };
+
+  secret_password_clear (&turn_password_schema, NULL, keyring_cleared_cb, &call,
+                         "url", url, NULL);
+  g_assert_true (wait_until (keyring_call_done, &call, WAIT_SECONDS));
+}
+
+static gboolean
+keyring_lacks (gpointer data)
+{
+  g_autofree char *password = keyring_lookup (data);
+
+  return password == NULL;
+}
+#endif
+
+static void
+test_turn_password_moved_at_start (void)
+{
+#ifdef HAVE_LIBSECRET
+  g_autoptr(GSettings) settings = beacon_settings_new ();
+  const char * const migrated[] = { MIGRATED_TURN_ENTRY, NULL };
+  TurnServers wanted = { settings, migrated };
+  g_autofree char *password = NULL;
+
+  /* main () listed OLD_TURN_ENTRY before the application started. */
+  g_assert_true (wait_until (turn_servers_are, &wanted, WAIT_SECONDS));
+  g_assert_false (turn_servers_mention (settings, "secret"));
+  password = keyring_lookup (MIGRATED_TURN_ENTRY);
+  g_assert_cmpstr (password, ==, "old@secret");
+
+  g_settings_reset (settings, "turn-servers");
+  keyring_clear (MIGRATED_TURN_ENTRY);
+#else
+  g_test_skip ("built without libsecret");
+#endif
+}
+
+static void
+test_preferences_turn_password (void)
+{
+#ifdef HAVE_LIBSECRET
+  const char *url = "turn://alice@turn.example:3478";
+  BeaconWindow *window = new_window ();
+  g_autoptr(GSettings) settings = beacon_settings_new ();
+  BeaconPreferencesWindow *preferences = beacon_preferences_window_new (GTK_WINDOW (window),
+                                                                        settings);
+  const char * const added[] = { url, NULL };
+  TurnServers wanted = { settings, added };
+  g_autofree char *password = NULL;
+  GtkWidget *address_row;
+  GtkWidget *password_row;
+  GtkWidget *add_button;
+  GtkWidget *listed_row;
+  GtkWidget *remove_button;
+  const char * const none[] = { NULL };
+
+  g_settings_reset (settings, "turn-servers");
+  gtk_window_present (GTK_WINDOW (preferences));
+  settle (50);
+
+  address_row = find_widget (GTK_WIDGET (preferences), is_row_titled,
+                             "TURN A_ddress (turn://user@host:3478)");
+  password_row = find_widget (GTK_WIDGET (preferences), is_row_titled, "Pass_word");
+  add_button = find_widget (GTK_WIDGET (preferences), is_button_labelled, "Add _TURN Server");
+  g_assert_nonnull (address_row);
+  g_assert_true (ADW_IS_PASSWORD_ENTRY_ROW (password_row));
+  g_assert_nonnull (add_button);
+
+  /* Characters that would end the user part of a URL come back unchanged. */
+  gtk_editable_set_text (GTK_EDITABLE (address_row), url);
+  gtk_editable_set_text (GTK_EDITABLE (password_row), "hunter2:@/x");
+  g_signal_emit_by_name (add_button, "clicked");
+
+  g_assert_true (wait_until (turn_servers_are, &wanted, WAIT_SECONDS));
+  g_assert_false (turn_servers_mention (settings, "hunter2"));
+  password = keyring_lookup (url);
+  g_assert_cmpstr (password, ==, "hunter2:@/x");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (password_row)), ==, "");
+
+  /* Removing the server removes its password. */
+  listed_row = find_widget (GTK_WIDGET (preferences), is_row_titled, url);
+  g_assert_nonnull (listed_row);
+  remove_button = find_widget (listed_row, is_plain_button, NULL);
+  g_assert_nonnull (remove_button);
+  g_signal_emit_by_name (remove_button, "clicked");
+  wanted.servers = none;
+  g_assert_true (wait_until (turn_servers_are, &wanted, WAIT_SECONDS));
+  g_assert_true (wait_until (keyring_lacks, (gpointer) url, WAIT_SECONDS));
+
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  destroy_window (window);
+#else
+  g_test_skip ("built without libsecret");
+#endif
+}
+
+static gboolean
+shows_missing_relay (gpointer window)
+{
+  return find_widget (window, is_label_containing,
+                      "Starting without the TURN server turn://nobody@127.0.0.1:3479") != NULL;
+}
+
+static void
+test_broadcast_gets_turn_password (void)
+{
+#ifdef HAVE_LIBSECRET
+  /* Nothing listens there: the session only needs the URL, the broadcast no relay. */
+  const char * const listed[] = {
+    "turn://bob@127.0.0.1:3478",
+    "turn://nobody@127.0.0.1:3479",
+    NULL
+  };
+  const char * const expected[] = { "turn://bob:pa%3Ass%20w%2Frd@127.0.0.1:3478", NULL };
+  g_autoptr(GSettings) settings = beacon_settings_new ();
+  BeaconWindow *window;
+  BeaconSession *session;
+  g_auto(GStrv) session_servers = NULL;
+
+  keyring_store (listed[0], "pa:ss w/rd");
+  g_settings_set_strv (settings, "turn-servers", listed);
+  window = new_window ();
+  session = beacon_broadcast_page_get_session (beacon_window_get_broadcast_page (window));
+
+  /* The server without a password in the keyring is left out, and the window says why. */
+  start_broadcast (window);
+  g_assert_true (wait_until (shows_missing_relay, window, WAIT_SECONDS));
+  g_assert_true (wait_until (session_is_live, session, WAIT_SECONDS));
+  g_object_get (session, "turn-servers", &session_servers, NULL);
+  g_assert_cmpstrv (session_servers, expected);
+  /* The password went to the session only, never back to the settings. */
+  g_assert_false (turn_servers_mention (settings, "pa:ss"));
+  g_assert_false (turn_servers_mention (settings, "pa%3Ass"));
+
+  stop_broadcast (window);
+  g_settings_reset (settings, "turn-servers");
+  keyring_clear (listed[0]);
+  destroy_window (window);
+#else
+  g_test_skip ("built without libsecret");
+#endif
+}
+
 /* Removes @path and, if it is a directory, everything in it. */
 static void
 remove_tree (const char *path)
@@ -914,12 +1224,20 @@ main (int   argc,
 {
   g_autoptr(GSettings) settings = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *keyring = NULL;
+  const char * const old_turn_servers[] = { OLD_TURN_ENTRY, NULL };
   int status;
 
   /* The identity and remembered pins of this run live in a directory of its own. */
   data_dir = g_dir_make_tmp ("beacon-ui-test-XXXXXX", &error);
   g_assert_no_error (error);
   g_setenv ("BEACON_DATA_DIR", data_dir, TRUE);
+  /* So does its keyring: libsecret's file backend, read before the first use of libsecret,
+   * which needs no Secret Service on the test's bus and never touches the user's keyring. */
+  keyring = g_build_filename (data_dir, "keyring", NULL);
+  g_setenv ("SECRET_BACKEND", "file", TRUE);
+  g_setenv ("SECRET_FILE_TEST_PATH", keyring, TRUE);
+  g_setenv ("SECRET_FILE_TEST_PASSWORD", "beacon-ui-test", TRUE);
 
   g_test_init (&argc, &argv, NULL);
   gst_init (&argc, &argv);
@@ -934,11 +1252,21 @@ main (int   argc,
   g_settings_set_int (settings, "listen-port", 0);
   g_settings_set_int (settings, "default-width", 640);
   g_settings_set_int (settings, "default-height", 360);
+  /* A TURN server with its password in the settings, to be moved at start (the first test). */
+  g_settings_set_strv (settings, "turn-servers", old_turn_servers);
+
+#ifdef HAVE_LIBSECRET
+  /* Opens the keyring file before the application's migration does: two first uses at once
+   * would each load it, and the last to write would drop the other's item. */
+  g_free (keyring_lookup (MIGRATED_TURN_ENTRY));
+#endif
 
   app = beacon_application_new (G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);
 
+  /* First, before any session starts with the relay it lists. */
+  g_test_add_func ("/beacon/ui/turn-password-moved-at-start", test_turn_password_moved_at_start);
   g_test_add_func ("/beacon/ui/broadcast-and-watch", test_broadcast_and_watch);
   g_test_add_func ("/beacon/ui/blocked-when-pin-does-not-match",
                    test_blocked_when_pin_does_not_match);
@@ -948,6 +1276,8 @@ main (int   argc,
   g_test_add_func ("/beacon/ui/shortcuts", test_shortcuts);
   g_test_add_func ("/beacon/ui/accessible-names", test_accessible_names);
   g_test_add_func ("/beacon/ui/preferences-saved-server", test_preferences_saved_server);
+  g_test_add_func ("/beacon/ui/preferences-turn-password", test_preferences_turn_password);
+  g_test_add_func ("/beacon/ui/broadcast-gets-turn-password", test_broadcast_gets_turn_password);
 
   status = g_test_run ();
 

@@ -62,6 +62,7 @@ typedef struct {
 
 enum {
   SIGNAL_FAILED,
+  SIGNAL_VIEWER_FAILED,
   N_SIGNALS
 };
 
@@ -81,6 +82,53 @@ branch_free (gpointer data)
   g_free (branch);
 }
 
+/* The webrtcbin of the viewer whose connection or branch @element belongs to. */
+static GstElement *
+find_viewer_of (BeaconBroadcastPipeline *self,
+                GstObject               *element)
+{
+  GHashTableIter iter;
+  GstElement *webrtcbin;
+  GPtrArray *branches;
+
+  if (g_hash_table_contains (self->branches, element))
+    return GST_ELEMENT (element);
+  g_hash_table_iter_init (&iter, self->branches);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &webrtcbin, (gpointer *) &branches))
+    for (guint i = 0; i < branches->len; i++)
+      {
+        Branch *branch = g_ptr_array_index (branches, i);
+
+        if (GST_OBJECT (branch->queue) == element || GST_OBJECT (branch->retype) == element)
+          return webrtcbin;
+      }
+  return NULL;
+}
+
+/* Walks up from the message's source: an error inside one viewer's webrtcbin or branch is
+ * that viewer's (*viewer set), one elsewhere in the pipeline is the broadcast's. FALSE when
+ * the source is no longer part of the pipeline, as after its viewer was removed. */
+static gboolean
+classify_error_source (BeaconBroadcastPipeline  *self,
+                       GstObject                *source,
+                       GstElement              **viewer)
+{
+  g_autoptr(GstObject) object = gst_object_ref (source);
+
+  *viewer = NULL;
+  while (object != NULL && object != GST_OBJECT (self->pipeline))
+    {
+      GstObject *parent;
+
+      if (*viewer == NULL)
+        *viewer = find_viewer_of (self, object);
+      parent = gst_object_get_parent (object);
+      gst_object_unref (object);
+      object = parent;
+    }
+  return object != NULL;
+}
+
 static gboolean
 bus_message_cb (GstBus     *bus,
                 GstMessage *message,
@@ -93,10 +141,20 @@ bus_message_cb (GstBus     *bus,
       g_autoptr(GError) gst_error = NULL;
       g_autofree char *debug = NULL;
       g_autoptr(GError) error = NULL;
+      GstElement *viewer = NULL;
 
       gst_message_parse_error (message, &gst_error, &debug);
       g_debug ("broadcast pipeline error from %s: %s (%s)", GST_OBJECT_NAME (message->src),
                gst_error->message, debug ? debug : "");
+      if (!classify_error_source (self, GST_MESSAGE_SRC (message), &viewer))
+        return G_SOURCE_CONTINUE;
+      if (viewer != NULL)
+        {
+          error = g_error_new (BEACON_MEDIA_ERROR, BEACON_MEDIA_ERROR_PIPELINE,
+                               "the connection to this viewer failed: %s", gst_error->message);
+          g_signal_emit (self, signals[SIGNAL_VIEWER_FAILED], 0, viewer, error);
+          return G_SOURCE_CONTINUE;
+        }
       error = g_error_new (BEACON_MEDIA_ERROR, BEACON_MEDIA_ERROR_PIPELINE,
                            "the broadcast stopped: %s", gst_error->message);
       g_signal_emit (self, signals[SIGNAL_FAILED], 0, error);
@@ -176,6 +234,16 @@ beacon_broadcast_pipeline_get_encoded_bytes (BeaconBroadcastPipeline *self)
   return bytes;
 }
 
+/* Frees elements made but never added to a bin: those are still floating and only ours. */
+static void
+drop_unadded (GstElement **elements,
+              guint        n_elements)
+{
+  for (guint i = 0; i < n_elements; i++)
+    if (elements[i] != NULL && GST_OBJECT_PARENT (elements[i]) == NULL)
+      gst_object_unref (gst_object_ref_sink (elements[i]));
+}
+
 /* A branch from the raw video to the front end's preview: it never holds up the encoder. */
 static gboolean
 add_preview (BeaconBroadcastPipeline  *self,
@@ -187,7 +255,12 @@ add_preview (BeaconBroadcastPipeline  *self,
   GstElement *convert = beacon_media_make_element ("videoconvert", "preview-convert", error);
 
   if (queue == NULL || convert == NULL)
-    return FALSE;
+    {
+      GstElement *made[] = { queue, convert };
+
+      drop_unadded (made, G_N_ELEMENTS (made));
+      return FALSE;
+    }
   g_object_set (queue, "max-size-buffers", 1, "max-size-time", (guint64) 0, "max-size-bytes", 0,
                 "leaky", 2 /* downstream */, NULL);
   gst_bin_add_many (GST_BIN (self->pipeline), queue, convert, preview_sink, NULL);
@@ -221,6 +294,10 @@ build (BeaconBroadcastPipeline  *self,
   GstElement *vconvert, *vscale, *vrate, *vcaps, *vqueue, *vparse = NULL, *vpay, *vrtpcaps;
   GstElement *aconvert, *aresample, *aqueue, *aencoder, *apay, *artpcaps;
   GstElement *raw_tee = NULL;
+  /* Owned by the pipeline once added; the object takes its references only on success, so
+   * that no error path gives back a reference it does not hold. */
+  GstElement *encoder, *video_tee, *audio_tee;
+  GstElement *video_selector = NULL, *audio_selector = NULL;
   GstBin *bin = GST_BIN (self->pipeline);
 
   if (source_kind == BEACON_SOURCE_WHIP)
@@ -242,7 +319,7 @@ build (BeaconBroadcastPipeline  *self,
   vrate = beacon_media_make_element ("videorate", NULL, error);
   vcaps = beacon_media_make_element ("capsfilter", NULL, error);
   vqueue = beacon_media_make_element ("queue", NULL, error);
-  self->video_encoder = make_video_encoder (codec, fps, width, height, error);
+  encoder = make_video_encoder (codec, fps, width, height, error);
   if (codec == BEACON_CODEC_H264)
     {
       vparse = beacon_media_make_element ("h264parse", NULL, error);
@@ -253,7 +330,7 @@ build (BeaconBroadcastPipeline  *self,
       vpay = beacon_media_make_element ("rtpvp8pay", NULL, error);
     }
   vrtpcaps = beacon_media_make_element ("capsfilter", NULL, error);
-  self->video_tee = beacon_media_make_element ("tee", "video-tee", error);
+  video_tee = beacon_media_make_element ("tee", "video-tee", error);
 
   aconvert = beacon_media_make_element ("audioconvert", NULL, error);
   aresample = beacon_media_make_element ("audioresample", NULL, error);
@@ -261,15 +338,22 @@ build (BeaconBroadcastPipeline  *self,
   aencoder = beacon_media_make_element ("opusenc", NULL, error);
   apay = beacon_media_make_element ("rtpopuspay", NULL, error);
   artpcaps = beacon_media_make_element ("capsfilter", NULL, error);
-  self->audio_tee = beacon_media_make_element ("tee", "audio-tee", error);
+  audio_tee = beacon_media_make_element ("tee", "audio-tee", error);
 
   if (preview_sink != NULL)
     raw_tee = beacon_media_make_element ("tee", "raw-video-tee", error);
   if ((preview_sink != NULL && raw_tee == NULL) ||
-      !vconvert || !vscale || !vrate || !vcaps || !vqueue || !self->video_encoder || !vpay ||
-      (codec == BEACON_CODEC_H264 && !vparse) || !vrtpcaps || !self->video_tee ||
-      !aconvert || !aresample || !aqueue || !aencoder || !apay || !artpcaps || !self->audio_tee)
-    return FALSE;
+      !vconvert || !vscale || !vrate || !vcaps || !vqueue || !encoder || !vpay ||
+      (codec == BEACON_CODEC_H264 && !vparse) || !vrtpcaps || !video_tee ||
+      !aconvert || !aresample || !aqueue || !aencoder || !apay || !artpcaps || !audio_tee)
+    {
+      GstElement *made[] = { vconvert, vscale, vrate, vcaps, vqueue, encoder, vparse, vpay,
+                             vrtpcaps, video_tee, aconvert, aresample, aqueue, aencoder, apay,
+                             artpcaps, audio_tee, raw_tee };
+
+      drop_unadded (made, G_N_ELEMENTS (made));
+      return FALSE;
+    }
 
   raw_caps = beacon_media_raw_video_caps (width, height, fps);
   g_object_set (vcaps, "caps", raw_caps, NULL);
@@ -279,8 +363,8 @@ build (BeaconBroadcastPipeline  *self,
   g_object_set (aqueue, "max-size-time", 200 * GST_MSECOND, "leaky", 2, NULL);
   g_object_set (vpay, "pt", VIDEO_PAYLOAD_TYPE, "mtu", 1200, NULL);
   g_object_set (apay, "pt", AUDIO_PAYLOAD_TYPE, "mtu", 1200, NULL);
-  g_object_set (self->video_tee, "allow-not-linked", TRUE, NULL);
-  g_object_set (self->audio_tee, "allow-not-linked", TRUE, NULL);
+  g_object_set (video_tee, "allow-not-linked", TRUE, NULL);
+  g_object_set (audio_tee, "allow-not-linked", TRUE, NULL);
 
   if (codec == BEACON_CODEC_H264)
     {
@@ -295,22 +379,21 @@ build (BeaconBroadcastPipeline  *self,
       rtp_video_caps = gst_caps_from_string ("application/x-rtp,media=video,encoding-name=H264,"
                                              "clock-rate=90000,packetization-mode=(string)1,"
                                              "profile-level-id=(string)42c01f");
-      gst_bin_add_many (bin, vconvert, vscale, vrate, vcaps, vqueue, self->video_encoder,
-                        vparse, vpay, vrtpcaps, self->video_tee, NULL);
-      if (!gst_element_link_many (vconvert, vscale, vrate, vcaps, vqueue, self->video_encoder,
-                                  NULL) ||
-          !gst_element_link_filtered (self->video_encoder, vparse, h264_caps) ||
-          !gst_element_link_many (vparse, vpay, vrtpcaps, self->video_tee, NULL))
+      gst_bin_add_many (bin, vconvert, vscale, vrate, vcaps, vqueue, encoder, vparse, vpay,
+                        vrtpcaps, video_tee, NULL);
+      if (!gst_element_link_many (vconvert, vscale, vrate, vcaps, vqueue, encoder, NULL) ||
+          !gst_element_link_filtered (encoder, vparse, h264_caps) ||
+          !gst_element_link_many (vparse, vpay, vrtpcaps, video_tee, NULL))
         goto link_failed;
     }
   else
     {
       rtp_video_caps = gst_caps_from_string ("application/x-rtp,media=video,encoding-name=VP8,"
                                              "clock-rate=90000");
-      gst_bin_add_many (bin, vconvert, vscale, vrate, vcaps, vqueue, self->video_encoder,
-                        vpay, vrtpcaps, self->video_tee, NULL);
-      if (!gst_element_link_many (vconvert, vscale, vrate, vcaps, vqueue, self->video_encoder,
-                                  vpay, vrtpcaps, self->video_tee, NULL))
+      gst_bin_add_many (bin, vconvert, vscale, vrate, vcaps, vqueue, encoder, vpay, vrtpcaps,
+                        video_tee, NULL);
+      if (!gst_element_link_many (vconvert, vscale, vrate, vcaps, vqueue, encoder, vpay,
+                                  vrtpcaps, video_tee, NULL))
         goto link_failed;
     }
   /* A fixed SSRC in the caps puts a=ssrc in every offer, even one made before the encoder's
@@ -326,36 +409,34 @@ build (BeaconBroadcastPipeline  *self,
   gst_caps_set_simple (rtp_audio_caps, "payload", G_TYPE_INT, AUDIO_PAYLOAD_TYPE,
                        "ssrc", G_TYPE_UINT, audio_ssrc, NULL);
   g_object_set (artpcaps, "caps", rtp_audio_caps, NULL);
-  gst_bin_add_many (bin, aconvert, aresample, aqueue, aencoder, apay, artpcaps,
-                    self->audio_tee, NULL);
-  if (!gst_element_link_many (aconvert, aresample, aqueue, aencoder, apay, artpcaps,
-                              self->audio_tee, NULL))
+  gst_bin_add_many (bin, aconvert, aresample, aqueue, aencoder, apay, artpcaps, audio_tee, NULL);
+  if (!gst_element_link_many (aconvert, aresample, aqueue, aencoder, apay, artpcaps, audio_tee,
+                              NULL))
     goto link_failed;
 
   if (source_kind == BEACON_SOURCE_WHIP)
     {
-      self->video_selector = beacon_media_make_element ("input-selector", "video-selector", error);
-      self->audio_selector = self->video_selector
-                               ? beacon_media_make_element ("input-selector", "audio-selector",
-                                                            error)
-                               : NULL;
-      if (self->audio_selector == NULL)
+      video_selector = beacon_media_make_element ("input-selector", "video-selector", error);
+      audio_selector = video_selector
+                         ? beacon_media_make_element ("input-selector", "audio-selector", error)
+                         : NULL;
+      if (audio_selector == NULL)
         {
-          gst_clear_object (&self->video_selector);
+          GstElement *made[] = { video_selector };
+
+          drop_unadded (made, G_N_ELEMENTS (made));
           return FALSE;
         }
       /* Inactive inputs drop their buffers at once instead of waiting for the active one: the
        * placeholder and the publisher run on unrelated timelines. */
-      g_object_set (self->video_selector, "sync-streams", FALSE, "cache-buffers", FALSE, NULL);
-      g_object_set (self->audio_selector, "sync-streams", FALSE, "cache-buffers", FALSE, NULL);
-      gst_bin_add_many (bin, self->video_selector, self->audio_selector, NULL);
-      if (!gst_element_link_pads (source, "video", self->video_selector, "sink_%u") ||
-          !gst_element_link_pads (source, "audio", self->audio_selector, "sink_%u") ||
-          !gst_element_link (self->video_selector, vconvert) ||
-          !gst_element_link (self->audio_selector, aconvert))
+      g_object_set (video_selector, "sync-streams", FALSE, "cache-buffers", FALSE, NULL);
+      g_object_set (audio_selector, "sync-streams", FALSE, "cache-buffers", FALSE, NULL);
+      gst_bin_add_many (bin, video_selector, audio_selector, NULL);
+      if (!gst_element_link_pads (source, "video", video_selector, "sink_%u") ||
+          !gst_element_link_pads (source, "audio", audio_selector, "sink_%u") ||
+          !gst_element_link (video_selector, vconvert) ||
+          !gst_element_link (audio_selector, aconvert))
         goto link_failed;
-      gst_object_ref (self->video_selector);
-      gst_object_ref (self->audio_selector);
     }
   else if (!gst_element_link_pads (source, "video", vconvert, "sink") ||
            !gst_element_link_pads (source, "audio", aconvert, "sink"))
@@ -372,22 +453,26 @@ build (BeaconBroadcastPipeline  *self,
     }
 
   {
-    g_autoptr(GstPad) tee_sink = gst_element_get_static_pad (self->video_tee, "sink");
+    g_autoptr(GstPad) tee_sink = gst_element_get_static_pad (video_tee, "sink");
 
     gst_pad_add_probe (tee_sink, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
                        count_encoded_bytes_cb, self, NULL);
   }
 
-  gst_object_ref (self->video_encoder);
-  gst_object_ref (self->video_tee);
-  gst_object_ref (self->audio_tee);
+  self->video_encoder = gst_object_ref (encoder);
+  self->video_tee = gst_object_ref (video_tee);
+  self->audio_tee = gst_object_ref (audio_tee);
+  if (video_selector != NULL)
+    {
+      self->video_selector = gst_object_ref (video_selector);
+      self->audio_selector = gst_object_ref (audio_selector);
+    }
   return TRUE;
 
 link_failed:
   g_set_error (error, BEACON_MEDIA_ERROR, BEACON_MEDIA_ERROR_PIPELINE,
                "could not build the %s broadcast pipeline at %ux%u, %u fps",
                beacon_codec_to_string (codec), width, height, fps);
-  self->video_encoder = self->video_tee = self->audio_tee = NULL;
   return FALSE;
 }
 
@@ -770,6 +855,18 @@ beacon_broadcast_pipeline_detach_peer (BeaconBroadcastPipeline *self,
             }
           gst_element_release_request_pad (branch->tee, branch->tee_pad);
         }
+    }
+
+  /* A branch's queue may be blocked pushing into the webrtcbin (waiting for a connection that
+   * never came): only stopping the webrtcbin lets the queue's task end. Locked, so that no
+   * state change of the pipeline starts it again. */
+  gst_element_set_locked_state (webrtcbin, TRUE);
+  gst_element_set_state (webrtcbin, GST_STATE_NULL);
+
+  for (guint i = 0; i < branches->len; i++)
+    {
+      Branch *branch = g_ptr_array_index (branches, i);
+
       gst_element_set_state (branch->queue, GST_STATE_NULL);
       if (GST_OBJECT_PARENT (branch->queue) == GST_OBJECT (self->pipeline))
         gst_bin_remove (GST_BIN (self->pipeline), branch->queue);
@@ -1079,6 +1176,9 @@ beacon_broadcast_pipeline_class_init (BeaconBroadcastPipelineClass *klass)
   signals[SIGNAL_FAILED] =
     g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+  signals[SIGNAL_VIEWER_FAILED] =
+    g_signal_new ("viewer-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, GST_TYPE_ELEMENT, G_TYPE_ERROR);
 }
 
 static void

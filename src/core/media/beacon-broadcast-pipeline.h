@@ -20,7 +20,9 @@ G_DECLARE_FINAL_TYPE (BeaconBroadcastPipeline, beacon_broadcast_pipeline, BEACON
 
 /* Capture → encode once → payload once → one tee per medium; each viewer's webrtcbin hangs off
  * the tees, so another viewer costs only SRTP and sending, never a second encoder.
- * Emits "failed" (GError) on the main context when the pipeline reports an error. */
+ * Emits "failed" (GError) on the main context when the pipeline reports an error, and
+ * "viewer-failed" (webrtcbin, GError) instead when the error comes from one viewer's webrtcbin
+ * or branch: that viewer is lost, the broadcast goes on. */
 BeaconBroadcastPipeline *beacon_broadcast_pipeline_new          (BeaconSourceKind   source,
                                                                  GstDevice         *camera,
                                                                  GstDevice         *microphone,
@@ -43,7 +45,8 @@ gboolean                 beacon_broadcast_pipeline_attach_peer  (BeaconBroadcast
                                                                  GstElement       *webrtcbin,
                                                                  const char       *remote_offer,
                                                                  GError          **error);
-/* Unlinks the branches of @webrtcbin; the caller then stops and removes the webrtcbin. */
+/* Unlinks the branches of @webrtcbin and stops it (in NULL, its state locked); the caller
+ * then removes the webrtcbin. */
 void                     beacon_broadcast_pipeline_detach_peer  (BeaconBroadcastPipeline *self,
                                                                  GstElement       *webrtcbin);
 /* Bytes of encoded video produced so far (what one viewer receives, before RTP overhead). */

@@ -96,5 +96,7 @@ gboolean
 beacon_camera_portal_request_finish (GAsyncResult  *result,
                                      GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+
   return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -38,7 +38,9 @@ struct _BeaconPeer
   char         *expected_identity;      /* nullable: SHA-256 "AB:…" the remote side must be */
   gboolean      bound;                  /* the remote side proved to be expected_identity */
   GWeakRef      dtls_decoder;           /* an internal dtlsdec, for the SRTP profile */
-  gint          media_allowed;          /* atomic: the pad probes let buffers through */
+  /* Atomic, in a box the pad probes share rather than the peer: a probe holding the peer
+   * would keep it, its webrtcbin and the ICE agent's sockets and threads alive for good. */
+  gint         *media_allowed;
 
   gboolean      offering;             /* beacon_peer_create_offer () was called */
   gboolean      offer_pending;
@@ -230,7 +232,7 @@ check_connection_state (BeaconPeer *self)
         return;
       self->verified = TRUE;
       self->connected = TRUE;
-      g_atomic_int_set (&self->media_allowed, 1);
+      g_atomic_int_set (self->media_allowed, 1);
       g_signal_emit (self, signals[SIGNAL_CONNECTED], 0);
     }
   else if (ice_state == GST_WEBRTC_ICE_CONNECTION_STATE_FAILED)
@@ -301,6 +303,21 @@ call_main (BeaconPeer *self,
                               main_call_free);
 }
 
+static gboolean
+release_peer_cb (gpointer data)
+{
+  g_object_unref (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Drops a reference a streaming thread holds: the last one must go on the main context, or
+ * dispose would set the webrtcbin to NULL from one of its own threads. */
+static void
+unref_in_main (BeaconPeer *self)
+{
+  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, release_peer_cb, self, NULL);
+}
+
 static GError *
 promise_error (GstPromise *promise,
                const char *what)
@@ -350,12 +367,28 @@ announce_identity (BeaconPeer    *self,
     }
 }
 
+/* What the promise of a description needs on webrtcbin's thread, fixed when it was made. */
+typedef struct {
+  BeaconPeer *peer;
+  const char *type;   /* interned: "offer" or "answer" */
+} DescriptionRequest;
+
+static void
+description_request_free (gpointer data)
+{
+  DescriptionRequest *request = data;
+
+  unref_in_main (request->peer);
+  g_free (request);
+}
+
 static void
 description_created_cb (GstPromise *promise,
                         gpointer    user_data)
 {
-  BeaconPeer *self = user_data;
-  const char *type = g_object_get_data (G_OBJECT (self), "creating");
+  DescriptionRequest *request = user_data;
+  BeaconPeer *self = request->peer;
+  const char *type = request->type;
   GstWebRTCSessionDescription *description = NULL;
   g_autofree char *text = NULL;
   GError *error;
@@ -392,12 +425,13 @@ static void
 create_description (BeaconPeer *self,
                     const char *type)
 {
+  DescriptionRequest *request = g_new0 (DescriptionRequest, 1);
   GstPromise *promise;
 
-  /* Only one description is created at a time, so the type rides on the object. */
-  g_object_set_data (G_OBJECT (self), "creating", (gpointer) g_intern_string (type));
-  promise = gst_promise_new_with_change_func (description_created_cb, g_object_ref (self),
-                                              g_object_unref);
+  request->peer = g_object_ref (self);
+  request->type = g_intern_string (type);
+  promise = gst_promise_new_with_change_func (description_created_cb, request,
+                                              description_request_free);
   g_signal_emit_by_name (self->webrtcbin,
                          g_str_equal (type, "offer") ? "create-offer" : "create-answer",
                          NULL, promise);
@@ -442,12 +476,24 @@ sink_caps_probe_cb (GstPad          *pad,
                     GstPadProbeInfo *info,
                     gpointer         user_data)
 {
-  BeaconPeer *self = user_data;
+  BeaconPeer *self;
 
   if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) != GST_EVENT_CAPS)
     return GST_PAD_PROBE_OK;
-  call_main (self, CALL_CAPS_ARRIVED, NULL, NULL, 0, NULL);
+  self = g_weak_ref_get (user_data);
+  if (self != NULL)
+    {
+      call_main (self, CALL_CAPS_ARRIVED, NULL, NULL, 0, NULL);
+      unref_in_main (self);
+    }
   return GST_PAD_PROBE_REMOVE;
+}
+
+static void
+weak_ref_free (gpointer data)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
 }
 
 void
@@ -467,8 +513,14 @@ beacon_peer_create_offer (BeaconPeer *self)
   GST_OBJECT_LOCK (self->webrtcbin);
   for (GList *l = GST_ELEMENT (self->webrtcbin)->sinkpads; l != NULL; l = l->next)
     if (!gst_pad_has_current_caps (l->data))
-      gst_pad_add_probe (l->data, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, sink_caps_probe_cb,
-                         g_object_ref (self), g_object_unref);
+      {
+        /* Weak: caps that never come must not keep the peer and its webrtcbin alive. */
+        GWeakRef *weak = g_new0 (GWeakRef, 1);
+
+        g_weak_ref_init (weak, self);
+        gst_pad_add_probe (l->data, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, sink_caps_probe_cb,
+                           weak, weak_ref_free);
+      }
   GST_OBJECT_UNLOCK (self->webrtcbin);
   self->offer_timeout = g_timeout_add (2000, offer_timeout_cb, self);
 }
@@ -529,7 +581,8 @@ remote_description_set_cb (GstPromise *promise,
   if (error != NULL)
     {
       call_main (applied->peer, CALL_FAILED, NULL, NULL, 0, error);
-      remote_description_data_free (applied);
+      unref_in_main (applied->peer);
+      g_free (applied);
       return;
     }
   g_main_context_invoke_full (applied->peer->context, G_PRIORITY_DEFAULT,
@@ -537,8 +590,6 @@ remote_description_set_cb (GstPromise *promise,
                               remote_description_data_free);
 }
 
-/* Checks what webrtcbin would otherwise accept silently or crash on: an SDP that the parser
- * takes but that describes no usable media. */
 /* The identity check verifies the certificate of one DTLS transport. Media on transports of
  * their own (no BUNDLE) would each need a check of their own, so every media line in use must
  * be in one BUNDLE group, as every WebRTC implementation sends it. */
@@ -578,6 +629,8 @@ media_is_bundled (const GstSDPMessage  *message,
   return TRUE;
 }
 
+/* Checks what webrtcbin would otherwise accept silently or crash on: an SDP that the parser
+ * takes but that describes no usable media. */
 static gboolean
 validate_remote_sdp (const char     *sdp,
                      GstSDPMessage **out_message,
@@ -730,15 +783,13 @@ connection_state_notify_cb (GstElement *webrtcbin,
 }
 
 static void
-restrict_ice_addresses (BeaconPeer         *self,
-                        const char * const *ice_addresses)
+configure_ice_agent (BeaconPeer             *self,
+                     const BeaconPeerConfig *config)
 {
   g_autoptr(GObject) ice = NULL;
   g_autoptr(GObject) agent_object = NULL;
+  const char * const *ice_addresses = config->ice_addresses;
   NiceAgent *agent;
-
-  if (ice_addresses == NULL || ice_addresses[0] == NULL)
-    return;
 
   g_object_get (self->webrtcbin, "ice-agent", &ice, NULL);
   if (ice == NULL || g_object_class_find_property (G_OBJECT_GET_CLASS (ice), "agent") == NULL)
@@ -747,6 +798,14 @@ restrict_ice_addresses (BeaconPeer         *self,
   if (agent_object == NULL)
     return;
   agent = NICE_AGENT (agent_object);
+
+  /* libnice built with gupnp-igd asks the router for port mappings by default: that opens
+   * SSDP sockets on every interface, whatever the ICE addresses, and tells the local network
+   * about the session. Only an explicit choice turns it on. */
+  g_object_set (agent, "upnp", config->upnp, NULL);
+
+  if (ice_addresses == NULL || ice_addresses[0] == NULL)
+    return;
 
   /* Once an address is added, libnice gathers on the added addresses only. */
   for (guint i = 0; ice_addresses[i] != NULL; i++)
@@ -766,9 +825,9 @@ hold_media_probe_cb (GstPad          *pad,
                      GstPadProbeInfo *info,
                      gpointer         user_data)
 {
-  BeaconPeer *self = user_data;
+  gint *media_allowed = user_data;
 
-  return g_atomic_int_get (&self->media_allowed) ? GST_PAD_PROBE_OK : GST_PAD_PROBE_DROP;
+  return g_atomic_int_get (media_allowed) ? GST_PAD_PROBE_OK : GST_PAD_PROBE_DROP;
 }
 
 /* Every pad of the webrtcbin, sending (sink) and receiving (src), holds media back until the
@@ -779,7 +838,8 @@ webrtcbin_pad_added_cb (GstElement *webrtcbin,
                         BeaconPeer *self)
 {
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
-                     hold_media_probe_cb, g_object_ref (self), g_object_unref);
+                     hold_media_probe_cb, g_atomic_rc_box_acquire (self->media_allowed),
+                     (GDestroyNotify) g_atomic_rc_box_release);
 }
 
 static void
@@ -797,6 +857,34 @@ deep_element_added_cb (GstBin     *bin,
     g_object_set (element, "pem", self->identity_pem, NULL);
   else if (g_strcmp0 (name, "dtlsdec") == 0)
     g_weak_ref_set (&self->dtls_decoder, element);
+}
+
+/* "turn://user:secret@host:3478?transport=udp" → "turn://user:***@host:3478?transport=udp",
+ * for log lines: the password of a TURN server is a credential. The last '@' ends the user
+ * part, as a password may hold an unescaped '@'. */
+static char *
+redact_url_password (const char *url)
+{
+  const char *start = strstr (url, "://");
+  const char *end;
+  const char *at = NULL;
+  const char *colon;
+
+  start = start != NULL ? start + strlen ("://") : strchr (url, ':');
+  if (start == NULL)
+    return g_strdup (url);
+  if (*start == ':')
+    start++;
+  end = strchr (start, '?');
+  if (end == NULL)
+    end = start + strlen (start);
+  for (const char *p = start; p < end; p++)
+    if (*p == '@')
+      at = p;
+  colon = at != NULL ? memchr (start, ':', at - start) : NULL;
+  if (colon == NULL)
+    return g_strdup (url);
+  return g_strdup_printf ("%.*s***%s", (int) (colon + 1 - url), url, at);
 }
 
 BeaconPeer *
@@ -824,13 +912,17 @@ beacon_peer_new (GstBin                 *bin,
         g_signal_emit_by_name (self->webrtcbin, "add-turn-server", config->turn_servers[i],
                                &added);
         if (!added)
-          g_message ("the TURN server %s was not accepted", config->turn_servers[i]);
+          {
+            g_autofree char *redacted = redact_url_password (config->turn_servers[i]);
+
+            g_message ("the TURN server %s was not accepted", redacted);
+          }
       }
   self->relay_only = config->relay_only;
   if (config->relay_only)
     g_object_set (self->webrtcbin, "ice-transport-policy",
                   GST_WEBRTC_ICE_TRANSPORT_POLICY_RELAY, NULL);
-  restrict_ice_addresses (self, config->ice_addresses);
+  configure_ice_agent (self, config);
 
   g_signal_connect_object (self->webrtcbin, "deep-element-added",
                            G_CALLBACK (deep_element_added_cb), self, 0);
@@ -1005,6 +1097,10 @@ beacon_peer_close (BeaconPeer *self)
   self->closed = TRUE;
   g_clear_handle_id (&self->offer_timeout, g_source_remove);
   g_signal_handlers_disconnect_by_data (self->webrtcbin, self);
+  /* Locked, so that the bin finishing an asynchronous state change on another thread (a sink
+   * added for a new stream) cannot set it back to PLAYING: it would then be disposed in that
+   * state, now that nothing keeps it forever. */
+  gst_element_set_locked_state (self->webrtcbin, TRUE);
   gst_element_set_state (self->webrtcbin, GST_STATE_NULL);
   if (GST_OBJECT_PARENT (self->webrtcbin) == GST_OBJECT (self->bin))
     gst_bin_remove (self->bin, self->webrtcbin);
@@ -1240,6 +1336,7 @@ beacon_peer_finalize (GObject *object)
   g_free (self->expected_identity);
   g_clear_pointer (&self->announced_fingerprints, g_ptr_array_unref);
   g_weak_ref_clear (&self->dtls_decoder);
+  g_atomic_rc_box_release (self->media_allowed);
   g_main_context_unref (self->context);
 
   G_OBJECT_CLASS (beacon_peer_parent_class)->finalize (object);
@@ -1277,4 +1374,5 @@ beacon_peer_init (BeaconPeer *self)
   self->pending_candidates = g_array_new (FALSE, TRUE, sizeof (PendingCandidate));
   self->announced_fingerprints = g_ptr_array_new_with_free_func (g_free);
   g_weak_ref_init (&self->dtls_decoder, NULL);
+  self->media_allowed = g_atomic_rc_box_new0 (gint);
 }

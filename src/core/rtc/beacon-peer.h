@@ -32,6 +32,7 @@ typedef struct {
   const char         *stun_server;          /* nullable: stun://host:port */
   const char * const *turn_servers;         /* nullable: turn(s)://user:pass@host:port */
   gboolean            relay_only;           /* use TURN relays only */
+  gboolean            upnp;                 /* let ICE map ports on the router over UPnP */
   const char         *identity_pem;         /* nullable: DTLS certificate + key (PEM) */
   const char         *identity_fingerprint; /* SHA-256 "AB:CD:…" of that certificate */
 } BeaconPeerConfig;

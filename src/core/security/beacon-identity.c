@@ -8,9 +8,12 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <openssl/bio.h>
 #include <openssl/bn.h>
@@ -29,6 +32,8 @@
 #define CERTIFICATE_COMMON_NAME "Beacon"
 #define SERIAL_LENGTH 16
 #define VALIDITY_YEARS 10
+/* Far larger than any certificate and key Beacon writes; a bound on what is read into memory. */
+#define MAX_FILE_SIZE (1024 * 1024)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (X509, X509_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (X509_NAME, X509_NAME_free)
@@ -442,9 +447,195 @@ ensure_directory (const char  *directory,
   return TRUE;
 }
 
+/* Reads the identity file at @path into *@text. A missing file is not an error: then it
+ * returns FALSE with *@missing set. A file other users may read or change is refused, as ssh
+ * refuses such a private key: its key may already be known to someone else. */
+static gboolean
+read_identity_file (const char  *path,
+                    SecretText **text,
+                    gsize       *length,
+                    gboolean    *missing,
+                    GError     **error)
+{
+  g_autofree char *display_name = g_filename_display_name (path);
+  g_autoptr(SecretText) buffer = NULL;
+  const char *problem = NULL;
+  struct stat info;
+  gsize filled = 0;
+  int saved_errno;
+  int fd;
+
+  *missing = FALSE;
+  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0);
+  if (fd < 0)
+    {
+      saved_errno = errno;
+      if (saved_errno == ENOENT)
+        {
+          *missing = TRUE;
+          return FALSE;
+        }
+      g_set_error (error, BEACON_IDENTITY_ERROR, BEACON_IDENTITY_ERROR_LOAD,
+                   _("Could not read the identity file “%s”: %s"),
+                   display_name, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  /* The checks and the read use the same descriptor, so they are about the same file. */
+  if (fstat (fd, &info) != 0)
+    problem = g_strerror (errno);
+  else if (!S_ISREG (info.st_mode))
+    problem = _("it is not a regular file");
+  else if (info.st_size > MAX_FILE_SIZE)
+    problem = _("it is far too large");
+  if (problem != NULL)
+    {
+      g_close (fd, NULL);
+      g_set_error (error, BEACON_IDENTITY_ERROR, BEACON_IDENTITY_ERROR_LOAD,
+                   _("Could not read the identity file “%s”: %s"), display_name, problem);
+      return FALSE;
+    }
+  if ((info.st_mode & 0077) != 0)
+    {
+      g_autofree char *quoted = g_shell_quote (path);
+
+      g_close (fd, NULL);
+      g_set_error (error, BEACON_IDENTITY_ERROR, BEACON_IDENTITY_ERROR_PERMISSIONS,
+                   _("The identity file “%s” is accessible by other users (mode %04o), so its "
+                     "private key may not be private. Run “chmod 600 %s” if nobody else could "
+                     "have read it, or move it away to create a new identity"),
+                   display_name, (guint) (info.st_mode & 07777), quoted);
+      return FALSE;
+    }
+
+  buffer = g_malloc (info.st_size + 1);
+  while (filled < (gsize) info.st_size)
+    {
+      gssize got = read (fd, buffer + filled, info.st_size - filled);
+
+      if (got < 0 && errno == EINTR)
+        continue;
+      if (got <= 0)
+        break;
+      filled += got;
+    }
+  saved_errno = errno;
+  g_close (fd, NULL);
+  /* Terminated where the read stopped, so secret_text_free () wipes all of it. */
+  buffer[filled] = '\0';
+  if (filled < (gsize) info.st_size)
+    {
+      g_set_error (error, BEACON_IDENTITY_ERROR, BEACON_IDENTITY_ERROR_LOAD,
+                   _("Could not read the identity file “%s”: %s"), display_name,
+                   g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  *text = g_steal_pointer (&buffer);
+  *length = filled;
+  return TRUE;
+}
+
+/* Loads the identity file at @path; *@missing tells when there is none. */
+static BeaconIdentity *
+load_identity (const char  *path,
+               gboolean    *missing,
+               GError     **error)
+{
+  g_autoptr(SecretText) text = NULL;
+  gsize length = 0;
+
+  if (!read_identity_file (path, &text, &length, missing, error))
+    return NULL;
+
+  return identity_new_from_text (path, text, length, BEACON_IDENTITY_ERROR_LOAD, error);
+}
+
+/* Stores @self's bundle at @path unless a file is already there. The bundle is written to a
+ * 0600 temporary file next to @path, then linked to @path: link () never replaces a file, so
+ * of several processes creating the identity at once exactly one wins, and the others see a
+ * complete file. *@exists tells that another one won. */
+static gboolean
+save_new_identity (BeaconIdentity  *self,
+                   const char      *directory,
+                   const char      *path,
+                   gboolean        *exists,
+                   GError         **error)
+{
+  g_autofree char *temporary = g_build_filename (directory, ".identity-XXXXXX.pem", NULL);
+  g_autoptr(GError) local_error = NULL;
+  gsize length = strlen (self->pem_bundle);
+  gsize written = 0;
+  int saved_errno = 0;
+  gboolean linked;
+  int fd;
+
+  *exists = FALSE;
+  fd = g_mkstemp_full (temporary, O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      saved_errno = errno;
+      goto failed;
+    }
+  while (written < length)
+    {
+      gssize done = write (fd, self->pem_bundle + written, length - written);
+
+      if (done < 0 && errno == EINTR)
+        continue;
+      if (done <= 0)
+        break;
+      written += done;
+    }
+  if (written < length || fsync (fd) != 0)
+    {
+      saved_errno = errno;
+      g_close (fd, NULL);
+      g_unlink (temporary);
+      goto failed;
+    }
+  g_close (fd, NULL);
+
+  linked = link (temporary, path) == 0;
+  saved_errno = errno;
+  g_unlink (temporary);
+  if (linked)
+    return TRUE;
+  if (saved_errno == EEXIST)
+    {
+      *exists = TRUE;
+      return FALSE;
+    }
+
+  /* A file system without hard links: an atomic rename is the next best thing, and only
+   * processes racing on such a file system can still end with different identities. */
+  if (!g_file_set_contents_full (path, self->pem_bundle, -1,
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                 0600, &local_error))
+    {
+      g_set_error (error, BEACON_IDENTITY_ERROR, BEACON_IDENTITY_ERROR_SAVE,
+                   _("Could not save the identity: %s"), local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+
+failed:
+  {
+    g_autofree char *display_name = g_filename_display_name (directory);
+
+    g_set_error (error, BEACON_IDENTITY_ERROR, BEACON_IDENTITY_ERROR_SAVE,
+                 _("Could not save the identity in “%s”: %s"), display_name,
+                 g_strerror (saved_errno));
+    return FALSE;
+  }
+}
+
+/* Creates an identity and stores it at @path: replacing what is there when @replace, else
+ * only where there is none, returning the stored one if another process was quicker. */
 static BeaconIdentity *
 create_identity (const char  *directory,
                  const char  *path,
+                 gboolean     replace,
                  GError     **error)
 {
   g_autoptr(BeaconIdentity) self = NULL;
@@ -465,11 +656,19 @@ create_identity (const char  *directory,
   if (self == NULL)
     return NULL;
 
+  if (!replace)
+    {
+      gboolean exists = FALSE;
+      gboolean missing = FALSE;
+
+      if (!save_new_identity (self, directory, path, &exists, error))
+        return exists ? load_identity (path, &missing, error) : NULL;
+    }
   /* Written to a 0600 temporary file, then renamed over the old one: the key is never readable
    * by others, and a crash leaves either the old identity or the new one. */
-  if (!g_file_set_contents_full (path, self->pem_bundle, -1,
-                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                 0600, &local_error))
+  else if (!g_file_set_contents_full (path, self->pem_bundle, -1,
+                                      G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                      0600, &local_error))
     {
       g_set_error (error, BEACON_IDENTITY_ERROR, BEACON_IDENTITY_ERROR_SAVE,
                    _("Could not save the identity: %s"), local_error->message);
@@ -487,30 +686,19 @@ beacon_identity_load_or_create (const char  *directory,
 {
   g_autofree char *resolved = NULL;
   g_autofree char *path = NULL;
-  g_autoptr(SecretText) text = NULL;
-  g_autoptr(GError) local_error = NULL;
-  gsize length = 0;
+  g_autoptr(BeaconIdentity) identity = NULL;
+  gboolean missing = FALSE;
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   resolved = directory != NULL ? g_strdup (directory) : beacon_identity_dup_default_directory ();
   path = g_build_filename (resolved, IDENTITY_FILE_NAME, NULL);
 
-  if (!g_file_get_contents (path, &text, &length, &local_error))
-    {
-      g_autofree char *display_name = NULL;
+  identity = load_identity (path, &missing, error);
+  if (identity == NULL && missing)
+    return create_identity (resolved, path, FALSE, error);
 
-      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        return create_identity (resolved, path, error);
-
-      display_name = g_filename_display_name (path);
-      g_set_error (error, BEACON_IDENTITY_ERROR, BEACON_IDENTITY_ERROR_LOAD,
-                   _("Could not read the identity file “%s”: %s"),
-                   display_name, local_error->message);
-      return NULL;
-    }
-
-  return identity_new_from_text (path, text, length, BEACON_IDENTITY_ERROR_LOAD, error);
+  return g_steal_pointer (&identity);
 }
 
 BeaconIdentity *
@@ -525,7 +713,7 @@ beacon_identity_create_new (const char  *directory,
   resolved = directory != NULL ? g_strdup (directory) : beacon_identity_dup_default_directory ();
   path = g_build_filename (resolved, IDENTITY_FILE_NAME, NULL);
 
-  return create_identity (resolved, path, error);
+  return create_identity (resolved, path, TRUE, error);
 }
 
 const char *

@@ -17,6 +17,7 @@ typedef enum {
   BEACON_IDENTITY_ERROR_GENERATE,  /* OpenSSL could not create the key or certificate */
   BEACON_IDENTITY_ERROR_LOAD,      /* the stored file is unreadable or not a key + certificate */
   BEACON_IDENTITY_ERROR_SAVE,      /* the file could not be written */
+  BEACON_IDENTITY_ERROR_PERMISSIONS, /* the file is accessible by other users */
 } BeaconIdentityError;
 
 GQuark beacon_identity_error_quark (void);
@@ -31,7 +32,9 @@ char           *beacon_identity_dup_default_directory (void);
 
 /* Loads "identity.pem" (certificate + PKCS#8 private key, PEM) from @directory, creating the
  * directory (0700) and a new ECDSA P-256 key with a self-signed X.509 certificate (file mode
- * 0600) when it does not exist yet. A NULL @directory means the default directory. */
+ * 0600) when it does not exist yet. A NULL @directory means the default directory. A file
+ * that group or others may access is refused (BEACON_IDENTITY_ERROR_PERMISSIONS). Processes
+ * that create it at the same time all end with the same identity. */
 BeaconIdentity *beacon_identity_load_or_create     (const char      *directory,
                                                     GError         **error);
 /* Replaces the stored identity with a newly generated one and returns it. */

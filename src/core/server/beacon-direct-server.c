@@ -15,10 +15,15 @@
 #include "beacon-gst-protocol.h"
 #include "beacon-random.h"
 #include "beacon-whip-signaler.h"
+#include "beacon-websocket-limit.h"
 
 /* Signalling messages are a few kilobytes (an SDP with many candidates stays well below
- * 100 KiB); anything larger is refused by libsoup, which closes the connection. */
-#define MAX_INCOMING_PAYLOAD_SIZE (1024 * 1024)
+ * 100 KiB); anything larger is refused by libsoup, which closes the connection. A message may
+ * come whole or in fragments: the limit holds for each frame and for the sum of a message's
+ * fragments, so a connection holds at most twice this (the frame being read and the message
+ * being assembled). */
+#define MAX_MESSAGE_SIZE          (256 * 1024)
+#define MAX_INCOMING_PAYLOAD_SIZE MAX_MESSAGE_SIZE
 
 /* Pings keep NAT mappings and proxies from dropping idle viewers' connections. */
 #define KEEPALIVE_INTERVAL_SECONDS 20
@@ -49,6 +54,7 @@ typedef struct {
   BeaconDirectServer      *server;      /* unowned: the server owns every peer */
   char                    *id;
   SoupWebsocketConnection *connection;
+  guint                    idle_source; /* until its first message */
   BeaconGstRoles           roles;
   JsonObject              *meta;        /* nullable */
   gboolean                 may_produce; /* sent the producer token when it connected */
@@ -58,7 +64,21 @@ typedef struct {
   char *id;
   char *producer_id;
   char *consumer_id;
+  guint answer_source;                  /* until the consumer's first message in it */
 } Session;
+
+/* One TCP connection, from its acceptance (before the TLS handshake) until it closes, also
+ * as a WebSocket. */
+typedef struct {
+  BeaconDirectServer      *server;      /* unowned */
+  GSocket                 *socket;
+  char                    *address;     /* the client's IP address */
+  SoupServerMessage       *msg;         /* nullable: the latest request; its "disconnected"
+                                         * ends an HTTP connection */
+  SoupWebsocketConnection *websocket;   /* nullable: once upgraded; its "closed" ends it */
+  gboolean                 upgrading;
+  guint                    deadline_source;
+} Connection;
 
 /* A session whose consumer is a WHEP client: the HTTP side of it. */
 typedef struct {
@@ -89,6 +109,18 @@ typedef struct {
   guint               timeout_source;
 } WhipIngest;
 
+/* A listening socket, watched for libsoup giving up on it (see listener_check_cb ()). */
+typedef struct {
+  BeaconDirectServer *server;           /* unowned */
+  GSocket            *socket;
+  gboolean            was_readable;     /* at the last check */
+  guint64             n_accepted;       /* the server's count at the last check */
+  guint               check_source;
+} Listener;
+
+/* How often listening sockets are checked. */
+#define LISTENER_CHECK_SECONDS 1
+
 struct _BeaconDirectServer
 {
   GObject          parent_instance;
@@ -96,6 +128,7 @@ struct _BeaconDirectServer
   GTlsCertificate *certificate;
   SoupServer      *soup_server;
   char            *producer_token;      /* only a connection that sends it may produce */
+  gboolean         open_producers;      /* anyone may produce (not Beacon's own server) */
   char            *media_identity;      /* nullable: "AB:CD:…", announced to WHEP viewers */
   guint            max_sessions_per_producer;
   guint            port;
@@ -103,6 +136,11 @@ struct _BeaconDirectServer
   GHashTable      *peers;               /* id → Peer*, owned */
   GHashTable      *sessions;            /* id → Session*, owned */
   GHashTable      *whep;                /* session id → WhepResource*, owned */
+  GHashTable      *connections;         /* GSocket* → Connection*, owned */
+  GHashTable      *per_address;         /* IP address → number of its connections */
+  GPtrArray       *listeners;           /* Listener*, owned */
+  guint64          n_accepted;          /* connections libsoup has accepted */
+  BeaconDirectServerLimits limits;
   guint            http_answer_timeout_ms;
   gboolean         whep_server_offers;  /* the WHEP_OFFER_ENV test hook */
 
@@ -180,6 +218,7 @@ peer_release_connection (Peer   *peer,
 static void
 peer_free (Peer *peer)
 {
+  g_clear_handle_id (&peer->idle_source, g_source_remove);
   peer_release_connection (peer, SOUP_WEBSOCKET_CLOSE_GOING_AWAY);
   g_clear_pointer (&peer->meta, json_object_unref);
   g_free (peer->id);
@@ -189,6 +228,7 @@ peer_free (Peer *peer)
 static void
 session_free (Session *session)
 {
+  g_clear_handle_id (&session->answer_source, g_source_remove);
   g_free (session->id);
   g_free (session->producer_id);
   g_free (session->consumer_id);
@@ -332,9 +372,11 @@ end_sessions_of_peer (BeaconDirectServer *self,
     }
 }
 
+/* The sessions in which @peer_id is the producer (@producing) or the consumer. */
 static guint
-count_producer_sessions (BeaconDirectServer *self,
-                         const char         *producer_id)
+count_sessions (BeaconDirectServer *self,
+                const char         *peer_id,
+                gboolean            producing)
 {
   GHashTableIter iter;
   Session *session;
@@ -343,11 +385,64 @@ count_producer_sessions (BeaconDirectServer *self,
   g_hash_table_iter_init (&iter, self->sessions);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &session))
     {
-      if (g_strcmp0 (session->producer_id, producer_id) == 0)
+      if (g_strcmp0 (producing ? session->producer_id : session->consumer_id, peer_id) == 0)
         n++;
     }
 
   return n;
+}
+
+static guint
+count_producer_sessions (BeaconDirectServer *self,
+                         const char         *producer_id)
+{
+  return count_sessions (self, producer_id, TRUE);
+}
+
+typedef struct {
+  BeaconDirectServer *server;
+  char               *session_id;
+} SessionRef;
+
+static void
+session_ref_free (SessionRef *ref)
+{
+  g_free (ref->session_id);
+  g_free (ref);
+}
+
+static gboolean
+session_answer_timeout_cb (gpointer user_data)
+{
+  SessionRef *ref = user_data;
+  Session *session = g_hash_table_lookup (ref->server->sessions, ref->session_id);
+
+  g_debug ("Session %s: the consumer did not answer within %u s, ending it", ref->session_id,
+           ref->server->limits.session_answer_timeout);
+  /* The source is being dispatched: session_free must not remove it. */
+  if (session != NULL)
+    session->answer_source = 0;
+  end_session (ref->server, ref->session_id, TRUE, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+/* A producer prepares a peer connection (threads, sockets) for every session: one the consumer
+ * never takes up is ended instead of being kept until the consumer leaves. */
+static void
+session_wait_for_consumer (BeaconDirectServer *self,
+                           Session            *session)
+{
+  SessionRef *ref;
+
+  if (self->limits.session_answer_timeout == 0)
+    return;
+  ref = g_new0 (SessionRef, 1);
+  ref->server = self;
+  ref->session_id = g_strdup (session->id);
+  session->answer_source = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT,
+                                                       self->limits.session_answer_timeout,
+                                                       session_answer_timeout_cb, ref,
+                                                       (GDestroyNotify) session_ref_free);
 }
 
 /* Tells every listener, and @peer itself (browser clients wait for that echo before they
@@ -482,6 +577,17 @@ handle_start_session (BeaconDirectServer *self,
       return;
     }
 
+  if (self->limits.max_sessions_per_connection > 0
+      && count_sessions (self, consumer->id, FALSE) >= self->limits.max_sessions_per_connection)
+    {
+      g_autofree char *details =
+        g_strdup_printf ("too many sessions: at most %u at once on one connection",
+                         self->limits.max_sessions_per_connection);
+
+      peer_send_error (peer, details);
+      return;
+    }
+
   if (self->max_sessions_per_producer > 0
       && count_producer_sessions (self, producer->id) >= self->max_sessions_per_producer)
     {
@@ -493,13 +599,14 @@ handle_start_session (BeaconDirectServer *self,
     }
 
   session = g_new0 (Session, 1);
-  session->id = g_uuid_string_random ();
+  session->id = beacon_random_hex (16);
   session->producer_id = g_strdup (producer->id);
   session->consumer_id = g_strdup (consumer->id);
   g_hash_table_insert (self->sessions, session->id, session);
 
   g_debug ("Session %s started by %s (producer %s, consumer %s)",
            session->id, peer->id, producer->id, consumer->id);
+  session_wait_for_consumer (self, session);
 
   /* The side that did not ask is told to start, with the asker's id; the asker learns the
    * session id. */
@@ -543,6 +650,9 @@ handle_peer_message (BeaconDirectServer *self,
 
   if (session == NULL)
     return;
+
+  if (g_strcmp0 (session->consumer_id, peer->id) == 0)
+    g_clear_handle_id (&session->answer_source, g_source_remove);
 
   if (g_str_has_prefix (session->consumer_id, WHEP_CONSUMER_PREFIX) &&
       g_strcmp0 (session->producer_id, peer->id) == 0)
@@ -645,6 +755,7 @@ connection_message_cb (SoupWebsocketConnection *connection,
   const char *data;
   gsize length;
 
+  g_clear_handle_id (&peer->idle_source, g_source_remove);
   if (type != SOUP_WEBSOCKET_DATA_TEXT)
     {
       peer_send_error (peer, "binary messages are not part of the protocol");
@@ -719,7 +830,7 @@ websocket_cb (SoupServer              *server,
   peer->server = self;
   peer->id = g_uuid_string_random ();
   peer->connection = g_object_ref (connection);
-  peer->may_produce = request_has_bearer (msg, self->producer_token);
+  peer->may_produce = self->open_producers || request_has_bearer (msg, self->producer_token);
   g_hash_table_insert (self->peers, peer->id, peer);
 
   g_debug ("Peer %s connected from %s",
@@ -737,6 +848,285 @@ websocket_cb (SoupServer              *server,
 
   welcome = beacon_gst_build_welcome (peer->id);
   peer_send (peer, welcome);
+}
+
+/* Connections
+ *
+ * Each connection is counted from its acceptance: libsoup emits request-started for a new
+ * connection's first request before the TLS handshake. One that would go over a limit is shut
+ * down there, before it costs a handshake. Until a request has been read whole, a deadline
+ * runs (handshake-timeout): it covers the TLS handshake, slow headers and bodies, and idle
+ * keep-alive connections; a connection that misses it is shut down. */
+
+static void
+connection_free (Connection *connection)
+{
+  BeaconDirectServer *self = connection->server;
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->per_address, connection->address));
+
+  if (n > 1)
+    g_hash_table_insert (self->per_address, g_strdup (connection->address),
+                         GUINT_TO_POINTER (n - 1));
+  else
+    g_hash_table_remove (self->per_address, connection->address);
+
+  g_clear_handle_id (&connection->deadline_source, g_source_remove);
+  if (connection->msg != NULL)
+    g_signal_handlers_disconnect_by_data (connection->msg, connection);
+  g_clear_object (&connection->msg);
+  if (connection->websocket != NULL)
+    g_signal_handlers_disconnect_by_data (connection->websocket, connection);
+  g_clear_object (&connection->websocket);
+  g_clear_object (&connection->socket);
+  g_free (connection->address);
+  g_free (connection);
+}
+
+static void
+connection_end (Connection *connection)
+{
+  g_debug ("Connection from %s ended", connection->address);
+  g_hash_table_remove (connection->server->connections, connection->socket);
+}
+
+static gboolean
+connection_deadline_cb (gpointer user_data)
+{
+  Connection *connection = user_data;
+
+  connection->deadline_source = 0;
+  g_debug ("Connection from %s sent no complete request within %u s, closing it",
+           connection->address, connection->server->limits.handshake_timeout);
+  /* libsoup sees the end of the stream and drops the connection, which ends it here. */
+  g_socket_shutdown (connection->socket, TRUE, TRUE, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+connection_arm_deadline (Connection *connection)
+{
+  g_clear_handle_id (&connection->deadline_source, g_source_remove);
+  if (connection->server->limits.handshake_timeout > 0)
+    connection->deadline_source =
+      g_timeout_add_seconds (connection->server->limits.handshake_timeout,
+                             connection_deadline_cb, connection);
+}
+
+static void
+connection_request_read_cb (SoupServerMessage *msg,
+                            gpointer           user_data)
+{
+  Connection *connection = user_data;
+
+  g_clear_handle_id (&connection->deadline_source, g_source_remove);
+}
+
+static void
+connection_request_done_cb (SoupServerMessage *msg,
+                            gpointer           user_data)
+{
+  connection_arm_deadline (user_data);
+}
+
+static void
+connection_disconnected_cb (SoupServerMessage *msg,
+                            gpointer           user_data)
+{
+  Connection *connection = user_data;
+
+  /* Taking the connection for a WebSocket disconnects it from libsoup's side only. */
+  if (!connection->upgrading)
+    connection_end (connection);
+}
+
+static void
+connection_websocket_closed_cb (SoupWebsocketConnection *websocket,
+                                gpointer                 user_data)
+{
+  connection_end (user_data);
+}
+
+static Connection *
+connection_new (BeaconDirectServer *self,
+                GSocket            *socket,
+                const char         *address)
+{
+  Connection *connection = g_new0 (Connection, 1);
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->per_address, address));
+
+  connection->server = self;
+  connection->socket = g_object_ref (socket);
+  connection->address = g_strdup (address);
+  g_hash_table_insert (self->connections, socket, connection);
+  g_hash_table_insert (self->per_address, g_strdup (address), GUINT_TO_POINTER (n + 1));
+  connection_arm_deadline (connection);
+  return connection;
+}
+
+static void
+request_started_cb (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    gpointer           user_data)
+{
+  BeaconDirectServer *self = user_data;
+  GSocket *socket = soup_server_message_get_socket (msg);
+  const char *address = soup_server_message_get_remote_host (msg);
+  Connection *connection;
+
+  if (socket == NULL)
+    return;
+
+  connection = g_hash_table_lookup (self->connections, socket);
+  if (connection == NULL)
+    {
+      guint from_address;
+
+      self->n_accepted++;
+      address = address != NULL ? address : "";
+      from_address = GPOINTER_TO_UINT (g_hash_table_lookup (self->per_address, address));
+      if ((self->limits.max_connections > 0 &&
+           g_hash_table_size (self->connections) >= self->limits.max_connections) ||
+          (self->limits.max_connections_per_address > 0 &&
+           from_address >= self->limits.max_connections_per_address))
+        {
+          g_debug ("Refusing a connection from %s: %u connections, %u from that address",
+                   address, g_hash_table_size (self->connections), from_address);
+          g_socket_shutdown (socket, TRUE, TRUE, NULL);
+          return;
+        }
+      connection = connection_new (self, socket, address);
+    }
+
+  /* The latest request stands for the connection: libsoup tells it when the connection
+   * ends, also between requests. */
+  if (connection->msg != NULL)
+    g_signal_handlers_disconnect_by_data (connection->msg, connection);
+  g_set_object (&connection->msg, msg);
+  g_signal_connect (msg, "got-body", G_CALLBACK (connection_request_read_cb), connection);
+  g_signal_connect (msg, "finished", G_CALLBACK (connection_request_done_cb), connection);
+  g_signal_connect (msg, "disconnected", G_CALLBACK (connection_disconnected_cb), connection);
+}
+
+/* Moves the count of @msg's connection over to @websocket, before libsoup lets it go. */
+static Connection *
+connection_start_upgrade (BeaconDirectServer *self,
+                          SoupServerMessage  *msg)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+  Connection *connection = socket ? g_hash_table_lookup (self->connections, socket) : NULL;
+
+  if (connection != NULL)
+    connection->upgrading = TRUE;
+  return connection;
+}
+
+static void
+connection_finish_upgrade (Connection              *connection,
+                           SoupWebsocketConnection *websocket)
+{
+  if (connection->msg != NULL)
+    g_signal_handlers_disconnect_by_data (connection->msg, connection);
+  g_clear_object (&connection->msg);
+  connection->upgrading = FALSE;
+  connection->websocket = g_object_ref (websocket);
+  g_signal_connect (websocket, "closed", G_CALLBACK (connection_websocket_closed_cb),
+                    connection);
+}
+
+static gboolean
+peer_idle_cb (gpointer user_data)
+{
+  Peer *peer = user_data;
+
+  peer->idle_source = 0;
+  g_debug ("Peer %s sent nothing within %u s of its welcome, closing its connection", peer->id,
+           peer->server->limits.idle_timeout);
+  soup_websocket_connection_close (peer->connection, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION,
+                                   "no message");
+  return G_SOURCE_REMOVE;
+}
+
+/* A client that connects and says nothing holds a connection for no one: every client of the
+ * protocol states its role or asks for something as soon as it is welcomed. */
+static void
+peer_wait_for_first_message (BeaconDirectServer      *self,
+                             SoupWebsocketConnection *websocket)
+{
+  GHashTableIter iter;
+  Peer *peer;
+
+  if (self->limits.idle_timeout == 0)
+    return;
+  g_hash_table_iter_init (&iter, self->peers);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &peer))
+    {
+      if (peer->connection == websocket && peer->idle_source == 0)
+        peer->idle_source = g_timeout_add_seconds (self->limits.idle_timeout, peer_idle_cb, peer);
+    }
+}
+
+/* The WebSocket upgrade is done here rather than by soup_server_add_websocket_handler (), so
+ * that the connection reads through a BeaconWebsocketLimit: libsoup before 3.7.1 limits each
+ * frame but not a message's fragments together (150 MiB sent as 1 MiB fragments was accepted),
+ * and the stream is only reachable between the 101 response and the connection's creation. */
+static void
+websocket_upgrade_written_cb (SoupServerMessage *msg,
+                              gpointer           user_data)
+{
+  BeaconDirectServer *self = user_data;
+  g_autoptr(SoupServerMessage) held = g_object_ref (msg);
+  g_autoptr(GIOStream) stolen = NULL;
+  g_autoptr(GIOStream) stream = NULL;
+  g_autoptr(SoupWebsocketConnection) connection = NULL;
+  GUri *uri = soup_server_message_get_uri (msg);
+
+  Connection *counted;
+
+  g_signal_handlers_disconnect_by_func (msg, websocket_upgrade_written_cb, user_data);
+  counted = connection_start_upgrade (self, msg);
+  stolen = soup_server_message_steal_connection (msg);
+  if (stolen == NULL)
+    {
+      if (counted != NULL)
+        connection_end (counted);
+      return;
+    }
+
+#if SOUP_CHECK_VERSION (3, 7, 1)
+  stream = g_steal_pointer (&stolen);
+#else
+  stream = beacon_websocket_limit_new (stolen, MAX_MESSAGE_SIZE);
+#endif
+  connection = soup_websocket_connection_new (
+    stream, uri, SOUP_WEBSOCKET_CONNECTION_SERVER,
+    soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Origin"),
+    soup_message_headers_get_one (soup_server_message_get_response_headers (msg),
+                                  "Sec-WebSocket-Protocol"),
+    NULL);
+#if SOUP_CHECK_VERSION (3, 7, 1)
+  soup_websocket_connection_set_max_total_message_size (connection, MAX_MESSAGE_SIZE);
+#endif
+
+  if (counted != NULL)
+    connection_finish_upgrade (counted, connection);
+  websocket_cb (self->soup_server, msg, g_uri_get_path (uri), connection, self);
+  peer_wait_for_first_message (self, connection);
+}
+
+static void
+websocket_handler_cb (SoupServer        *server,
+                      SoupServerMessage *msg,
+                      const char        *path,
+                      GHashTable        *query,
+                      gpointer           user_data)
+{
+  BeaconDirectServer *self = user_data;
+
+  /* No extensions are offered: see the comment on permessage-deflate in constructed (). A
+   * request that is not a valid handshake gets its error status from libsoup. */
+  if (soup_websocket_server_process_handshake (msg, NULL, NULL, NULL, NULL))
+    g_signal_connect_object (msg, "wrote-informational",
+                             G_CALLBACK (websocket_upgrade_written_cb), self, 0);
 }
 
 /* WHEP and WHIP over HTTPS
@@ -1245,12 +1635,12 @@ whep_post (BeaconDirectServer *self,
     }
 
   session = g_new0 (Session, 1);
-  session->id = g_uuid_string_random ();
+  session->id = beacon_random_hex (16);
   session->producer_id = g_strdup (producer->id);
   session->consumer_id = g_strconcat (WHEP_CONSUMER_PREFIX, session->id, NULL);
   g_hash_table_insert (self->sessions, session->id, session);
 
-  etag_value = g_uuid_string_random ();
+  etag_value = beacon_random_hex (16);
   resource = g_new0 (WhepResource, 1);
   resource->server = self;
   resource->session_id = g_strdup (session->id);
@@ -1610,9 +2000,9 @@ whip_post (BeaconDirectServer *self,
       return;
     }
 
-  etag_value = g_uuid_string_random ();
+  etag_value = beacon_random_hex (16);
   self->whip = g_new0 (WhipIngest, 1);
-  self->whip->id = g_uuid_string_random ();
+  self->whip->id = beacon_random_hex (16);
   self->whip->etag = g_strdup_printf ("\"%s\"", etag_value);
   self->whip->pending = g_object_ref (msg);
   id = g_strdup (self->whip->id);
@@ -1685,8 +2075,117 @@ whip_handler_cb (SoupServer        *server,
   respond_text (msg, SOUP_STATUS_NOT_FOUND, "not found; WHIP publishers POST to /whip");
 }
 
-/* Runs once the headers are in, before the body is read: a body the endpoints would refuse
- * is never read into memory. */
+/* A refused request's connection, taken from libsoup: the response is written, then what the
+ * client still sends is read and dropped for a while before the connection is closed.
+ * Closing at once, with the body still arriving, would make the kernel reset the connection,
+ * and the client would see the reset instead of the response. */
+typedef struct {
+  GIOStream    *stream;
+  GBytes       *response;
+  GCancellable *cancellable;
+  guint         linger_source;
+  guint8        buffer[16 * 1024];
+} Refusal;
+
+/* How long a refused client may go on sending before its connection is closed. */
+#define REFUSAL_LINGER_MS 2000
+
+static void
+refusal_free (Refusal *refusal)
+{
+  g_clear_handle_id (&refusal->linger_source, g_source_remove);
+  g_io_stream_close_async (refusal->stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+  g_clear_object (&refusal->stream);
+  g_clear_pointer (&refusal->response, g_bytes_unref);
+  g_clear_object (&refusal->cancellable);
+  g_free (refusal);
+}
+
+static gboolean
+refusal_linger_over_cb (gpointer user_data)
+{
+  Refusal *refusal = user_data;
+
+  refusal->linger_source = 0;
+  g_cancellable_cancel (refusal->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+refusal_drained_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Refusal *refusal = user_data;
+
+  if (g_input_stream_read_finish (G_INPUT_STREAM (source), result, NULL) <= 0)
+    {
+      refusal_free (refusal);
+      return;
+    }
+  g_input_stream_read_async (G_INPUT_STREAM (source), refusal->buffer, sizeof refusal->buffer,
+                             G_PRIORITY_DEFAULT, refusal->cancellable, refusal_drained_cb,
+                             refusal);
+}
+
+static void
+refusal_written_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Refusal *refusal = user_data;
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, NULL))
+    {
+      refusal_free (refusal);
+      return;
+    }
+  g_input_stream_read_async (g_io_stream_get_input_stream (refusal->stream), refusal->buffer,
+                             sizeof refusal->buffer, G_PRIORITY_DEFAULT, refusal->cancellable,
+                             refusal_drained_cb, refusal);
+}
+
+/* Answers @msg with @status and closes its connection without reading the request's body.
+ * libsoup 3.2 reads the whole body, into memory, even when an early handler has set the
+ * status (a 150 MiB POST took 353 MiB), and has no way to skip it but taking the connection.
+ * The connection is not reused: the body would come next on it. */
+static void
+refuse_unread_body (SoupServerMessage *msg,
+                    guint              status,
+                    const char        *text)
+{
+  g_autoptr(GIOStream) stream = NULL;
+  g_autofree char *head = NULL;
+  Refusal *refusal;
+  gsize length;
+
+  stream = soup_server_message_steal_connection (msg);
+  if (stream == NULL)
+    return;
+
+  head = g_strdup_printf ("HTTP/1.1 %u %s\r\n"
+                          "Connection: close\r\n"
+                          "Access-Control-Allow-Origin: *\r\n"
+                          "Content-Type: text/plain; charset=utf-8\r\n"
+                          "Content-Length: %zu\r\n"
+                          "\r\n"
+                          "%s\n",
+                          status, soup_status_get_phrase (status), strlen (text) + 1, text);
+  length = strlen (head);
+
+  refusal = g_new0 (Refusal, 1);
+  refusal->stream = g_steal_pointer (&stream);
+  refusal->response = g_bytes_new_take (g_steal_pointer (&head), length);
+  refusal->cancellable = g_cancellable_new ();
+  refusal->linger_source = g_timeout_add (REFUSAL_LINGER_MS, refusal_linger_over_cb, refusal);
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (refusal->stream),
+                                   g_bytes_get_data (refusal->response, NULL), length,
+                                   G_PRIORITY_DEFAULT, refusal->cancellable, refusal_written_cb,
+                                   refusal);
+}
+
+/* Runs on every path once the headers are in, before the body is read: a body the endpoints
+ * would refuse is never read. */
 static void
 http_early_cb (SoupServer        *server,
                SoupServerMessage *msg,
@@ -1699,9 +2198,71 @@ http_early_cb (SoupServer        *server,
 
   if (encoding == SOUP_ENCODING_CONTENT_LENGTH &&
       soup_message_headers_get_content_length (headers) > MAX_HTTP_BODY_SIZE)
-    respond_text (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "the body is too large");
+    refuse_unread_body (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "the body is too large");
   else if (encoding != SOUP_ENCODING_CONTENT_LENGTH && encoding != SOUP_ENCODING_NONE)
-    respond_text (msg, SOUP_STATUS_LENGTH_REQUIRED, "send the body with a Content-Length");
+    refuse_unread_body (msg, SOUP_STATUS_LENGTH_REQUIRED, "send the body with a Content-Length");
+}
+
+/* Listening
+ *
+ * libsoup 3.2 stops accepting on a listening socket for good after one failed accept (its
+ * SoupListener removes its source when g_socket_accept () fails, as it does with EMFILE once
+ * the process is out of file descriptors): the server would stay deaf after an attack that
+ * only held connections for a while. So each listening socket is checked every second: a
+ * socket with connections waiting at two checks in a row, while libsoup accepted none in
+ * between, has been given up, and is handed to libsoup again. A live listener accepts within
+ * one main loop iteration, so it is never taken for a dead one; while descriptors stay short,
+ * libsoup gives up again at once, and the check retries once a second. (A watch on the socket
+ * at a lower priority than libsoup's source looked simpler, but never ran in beacon-cli serve,
+ * whose main loop is busier than a test's.) */
+
+static gboolean
+listener_check_cb (gpointer user_data)
+{
+  Listener *listener = user_data;
+  BeaconDirectServer *self = listener->server;
+  gboolean readable = (g_socket_condition_check (listener->socket, G_IO_IN) & G_IO_IN) != 0;
+
+  if (readable && listener->was_readable && listener->n_accepted == self->n_accepted)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_debug ("The listener stopped accepting connections (out of file descriptors?); "
+               "listening again");
+      if (!soup_server_listen_socket (self->soup_server, listener->socket,
+                                      SOUP_SERVER_LISTEN_HTTPS, &error))
+        g_debug ("Cannot listen again: %s", error->message);
+      readable = FALSE;
+    }
+  listener->was_readable = readable;
+  listener->n_accepted = self->n_accepted;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+listener_free (Listener *listener)
+{
+  g_clear_handle_id (&listener->check_source, g_source_remove);
+  g_clear_object (&listener->socket);
+  g_free (listener);
+}
+
+static void
+watch_listeners (BeaconDirectServer *self)
+{
+  g_autoptr(GSList) sockets = soup_server_get_listeners (self->soup_server);
+
+  g_ptr_array_set_size (self->listeners, 0);
+  for (GSList *l = sockets; l != NULL; l = l->next)
+    {
+      Listener *listener = g_new0 (Listener, 1);
+
+      listener->server = self;
+      listener->socket = g_object_ref (l->data);
+      listener->check_source = g_timeout_add_seconds (LISTENER_CHECK_SECONDS, listener_check_cb,
+                                                      listener);
+      g_ptr_array_add (self->listeners, listener);
+    }
 }
 
 /* GObject */
@@ -1714,8 +2275,14 @@ beacon_direct_server_constructed (GObject *object)
   G_OBJECT_CLASS (beacon_direct_server_parent_class)->constructed (object);
 
   self->soup_server = soup_server_new ("tls-certificate", self->certificate, NULL);
-  soup_server_add_websocket_handler (self->soup_server, "/", NULL, NULL,
-                                     websocket_cb, self, NULL);
+  /* permessage-deflate lets a few kilobytes on the wire inflate to hundreds of megabytes in
+   * memory before any size limit sees them (a 255 KB frame took the server over 1 GiB), and
+   * signalling messages are too small for compression to be worth that. */
+  soup_server_remove_websocket_extension (self->soup_server,
+                                          SOUP_TYPE_WEBSOCKET_EXTENSION_DEFLATE);
+  soup_server_add_handler (self->soup_server, NULL, websocket_handler_cb, self, NULL);
+  g_signal_connect (self->soup_server, "request-started", G_CALLBACK (request_started_cb), self);
+  soup_server_add_early_handler (self->soup_server, NULL, http_early_cb, self, NULL);
   soup_server_add_early_handler (self->soup_server, "/whep", http_early_cb, self, NULL);
   soup_server_add_early_handler (self->soup_server, "/whip", http_early_cb, self, NULL);
   soup_server_add_handler (self->soup_server, "/whep", whep_handler_cb, self, NULL);
@@ -1729,6 +2296,10 @@ beacon_direct_server_dispose (GObject *object)
 
   beacon_direct_server_stop (self);
 
+  if (self->soup_server != NULL)
+    g_signal_handlers_disconnect_by_data (self->soup_server, self);
+  if (self->connections != NULL)
+    g_hash_table_remove_all (self->connections);
   g_clear_object (&self->soup_server);
   g_clear_object (&self->certificate);
 
@@ -1741,6 +2312,9 @@ beacon_direct_server_finalize (GObject *object)
   BeaconDirectServer *self = BEACON_DIRECT_SERVER (object);
 
   g_clear_pointer (&self->whep, g_hash_table_unref);
+  g_clear_pointer (&self->connections, g_hash_table_unref);
+  g_clear_pointer (&self->listeners, g_ptr_array_unref);
+  g_clear_pointer (&self->per_address, g_hash_table_unref);
   g_free (self->whip_token);
   g_free (self->producer_token);
   g_free (self->media_identity);
@@ -1849,6 +2423,10 @@ beacon_direct_server_init (BeaconDirectServer *self)
                                           NULL, (GDestroyNotify) session_free);
   self->whep = g_hash_table_new_full (g_str_hash, g_str_equal,
                                       NULL, (GDestroyNotify) whep_resource_free);
+  self->connections = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) connection_free);
+  self->per_address = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->listeners = g_ptr_array_new_with_free_func ((GDestroyNotify) listener_free);
+  beacon_direct_server_limits_init_default (&self->limits);
   self->http_answer_timeout_ms = DEFAULT_HTTP_ANSWER_TIMEOUT_MS;
   self->producer_token = beacon_random_hex (32);
   self->whep_server_offers = g_strcmp0 (g_getenv (WHEP_OFFER_ENV), "server") == 0;
@@ -1877,6 +2455,15 @@ beacon_direct_server_get_producer_token (BeaconDirectServer *self)
 }
 
 void
+beacon_direct_server_set_open_producers (BeaconDirectServer *self,
+                                         gboolean            open)
+{
+  g_return_if_fail (BEACON_IS_DIRECT_SERVER (self));
+
+  self->open_producers = open;
+}
+
+void
 beacon_direct_server_set_media_identity (BeaconDirectServer *self,
                                          const char         *fingerprint)
 {
@@ -1898,6 +2485,42 @@ beacon_direct_server_set_max_sessions_per_producer (BeaconDirectServer *self,
   /* Sessions already running stay: the limit applies to new ones. */
   self->max_sessions_per_producer = max;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_SESSIONS_PER_PRODUCER]);
+}
+
+void
+beacon_direct_server_limits_init_default (BeaconDirectServerLimits *limits)
+{
+  g_return_if_fail (limits != NULL);
+
+  *limits = (BeaconDirectServerLimits) {
+    .max_connections = 64,
+    .max_connections_per_address = 8,
+    .max_sessions_per_connection = 4,
+    .handshake_timeout = 10,
+    .idle_timeout = 30,
+    .session_answer_timeout = 15,
+  };
+}
+
+void
+beacon_direct_server_get_limits (BeaconDirectServer       *self,
+                                 BeaconDirectServerLimits *limits)
+{
+  g_return_if_fail (BEACON_IS_DIRECT_SERVER (self));
+  g_return_if_fail (limits != NULL);
+
+  *limits = self->limits;
+}
+
+void
+beacon_direct_server_set_limits (BeaconDirectServer             *self,
+                                 const BeaconDirectServerLimits *limits)
+{
+  g_return_if_fail (BEACON_IS_DIRECT_SERVER (self));
+  g_return_if_fail (limits != NULL);
+
+  /* Connections and sessions already there keep running: the limits apply to new ones. */
+  self->limits = *limits;
 }
 
 void
@@ -1973,6 +2596,7 @@ beacon_direct_server_listen (BeaconDirectServer *self,
     }
   g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
 
+  watch_listeners (self);
   g_debug ("Direct server listening on %s port %u", bind_address, self->port);
 
   return TRUE;
@@ -2021,6 +2645,8 @@ beacon_direct_server_stop (BeaconDirectServer *self)
   if (self->peers != NULL)
     g_hash_table_remove_all (self->peers);
 
+  if (self->listeners != NULL)
+    g_ptr_array_set_size (self->listeners, 0);
   if (self->soup_server != NULL)
     soup_server_disconnect (self->soup_server);
 

@@ -39,6 +39,12 @@ BeaconDirectServer *beacon_direct_server_new          (GTlsCertificate    *certi
  * to be allowed to produce; every other connection may only watch. Random per server. */
 const char         *beacon_direct_server_get_producer_token (BeaconDirectServer *self);
 
+/* Lets every connection produce, as a standalone signalling server (gst-plugins-rs's) does.
+ * Never for a broadcaster's own server: its viewers bind the media to its identity, and a
+ * server where others publish cannot promise that. Default: FALSE. */
+void                beacon_direct_server_set_open_producers (BeaconDirectServer *self,
+                                                             gboolean            open);
+
 /* The SHA-256 fingerprint ("AB:CD:…") of the DTLS identity the broadcast's media comes from,
  * sent to WHEP viewers in the BEACON_MEDIA_IDENTITY_HEADER of the answer so that they can
  * bind the media to the server they authenticated. */
@@ -49,6 +55,26 @@ void                beacon_direct_server_set_media_identity (BeaconDirectServer 
  * answered with an "error" message saying the broadcast is full. */
 void                beacon_direct_server_set_max_sessions_per_producer (BeaconDirectServer *self,
                                                                         guint               max);
+
+/* What one client can take of the server. A limit of 0 is no limit; timeouts are seconds. */
+typedef struct {
+  guint max_connections;               /* open connections at once; more are closed at once */
+  guint max_connections_per_address;   /* of them from one IP address */
+  guint max_sessions_per_connection;   /* sessions a consumer takes part in at once */
+  guint handshake_timeout;             /* for the TLS handshake and each HTTP request
+                                        * (WebSocket handshake included) to arrive whole */
+  guint idle_timeout;                  /* for a WebSocket client's first message */
+  guint session_answer_timeout;        /* for a consumer's first message in a new session */
+} BeaconDirectServerLimits;
+
+/* Fills @limits with the defaults, fit for a broadcast from home: 64 connections, 8 per
+ * address, 4 sessions per connection, 10 s handshakes, 30 s to the first message, 15 s to the
+ * consumer's answer. */
+void                beacon_direct_server_limits_init_default (BeaconDirectServerLimits *limits);
+void                beacon_direct_server_get_limits   (BeaconDirectServer             *self,
+                                                       BeaconDirectServerLimits       *limits);
+void                beacon_direct_server_set_limits   (BeaconDirectServer             *self,
+                                                       const BeaconDirectServerLimits *limits);
 
 /* How long a WHEP POST waits for the broadcaster's answer before it is answered 504 Gateway
  * Timeout (default: 10 s). */

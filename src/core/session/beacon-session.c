@@ -54,6 +54,7 @@ struct _BeaconSession
   guint                    height;
   guint                    fps;
   guint                    max_viewers;
+  BeaconDirectServerLimits server_limits;
   char                    *bind_address;
   guint                    port;
   GStrv                    ice_addresses;
@@ -72,6 +73,7 @@ struct _BeaconSession
   gboolean                 allow_insecure_signaling;
   GStrv                    turn_servers;
   gboolean                 relay_only;
+  gboolean                 upnp;
   gboolean                 accept_new_identity;
   char                    *data_directory;
 
@@ -99,6 +101,9 @@ struct _BeaconSession
   /* WHIP ingest (source "whip"): the publisher's connection, outside the viewers' table */
   char                    *whip_token;
   gboolean                 whip_open;       /* ingest without a token: explicitly asked for */
+  char                    *tls_certificate_file; /* nullable: the direct server's TLS, PEM */
+  char                    *tls_key_file;
+  char                    *link_host;       /* nullable: the host name share links carry */
   char                    *ingest_token;    /* the token in force: given, generated or NULL */
   BeaconPeer              *ingest_peer;
   char                    *ingest_id;
@@ -141,10 +146,14 @@ enum {
   PROP_ALLOW_INSECURE_SIGNALING,
   PROP_TURN_SERVERS,
   PROP_RELAY_ONLY,
+  PROP_UPNP,
   PROP_ACCEPT_NEW_IDENTITY,
   PROP_DATA_DIRECTORY,
   PROP_WHIP_TOKEN,
   PROP_WHIP_OPEN,
+  PROP_TLS_CERTIFICATE_FILE,
+  PROP_TLS_KEY_FILE,
+  PROP_LINK_HOST,
   PROP_SHARE_URL,
   PROP_VIEWER_COUNT,
   PROP_FRAMES_DECODED,
@@ -318,9 +327,10 @@ remove_peer (BeaconSession *self,
   if (peer == NULL)
     return;
   g_signal_handlers_disconnect_by_data (peer, self);
-  beacon_peer_close (peer);
+  /* The branch goes first, so the tee never pushes into a webrtcbin already stopped. */
   if (self->broadcast != NULL)
     beacon_broadcast_pipeline_detach_peer (self->broadcast, beacon_peer_get_webrtcbin (peer));
+  beacon_peer_close (peer);
   g_hash_table_remove (self->peers, session_id);
   if (self->role == BEACON_SESSION_ROLE_BROADCAST)
     notify_viewer_count (self);
@@ -469,6 +479,7 @@ make_peer (BeaconSession *self,
     .stun_server = self->stun_server,
     .turn_servers = (const char * const *) self->turn_servers,
     .relay_only = self->relay_only,
+    .upnp = self->upnp,
     .identity_pem = beacon_identity_get_pem_bundle (self->identity),
     .identity_fingerprint = beacon_identity_get_fingerprint (self->identity),
   };
@@ -899,6 +910,25 @@ media_failed_cb (GObject       *pipeline,
   fail_with (self, g_error_copy (error));
 }
 
+/* An error in one viewer's part of the shared pipeline fails that viewer's peer only. */
+static void
+viewer_media_failed_cb (BeaconBroadcastPipeline *pipeline,
+                        GstElement              *webrtcbin,
+                        const GError            *error,
+                        BeaconSession           *self)
+{
+  GHashTableIter iter;
+  BeaconPeer *peer;
+
+  g_hash_table_iter_init (&iter, self->peers);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &peer))
+    if (beacon_peer_get_webrtcbin (peer) == webrtcbin)
+      {
+        beacon_peer_reject (peer, g_error_copy (error));
+        return;
+      }
+}
+
 static void
 first_frame_cb (BeaconWatchPipeline *pipeline,
                 BeaconSession       *self)
@@ -1121,6 +1151,31 @@ through_media_server (BeaconSession *self)
           g_str_equal (self->dialect, "whep"));
 }
 
+/* The direct server's TLS certificate: the user's own (serve --tls-cert) or the identity's. */
+static GTlsCertificate *
+load_tls_certificate (BeaconSession  *self,
+                      GError        **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  GTlsCertificate *certificate;
+
+  if (self->tls_certificate_file == NULL && self->tls_key_file == NULL)
+    return g_object_ref (beacon_identity_get_tls_certificate (self->identity));
+  if (self->tls_certificate_file == NULL || self->tls_key_file == NULL)
+    {
+      g_set_error (error, BEACON_SESSION_ERROR, BEACON_SESSION_ERROR_INVALID,
+                   "a TLS certificate needs both its certificate file and its key file");
+      return NULL;
+    }
+  certificate = g_tls_certificate_new_from_files (self->tls_certificate_file,
+                                                  self->tls_key_file, &local_error);
+  if (certificate == NULL)
+    g_set_error (error, BEACON_SESSION_ERROR, BEACON_SESSION_ERROR_INVALID,
+                 "could not load the TLS certificate %s with the key %s: %s",
+                 self->tls_certificate_file, self->tls_key_file, local_error->message);
+  return certificate;
+}
+
 static void
 start_broadcast (BeaconSession *self)
 {
@@ -1130,6 +1185,8 @@ start_broadcast (BeaconSession *self)
   g_autofree char *local_url = NULL;
   g_autofree char *share_base = NULL;
   g_autofree char *pin = NULL;
+  g_autofree char *tls_pin = NULL;
+  g_autoptr(GTlsCertificate) tls_certificate = NULL;
 
   if (self->source == BEACON_SOURCE_WHIP && !is_direct (self))
     {
@@ -1150,6 +1207,8 @@ start_broadcast (BeaconSession *self)
       return;
     }
   g_signal_connect_object (self->broadcast, "failed", G_CALLBACK (media_failed_cb), self, 0);
+  g_signal_connect_object (self->broadcast, "viewer-failed", G_CALLBACK (viewer_media_failed_cb),
+                           self, 0);
   if (!beacon_broadcast_pipeline_start (self->broadcast, &error))
     {
       fail_with (self, g_steal_pointer (&error));
@@ -1183,7 +1242,14 @@ start_broadcast (BeaconSession *self)
       return;
     }
 
-  self->server = beacon_direct_server_new (beacon_identity_get_tls_certificate (self->identity));
+  tls_certificate = load_tls_certificate (self, &error);
+  if (tls_certificate == NULL)
+    {
+      fail_with (self, g_steal_pointer (&error));
+      return;
+    }
+  tls_pin = beacon_fingerprint_of_tls_certificate (tls_certificate, "sha-256", NULL);
+  self->server = beacon_direct_server_new (tls_certificate);
   beacon_direct_server_set_max_sessions_per_producer (self->server, self->max_viewers);
   beacon_direct_server_set_media_identity (self->server,
                                            beacon_identity_get_fingerprint (self->identity));
@@ -1199,6 +1265,7 @@ start_broadcast (BeaconSession *self)
       g_signal_connect_object (self->server, "whip-offer", G_CALLBACK (whip_offer_cb), self, 0);
       g_signal_connect_object (self->server, "whip-ended", G_CALLBACK (whip_ended_cb), self, 0);
     }
+  beacon_direct_server_set_limits (self->server, &self->server_limits);
   if (!beacon_direct_server_listen (self->server, self->bind_address, self->port, &error))
     {
       fail_with (self, g_steal_pointer (&error));
@@ -1215,7 +1282,11 @@ start_broadcast (BeaconSession *self)
   local_url = g_strdup_printf ("wss://%s:%u/", local_host,
                                beacon_direct_server_get_port (self->server));
 
-  if (is_any_address (self->bind_address))
+  if (self->link_host != NULL)
+    {
+      share_host = format_url_host (self->link_host);
+    }
+  else if (is_any_address (self->bind_address))
     {
       g_autofree char *reachable = dup_reachable_address ();
 
@@ -1228,11 +1299,14 @@ start_broadcast (BeaconSession *self)
   share_base = g_strdup_printf ("wss://%s:%u/", share_host,
                                 beacon_direct_server_get_port (self->server));
   g_free (self->share_url);
+  /* With a certificate of its own (serve --tls-cert), the signaling is validated by the
+   * certificate authorities and the link names only the media's identity. */
   self->share_url = beacon_share_link_format (share_base,
                                               beacon_identity_get_fingerprint (self->identity),
+                                              self->tls_certificate_file == NULL,
                                               self->stream_name);
 
-  if (!create_signaler (self, local_url, beacon_identity_get_fingerprint (self->identity)))
+  if (!create_signaler (self, local_url, tls_pin))
     return;
   self->report_timer = g_timeout_add_seconds (1, report_timer_cb, self);
   beacon_signaler_start_async (self->signaler, BEACON_SIGNALER_ROLE_PUBLISH,
@@ -1266,6 +1340,7 @@ start_watch (BeaconSession *self)
   g_autoptr(GError) error = NULL;
   g_autofree char *url = NULL;
   g_autofree char *pin = NULL;
+  g_autofree char *identity = NULL;
   g_autofree char *producer = g_strdup (self->stream_name);
 
   if (self->url == NULL)
@@ -1286,6 +1361,7 @@ start_watch (BeaconSession *self)
         }
       url = g_strdup (link->url);
       pin = g_strdup (link->pin);
+      identity = g_strdup (link->identity);
       if (producer == NULL)
         producer = g_strdup (link->producer);
       self->pin_key = make_pin_key (self, url, producer);
@@ -1306,7 +1382,7 @@ start_watch (BeaconSession *self)
         }
     }
   if (is_direct (self))
-    self->link_identity = g_strdup (pin);
+    self->link_identity = g_strdup (identity != NULL ? identity : pin);
 
   if (!load_identity (self))
     return;
@@ -1611,6 +1687,9 @@ beacon_session_get_property (GObject    *object,
     case PROP_RELAY_ONLY:
       g_value_set_boolean (value, self->relay_only);
       break;
+    case PROP_UPNP:
+      g_value_set_boolean (value, self->upnp);
+      break;
     case PROP_ACCEPT_NEW_IDENTITY:
       g_value_set_boolean (value, self->accept_new_identity);
       break;
@@ -1622,6 +1701,15 @@ beacon_session_get_property (GObject    *object,
       break;
     case PROP_WHIP_OPEN:
       g_value_set_boolean (value, self->whip_open);
+      break;
+    case PROP_TLS_CERTIFICATE_FILE:
+      g_value_set_string (value, self->tls_certificate_file);
+      break;
+    case PROP_TLS_KEY_FILE:
+      g_value_set_string (value, self->tls_key_file);
+      break;
+    case PROP_LINK_HOST:
+      g_value_set_string (value, self->link_host);
       break;
     case PROP_SECURITY_REPORT:
       g_value_set_object (value, self->security_report);
@@ -1749,6 +1837,9 @@ beacon_session_set_property (GObject      *object,
     case PROP_RELAY_ONLY:
       self->relay_only = g_value_get_boolean (value);
       break;
+    case PROP_UPNP:
+      self->upnp = g_value_get_boolean (value);
+      break;
     case PROP_ACCEPT_NEW_IDENTITY:
       self->accept_new_identity = g_value_get_boolean (value);
       break;
@@ -1762,6 +1853,18 @@ beacon_session_set_property (GObject      *object,
       break;
     case PROP_WHIP_OPEN:
       self->whip_open = g_value_get_boolean (value);
+      break;
+    case PROP_TLS_CERTIFICATE_FILE:
+      g_free (self->tls_certificate_file);
+      self->tls_certificate_file = g_value_dup_string (value);
+      break;
+    case PROP_TLS_KEY_FILE:
+      g_free (self->tls_key_file);
+      self->tls_key_file = g_value_dup_string (value);
+      break;
+    case PROP_LINK_HOST:
+      g_free (self->link_host);
+      self->link_host = g_value_dup_string (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1805,6 +1908,9 @@ beacon_session_finalize (GObject *object)
   g_free (self->data_directory);
   g_free (self->whip_token);
   g_free (self->ingest_token);
+  g_free (self->tls_certificate_file);
+  g_free (self->tls_key_file);
+  g_free (self->link_host);
 
   G_OBJECT_CLASS (beacon_session_parent_class)->finalize (object);
 }
@@ -1882,6 +1988,10 @@ beacon_session_class_init (BeaconSessionClass *klass)
     g_param_spec_boxed ("turn-servers", NULL, NULL, G_TYPE_STRV, rw);
   properties[PROP_RELAY_ONLY] =
     g_param_spec_boolean ("relay-only", NULL, NULL, FALSE, rw);
+  /* Whether ICE may ask the router for a port mapping over UPnP: off by default, because it
+   * announces the session on the local network and reaches beyond the ICE addresses. */
+  properties[PROP_UPNP] =
+    g_param_spec_boolean ("upnp", NULL, NULL, FALSE, rw);
   properties[PROP_ACCEPT_NEW_IDENTITY] =
     g_param_spec_boolean ("accept-new-identity", NULL, NULL, FALSE, rw);
   /* Where the identity and the remembered identities live; NULL = the user's default. */
@@ -1894,6 +2004,16 @@ beacon_session_class_init (BeaconSessionClass *klass)
    * token is made up at start (beacon_session_get_whip_token ()). */
   properties[PROP_WHIP_OPEN] =
     g_param_spec_boolean ("whip-open", NULL, NULL, FALSE, rw);
+  /* The direct server's TLS certificate and key (PEM files), for example one for the user's
+   * domain that browsers already trust; NULL = the identity's self-signed certificate. The
+   * DTLS identity stays the user's own either way. */
+  properties[PROP_TLS_CERTIFICATE_FILE] =
+    g_param_spec_string ("tls-certificate-file", NULL, NULL, NULL, rw);
+  properties[PROP_TLS_KEY_FILE] =
+    g_param_spec_string ("tls-key-file", NULL, NULL, NULL, rw);
+  /* The host name share links carry (the name in the TLS certificate); NULL = an address. */
+  properties[PROP_LINK_HOST] =
+    g_param_spec_string ("link-host", NULL, NULL, NULL, rw);
   properties[PROP_SECURITY_REPORT] =
     g_param_spec_object ("security-report", NULL, NULL, BEACON_TYPE_SECURITY_REPORT, ro);
   properties[PROP_BITRATE_KBPS] =
@@ -1920,6 +2040,7 @@ beacon_session_init (BeaconSession *self)
   self->height = 720;
   self->fps = 30;
   self->port = 8443;
+  beacon_direct_server_limits_init_default (&self->server_limits);
   self->first_frame_ms = -1;
   self->room = -1;
   self->feed = -1;
@@ -1932,4 +2053,16 @@ BeaconSession *
 beacon_session_new (BeaconSessionRole role)
 {
   return g_object_new (BEACON_TYPE_SESSION, "role", role, NULL);
+}
+
+void
+beacon_session_set_server_limits (BeaconSession                  *self,
+                                  const BeaconDirectServerLimits *limits)
+{
+  g_return_if_fail (BEACON_IS_SESSION (self));
+  g_return_if_fail (limits != NULL);
+
+  self->server_limits = *limits;
+  if (self->server != NULL)
+    beacon_direct_server_set_limits (self->server, limits);
 }

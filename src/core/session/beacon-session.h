@@ -9,6 +9,7 @@
 
 #include <gst/gst.h>
 
+#include "beacon-direct-server.h"
 #include "beacon-media-source.h"
 #include "beacon-security-report.h"
 
@@ -50,6 +51,11 @@ G_DECLARE_FINAL_TYPE (BeaconSession, beacon_session, BEACON, SESSION, GObject)
 BeaconSession      *beacon_session_new            (BeaconSessionRole   role);
 void                beacon_session_start          (BeaconSession      *self);
 void                beacon_session_stop           (BeaconSession      *self);
+
+/* What clients may take of the direct server a broadcast starts (defaults:
+ * beacon_direct_server_limits_init_default ()). */
+void                beacon_session_set_server_limits (BeaconSession                  *self,
+                                                      const BeaconDirectServerLimits *limits);
 
 BeaconSessionState  beacon_session_get_state      (BeaconSession      *self);
 const GError       *beacon_session_get_error      (BeaconSession      *self);

@@ -9,10 +9,7 @@
 
 #include "beacon-fingerprint.h"
 #include "beacon-gst-protocol.h"
-
-/* How large a signaling message from the server may be: SDP with many candidates stays far
- * below this. */
-#define MAX_INCOMING_PAYLOAD (1024 * 1024)
+#include "beacon-websocket-channel.h"
 
 struct _BeaconGstSignaler
 {
@@ -22,7 +19,7 @@ struct _BeaconGstSignaler
   char                    *pin;
   char                    *token;      /* nullable: sent as a Bearer token in the handshake */
 
-  SoupMessage             *handshake;
+  gboolean                 connecting;  /* start was called: one connection per signaler */
   SoupWebsocketConnection *connection;
   GTask                   *start_task;
   GCancellable            *cancellable;
@@ -35,7 +32,6 @@ struct _BeaconGstSignaler
 
   BeaconChannelInfo       *info;
   gboolean                 listing;
-  gboolean                 certificate_rejected;
   gboolean                 stopped;
 };
 
@@ -358,24 +354,6 @@ connection_closed_cb (SoupWebsocketConnection *connection,
   g_object_unref (self);
 }
 
-static gboolean
-accept_certificate_cb (SoupMessage          *message,
-                       GTlsCertificate      *certificate,
-                       GTlsCertificateFlags  errors,
-                       BeaconGstSignaler    *self)
-{
-  g_autofree char *fingerprint = NULL;
-
-  fingerprint = beacon_fingerprint_of_tls_certificate (certificate, "sha-256", NULL);
-  if (self->pin != NULL && beacon_fingerprint_equal (fingerprint, self->pin))
-    {
-      self->info->trust = BEACON_SIGNALING_TRUST_PINNED;
-      return TRUE;
-    }
-  self->certificate_rejected = TRUE;
-  return FALSE;
-}
-
 static void
 websocket_connected_cb (GObject      *source,
                         GAsyncResult *result,
@@ -384,44 +362,13 @@ websocket_connected_cb (GObject      *source,
   g_autoptr(BeaconGstSignaler) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  self->connection = soup_session_websocket_connect_finish (SOUP_SESSION (source), result,
-                                                            &error);
+  self->connection = beacon_websocket_channel_connect_finish (result, &error);
   if (self->connection == NULL)
     {
-      if (self->start_task == NULL)
-        return;
-      if (self->certificate_rejected)
-        fail (self, g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_TLS_NOT_TRUSTED,
-                                 "could not connect to %s: TLS certificate not trusted%s",
-                                 self->url,
-                                 self->pin ? " (it does not match the pinned fingerprint)" : ""));
-      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (self->start_task != NULL)
         fail (self, g_steal_pointer (&error));
-      else
-        fail (self, beacon_signaler_describe_connect_error (self->url, error));
       return;
     }
-
-  beacon_channel_info_set_tls (self->info, self->handshake);
-  /* A pin is a promise about one certificate: a certificate that a CA vouches for but that is
-   * not the pinned one is refused as well. */
-  if (self->pin != NULL && self->info->peer_fingerprint != NULL &&
-      !beacon_fingerprint_equal (self->info->peer_fingerprint, self->pin))
-    {
-      soup_websocket_connection_close (self->connection, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION,
-                                       NULL);
-      g_clear_object (&self->connection);
-      fail (self, g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_TLS_NOT_TRUSTED,
-                               "could not connect to %s: TLS certificate not trusted (it does "
-                               "not match the pinned fingerprint)", self->url));
-      return;
-    }
-  /* Plain ws:// has no certificate to match: a pin in the link changes nothing about that. */
-  if (self->pin != NULL && self->info->trust != BEACON_SIGNALING_TRUST_INSECURE)
-    self->info->trust = BEACON_SIGNALING_TRUST_PINNED;
-  soup_websocket_connection_set_max_incoming_payload_size (self->connection,
-                                                           MAX_INCOMING_PAYLOAD);
-  soup_websocket_connection_set_keepalive_interval (self->connection, 20);
   g_signal_connect_object (self->connection, "message",
                            G_CALLBACK (message_received_cb), self, 0);
   g_signal_connect_object (self->connection, "closed",
@@ -439,34 +386,15 @@ beacon_gst_signaler_start_async (BeaconSignaler      *signaler,
 {
   BeaconGstSignaler *self = BEACON_GST_SIGNALER (signaler);
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr(GUri) uri = NULL;
-  g_autoptr(GError) error = NULL;
 
   g_task_set_source_tag (task, beacon_gst_signaler_start_async);
 
-  if (self->start_task != NULL || self->handshake != NULL)
+  if (self->start_task != NULL || self->connecting)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING,
                                "this signaling channel was already started");
       return;
     }
-
-  uri = g_uri_parse (self->url, SOUP_HTTP_URI_FLAGS, &error);
-  if (uri == NULL)
-    {
-      g_task_return_new_error (task, BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_INVALID_URL,
-                               "'%s' is not a valid URL: %s", self->url, error->message);
-      return;
-    }
-  if (g_ascii_strcasecmp (g_uri_get_scheme (uri), "wss") != 0 &&
-      g_ascii_strcasecmp (g_uri_get_scheme (uri), "ws") != 0)
-    {
-      g_task_return_new_error (task, BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_INVALID_URL,
-                               "'%s' is not a WebSocket URL (wss://…)", self->url);
-      return;
-    }
-  if (g_ascii_strcasecmp (g_uri_get_scheme (uri), "ws") == 0)
-    self->info->trust = BEACON_SIGNALING_TRUST_INSECURE;
 
   self->role = role;
   g_free (self->stream_name);
@@ -474,20 +402,10 @@ beacon_gst_signaler_start_async (BeaconSignaler      *signaler,
   self->start_task = g_steal_pointer (&task);
   g_set_object (&self->cancellable, cancellable);
 
-  self->handshake = soup_message_new_from_uri (SOUP_METHOD_GET, uri);
-  if (self->token != NULL)
-    {
-      g_autofree char *authorization = g_strconcat ("Bearer ", self->token, NULL);
-
-      soup_message_headers_replace (soup_message_get_request_headers (self->handshake),
-                                    "Authorization", authorization);
-    }
-  g_signal_connect_object (self->handshake, "accept-certificate",
-                           G_CALLBACK (accept_certificate_cb), self, 0);
-  beacon_signaler_pin_message (self->handshake, self->pin);
-  soup_session_websocket_connect_async (beacon_signaler_get_soup_session (), self->handshake,
-                                        NULL, NULL, G_PRIORITY_DEFAULT, cancellable,
-                                        websocket_connected_cb, g_object_ref (self));
+  self->connecting = TRUE;
+  beacon_websocket_channel_connect_async (self, self->url, self->pin, self->token, NULL,
+                                          self->info, cancellable, websocket_connected_cb,
+                                          g_object_ref (self));
 }
 
 static char *
@@ -495,6 +413,8 @@ beacon_gst_signaler_start_finish (BeaconSignaler  *signaler,
                                   GAsyncResult    *result,
                                   GError         **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, signaler), NULL);
+
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -586,6 +506,8 @@ beacon_gst_signaler_list_finish (BeaconSignaler  *signaler,
                                  GAsyncResult    *result,
                                  GError         **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, signaler), NULL);
+
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -616,7 +538,6 @@ beacon_gst_signaler_dispose (GObject *object)
                                          NULL);
     }
   g_clear_object (&self->connection);
-  g_clear_object (&self->handshake);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->start_task);

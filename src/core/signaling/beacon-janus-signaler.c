@@ -13,6 +13,7 @@
 
 #include "beacon-fingerprint.h"
 #include "beacon-json.h"
+#include "beacon-websocket-channel.h"
 
 /* How large a message from Janus may be: SDP with many candidates stays far below this. */
 #define MAX_INCOMING_PAYLOAD (1024 * 1024)
@@ -67,7 +68,7 @@ struct _BeaconJanusSignaler
   gint64                   mountpoint;
 
   /* The WebSocket and the Janus session on it */
-  SoupMessage             *handshake;
+  gboolean                 connecting;  /* the one connection was asked for */
   SoupWebsocketConnection *connection;
   GCancellable            *cancellable;
   GPtrArray               *session_waiters;  /* GTask waiting for the Janus session */
@@ -75,7 +76,6 @@ struct _BeaconJanusSignaler
   gint64                   session_id;
   guint                    keepalive_id;
   BeaconChannelInfo       *info;
-  gboolean                 certificate_rejected;
   gboolean                 closed;
 
   /* The broadcast or watch */
@@ -493,6 +493,8 @@ janus_request_finish (BeaconJanusSignaler  *self,
                       GAsyncResult         *result,
                       GError              **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -734,24 +736,6 @@ connection_closed_cb (SoupWebsocketConnection *connection,
   g_object_unref (self);
 }
 
-static gboolean
-accept_certificate_cb (SoupMessage          *message,
-                       GTlsCertificate      *certificate,
-                       GTlsCertificateFlags  errors,
-                       BeaconJanusSignaler  *self)
-{
-  g_autofree char *fingerprint = NULL;
-
-  fingerprint = beacon_fingerprint_of_tls_certificate (certificate, "sha-256", NULL);
-  if (self->pin != NULL && beacon_fingerprint_equal (fingerprint, self->pin))
-    {
-      self->info->trust = BEACON_SIGNALING_TRUST_PINNED;
-      return TRUE;
-    }
-  self->certificate_rejected = TRUE;
-  return FALSE;
-}
-
 static void
 websocket_connected_cb (GObject      *source,
                         GAsyncResult *result,
@@ -759,31 +743,14 @@ websocket_connected_cb (GObject      *source,
 {
   g_autoptr(BeaconJanusSignaler) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GError) described = NULL;
 
-  self->connection = soup_session_websocket_connect_finish (SOUP_SESSION (source), result,
-                                                            &error);
+  self->connection = beacon_websocket_channel_connect_finish (result, &error);
   if (self->connection == NULL)
     {
       self->closed = TRUE;
-      if (self->certificate_rejected)
-        described = g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_TLS_NOT_TRUSTED,
-                                 "could not connect to %s: TLS certificate not trusted%s",
-                                 self->url,
-                                 self->pin ? " (it does not match the pinned fingerprint)"
-                                           : ": trust it with --pin sha256:<its SHA-256 fingerprint>");
-      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        described = g_steal_pointer (&error);
-      else
-        described = beacon_signaler_describe_connect_error (self->url, error);
-      complete_session_waiters (self, described);
+      complete_session_waiters (self, error);
       return;
     }
-
-  beacon_channel_info_set_tls (self->info, self->handshake);
-  soup_websocket_connection_set_max_incoming_payload_size (self->connection,
-                                                           MAX_INCOMING_PAYLOAD);
-  soup_websocket_connection_set_keepalive_interval (self->connection, 20);
   g_signal_connect_object (self->connection, "message",
                            G_CALLBACK (message_received_cb), self, 0);
   g_signal_connect_object (self->connection, "closed",
@@ -805,8 +772,6 @@ ensure_session_async (BeaconJanusSignaler *self,
                       gpointer             user_data)
 {
   const char * const protocols[] = { "janus-protocol", NULL };
-  g_autoptr(GUri) uri = NULL;
-  g_autoptr(GError) error = NULL;
   GTask *task = g_task_new (self, NULL, callback, user_data);
 
   g_task_set_source_tag (task, ensure_session_async);
@@ -826,28 +791,13 @@ ensure_session_async (BeaconJanusSignaler *self,
     }
 
   g_ptr_array_add (self->session_waiters, task);
-  if (self->handshake != NULL)
+  if (self->connecting)
     return;
 
-  uri = g_uri_parse (self->url, SOUP_HTTP_URI_FLAGS, &error);
-  if (uri == NULL)
-    {
-      g_autoptr(GError) invalid = g_error_new (BEACON_SIGNALER_ERROR,
-                                               BEACON_SIGNALER_ERROR_INVALID_URL,
-                                               "'%s' is not a valid URL: %s", self->url,
-                                               error->message);
-
-      complete_session_waiters (self, invalid);
-      return;
-    }
-  self->handshake = soup_message_new_from_uri (SOUP_METHOD_GET, uri);
-  g_signal_connect_object (self->handshake, "accept-certificate",
-                           G_CALLBACK (accept_certificate_cb), self, 0);
-  beacon_signaler_pin_message (self->handshake, self->pin);
-  soup_session_websocket_connect_async (beacon_signaler_get_soup_session (), self->handshake,
-                                        NULL, (char **) protocols, G_PRIORITY_DEFAULT,
-                                        self->cancellable, websocket_connected_cb,
-                                        g_object_ref (self));
+  self->connecting = TRUE;
+  beacon_websocket_channel_connect_async (self, self->url, self->pin, NULL, protocols,
+                                          self->info, self->cancellable, websocket_connected_cb,
+                                          g_object_ref (self));
 }
 
 static gboolean
@@ -855,6 +805,8 @@ ensure_session_finish (BeaconJanusSignaler  *self,
                        GAsyncResult         *result,
                        GError              **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
@@ -1446,6 +1398,8 @@ beacon_janus_signaler_start_finish (BeaconSignaler  *signaler,
                                     GAsyncResult    *result,
                                     GError         **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, signaler), NULL);
+
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -1875,6 +1829,8 @@ beacon_janus_signaler_list_finish (BeaconSignaler  *signaler,
                                    GAsyncResult    *result,
                                    GError         **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, signaler), NULL);
+
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -1907,7 +1863,6 @@ beacon_janus_signaler_dispose (GObject *object)
                                          NULL);
     }
   g_clear_object (&self->connection);
-  g_clear_object (&self->handshake);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->start_task);

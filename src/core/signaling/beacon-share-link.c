@@ -76,6 +76,7 @@ beacon_share_link_parse (const char  *link,
     {
       g_autoptr(GHashTable) params = NULL;
       const char *pin;
+      const char *identity;
       const char *producer;
 
       params = g_uri_parse_params (fragment, -1, "&", G_URI_PARAMS_NONE, &local_error);
@@ -86,16 +87,26 @@ beacon_share_link_parse (const char  *link,
           return NULL;
         }
       pin = g_hash_table_lookup (params, "pin");
+      identity = g_hash_table_lookup (params, "id");
       producer = g_hash_table_lookup (params, "producer");
-      if (pin != NULL)
+      if (pin != NULL && identity != NULL)
         {
-          result->pin = beacon_fingerprint_parse_pin (pin, &local_error);
-          if (result->pin == NULL)
+          g_set_error (error, BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_INVALID_URL,
+                       "the link has both a pin and an id: it is damaged");
+          return NULL;
+        }
+      if (pin != NULL || identity != NULL)
+        {
+          result->identity = beacon_fingerprint_parse_pin (pin ? pin : identity, &local_error);
+          if (result->identity == NULL)
             {
               g_set_error (error, BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_INVALID_URL,
-                           "the link's pin is not valid: %s", local_error->message);
+                           "the link's %s is not valid: %s", pin ? "pin" : "id",
+                           local_error->message);
               return NULL;
             }
+          if (pin != NULL)
+            result->pin = g_strdup (result->identity);
         }
       if (producer != NULL && *producer != '\0')
         result->producer = g_strdup (producer);
@@ -116,6 +127,7 @@ beacon_share_link_parse (const char  *link,
 char *
 beacon_share_link_format (const char *url,
                           const char *fingerprint,
+                          gboolean    pins_tls,
                           const char *producer)
 {
   GString *link = g_string_new (url);
@@ -125,7 +137,7 @@ beacon_share_link_format (const char *url,
     {
       g_autofree char *pin = beacon_fingerprint_format_pin (fingerprint);
 
-      g_string_append_printf (link, "%cpin=%s", separator, pin);
+      g_string_append_printf (link, "%c%s=%s", separator, pins_tls ? "pin" : "id", pin);
       separator = '&';
     }
   if (producer != NULL && *producer != '\0')
@@ -144,6 +156,7 @@ beacon_share_link_free (BeaconShareLink *link)
     return;
   g_free (link->url);
   g_free (link->pin);
+  g_free (link->identity);
   g_free (link->producer);
   g_free (link);
 }

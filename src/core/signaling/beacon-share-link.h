@@ -14,17 +14,24 @@ G_BEGIN_DECLS
 /* A Beacon share link is the signaling URL with Beacon's parameters in the fragment, which is
  * never sent to the server:  wss://host:port/#pin=sha256:AB:CD:…&producer=NAME
  * The pin is the SHA-256 fingerprint of the broadcaster's certificate, so a viewer can trust a
- * self-signed certificate without a prompt. */
+ * self-signed certificate without a prompt; the same certificate is the broadcaster's DTLS
+ * identity, which the media must come from.
+ * A direct server whose TLS certificate a certificate authority vouches for (serve --tls-cert)
+ * gives  wss://host:port/#id=sha256:AB:CD:…  instead: the signaling is validated by the
+ * authorities, and id names only the DTLS identity the media must come from. */
 typedef struct {
   char *url;        /* the URL without the fragment */
-  char *pin;        /* nullable; normalised "AB:CD:…" */
+  char *pin;        /* nullable; normalised "AB:CD:…": pins the TLS certificate and the media */
+  char *identity;   /* nullable; normalised "AB:CD:…": the media's identity (pin, or id) */
   char *producer;   /* nullable */
 } BeaconShareLink;
 
 BeaconShareLink *beacon_share_link_parse  (const char      *link,
                                            GError         **error);
+/* With @pins_tls, @fingerprint goes in as pin=, else as id=. */
 char            *beacon_share_link_format (const char      *url,
                                            const char      *fingerprint,
+                                           gboolean         pins_tls,
                                            const char      *producer);
 void             beacon_share_link_free   (BeaconShareLink *link);
 

@@ -1603,6 +1603,8 @@ beacon_whip_signaler_start_finish (BeaconSignaler  *signaler,
                                    GAsyncResult    *result,
                                    GError         **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, signaler), NULL);
+
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
