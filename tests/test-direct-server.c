@@ -1119,7 +1119,9 @@ raw_client_thread (gpointer data)
   gboolean all_sent = FALSE;
   char c;
 
-  memset (piece, ' ', raw->piece);
+  /* g_malloc (0) is NULL, which memset must not get even for 0 bytes (UBSan). */
+  if (raw->piece > 0)
+    memset (piece, ' ', raw->piece);
   g_socket_client_set_enable_proxy (socket_client, FALSE);
   g_socket_client_set_tls (socket_client, !raw->plain);
   g_signal_connect (socket_client, "event", G_CALLBACK (raw_client_event_cb), NULL);

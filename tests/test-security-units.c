@@ -215,12 +215,19 @@ test_share_link (void)
     g_assert_null (parsed->pin);
     g_assert_cmpstr (parsed->identity, ==, FP_B);
   }
+  g_clear_pointer (&link, beacon_share_link_free);
+
+  /* The URL keeps its %-encoding: decoded, "%2F" and "%26" would name another resource. */
+  link = beacon_share_link_parse ("wss://host:8443/a%2Fb/room%20one?x=%26#producer=p", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (link->url, ==, "wss://host:8443/a%2Fb/room%20one?x=%26");
 
   {
     const char *bad[] = {
       "not a url", "ftp://host/", "wss://", "wss://host/#pin=sha256:12", "wss://host/#pin=md5:" FP_A,
       "wss://host/#pin=%zz", "wss://host/#id=sha256:12",
       "wss://host/#pin=sha256:" FP_A "&id=sha256:" FP_B,
+      "https://usep=1sha%256/", "ws://%2F:", "wss://a%3Ab/",
     };
 
     for (guint i = 0; i < G_N_ELEMENTS (bad); i++)

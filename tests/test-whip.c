@@ -484,6 +484,13 @@ test_parse_ice_servers (void)
   g_assert_null (beacon_whip_parse_ice_servers ("<https://example.net/>; rel=\"next\""));
   g_assert_null (beacon_whip_parse_ice_servers ("garbage, <>; rel=ice-server, <turn:>; "
                                                 "rel=\"ice-server\""));
+  /* What would not be a valid URL is skipped; of two transports the first counts. */
+  g_assert_null (beacon_whip_parse_ice_servers ("<stun:st%zzun.example>; rel=ice-server, "
+                                                "<turn:a/b>; rel=ice-server"));
+  g_clear_pointer (&servers, g_strfreev);
+  servers = beacon_whip_parse_ice_servers ("<turn:h?transport=TCP&transport=udp>; rel=ice-server");
+  g_assert_nonnull (servers);
+  g_assert_cmpstr (servers[0], ==, "turn://h:3478?transport=tcp");
 }
 
 static void

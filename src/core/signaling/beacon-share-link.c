@@ -5,10 +5,24 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <string.h>
+
 #include "beacon-share-link.h"
 
 #include "beacon-fingerprint.h"
 #include "beacon-signaler.h"
+
+/* Whether @host, as GLib gives it (decoded, IPv6 addresses without brackets), goes back into a
+ * URL unchanged: RFC 3986 unreserved and sub-delims characters, or an IP address without a
+ * zone ID. */
+static gboolean
+host_is_plain (const char *host)
+{
+  if (g_hostname_is_ip_address (host))
+    return strchr (host, '%') == NULL;
+  return strspn (host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                       "-._~!$&'()*+,;=") == strlen (host);
+}
 
 BeaconShareLink *
 beacon_share_link_parse (const char  *link,
@@ -20,7 +34,10 @@ beacon_share_link_parse (const char  *link,
   const char *scheme;
   const char *fragment;
 
-  uri = g_uri_parse (link, G_URI_FLAGS_ENCODED_FRAGMENT, &local_error);
+  /* Everything stays %-encoded as written: the URL is rebuilt from these parts below, and a
+   * decoded path or query ("%2F" turned into "/", "%26" into "&") would name another resource.
+   * The fragment is decoded by g_uri_parse_params (). */
+  uri = g_uri_parse (link, G_URI_FLAGS_ENCODED, &local_error);
   if (uri == NULL)
     {
       g_set_error (error, BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_INVALID_URL,
@@ -40,6 +57,17 @@ beacon_share_link_parse (const char  *link,
     {
       g_set_error (error, BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_INVALID_URL,
                    "'%s' names no server", link);
+      return NULL;
+    }
+
+  /* GLib decodes the host whatever the flags, and the URL is rebuilt from it: a host written
+   * with %-escapes would come back as an invalid URL or one that names another server
+   * ("ws://%2F:" as "ws:////"; found by tests/fuzz/fuzz-share-link). No server name or address
+   * needs them. */
+  if (!host_is_plain (g_uri_get_host (uri)))
+    {
+      g_set_error (error, BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_INVALID_URL,
+                   "'%s' does not name a valid server", link);
       return NULL;
     }
 
@@ -93,7 +121,6 @@ beacon_share_link_parse (const char  *link,
                                     g_uri_get_query (uri), NULL);
     result->url = g_uri_to_string (without_fragment);
   }
-
   return g_steal_pointer (&result);
 }
 

@@ -522,6 +522,8 @@ ice_server_url (const char *uri,
   g_autofree char *rest = NULL;
   g_autofree char *transport = NULL;
   g_autofree char *host_port = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(GUri) parsed = NULL;
   const char *colon = strchr (uri, ':');
   const char *query;
   GString *out;
@@ -543,8 +545,10 @@ ice_server_url (const char *uri,
     {
       g_auto(GStrv) params = g_strsplit (query + 1, "&", -1);
 
+      /* The first transport counts, like the first username and credential of a link; a
+       * second one leaked the first (found by tests/fuzz/fuzz-link-header). */
       for (guint i = 0; params[i] != NULL; i++)
-        if (g_str_has_prefix (params[i], "transport="))
+        if (g_str_has_prefix (params[i], "transport=") && transport == NULL)
           transport = g_ascii_strdown (params[i] + strlen ("transport="), -1);
     }
   /* Userinfo in the URI itself is not allowed by RFC 7065; drop it rather than guess. */
@@ -577,7 +581,15 @@ ice_server_url (const char *uri,
   if (transport != NULL && g_str_has_prefix (scheme, "turn") &&
       (g_str_equal (transport, "tcp") || g_str_equal (transport, "udp")))
     g_string_append_printf (out, "?transport=%s", transport);
-  return g_string_free (out, FALSE);
+  url = g_string_free (out, FALSE);
+
+  /* The host and port are the server's bytes as they came (found by
+   * tests/fuzz/fuzz-link-header: bytes that are not UTF-8): webrtcbin only takes a URI, and one
+   * that has a path or a fragment names something else than host and port. */
+  parsed = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
+  if (parsed == NULL || *g_uri_get_path (parsed) != '\0' || g_uri_get_fragment (parsed) != NULL)
+    return NULL;
+  return g_steal_pointer (&url);
 }
 
 GStrv
@@ -637,7 +649,7 @@ beacon_whip_parse_ice_servers (const char *link_header)
       url = ice_server_url (uri, username, credential);
       if (url == NULL)
         {
-          g_debug ("ignoring ICE server link <%s>: not a stun: or turn: URI", uri);
+          g_debug ("ignoring ICE server link <%s>: not a valid stun: or turn: URI", uri);
           continue;
         }
       g_strv_builder_add (builder, url);
