@@ -28,6 +28,15 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/beacon-fuzz.XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM
 
 status=0
+# One TAP line per target, for build-aux/count-test-cases.py.
+results="$build_dir/fuzz-results.tap"
+: >"$results"
+case_number=0
+
+result () {
+  case_number=$((case_number + 1))
+  echo "$1 $case_number - $2" >>"$results"
+}
 
 report_crash () {
   name=$1
@@ -48,6 +57,7 @@ for corpus in "$here"/corpus/*/; do
 
   if [ ! -x "$exe" ]; then
     echo "FAIL: $exe is missing: build $build_dir with -Dfuzzing=true first" >&2
+    result "not ok" "fuzz-$name (not built)"
     status=1
     continue
   fi
@@ -64,6 +74,7 @@ for corpus in "$here"/corpus/*/; do
     else
       echo "FAIL: fuzz-$name crashes on a regression input:" >&2
       grep -E '^Running: |ERROR|==[0-9]+==|FATAL|CRITICAL' "$log" | tail -n 20 >&2
+      result "not ok" "fuzz-$name regressions"
       status=1
       continue
     fi
@@ -74,8 +85,10 @@ for corpus in "$here"/corpus/*/; do
        -artifact_prefix="$crashes/" -print_final_stats=1 "$work/corpus-$name" >"$log" 2>&1; then
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
     echo "ok: fuzz-$name ${seconds}s, ${runs:-?} runs"
+    result "ok" "fuzz-$name ${seconds}s, ${runs:-?} runs"
   else
     report_crash "$name" "$log"
+    result "not ok" "fuzz-$name"
   fi
 done
 
