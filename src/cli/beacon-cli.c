@@ -42,6 +42,7 @@ typedef struct {
   guint          timeout_source;
   gboolean       report_writing;  /* a write is on its worker thread */
   char          *report_pending;  /* the newest report, taken meanwhile: written after it */
+  gint64         report_frames_us; /* when frames last rewrote the report */
 } Run;
 
 typedef struct {
@@ -256,6 +257,14 @@ frames_decoded_cb (BeaconSession *session,
     {
       run->first_frame_printed = TRUE;
       g_print ("first-frame-ms: %" G_GINT64_FORMAT "\n", beacon_session_get_first_frame_ms (session));
+    }
+  /* frames_decoded in the report lets a test follow the frame rate while it watches; once a
+   * second is enough for that and costs one small file write. */
+  if (run->report_path != NULL &&
+      g_get_monotonic_time () - run->report_frames_us >= G_USEC_PER_SEC)
+    {
+      run->report_frames_us = g_get_monotonic_time ();
+      write_report (run);
     }
   if (run->frames_wanted > 0 && frames >= run->frames_wanted && !run->stopping)
     {
