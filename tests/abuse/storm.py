@@ -26,6 +26,7 @@ import json
 import logging
 import os
 import random
+import shutil
 import signal
 import socket
 import ssl
@@ -68,6 +69,7 @@ KINDS = {
     'big-post': 25,
 }
 
+ALL_KINDS = dict(KINDS)
 # BEACON_STORM_KINDS=never-answer,slow-loris runs only those kinds, to tell their costs apart.
 if os.environ.get('BEACON_STORM_KINDS'):
     KINDS = {k: v for k, v in KINDS.items() if k in os.environ['BEACON_STORM_KINDS'].split(',')}
@@ -190,6 +192,9 @@ class Storm:
                 opcode = 0x1 if sent == 0 else 0x0
                 sent += len(fragment)
                 await ws.send(opcode, fragment, fin=sent >= total)
+                # Let the reader see the server's close: drain () does not wait on a
+                # connection that is gone.
+                await asyncio.sleep(0)
             code = await asyncio.wait_for(closed, 10)
         except (ConnectionError, OSError):
             code = 'reset'
@@ -308,11 +313,13 @@ class Storm:
         sent = 0
         chunk = b'v' * (64 * 1024)
         status = 'none'
+        t0 = time.monotonic()
         try:
-            while sent < total and not response.done():
+            while sent < total and not response.done() and not writer.transport.is_closing():
                 writer.write(chunk)
                 sent += len(chunk)
                 await writer.drain()
+                await asyncio.sleep(0)
             head = await asyncio.wait_for(response, 10)
             status = head.split(b' ')[1].decode()
         except (ConnectionError, OSError, ssl.SSLError, asyncio.IncompleteReadError):
@@ -321,6 +328,7 @@ class Storm:
             response.cancel()
             writer.transport.abort()
         self.note('big-post-status', status)
+        self.note('big-post-answered-s', round(time.monotonic() - t0, 1))
         self.note('big-post-sent-kib', sent // 1024)
 
     async def run(self):
@@ -345,6 +353,9 @@ class WebSocket:
         self.peer_id = None
 
     async def send(self, opcode, payload, fin=True, rsv1=False):
+        # asyncio drops writes to a connection the server has closed without raising.
+        if self.writer.transport.is_closing():
+            raise ConnectionResetError('the server closed the connection')
         b0 = (0x80 if fin else 0) | (0x40 if rsv1 else 0) | opcode
         n = len(payload)
         if n < 126:
@@ -553,20 +564,25 @@ def main():
     tap = Tap()
     figures = {}
     if not bench:
-        print('1..10', flush=True)
-    with tempfile.TemporaryDirectory(prefix='beacon-storm-') as work:
-        run = Run(cli, work)
-        try:
-            figures = storm_test(run, tap, bench)
-        finally:
-            run.stop_all()
-        if json_path:
-            with open(json_path, 'w') as f:
-                json.dump(figures, f, indent=2)
+        print('1..9', flush=True)
+    # BEACON_STORM_KEEP=1 keeps the logs of the server and the viewers.
+    work = tempfile.mkdtemp(prefix='beacon-storm-')
+    run = Run(cli, work)
+    try:
+        figures = storm_test(run, tap, bench)
+    finally:
+        run.stop_all()
+        if os.environ.get('BEACON_STORM_KEEP') == '1':
+            tap.diag(f'logs kept in {work}')
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    if json_path:
+        with open(json_path, 'w') as f:
+            json.dump(figures, f, indent=2)
     if bench:
         print_table(figures)
         return 0
-    return 1 if tap.failed or tap.n != 10 else 0
+    return 1 if tap.failed or tap.n != 9 else 0
 
 
 def storm_test(run, tap, bench):
@@ -681,7 +697,7 @@ def storm_test(run, tap, bench):
 
     tap.ok(run.serve.poll() is None, 'the server is alive after the storm',
            f'server exit status {run.serve.poll()}', run.log_tail('serve'))
-    after = run.watch('after', 30, 60)
+    after = run.watch('after', 30, 30)
     after_rc = after.wait()
     tap.ok(after_rc == 0, 'a new viewer watches after the storm',
            f'exit status {after_rc}', run.log_tail('after'))
@@ -747,13 +763,14 @@ def storm_behaved(storm, tap):
     expect('slow-loris-closed-s', lambda v: v <= HANDSHAKE_TIMEOUT + 5,
            'closed by the handshake timeout')
     expect('big-post-status', lambda v: v in ('413', 'reset'), 'refused with 413')
-    expect('big-post-sent-kib', lambda v: v < 16 * 1024, 'stopped before 16 MiB')
+    # The server drains a refused body for 2 s before it closes (REFUSAL_LINGER_MS).
+    expect('big-post-answered-s', lambda v: v <= 5, 'answered within 5 s')
     if counts.get('out-of-order: became a producer'):
         problems.append('a storm client was listed as a producer')
     for key, value in counts.items():
         if 'outlasted' in key:
             problems.append(f'{key}: {value}')
-    if counts.get('refused', 0) == 0:
+    if len(KINDS) == len(ALL_KINDS) and counts.get('refused', 0) == 0:
         problems.append('no connection was refused: the connection cap was not reached')
     for p in problems:
         tap.diag(p)
