@@ -1740,6 +1740,37 @@ test_sessions_per_connection (Fixture       *fixture,
   client_assert_nothing_pending (producer);
 }
 
+/* Sessions whose consumer has not spoken yet are capped for all connections together: many
+ * strangers cannot make the broadcaster prepare a peer connection each. One that the consumer
+ * takes up no longer counts. */
+static void
+test_pending_sessions (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  Client *producer = client_connect (fixture);
+  Client *first = client_connect (fixture);
+  Client *second = client_connect (fixture);
+  Client *third = client_connect (fixture);
+  g_autoptr(BeaconGstMessage) message = NULL;
+  g_autofree char *taken_up = NULL;
+  BeaconDirectServerLimits limits;
+
+  beacon_direct_server_get_limits (fixture->server, &limits);
+  g_assert_cmpuint (limits.max_pending_sessions, ==, 8);
+  limits.max_pending_sessions = 2;
+  beacon_direct_server_set_limits (fixture->server, &limits);
+  client_register (producer, BEACON_GST_ROLE_PRODUCER, NULL);
+
+  taken_up = start_session (first, producer, NULL);
+  g_free (start_session (second, producer, NULL));
+  client_send_take (third, beacon_gst_build_start_session (producer->peer_id, NULL));
+  client_expect_error (third, "busy");
+
+  client_send_take (first, beacon_gst_build_peer_ice (taken_up, 0, PRODUCER_CANDIDATE));
+  message = client_expect (producer, BEACON_GST_MESSAGE_PEER_ICE);
+  g_free (start_session (third, producer, NULL));
+}
+
 static void
 wait_ms (guint milliseconds)
 {
@@ -2306,6 +2337,7 @@ main (int   argc,
   ADD_TEST ("limits/connections", test_connection_limits);
   ADD_TEST ("limits/sessions-per-connection", test_sessions_per_connection);
   ADD_TEST ("limits/session-answer-timeout", test_session_answer_timeout);
+  ADD_TEST ("limits/pending-sessions", test_pending_sessions);
   ADD_TEST ("limits/idle-timeout", test_idle_timeout);
   ADD_TEST ("limits/handshake-timeout", test_handshake_timeout);
   ADD_TEST ("limits/accept-after-emfile", test_accept_after_emfile);

@@ -596,6 +596,7 @@ command_serve (int    argc,
   int handshake_timeout;
   int idle_timeout;
   int session_answer_timeout;
+  int max_pending_sessions;
   GOptionEntry entries[] = {
     { "bind", 0, 0, G_OPTION_ARG_STRING, &bind, "Address to listen on (default: all interfaces)", "ADDR" },
     { "whip-token", 0, 0, G_OPTION_ARG_STRING, &whip_token, "With --source whip: the Bearer token WHIP publishers must send (default: a random one, printed)", "TOKEN" },
@@ -611,6 +612,7 @@ command_serve (int    argc,
     { "handshake-timeout", 0, 0, G_OPTION_ARG_INT, &handshake_timeout, "Seconds a connection has for its TLS handshake and each request; 0 = none (default: 10)", "S" },
     { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout, "Seconds a WebSocket client has for its first message; 0 = none (default: 30)", "S" },
     { "session-answer-timeout", 0, 0, G_OPTION_ARG_INT, &session_answer_timeout, "Seconds a viewer has to answer a new session; 0 = none (default: 15)", "S" },
+    { "max-pending-sessions", 0, 0, G_OPTION_ARG_INT, &max_pending_sessions, "Most new sessions waiting for their viewer's answer, of all viewers together; 0 = no limit (default: 8)", "N" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- broadcast with the built-in direct server");
@@ -624,6 +626,7 @@ command_serve (int    argc,
   handshake_timeout = limits.handshake_timeout;
   idle_timeout = limits.idle_timeout;
   session_answer_timeout = limits.session_answer_timeout;
+  max_pending_sessions = limits.max_pending_sessions;
 
   options_init (&o);
   g_option_context_add_main_entries (context, entries, NULL);
@@ -635,7 +638,7 @@ command_serve (int    argc,
     return usage_error ("serve takes no arguments, got '%s'", argv[1]);
   if (max_connections < 0 || max_connections_per_address < 0 ||
       max_sessions_per_connection < 0 || handshake_timeout < 0 || idle_timeout < 0 ||
-      session_answer_timeout < 0)
+      session_answer_timeout < 0 || max_pending_sessions < 0)
     return usage_error ("the connection limits and timeouts must not be negative");
   limits.max_connections = max_connections;
   limits.max_connections_per_address = max_connections_per_address;
@@ -643,6 +646,7 @@ command_serve (int    argc,
   limits.handshake_timeout = handshake_timeout;
   limits.idle_timeout = idle_timeout;
   limits.session_answer_timeout = session_answer_timeout;
+  limits.max_pending_sessions = max_pending_sessions;
   if (port < 0 || port > 65535)
     return usage_error ("--port must be between 0 and 65535");
   if (max_viewers < 0)

@@ -263,8 +263,10 @@ class Storm:
                 await ws.send_json({'type': 'startSession', 'peerId': producer})
             started, ended, errors = set(), set(), 0
             t0 = time.monotonic()
-            # Never answer: the server ends the sessions after the answer timeout.
-            while not started or ended < started:
+            # Never answer: the server ends the sessions after the answer timeout. Every request
+            # gets a reply, a session or a refusal (too many on this connection, or too many
+            # waiting on the whole server).
+            while len(started) + errors < MAX_SESSIONS_PER_CONNECTION + 1 or ended < started:
                 reply = await ws.recv_json()
                 kind = reply.get('type')
                 if kind == 'sessionStarted':

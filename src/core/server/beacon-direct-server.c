@@ -426,6 +426,23 @@ session_answer_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Sessions whose consumer has not spoken in them yet. */
+static guint
+count_pending_sessions (BeaconDirectServer *self)
+{
+  GHashTableIter iter;
+  Session *session;
+  guint n = 0;
+
+  g_hash_table_iter_init (&iter, self->sessions);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &session))
+    {
+      if (session->answer_source != 0)
+        n++;
+    }
+  return n;
+}
+
 /* A producer prepares a peer connection (threads, sockets) for every session: one the consumer
  * never takes up is ended instead of being kept until the consumer leaves. */
 static void
@@ -583,6 +600,20 @@ handle_start_session (BeaconDirectServer *self,
       g_autofree char *details =
         g_strdup_printf ("too many sessions: at most %u at once on one connection",
                          self->limits.max_sessions_per_connection);
+
+      peer_send_error (peer, details);
+      return;
+    }
+
+  /* Strangers can open 64 connections of 4 sessions each, and every session costs the
+   * broadcaster a webrtcbin (threads, sockets, memory) until its consumer answers or the
+   * answer timeout ends it: the sessions still waiting are capped for all of them together. */
+  if (self->limits.max_pending_sessions > 0
+      && count_pending_sessions (self) >= self->limits.max_pending_sessions)
+    {
+      g_autofree char *details =
+        g_strdup_printf ("the broadcaster is busy with %u viewers joining; try again in a moment",
+                         self->limits.max_pending_sessions);
 
       peer_send_error (peer, details);
       return;
@@ -2499,6 +2530,7 @@ beacon_direct_server_limits_init_default (BeaconDirectServerLimits *limits)
     .handshake_timeout = 10,
     .idle_timeout = 30,
     .session_answer_timeout = 15,
+    .max_pending_sessions = 8,
   };
 }
 

@@ -65,11 +65,14 @@ typedef struct {
                                         * (WebSocket handshake included) to arrive whole */
   guint idle_timeout;                  /* for a WebSocket client's first message */
   guint session_answer_timeout;        /* for a consumer's first message in a new session */
+  guint max_pending_sessions;          /* sessions, of all connections together, whose
+                                        * consumer has not spoken in them yet (each costs the
+                                        * broadcaster a peer connection); needs the timeout */
 } BeaconDirectServerLimits;
 
 /* Fills @limits with the defaults, fit for a broadcast from home: 64 connections, 8 per
  * address, 4 sessions per connection, 10 s handshakes, 30 s to the first message, 15 s to the
- * consumer's answer. */
+ * consumer's answer, 8 sessions waiting for it at once. */
 void                beacon_direct_server_limits_init_default (BeaconDirectServerLimits *limits);
 void                beacon_direct_server_get_limits   (BeaconDirectServer             *self,
                                                        BeaconDirectServerLimits       *limits);
