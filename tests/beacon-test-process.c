@@ -143,34 +143,11 @@ beacon_test_process_start (const char         *data_dir,
   return process;
 }
 
-static gboolean
-timeout_reached_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-wait_until_ms (const gboolean *done,
-               guint           timeout_ms)
-{
-  gboolean timed_out = FALSE;
-  guint timeout = g_timeout_add (timeout_ms, timeout_reached_cb, &timed_out);
-
-  while (!*done && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (timeout);
-  return *done;
-}
-
 gboolean
 beacon_test_wait_until (const gboolean *done,
                         guint           timeout_seconds)
 {
-  return wait_until_ms (done, timeout_seconds * 1000);
+  return beacon_test_iterate_until (done, timeout_seconds * 1000);
 }
 
 static char *
@@ -200,7 +177,7 @@ beacon_test_process_wait_line (BeaconTestProcess *process,
     {
       gboolean never = FALSE;
 
-      wait_until_ms (&never, 50);
+      beacon_test_iterate_until (&never, 50);
     }
   return found;
 }
@@ -223,7 +200,7 @@ beacon_test_process_wait_exit (BeaconTestProcess *process,
     {
       gboolean never = FALSE;
 
-      wait_until_ms (&never, 50);
+      beacon_test_iterate_until (&never, 50);
     }
   return process->status;
 }
