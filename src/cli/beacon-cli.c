@@ -319,6 +319,7 @@ run_session (Run *run)
     g_main_loop_run (run->loop);
 
   flush_report (run);
+  beacon_signaler_wait_for_requests (3000);
   g_clear_handle_id (&run->timeout_source, g_source_remove);
   g_source_remove (sigint);
   g_source_remove (sigterm);

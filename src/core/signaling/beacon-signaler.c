@@ -348,6 +348,35 @@ beacon_signaler_pin_message (SoupMessage *message,
   g_signal_connect (message, "network-event", G_CALLBACK (pinned_network_event_cb), NULL);
 }
 
+/* HTTP requests of the signalers still under way (a WHIP/WHEP DELETE sent while stopping). */
+static guint requests_in_flight;
+
+void
+beacon_signaler_request_started (void)
+{
+  requests_in_flight++;
+}
+
+void
+beacon_signaler_request_finished (void)
+{
+  g_return_if_fail (requests_in_flight > 0);
+  requests_in_flight--;
+}
+
+gboolean
+beacon_signaler_wait_for_requests (guint timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (requests_in_flight > 0 && g_get_monotonic_time () < deadline)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (5000);
+    }
+  return requests_in_flight == 0;
+}
+
 GError *
 beacon_signaler_describe_connect_error (const char   *url,
                                         const GError *error)

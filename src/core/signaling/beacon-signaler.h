@@ -206,6 +206,14 @@ SoupSession       *beacon_signaler_get_soup_session (void);
 void               beacon_signaler_pin_message            (SoupMessage  *message,
                                                            const char   *pin);
 
+/* The signalers' HTTP requests still under way, such as the DELETE that ends a WHIP/WHEP
+ * session. A program that exits while one of them is in its TLS handshake (which
+ * glib-networking runs on a worker thread) crashes in the TLS library's teardown: before
+ * exiting, wait for them, for at most @timeout_ms. TRUE when none is left. */
+void               beacon_signaler_request_started        (void);
+void               beacon_signaler_request_finished       (void);
+gboolean           beacon_signaler_wait_for_requests      (guint         timeout_ms);
+
 /* Turns a GIO/TLS error of a connection attempt into a sentence a person can act on:
  * "could not connect to wss://host:port/: connection refused". */
 GError            *beacon_signaler_describe_connect_error (const char   *url,

@@ -812,6 +812,7 @@ request_finish (Request      *request,
     }
   request->func (self, request->message, body, error);
   request_free (request);
+  beacon_signaler_request_finished ();
 }
 
 static void body_read_cb (GObject      *source,
@@ -922,6 +923,7 @@ send_request (BeaconWhipSignaler *self,
   Request *request = g_new0 (Request, 1);
   SoupMessageHeaders *headers;
 
+  beacon_signaler_request_started ();
   request->self = g_object_ref (self);
   request->func = func;
   request->message = soup_message_new (method, url);
