@@ -1756,7 +1756,7 @@ test_pending_sessions (Fixture       *fixture,
   BeaconDirectServerLimits limits;
 
   beacon_direct_server_get_limits (fixture->server, &limits);
-  g_assert_cmpuint (limits.max_pending_sessions, ==, 8);
+  g_assert_cmpuint (limits.max_pending_sessions, ==, 16);
   limits.max_pending_sessions = 2;
   beacon_direct_server_set_limits (fixture->server, &limits);
   client_register (producer, BEACON_GST_ROLE_PRODUCER, NULL);

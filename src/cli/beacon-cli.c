@@ -608,12 +608,12 @@ command_serve (int    argc,
     { "port", 0, 0, G_OPTION_ARG_INT, &port, "Port to listen on; 0 picks a free one (default: 8443)", "PORT" },
     { "max-viewers", 0, 0, G_OPTION_ARG_INT, &max_viewers, "Most viewers at once; 0 = no limit", "N" },
     { "max-connections", 0, 0, G_OPTION_ARG_INT, &max_connections, "Most open connections at once; 0 = no limit (default: 64)", "N" },
-    { "max-connections-per-address", 0, 0, G_OPTION_ARG_INT, &max_connections_per_address, "Most open connections from one IP address; 0 = no limit (default: 8)", "N" },
+    { "max-connections-per-address", 0, 0, G_OPTION_ARG_INT, &max_connections_per_address, "Most open connections from one IP address; 0 = no limit (default: 16)", "N" },
     { "max-sessions-per-connection", 0, 0, G_OPTION_ARG_INT, &max_sessions_per_connection, "Most sessions one signalling connection takes part in; 0 = no limit (default: 4)", "N" },
     { "handshake-timeout", 0, 0, G_OPTION_ARG_INT, &handshake_timeout, "Seconds a connection has for its TLS handshake and each request; 0 = none (default: 10)", "S" },
     { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout, "Seconds a WebSocket client has for its first message; 0 = none (default: 30)", "S" },
     { "session-answer-timeout", 0, 0, G_OPTION_ARG_INT, &session_answer_timeout, "Seconds a viewer has to answer a new session; 0 = none (default: 15)", "S" },
-    { "max-pending-sessions", 0, 0, G_OPTION_ARG_INT, &max_pending_sessions, "Most new sessions waiting for their viewer's answer, of all viewers together; 0 = no limit (default: 8)", "N" },
+    { "max-pending-sessions", 0, 0, G_OPTION_ARG_INT, &max_pending_sessions, "Most new sessions waiting for their viewer's answer, of all viewers together; 0 = no limit (default: 16)", "N" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- broadcast with the built-in direct server");

@@ -2530,7 +2530,7 @@ beacon_direct_server_limits_init_default (BeaconDirectServerLimits *limits)
     .handshake_timeout = 10,
     .idle_timeout = 30,
     .session_answer_timeout = 15,
-    .max_pending_sessions = 8,
+    .max_pending_sessions = 16,
   };
 }
 

@@ -72,7 +72,7 @@ typedef struct {
 
 /* Fills @limits with the defaults, fit for a broadcast from home: 64 connections, 8 per
  * address, 4 sessions per connection, 10 s handshakes, 30 s to the first message, 15 s to the
- * consumer's answer, 8 sessions waiting for it at once. */
+ * consumer's answer, 16 sessions waiting for it at once. */
 void                beacon_direct_server_limits_init_default (BeaconDirectServerLimits *limits);
 void                beacon_direct_server_get_limits   (BeaconDirectServer             *self,
                                                        BeaconDirectServerLimits       *limits);
