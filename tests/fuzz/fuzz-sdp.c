@@ -7,12 +7,11 @@
 
 #include "config.h"
 
-#include "beacon-peer.h"
-#include "beacon-whip-signaler.h"
+#include "beacon-sdp.h"
 #include "fuzz-common.h"
 
 /* SDP text from a signalling server or a WHIP/WHEP server: the fingerprint checks of
- * beacon-peer.c, and the WHIP helpers that rewrite an SDP or read a trickle fragment
+ * beacon-sdp.c, and the helpers that rewrite an SDP or read a trickle fragment
  * (application/trickle-ice-sdpfrag, the body of a server's PATCH). The same text serves as a
  * description and as a fragment. */
 
@@ -26,7 +25,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autofree char *sdp = fuzz_dup_string (data, size);
   g_autoptr(GPtrArray) fingerprints = NULL;
   g_autoptr(GPtrArray) candidates = NULL;
-  g_autoptr(GPtrArray) local = beacon_whip_candidate_array_new ();
+  g_autoptr(GPtrArray) local = beacon_sdp_candidate_array_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *first = NULL;
   g_autofree char *normalized = NULL;
@@ -41,21 +40,21 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_clear_error (&error);
   first = beacon_sdp_find_fingerprint (sdp);
 
-  normalized = beacon_whip_normalize_sdp (sdp);
-  mids = beacon_whip_sdp_dup_mids (sdp);
+  normalized = beacon_sdp_normalize (sdp);
+  mids = beacon_sdp_dup_mids (sdp);
 
   /* Local candidates as webrtcbin hands them out, for m-lines that may or may not exist. */
-  g_ptr_array_add (local, beacon_whip_candidate_new (0, "candidate:1 1 UDP 2015363327 "
+  g_ptr_array_add (local, beacon_sdp_candidate_new (0, "candidate:1 1 UDP 2015363327 "
                                                         "127.0.0.1 40001 typ host"));
-  g_ptr_array_add (local, beacon_whip_candidate_new (1, "a=candidate:2 1 TCP 1015021823 "
+  g_ptr_array_add (local, beacon_sdp_candidate_new (1, "a=candidate:2 1 TCP 1015021823 "
                                                         "127.0.0.1 9 typ host tcptype active"));
-  g_ptr_array_add (local, beacon_whip_candidate_new (7, "candidate:3 1 UDP 1 ::1 9 typ host"));
-  g_ptr_array_add (local, beacon_whip_candidate_new (0, ""));
-  with = beacon_whip_sdp_add_candidates (sdp, local);
-  fragment = beacon_whip_sdpfrag_build (sdp, local);
+  g_ptr_array_add (local, beacon_sdp_candidate_new (7, "candidate:3 1 UDP 1 ::1 9 typ host"));
+  g_ptr_array_add (local, beacon_sdp_candidate_new (0, ""));
+  with = beacon_sdp_add_candidates (sdp, local);
+  fragment = beacon_sdp_fragment_build (sdp, local);
 
   /* As a fragment, against the offer's mids and against its own. */
-  candidates = beacon_whip_sdpfrag_parse (sdp, offer_mids, &ufrag, &pwd, &error);
+  candidates = beacon_sdp_fragment_parse (sdp, offer_mids, &ufrag, &pwd, &error);
   g_assert_true ((candidates == NULL) == (error != NULL));
   g_clear_error (&error);
   if (candidates != NULL)
@@ -64,12 +63,12 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       g_autofree char *rebuilt = NULL;
 
       /* What a server sent goes back into descriptions and fragments Beacon writes. */
-      rewritten = beacon_whip_sdp_add_candidates (normalized, candidates);
-      rebuilt = beacon_whip_sdpfrag_build (sdp, candidates);
+      rewritten = beacon_sdp_add_candidates (normalized, candidates);
+      rebuilt = beacon_sdp_fragment_build (sdp, candidates);
     }
   g_clear_pointer (&candidates, g_ptr_array_unref);
   g_clear_pointer (&ufrag, g_free);
   g_clear_pointer (&pwd, g_free);
-  candidates = beacon_whip_sdpfrag_parse (sdp, (const char * const *) mids, NULL, NULL, NULL);
+  candidates = beacon_sdp_fragment_parse (sdp, (const char * const *) mids, NULL, NULL, NULL);
   return 0;
 }

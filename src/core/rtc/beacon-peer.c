@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "beacon-fingerprint.h"
+#include "beacon-sdp.h"
 
 G_DEFINE_QUARK (beacon-peer-error, beacon_peer_error)
 
@@ -338,35 +339,6 @@ promise_error (GstPromise *promise,
   return NULL;
 }
 
-/* GStreamer 1.22 announces a wrong a=fingerprint when given its certificate as PEM (it hashes
- * the PEM text), so the fingerprint of Beacon's identity replaces it before the description is
- * applied and sent. */
-static void
-announce_identity (BeaconPeer    *self,
-                   GstSDPMessage *sdp)
-{
-  g_autofree char *value = g_strdup_printf ("sha-256 %s", self->identity_fingerprint);
-  GstSDPAttribute attribute;
-
-  for (guint i = 0; i < gst_sdp_message_attributes_len (sdp); i++)
-    if (g_strcmp0 (gst_sdp_message_get_attribute (sdp, i)->key, "fingerprint") == 0)
-      {
-        gst_sdp_attribute_set (&attribute, "fingerprint", value);
-        gst_sdp_message_replace_attribute (sdp, i, &attribute);
-      }
-  for (guint m = 0; m < gst_sdp_message_medias_len (sdp); m++)
-    {
-      GstSDPMedia *media = (GstSDPMedia *) gst_sdp_message_get_media (sdp, m);
-
-      for (guint i = 0; i < gst_sdp_media_attributes_len (media); i++)
-        if (g_strcmp0 (gst_sdp_media_get_attribute (media, i)->key, "fingerprint") == 0)
-          {
-            gst_sdp_attribute_set (&attribute, "fingerprint", value);
-            gst_sdp_media_replace_attribute (media, i, &attribute);
-          }
-    }
-}
-
 /* What the promise of a description needs on webrtcbin's thread, fixed when it was made. */
 typedef struct {
   BeaconPeer *peer;
@@ -414,7 +386,7 @@ description_created_cb (GstPromise *promise,
     }
 
   if (self->identity_fingerprint != NULL)
-    announce_identity (self, description->sdp);
+    beacon_sdp_announce_fingerprint (description->sdp, self->identity_fingerprint);
   g_signal_emit_by_name (self->webrtcbin, "set-local-description", description, NULL);
   text = gst_sdp_message_as_text (description->sdp);
   call_main (self, CALL_LOCAL_DESCRIPTION, type, text, 0, NULL);
@@ -590,92 +562,6 @@ remote_description_set_cb (GstPromise *promise,
                               remote_description_data_free);
 }
 
-/* The identity check verifies the certificate of one DTLS transport. Media on transports of
- * their own (no BUNDLE) would each need a check of their own, so every media line in use must
- * be in one BUNDLE group, as every WebRTC implementation sends it. */
-static gboolean
-media_is_bundled (const GstSDPMessage  *message,
-                  GError              **error)
-{
-  g_auto(GStrv) bundle = NULL;
-  guint n_media = gst_sdp_message_medias_len (message);
-
-  if (n_media < 2)
-    return TRUE;
-  for (guint i = 0; bundle == NULL && i < gst_sdp_message_attributes_len (message); i++)
-    {
-      const GstSDPAttribute *attribute = gst_sdp_message_get_attribute (message, i);
-
-      if (g_strcmp0 (attribute->key, "group") == 0 && attribute->value != NULL &&
-          g_str_has_prefix (attribute->value, "BUNDLE "))
-        bundle = g_strsplit (attribute->value + strlen ("BUNDLE "), " ", -1);
-    }
-  for (guint i = 0; i < n_media; i++)
-    {
-      const GstSDPMedia *media = gst_sdp_message_get_media (message, i);
-      const char *mid = gst_sdp_media_get_attribute_val (media, "mid");
-
-      if (gst_sdp_media_get_port (media) == 0)
-        continue;
-      if (bundle == NULL || !g_strv_contains ((const char * const *) bundle, mid))
-        {
-          g_set_error (error, BEACON_PEER_ERROR, BEACON_PEER_ERROR_BAD_SDP,
-                       "the remote description does not bundle its media line '%s' with the "
-                       "others (a=group:BUNDLE): Beacon needs all media on one encrypted "
-                       "connection, so that one verified certificate covers all of it", mid);
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
-/* Checks what webrtcbin would otherwise accept silently or crash on: an SDP that the parser
- * takes but that describes no usable media. */
-static gboolean
-validate_remote_sdp (const char     *sdp,
-                     GstSDPMessage **out_message,
-                     GError        **error)
-{
-  g_autoptr(GstSDPMessage) message = NULL;
-  guint n_media;
-
-  if (sdp == NULL || !g_str_has_prefix (sdp, "v=0"))
-    {
-      g_set_error (error, BEACON_PEER_ERROR, BEACON_PEER_ERROR_BAD_SDP,
-                   "the remote description is not SDP (it does not start with v=0)");
-      return FALSE;
-    }
-  gst_sdp_message_new (&message);
-  if (gst_sdp_message_parse_buffer ((const guint8 *) sdp, strlen (sdp), message) != GST_SDP_OK)
-    {
-      g_set_error (error, BEACON_PEER_ERROR, BEACON_PEER_ERROR_BAD_SDP,
-                   "the remote description could not be parsed as SDP");
-      return FALSE;
-    }
-  n_media = gst_sdp_message_medias_len (message);
-  if (n_media == 0)
-    {
-      g_set_error (error, BEACON_PEER_ERROR, BEACON_PEER_ERROR_BAD_SDP,
-                   "the remote description offers no media (no m= line)");
-      return FALSE;
-    }
-  for (guint i = 0; i < n_media; i++)
-    {
-      const GstSDPMedia *media = gst_sdp_message_get_media (message, i);
-
-      if (gst_sdp_media_get_attribute_val (media, "mid") == NULL)
-        {
-          g_set_error (error, BEACON_PEER_ERROR, BEACON_PEER_ERROR_BAD_SDP,
-                       "the remote description's media line %u has no a=mid", i);
-          return FALSE;
-        }
-    }
-  if (!media_is_bundled (message, error))
-    return FALSE;
-  *out_message = g_steal_pointer (&message);
-  return TRUE;
-}
-
 void
 beacon_peer_set_remote_description (BeaconPeer *self,
                                     const char *type,
@@ -700,7 +586,7 @@ beacon_peer_set_remote_description (BeaconPeer *self,
       return;
     }
 
-  if (!validate_remote_sdp (sdp, &message, &error))
+  if (!beacon_sdp_validate_remote (sdp, &message, &error))
     {
       fail (self, g_steal_pointer (&error));
       return;
@@ -1004,61 +890,6 @@ beacon_peer_reject (BeaconPeer *self,
   fail (self, error);
 }
 
-GPtrArray *
-beacon_sdp_collect_fingerprints (const char  *sdp,
-                                 GError     **error)
-{
-  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
-  g_auto(GStrv) lines = NULL;
-
-  lines = g_strsplit (sdp ? sdp : "", "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      g_autofree char *line = g_strstrip (g_strdup (lines[i]));
-      g_auto(GStrv) parts = NULL;
-      g_autoptr(GError) local_error = NULL;
-      g_autofree char *normalised = NULL;
-      g_autofree char *algorithm = NULL;
-
-      if (!g_str_has_prefix (line, "a=fingerprint:"))
-        continue;
-      parts = g_strsplit_set (line + strlen ("a=fingerprint:"), " \t", 2);
-      if (parts[0] == NULL || parts[1] == NULL)
-        {
-          g_set_error (error, BEACON_PEER_ERROR, BEACON_PEER_ERROR_NO_FINGERPRINT,
-                       "the remote description has a malformed a=fingerprint line");
-          return NULL;
-        }
-      algorithm = g_ascii_strdown (parts[0], -1);
-      /* Hashing a fixed string checks that the algorithm is known and strong enough. */
-      normalised = beacon_fingerprint_of_der ((const guint8 *) "x", 1, algorithm, &local_error);
-      if (normalised == NULL)
-        {
-          g_set_error (error, BEACON_PEER_ERROR, BEACON_PEER_ERROR_NO_FINGERPRINT,
-                       "the remote description's certificate fingerprint uses %s: %s",
-                       parts[0], local_error->message);
-          return NULL;
-        }
-      g_strstrip (parts[1]);
-      if (*parts[1] == '\0' || strspn (parts[1], "0123456789abcdefABCDEF:") != strlen (parts[1]))
-        {
-          g_set_error (error, BEACON_PEER_ERROR, BEACON_PEER_ERROR_NO_FINGERPRINT,
-                       "the remote description's certificate fingerprint is not hexadecimal");
-          return NULL;
-        }
-      g_ptr_array_add (found, g_strdup_printf ("%s %s", algorithm, parts[1]));
-    }
-
-  if (found->len == 0)
-    {
-      g_set_error (error, BEACON_PEER_ERROR, BEACON_PEER_ERROR_NO_FINGERPRINT,
-                   "the remote description announces no certificate fingerprint "
-                   "(a=fingerprint), so its encryption could not be verified");
-      return NULL;
-    }
-  return g_steal_pointer (&found);
-}
-
 GstElement *
 beacon_peer_get_webrtcbin (BeaconPeer *self)
 {
@@ -1114,22 +945,6 @@ enum_nick (GType  type,
   GEnumValue *enum_value = g_enum_get_value (klass, value);
 
   return g_strdup (enum_value ? enum_value->value_nick : "unknown");
-}
-
-char *
-beacon_sdp_find_fingerprint (const char *sdp)
-{
-  g_auto(GStrv) lines = NULL;
-
-  if (sdp == NULL)
-    return NULL;
-  lines = g_strsplit (sdp, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      if (g_str_has_prefix (lines[i], "a=fingerprint:"))
-        return g_strstrip (g_strdup (lines[i] + strlen ("a=fingerprint:")));
-    }
-  return NULL;
 }
 
 static GstWebRTCDTLSTransport *

@@ -115,11 +115,4 @@ void            beacon_peer_add_remote_candidate      (BeaconPeer         *self,
 void            beacon_peer_close                     (BeaconPeer         *self);
 BeaconPeerInfo *beacon_peer_dup_info                  (BeaconPeer         *self);
 
-/* The first "a=fingerprint:" of an SDP text as "sha-256 AB:CD:…", or NULL. */
-char           *beacon_sdp_find_fingerprint           (const char         *sdp);
-/* Every a=fingerprint of an SDP (session and media level), as "algorithm value" strings,
- * checked: fails when there is none or when one uses a hash weaker than SHA-256. */
-GPtrArray      *beacon_sdp_collect_fingerprints       (const char         *sdp,
-                                                       GError            **error);
-
 G_END_DECLS

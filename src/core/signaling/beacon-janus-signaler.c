@@ -7,12 +7,12 @@
 
 #include "beacon-janus-signaler.h"
 
-#include <gst/sdp/sdp.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
 
 #include "beacon-fingerprint.h"
 #include "beacon-json.h"
+#include "beacon-sdp.h"
 #include "beacon-websocket-channel.h"
 
 /* How large a message from Janus may be: SDP with many candidates stays far below this. */
@@ -812,29 +812,6 @@ ensure_session_finish (BeaconJanusSignaler  *self,
 
 /* Events Janus sends on its own */
 
-static gboolean
-sdp_video_is_inactive (const char *sdp)
-{
-  g_autoptr(GstSDPMessage) message = NULL;
-  gboolean inactive = FALSE;
-
-  if (gst_sdp_message_new (&message) != GST_SDP_OK ||
-      gst_sdp_message_parse_buffer ((const guint8 *) sdp, strlen (sdp), message) != GST_SDP_OK)
-    return FALSE;
-  for (guint i = 0; i < gst_sdp_message_medias_len (message); i++)
-    {
-      const GstSDPMedia *media = gst_sdp_message_get_media (message, i);
-
-      if (g_strcmp0 (gst_sdp_media_get_media (media), "video") != 0)
-        continue;
-      inactive = gst_sdp_media_get_port (media) == 0 ||
-                 gst_sdp_media_get_attribute_val (media, "inactive") != NULL;
-      if (!inactive)
-        return FALSE;
-    }
-  return inactive;
-}
-
 /* TRUE when a subscriber's "updated" stream list has no audio or video left to receive. */
 static gboolean
 streams_all_inactive (JsonArray *streams)
@@ -1073,7 +1050,7 @@ publish_answered_cb (GObject      *source,
                                self->url));
       return;
     }
-  if (sdp_video_is_inactive (sdp))
+  if (beacon_sdp_video_is_inactive (sdp))
     {
       fail (self, g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_SERVER,
                                "codec not allowed in this room: room %" G_GINT64_FORMAT

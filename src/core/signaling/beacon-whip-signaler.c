@@ -10,13 +10,9 @@
 #include <string.h>
 
 #include "beacon-fingerprint.h"
-
-/* How long the local description waits for ICE candidates before it is sent: until none has
- * come for GATHER_QUIET_MS (after the first), and never longer than GATHER_MAX_MS. GStreamer
- * 1.22's webrtcbin announces no end of its own candidates, and loopback, host and TURN
- * candidates all come within a few tens of milliseconds of each other. */
-#define GATHER_QUIET_MS 200
-#define GATHER_MAX_MS   2000
+#include "beacon-ice-gathering.h"
+#include "beacon-link-header.h"
+#include "beacon-sdp.h"
 
 /* Candidates that come after the offer are sent together when they come this close. */
 #define TRICKLE_BATCH_MS 50
@@ -61,10 +57,8 @@ struct _BeaconWhipSignaler
   Phase                phase;
   char                *local_type;
   char                *local_sdp;
-  GPtrArray           *gathered;        /* BeaconWhipCandidate*, not yet sent */
-  gboolean             gathering_done;
-  guint                quiet_source;
-  guint                deadline_source;
+  GPtrArray           *gathered;        /* BeaconSdpCandidate*, not yet sent */
+  BeaconIceGathering  *gathering;       /* holds the local description for its candidates */
   char                *post_url;        /* where the next POST goes (after redirects) */
   guint                redirects;
 
@@ -86,578 +80,6 @@ static const char *
 protocol_name (BeaconWhipSignaler *self)
 {
   return self->whep ? "WHEP" : "WHIP";
-}
-
-/* SDP helpers */
-
-BeaconWhipCandidate *
-beacon_whip_candidate_new (guint       mline,
-                           const char *candidate)
-{
-  BeaconWhipCandidate *self = g_new0 (BeaconWhipCandidate, 1);
-
-  self->mline = mline;
-  if (candidate != NULL && g_str_has_prefix (candidate, "a="))
-    candidate += 2;
-  self->candidate = g_strdup (candidate ? candidate : "");
-  return self;
-}
-
-void
-beacon_whip_candidate_free (BeaconWhipCandidate *candidate)
-{
-  if (candidate == NULL)
-    return;
-  g_free (candidate->candidate);
-  g_free (candidate);
-}
-
-GPtrArray *
-beacon_whip_candidate_array_new (void)
-{
-  return g_ptr_array_new_with_free_func ((GDestroyNotify) beacon_whip_candidate_free);
-}
-
-/* Splits SDP text into lines without their CR/LF; a trailing empty line is dropped. */
-static GStrv
-split_lines (const char *text)
-{
-  g_auto(GStrv) raw = g_strsplit (text ? text : "", "\n", -1);
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-
-  for (guint i = 0; raw[i] != NULL; i++)
-    {
-      gsize length = strlen (raw[i]);
-
-      if (length > 0 && raw[i][length - 1] == '\r')
-        raw[i][length - 1] = '\0';
-      if (raw[i][0] == '\0' && raw[i + 1] == NULL)
-        break;
-      g_strv_builder_add (builder, raw[i]);
-    }
-  return g_strv_builder_end (builder);
-}
-
-char *
-beacon_whip_normalize_sdp (const char *sdp)
-{
-  g_auto(GStrv) lines = split_lines (sdp);
-  GString *out = g_string_new (NULL);
-
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      if (lines[i][0] == '\0')
-        continue;
-      g_string_append (out, lines[i]);
-      g_string_append (out, "\r\n");
-    }
-  return g_string_free (out, FALSE);
-}
-
-typedef struct {
-  guint  first_line;   /* index of the m= line */
-  guint  end_line;     /* one past the last line of the section */
-  char  *mid;          /* nullable */
-  gboolean port_zero;
-} Section;
-
-static void
-section_clear (gpointer data)
-{
-  g_free (((Section *) data)->mid);
-}
-
-/* The m-sections of @lines, and the mids of the first BUNDLE group (nullable). */
-static GArray *
-find_sections (GStrv   lines,
-               GStrv  *bundle)
-{
-  GArray *sections = g_array_new (FALSE, TRUE, sizeof (Section));
-  guint n = g_strv_length (lines);
-
-  g_array_set_clear_func (sections, section_clear);
-  if (bundle != NULL)
-    *bundle = NULL;
-
-  for (guint i = 0; i < n; i++)
-    {
-      if (g_str_has_prefix (lines[i], "m="))
-        {
-          Section section = { i, n, NULL, FALSE };
-          g_auto(GStrv) words = g_strsplit (lines[i] + 2, " ", 3);
-
-          if (sections->len > 0)
-            g_array_index (sections, Section, sections->len - 1).end_line = i;
-          section.port_zero = words[0] != NULL && words[1] != NULL && g_str_equal (words[1], "0");
-          g_array_append_val (sections, section);
-        }
-      else if (g_str_has_prefix (lines[i], "a=mid:") && sections->len > 0)
-        {
-          Section *section = &g_array_index (sections, Section, sections->len - 1);
-
-          if (section->mid == NULL)
-            section->mid = g_strstrip (g_strdup (lines[i] + strlen ("a=mid:")));
-        }
-      else if (g_str_has_prefix (lines[i], "a=group:BUNDLE ") && bundle != NULL &&
-               *bundle == NULL && sections->len == 0)
-        {
-          *bundle = g_strsplit_set (lines[i] + strlen ("a=group:BUNDLE "), " ", -1);
-        }
-    }
-  return sections;
-}
-
-GStrv
-beacon_whip_sdp_dup_mids (const char *sdp)
-{
-  g_auto(GStrv) lines = split_lines (sdp);
-  g_autoptr(GArray) sections = find_sections (lines, NULL);
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-
-  for (guint i = 0; i < sections->len; i++)
-    {
-      const char *mid = g_array_index (sections, Section, i).mid;
-
-      g_strv_builder_add (builder, mid ? mid : "");
-    }
-  return g_strv_builder_end (builder);
-}
-
-static gboolean
-has_candidates_for (GPtrArray *candidates,
-                    guint      mline)
-{
-  for (guint i = 0; candidates != NULL && i < candidates->len; i++)
-    {
-      BeaconWhipCandidate *candidate = g_ptr_array_index (candidates, i);
-
-      if (candidate->mline == mline && candidate->candidate[0] != '\0')
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static gboolean
-has_end_of_candidates (GPtrArray *candidates)
-{
-  for (guint i = 0; candidates != NULL && i < candidates->len; i++)
-    {
-      BeaconWhipCandidate *candidate = g_ptr_array_index (candidates, i);
-
-      if (candidate->candidate[0] == '\0')
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static void
-append_candidate_lines (GString   *out,
-                        GPtrArray *candidates,
-                        guint      mline,
-                        gboolean   end)
-{
-  for (guint i = 0; i < candidates->len; i++)
-    {
-      BeaconWhipCandidate *candidate = g_ptr_array_index (candidates, i);
-
-      if (candidate->mline == mline && candidate->candidate[0] != '\0')
-        g_string_append_printf (out, "a=%s\r\n", candidate->candidate);
-    }
-  if (end)
-    g_string_append (out, "a=end-of-candidates\r\n");
-}
-
-char *
-beacon_whip_sdp_add_candidates (const char *sdp,
-                                GPtrArray  *candidates)
-{
-  g_auto(GStrv) lines = split_lines (sdp);
-  g_auto(GStrv) bundle = NULL;
-  g_autoptr(GArray) sections = find_sections (lines, &bundle);
-  gboolean end = has_end_of_candidates (candidates);
-  GString *out = g_string_new (NULL);
-  gint bundle_source = -1;
-  guint line = 0;
-
-  /* The first bundled m-section that has candidates lends them to the others of the group. */
-  for (guint i = 0; bundle != NULL && i < sections->len; i++)
-    {
-      Section *section = &g_array_index (sections, Section, i);
-
-      if (section->mid != NULL && g_strv_contains ((const char * const *) bundle, section->mid) &&
-          has_candidates_for (candidates, i))
-        {
-          bundle_source = i;
-          break;
-        }
-    }
-
-  for (guint i = 0; i < sections->len; i++)
-    {
-      Section *section = &g_array_index (sections, Section, i);
-      gint source = -1;
-
-      for (; line < section->end_line; line++)
-        {
-          if (lines[line][0] == '\0')
-            continue;
-          g_string_append_printf (out, "%s\r\n", lines[line]);
-        }
-
-      if (section->port_zero)
-        continue;
-      if (has_candidates_for (candidates, i))
-        source = i;
-      else if (bundle_source >= 0 && section->mid != NULL &&
-               g_strv_contains ((const char * const *) bundle, section->mid))
-        source = bundle_source;
-      if (source >= 0)
-        append_candidate_lines (out, candidates, source, end);
-    }
-
-  /* An SDP without m-sections keeps its lines. */
-  for (; lines[line] != NULL; line++)
-    {
-      if (lines[line][0] == '\0')
-        continue;
-      g_string_append_printf (out, "%s\r\n", lines[line]);
-    }
-  return g_string_free (out, FALSE);
-}
-
-static char *
-find_attribute (GStrv        lines,
-                guint        from,
-                guint        to,
-                const char  *prefix)
-{
-  for (guint i = from; i < to && lines[i] != NULL; i++)
-    if (g_str_has_prefix (lines[i], prefix))
-      return g_strstrip (g_strdup (lines[i] + strlen (prefix)));
-  return NULL;
-}
-
-char *
-beacon_whip_sdpfrag_build (const char *local_sdp,
-                           GPtrArray  *candidates)
-{
-  g_auto(GStrv) lines = split_lines (local_sdp);
-  g_autoptr(GArray) sections = find_sections (lines, NULL);
-  g_autofree char *ufrag = NULL;
-  g_autofree char *pwd = NULL;
-  GString *out = g_string_new (NULL);
-  gboolean end = has_end_of_candidates (candidates);
-  gboolean any = FALSE;
-
-  /* Credentials may be at session level or in the first m-section; webrtcbin puts them in
-   * every m-section. */
-  ufrag = find_attribute (lines, 0, g_strv_length (lines), "a=ice-ufrag:");
-  pwd = find_attribute (lines, 0, g_strv_length (lines), "a=ice-pwd:");
-  if (ufrag != NULL)
-    g_string_append_printf (out, "a=ice-ufrag:%s\r\n", ufrag);
-  if (pwd != NULL)
-    g_string_append_printf (out, "a=ice-pwd:%s\r\n", pwd);
-
-  for (guint i = 0; i < sections->len; i++)
-    {
-      Section *section = &g_array_index (sections, Section, i);
-
-      if (!has_candidates_for (candidates, i) && !(end && i == 0))
-        continue;
-      g_string_append_printf (out, "%s\r\n", lines[section->first_line]);
-      if (section->mid != NULL)
-        g_string_append_printf (out, "a=mid:%s\r\n", section->mid);
-      append_candidate_lines (out, candidates, i, end);
-      any = TRUE;
-    }
-
-  /* Candidates for m-lines the local description does not have go with the first one, as
-   * servers that read only one m-section expect. */
-  if (!any && sections->len > 0 && candidates->len > 0)
-    {
-      Section *section = &g_array_index (sections, Section, 0);
-
-      g_string_append_printf (out, "%s\r\n", lines[section->first_line]);
-      if (section->mid != NULL)
-        g_string_append_printf (out, "a=mid:%s\r\n", section->mid);
-      for (guint i = 0; i < candidates->len; i++)
-        {
-          BeaconWhipCandidate *candidate = g_ptr_array_index (candidates, i);
-
-          if (candidate->candidate[0] != '\0')
-            g_string_append_printf (out, "a=%s\r\n", candidate->candidate);
-        }
-      if (end)
-        g_string_append (out, "a=end-of-candidates\r\n");
-    }
-  return g_string_free (out, FALSE);
-}
-
-GPtrArray *
-beacon_whip_sdpfrag_parse (const char          *fragment,
-                           const char * const  *mids,
-                           char               **ufrag,
-                           char               **pwd,
-                           GError             **error)
-{
-  g_autoptr(GPtrArray) candidates = beacon_whip_candidate_array_new ();
-  g_auto(GStrv) lines = NULL;
-  gint media_index = -1;
-  guint mline = 0;
-
-  if (ufrag != NULL)
-    *ufrag = NULL;
-  if (pwd != NULL)
-    *pwd = NULL;
-
-  if (fragment == NULL || !g_utf8_validate (fragment, -1, NULL))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "the trickle fragment is not UTF-8 text");
-      return NULL;
-    }
-
-  lines = split_lines (fragment);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      const char *line = lines[i];
-
-      if (line[0] == '\0')
-        continue;
-      if (line[1] != '=' || !g_ascii_isalpha (line[0]))
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       "line %u of the trickle fragment is not an SDP line", i + 1);
-          return NULL;
-        }
-      if (g_str_has_prefix (line, "m="))
-        {
-          media_index++;
-          mline = media_index;
-        }
-      else if (g_str_has_prefix (line, "a=mid:"))
-        {
-          g_autofree char *mid = g_strstrip (g_strdup (line + strlen ("a=mid:")));
-
-          for (guint j = 0; mids != NULL && mids[j] != NULL; j++)
-            if (g_str_equal (mids[j], mid))
-              {
-                mline = j;
-                break;
-              }
-        }
-      else if (g_str_has_prefix (line, "a=ice-ufrag:") && ufrag != NULL && *ufrag == NULL)
-        *ufrag = g_strstrip (g_strdup (line + strlen ("a=ice-ufrag:")));
-      else if (g_str_has_prefix (line, "a=ice-pwd:") && pwd != NULL && *pwd == NULL)
-        *pwd = g_strstrip (g_strdup (line + strlen ("a=ice-pwd:")));
-      else if (g_str_has_prefix (line, "a=candidate:"))
-        g_ptr_array_add (candidates, beacon_whip_candidate_new (mline, line + 2));
-      else if (g_str_has_prefix (line, "a=end-of-candidates"))
-        g_ptr_array_add (candidates, beacon_whip_candidate_new (mline, ""));
-    }
-  return g_steal_pointer (&candidates);
-}
-
-/* Link headers */
-
-/* Splits on @separator outside <…> and "…" (with backslash escapes). */
-static GPtrArray *
-split_outside (const char *text,
-               char        separator)
-{
-  GPtrArray *parts = g_ptr_array_new_with_free_func (g_free);
-  gboolean in_angle = FALSE;
-  gboolean in_quote = FALSE;
-  const char *start = text;
-
-  for (const char *p = text; ; p++)
-    {
-      if (*p == '\0' || (*p == separator && !in_angle && !in_quote))
-        {
-          g_autofree char *part = g_strndup (start, p - start);
-
-          g_strstrip (part);
-          if (*part != '\0')
-            g_ptr_array_add (parts, g_steal_pointer (&part));
-          if (*p == '\0')
-            break;
-          start = p + 1;
-        }
-      else if (in_quote && *p == '\\' && p[1] != '\0')
-        p++;
-      else if (*p == '"' && !in_angle)
-        in_quote = !in_quote;
-      else if (*p == '<' && !in_quote)
-        in_angle = TRUE;
-      else if (*p == '>' && !in_quote)
-        in_angle = FALSE;
-    }
-  return parts;
-}
-
-static char *
-unquote (const char *value)
-{
-  gsize length = strlen (value);
-  GString *out;
-
-  if (length < 2 || value[0] != '"' || value[length - 1] != '"')
-    return g_strdup (value);
-  out = g_string_new (NULL);
-  for (gsize i = 1; i < length - 1; i++)
-    {
-      if (value[i] == '\\' && i + 1 < length - 1)
-        i++;
-      g_string_append_c (out, value[i]);
-    }
-  return g_string_free (out, FALSE);
-}
-
-static char *
-ice_server_url (const char *uri,
-                const char *username,
-                const char *credential)
-{
-  g_autofree char *scheme = NULL;
-  g_autofree char *rest = NULL;
-  g_autofree char *transport = NULL;
-  g_autofree char *host_port = NULL;
-  g_autofree char *url = NULL;
-  g_autoptr(GUri) parsed = NULL;
-  const char *colon = strchr (uri, ':');
-  const char *query;
-  GString *out;
-  gboolean has_port;
-
-  if (colon == NULL)
-    return NULL;
-  scheme = g_ascii_strdown (uri, colon - uri);
-  if (!g_str_equal (scheme, "stun") && !g_str_equal (scheme, "stuns") &&
-      !g_str_equal (scheme, "turn") && !g_str_equal (scheme, "turns"))
-    return NULL;
-
-  rest = g_strdup (colon + 1);
-  if (g_str_has_prefix (rest, "//"))
-    memmove (rest, rest + 2, strlen (rest) - 1);
-  query = strchr (rest, '?');
-  host_port = query ? g_strndup (rest, query - rest) : g_strdup (rest);
-  if (query != NULL)
-    {
-      g_auto(GStrv) params = g_strsplit (query + 1, "&", -1);
-
-      /* The first transport counts, like the first username and credential of a link; a
-       * second one leaked the first (found by tests/fuzz/fuzz-link-header). */
-      for (guint i = 0; params[i] != NULL; i++)
-        if (g_str_has_prefix (params[i], "transport=") && transport == NULL)
-          transport = g_ascii_strdown (params[i] + strlen ("transport="), -1);
-    }
-  /* Userinfo in the URI itself is not allowed by RFC 7065; drop it rather than guess. */
-  if (strchr (host_port, '@') != NULL)
-    {
-      char *at = strrchr (host_port, '@');
-
-      memmove (host_port, at + 1, strlen (at));
-    }
-  if (*host_port == '\0')
-    return NULL;
-
-  if (host_port[0] == '[')
-    has_port = strstr (host_port, "]:") != NULL;
-  else
-    has_port = strchr (host_port, ':') != NULL;
-
-  out = g_string_new (NULL);
-  g_string_append_printf (out, "%s://", scheme);
-  if (g_str_has_prefix (scheme, "turn") && username != NULL && credential != NULL)
-    {
-      g_autofree char *user = g_uri_escape_string (username, NULL, FALSE);
-      g_autofree char *pass = g_uri_escape_string (credential, NULL, FALSE);
-
-      g_string_append_printf (out, "%s:%s@", user, pass);
-    }
-  g_string_append (out, host_port);
-  if (!has_port)
-    g_string_append (out, g_str_has_suffix (scheme, "s") ? ":5349" : ":3478");
-  if (transport != NULL && g_str_has_prefix (scheme, "turn") &&
-      (g_str_equal (transport, "tcp") || g_str_equal (transport, "udp")))
-    g_string_append_printf (out, "?transport=%s", transport);
-  url = g_string_free (out, FALSE);
-
-  /* The host and port are the server's bytes as they came (found by
-   * tests/fuzz/fuzz-link-header: bytes that are not UTF-8): webrtcbin only takes a URI, and one
-   * that has a path or a fragment names something else than host and port. */
-  parsed = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
-  if (parsed == NULL || *g_uri_get_path (parsed) != '\0' || g_uri_get_fragment (parsed) != NULL)
-    return NULL;
-  return g_steal_pointer (&url);
-}
-
-GStrv
-beacon_whip_parse_ice_servers (const char *link_header)
-{
-  g_autoptr(GPtrArray) links = NULL;
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  guint n = 0;
-
-  if (link_header == NULL)
-    return NULL;
-
-  links = split_outside (link_header, ',');
-  for (guint i = 0; i < links->len; i++)
-    {
-      const char *link = g_ptr_array_index (links, i);
-      g_autoptr(GPtrArray) params = NULL;
-      g_autofree char *uri = NULL;
-      g_autofree char *username = NULL;
-      g_autofree char *credential = NULL;
-      g_autofree char *url = NULL;
-      const char *close;
-      gboolean is_ice_server = FALSE;
-
-      if (link[0] != '<' || (close = strchr (link, '>')) == NULL)
-        continue;
-      uri = g_strstrip (g_strndup (link + 1, close - link - 1));
-      params = split_outside (close + 1, ';');
-      for (guint j = 0; j < params->len; j++)
-        {
-          const char *param = g_ptr_array_index (params, j);
-          const char *equal = strchr (param, '=');
-          g_autofree char *key = NULL;
-          g_autofree char *raw = NULL;
-          g_autofree char *value = NULL;
-
-          if (equal == NULL)
-            continue;
-          key = g_strstrip (g_ascii_strdown (param, equal - param));
-          raw = g_strstrip (g_strdup (equal + 1));
-          value = unquote (raw);
-          if (g_str_equal (key, "rel"))
-            {
-              g_auto(GStrv) rels = g_strsplit (value, " ", -1);
-
-              for (guint k = 0; rels[k] != NULL; k++)
-                if (g_ascii_strcasecmp (rels[k], "ice-server") == 0)
-                  is_ice_server = TRUE;
-            }
-          else if (g_str_equal (key, "username") && username == NULL)
-            username = g_steal_pointer (&value);
-          else if (g_str_equal (key, "credential") && credential == NULL)
-            credential = g_steal_pointer (&value);
-        }
-      if (!is_ice_server)
-        continue;
-      url = ice_server_url (uri, username, credential);
-      if (url == NULL)
-        {
-          g_debug ("ignoring ICE server link <%s>: not a valid stun: or turn: URI", uri);
-          continue;
-        }
-      g_strv_builder_add (builder, url);
-      n++;
-    }
-  if (n == 0)
-    return NULL;
-  return g_strv_builder_end (builder);
 }
 
 /* Failing and finishing */
@@ -1125,7 +547,7 @@ emit_ice_servers (BeaconWhipSignaler *self,
   g_auto(GStrv) servers = NULL;
 
   links = soup_message_headers_get_list (soup_message_get_response_headers (message), "Link");
-  servers = beacon_whip_parse_ice_servers (links);
+  servers = beacon_link_header_parse_ice_servers (links);
   if (servers == NULL)
     return;
   for (guint i = 0; servers[i] != NULL; i++)
@@ -1262,7 +684,7 @@ send_trickle (BeaconWhipSignaler *self)
       return;
     }
 
-  fragment = beacon_whip_sdpfrag_build (self->local_sdp, self->gathered);
+  fragment = beacon_sdp_fragment_build (self->local_sdp, self->gathered);
   g_ptr_array_set_size (self->gathered, 0);
   self->patch_in_flight = TRUE;
   send_request (self, "PATCH", self->resource_url, "application/trickle-ice-sdpfrag", fragment,
@@ -1417,7 +839,7 @@ post_response_cb (BeaconWhipSignaler *self,
       /* The session answers on a new peer: candidates gathered for the refused offer belong
        * to the old one and must not go with the answer. */
       g_ptr_array_set_size (self->gathered, 0);
-      self->gathering_done = FALSE;
+      beacon_ice_gathering_reset (self->gathering);
       if (!record_media_identity (self, message, request_url))
         return;
       record_resource (self, message, request_url);
@@ -1438,14 +860,13 @@ send_local_description (BeaconWhipSignaler *self)
 {
   g_autofree char *sdp = NULL;
 
-  g_clear_handle_id (&self->quiet_source, g_source_remove);
-  g_clear_handle_id (&self->deadline_source, g_source_remove);
+  beacon_ice_gathering_stop (self->gathering);
   if (self->phase != PHASE_GATHERING || self->stopped)
     return;
 
   /* The candidates so far go into the description; those that come later trickle. The offer
    * is kept as it was sent: trickle fragments are built from its credentials and m-lines. */
-  sdp = beacon_whip_sdp_add_candidates (self->local_sdp, self->gathered);
+  sdp = beacon_sdp_add_candidates (self->local_sdp, self->gathered);
   g_ptr_array_set_size (self->gathered, 0);
   self->phase = PHASE_SENDING;
 
@@ -1466,26 +887,17 @@ send_local_description (BeaconWhipSignaler *self)
     }
 }
 
-static gboolean
-gathering_settled_cb (gpointer user_data)
+static void
+gathering_finished_cb (BeaconIceGathering       *gathering,
+                       BeaconIceGatheringReason  reason,
+                       gpointer                  user_data)
 {
   BeaconWhipSignaler *self = user_data;
 
-  self->quiet_source = 0;
+  if (reason == BEACON_ICE_GATHERING_DEADLINE)
+    g_debug ("%s: sending the description after %d ms of gathering", protocol_name (self),
+             BEACON_ICE_GATHERING_MAX_MS);
   send_local_description (self);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-gathering_deadline_cb (gpointer user_data)
-{
-  BeaconWhipSignaler *self = user_data;
-
-  self->deadline_source = 0;
-  g_debug ("%s: sending the description after %d ms of gathering", protocol_name (self),
-           GATHER_MAX_MS);
-  send_local_description (self);
-  return G_SOURCE_REMOVE;
 }
 
 /* BeaconSignaler */
@@ -1636,25 +1048,18 @@ beacon_whip_signaler_send_description (BeaconSignaler *signaler,
       return;
     }
 
-  g_clear_handle_id (&self->quiet_source, g_source_remove);
-  g_clear_handle_id (&self->deadline_source, g_source_remove);
+  beacon_ice_gathering_stop (self->gathering);
   g_free (self->local_type);
   self->local_type = g_strdup (type);
   g_free (self->local_sdp);
-  self->local_sdp = beacon_whip_normalize_sdp (sdp);
+  self->local_sdp = beacon_sdp_normalize (sdp);
   g_free (self->post_url);
   self->post_url = g_strdup (self->url);
   self->redirects = 0;
   self->phase = PHASE_GATHERING;
 
-  if (self->gathering_done)
-    {
-      send_local_description (self);
-      return;
-    }
-  self->deadline_source = g_timeout_add (GATHER_MAX_MS, gathering_deadline_cb, self);
-  if (self->gathered->len > 0)
-    self->quiet_source = g_timeout_add (GATHER_QUIET_MS, gathering_settled_cb, self);
+  /* Sends at once when the end of the candidates already came. */
+  beacon_ice_gathering_wait (self->gathering, self->cancellable, gathering_finished_cb, self);
 }
 
 static void
@@ -1664,23 +1069,17 @@ beacon_whip_signaler_send_candidate (BeaconSignaler *signaler,
                                      const char     *candidate)
 {
   BeaconWhipSignaler *self = BEACON_WHIP_SIGNALER (signaler);
-  gboolean end = candidate == NULL || *candidate == '\0';
 
   if (self->stopped || g_strcmp0 (session_id, self->session_id) != 0 || self->trickle_stopped)
     return;
 
-  g_ptr_array_add (self->gathered, beacon_whip_candidate_new (mline, candidate));
-  if (end)
-    self->gathering_done = TRUE;
-
+  g_ptr_array_add (self->gathered, beacon_sdp_candidate_new (mline, candidate));
   switch (self->phase)
     {
     case PHASE_GATHERING:
-      g_clear_handle_id (&self->quiet_source, g_source_remove);
-      if (end)
-        send_local_description (self);
-      else
-        self->quiet_source = g_timeout_add (GATHER_QUIET_MS, gathering_settled_cb, self);
+      /* Restarts the quiet time, or sends the description now at the end of the candidates
+       * (gathering_finished_cb ()). */
+      beacon_ice_gathering_add_candidate (self->gathering, candidate);
       break;
     case PHASE_ANSWERED:
       schedule_trickle (self);
@@ -1689,6 +1088,7 @@ beacon_whip_signaler_send_candidate (BeaconSignaler *signaler,
     case PHASE_SENDING:
     default:
       /* Kept for the description (idle) or for the first PATCH once answered (sending). */
+      beacon_ice_gathering_add_candidate (self->gathering, candidate);
       break;
     }
 }
@@ -1738,8 +1138,7 @@ beacon_whip_signaler_stop (BeaconSignaler *signaler)
     return;
   self->stopped = TRUE;
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->quiet_source, g_source_remove);
-  g_clear_handle_id (&self->deadline_source, g_source_remove);
+  beacon_ice_gathering_stop (self->gathering);
   g_clear_handle_id (&self->trickle_source, g_source_remove);
 }
 
@@ -1777,8 +1176,8 @@ beacon_whip_signaler_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->announce_source, g_source_remove);
-  g_clear_handle_id (&self->quiet_source, g_source_remove);
-  g_clear_handle_id (&self->deadline_source, g_source_remove);
+  /* Stopped, not dropped: a method called after dispose still finds it. */
+  beacon_ice_gathering_stop (self->gathering);
   g_clear_handle_id (&self->trickle_source, g_source_remove);
   g_clear_object (&self->start_task);
   g_clear_object (&self->cancellable);
@@ -1801,6 +1200,7 @@ beacon_whip_signaler_finalize (GObject *object)
   g_free (self->resource_url);
   g_free (self->etag);
   g_ptr_array_unref (self->gathered);
+  g_object_unref (self->gathering);
   beacon_channel_info_free (self->info);
 
   G_OBJECT_CLASS (beacon_whip_signaler_parent_class)->finalize (object);
@@ -1819,7 +1219,9 @@ static void
 beacon_whip_signaler_init (BeaconWhipSignaler *self)
 {
   self->cancellable = g_cancellable_new ();
-  self->gathered = beacon_whip_candidate_array_new ();
+  self->gathered = beacon_sdp_candidate_array_new ();
+  self->gathering = beacon_ice_gathering_new (BEACON_ICE_GATHERING_QUIET_MS,
+                                              BEACON_ICE_GATHERING_MAX_MS);
   self->info = g_new0 (BeaconChannelInfo, 1);
 }
 
