@@ -11,12 +11,10 @@
 #include <string.h>
 
 #include "beacon-fingerprint.h"
-#include "beacon-json.h"
+#include "beacon-janus-message.h"
 #include "beacon-sdp.h"
 #include "beacon-websocket-channel.h"
 
-/* How large a message from Janus may be: SDP with many candidates stays far below this. */
-#define MAX_INCOMING_PAYLOAD (1024 * 1024)
 /* Janus drops a session after 60 s of silence (session_timeout); stay well inside that. */
 #define KEEPALIVE_SECONDS 25
 /* Every request gets an answer within this time, or the server is considered gone. */
@@ -24,34 +22,13 @@
 /* Teardown should not hold up the application when Janus is slow or gone. */
 #define DESTROY_TIMEOUT_SECONDS 2
 
-#define VIDEOROOM_PLUGIN "janus.plugin.videoroom"
-#define STREAMING_PLUGIN "janus.plugin.streaming"
+#define VIDEOROOM_PLUGIN BEACON_JANUS_VIDEOROOM_PLUGIN
+#define STREAMING_PLUGIN BEACON_JANUS_STREAMING_PLUGIN
 
 #define PUBLISHER_SESSION_ID "janus-publisher"
 #define SUBSCRIBER_SESSION_ID "janus-subscriber"
 #define STREAMING_SESSION_ID "janus-streaming"
 #define JANUS_PEER_ID "janus"
-
-/* Janus core error codes (janus-gateway src/apierror.h). */
-#define JANUS_ERROR_UNAUTHORIZED 403
-#define JANUS_ERROR_UNAUTHORIZED_PLUGIN 405
-#define JANUS_ERROR_UNKNOWN 490
-#define JANUS_ERROR_SESSION_NOT_FOUND 458
-#define JANUS_ERROR_PLUGIN_NOT_FOUND 460
-#define JANUS_ERROR_JSEP_INVALID_SDP 465
-#define JANUS_ERROR_TOKEN_NOT_FOUND 470
-
-/* VideoRoom plugin error codes (plugins/janus_videoroom.c). */
-#define VIDEOROOM_ERROR_NO_SUCH_ROOM 426
-#define VIDEOROOM_ERROR_NO_SUCH_FEED 428
-#define VIDEOROOM_ERROR_INVALID_ELEMENT 430
-#define VIDEOROOM_ERROR_PUBLISHERS_FULL 432
-#define VIDEOROOM_ERROR_UNAUTHORIZED 433
-#define VIDEOROOM_ERROR_INVALID_SDP 437
-
-/* Streaming plugin error codes (plugins/janus_streaming.c). */
-#define STREAMING_ERROR_NO_SUCH_MOUNTPOINT 455
-#define STREAMING_ERROR_UNAUTHORIZED 457
 
 struct _BeaconJanusSignaler
 {
@@ -99,202 +76,20 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (BeaconJanusSignaler, beacon_janus_signaler, G_TYP
                                G_IMPLEMENT_INTERFACE (BEACON_TYPE_SIGNALER,
                                                       beacon_janus_signaler_iface_init))
 
-/* JSON helpers that never warn on a missing member or an unexpected type: what Janus sends is
- * input, not a contract. */
-
-static JsonObject *
-get_object (JsonObject *object,
-            const char *name)
+/* What the error sentences of beacon-janus-message.c name. */
+static BeaconJanusTarget
+target_of (BeaconJanusSignaler *self)
 {
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+  BeaconJanusTarget target = {
+    .url = self->url,
+    .token = self->token,
+    .video_codec = self->video_codec,
+    .room = self->room,
+    .feed = self->feed,
+    .mountpoint = self->mountpoint,
+  };
 
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static JsonArray *
-get_array (JsonObject *object,
-           const char *name)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-}
-
-static const char *
-get_string (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static gboolean
-get_int (JsonObject *object,
-         const char *name,
-         gint64     *value)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_INT64)
-    return FALSE;
-  *value = json_node_get_int (node);
-  return TRUE;
-}
-
-static gint64
-get_int_or (JsonObject *object,
-            const char *name,
-            gint64      fallback)
-{
-  gint64 value;
-
-  return get_int (object, name, &value) ? value : fallback;
-}
-
-static gboolean
-get_boolean (JsonObject *object,
-             const char *name)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
-         json_node_get_value_type (node) == G_TYPE_BOOLEAN && json_node_get_boolean (node);
-}
-
-/* plugindata.data of a reply or event, or NULL. */
-static JsonObject *
-get_plugin_data (JsonObject *message)
-{
-  return get_object (get_object (message, "plugindata"), "data");
-}
-
-/* Error mapping */
-
-static GError *
-describe_core_error (BeaconJanusSignaler *self,
-                     JsonObject          *reply,
-                     const char          *what)
-{
-  JsonObject *error = get_object (reply, "error");
-  gint64 code = get_int_or (error, "code", 0);
-  const char *reason = get_string (error, "reason");
-
-  if (reason == NULL)
-    reason = "no reason given";
-
-  switch (code)
-    {
-    case JANUS_ERROR_UNAUTHORIZED:
-    case JANUS_ERROR_UNAUTHORIZED_PLUGIN:
-    case JANUS_ERROR_TOKEN_NOT_FOUND:
-      return g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_UNAUTHORIZED,
-                          "Janus at %s refused the %s request: unauthorized (%s); %s",
-                          self->url, what, reason,
-                          self->token ? "check the token given with --token"
-                                      : "the server needs a token: pass it with --token");
-    case JANUS_ERROR_PLUGIN_NOT_FOUND:
-      return g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_NOT_FOUND,
-                          "Janus at %s does not offer what Beacon needs: %s", self->url, reason);
-    case JANUS_ERROR_SESSION_NOT_FOUND:
-      return g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_CLOSED,
-                          "Janus at %s no longer knows our session (%s)", self->url, reason);
-    case JANUS_ERROR_UNKNOWN:
-      if (strstr (reason, "ICE") != NULL)
-        return g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_SERVER,
-                            "Janus at %s could not set up ICE (%s): it has no network address "
-                            "to send media from; check ice_enforce_list and ice_ignore_list in "
-                            "janus.jcfg (Janus never uses loopback)", self->url, reason);
-      return g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_SERVER,
-                          "Janus at %s refused the %s request: %s", self->url, what, reason);
-    case JANUS_ERROR_JSEP_INVALID_SDP:
-      return g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_PROTOCOL,
-                          "Janus at %s rejected Beacon's session description: %s",
-                          self->url, reason);
-    default:
-      return g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_SERVER,
-                          "Janus at %s refused the %s request: %s (error %" G_GINT64_FORMAT ")",
-                          self->url, what, reason, code);
-    }
-}
-
-static GError *
-describe_plugin_error (BeaconJanusSignaler *self,
-                       const char          *plugin,
-                       JsonObject          *data,
-                       const char          *what)
-{
-  gint64 code = get_int_or (data, "error_code", 0);
-  const char *reason = get_string (data, "error");
-  gboolean videoroom = g_strcmp0 (plugin, VIDEOROOM_PLUGIN) == 0;
-  gboolean streaming = g_strcmp0 (plugin, STREAMING_PLUGIN) == 0;
-
-  if (reason == NULL)
-    reason = "no reason given";
-
-  if (videoroom && code == VIDEOROOM_ERROR_NO_SUCH_ROOM)
-    return g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_NOT_FOUND,
-                        "room %" G_GINT64_FORMAT " does not exist on %s", self->room, self->url);
-  if (videoroom && code == VIDEOROOM_ERROR_NO_SUCH_FEED)
-    return g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_NOT_FOUND,
-                        "room %" G_GINT64_FORMAT " has no publisher %" G_GINT64_FORMAT
-                        " (no such feed); list the publishers with 'beacon-cli list --room %"
-                        G_GINT64_FORMAT "'",
-                        self->room, self->feed, self->room);
-  if (videoroom && code == VIDEOROOM_ERROR_INVALID_ELEMENT && strstr (reason, "codec") != NULL)
-    {
-      gboolean audio = strstr (reason, "Audio") != NULL;
-
-      return g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_SERVER,
-                          "codec not allowed in this room: room %" G_GINT64_FORMAT
-                          " does not accept %s %s (Janus: %s)",
-                          self->room,
-                          audio ? "opus" : self->video_codec ? self->video_codec : "this",
-                          audio ? "audio" : "video", reason);
-    }
-  if (videoroom && code == VIDEOROOM_ERROR_PUBLISHERS_FULL)
-    return g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_BUSY,
-                        "room %" G_GINT64_FORMAT " is full: it has as many publishers as it "
-                        "allows", self->room);
-  if ((videoroom && code == VIDEOROOM_ERROR_UNAUTHORIZED) ||
-      (streaming && code == STREAMING_ERROR_UNAUTHORIZED))
-    return g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_UNAUTHORIZED,
-                        "%s refused the %s request: unauthorized (%s); %s",
-                        videoroom ? "the room" : "the mountpoint", what, reason,
-                        self->token ? "check the token given with --token"
-                                    : "it needs a token: pass it with --token");
-  if (videoroom && code == VIDEOROOM_ERROR_INVALID_SDP)
-    return g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_PROTOCOL,
-                        "Janus rejected Beacon's session description: %s", reason);
-  if (streaming && code == STREAMING_ERROR_NO_SUCH_MOUNTPOINT)
-    return g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_NOT_FOUND,
-                        "mountpoint %" G_GINT64_FORMAT " does not exist on %s",
-                        self->mountpoint, self->url);
-
-  return g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_SERVER,
-                      "Janus %s refused the %s request: %s (error %" G_GINT64_FORMAT ")",
-                      videoroom ? "VideoRoom" : streaming ? "Streaming" : "plugin",
-                      what, reason, code);
-}
-
-/* The error a reply carries, core or plugin, or NULL. */
-static GError *
-error_from_reply (BeaconJanusSignaler *self,
-                  JsonObject          *reply,
-                  const char          *what)
-{
-  JsonObject *plugindata = get_object (reply, "plugindata");
-  JsonObject *data = get_object (plugindata, "data");
-
-  if (g_strcmp0 (get_string (reply, "janus"), "error") == 0)
-    return describe_core_error (self, reply, what);
-  if (data != NULL && json_object_has_member (data, "error_code"))
-    return describe_plugin_error (self, get_string (plugindata, "plugin"), data, what);
-  return NULL;
+  return target;
 }
 
 /* Sending */
@@ -453,7 +248,7 @@ janus_request_async (BeaconJanusSignaler *self,
   g_task_set_source_tag (task, janus_request_async);
   pending->transaction = g_uuid_string_random ();
   pending->what = g_strdup (what);
-  pending->wait_event = g_strcmp0 (get_string (request, "janus"), "message") == 0;
+  pending->wait_event = g_strcmp0 (beacon_janus_get_string (request, "janus"), "message") == 0;
   pending->timeout_seconds = timeout_seconds;
   g_task_set_task_data (task, pending, pending_free);
 
@@ -530,7 +325,7 @@ finish_id (BeaconJanusSignaler  *self,
 
   if (reply == NULL)
     return 0;
-  if (!get_int (get_object (reply, "data"), "id", &id) || id == 0)
+  if (!beacon_janus_get_int (beacon_janus_get_object (reply, "data"), "id", &id) || id == 0)
     {
       g_set_error (error, BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_PROTOCOL,
                    "Janus at %s answered without an id", self->url);
@@ -679,7 +474,7 @@ message_received_cb (SoupWebsocketConnection *connection,
                      GBytes                  *payload,
                      BeaconJanusSignaler     *self)
 {
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonObject) message = NULL;
   g_autoptr(GError) error = NULL;
   gsize length;
   const char *data = g_bytes_get_data (payload, &length);
@@ -690,8 +485,8 @@ message_received_cb (SoupWebsocketConnection *connection,
       return;
     }
   g_debug ("janus ← %.*s", (int) MIN (length, 2000), data);
-  root = beacon_json_parse (data, length, BEACON_JSON_MAX_DEPTH, MAX_INCOMING_PAYLOAD, &error);
-  if (root == NULL && !g_error_matches (error, BEACON_JSON_ERROR, BEACON_JSON_ERROR_INVALID))
+  message = beacon_janus_message_parse (data, length, &error);
+  if (error != NULL)
     {
       /* Janus never sends such a message: the server is broken or hostile. It may be the
        * answer to a pending request, so waiting for that request to time out would only hide
@@ -703,16 +498,11 @@ message_received_cb (SoupWebsocketConnection *connection,
       g_object_unref (self);
       return;
     }
-  if (root == NULL)
-    {
-      g_debug ("ignoring a message from Janus that is not JSON: %s", error->message);
-      return;
-    }
-  if (!JSON_NODE_HOLDS_OBJECT (root))
+  if (message == NULL)
     return;
 
   g_object_ref (self);
-  handle_message (self, json_node_get_object (root));
+  handle_message (self, message);
   g_object_unref (self);
 }
 
@@ -812,129 +602,46 @@ ensure_session_finish (BeaconJanusSignaler  *self,
 
 /* Events Janus sends on its own */
 
-/* TRUE when a subscriber's "updated" stream list has no audio or video left to receive. */
-static gboolean
-streams_all_inactive (JsonArray *streams)
-{
-  guint n = streams ? json_array_get_length (streams) : 0;
-
-  for (guint i = 0; i < n; i++)
-    {
-      JsonNode *node = json_array_get_element (streams, i);
-      JsonObject *stream = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-
-      if (g_strcmp0 (get_string (stream, "type"), "data") == 0)
-        continue;
-      if (get_boolean (stream, "active"))
-        return FALSE;
-    }
-  return TRUE;
-}
-
 static void
-handle_videoroom_event (BeaconJanusSignaler *self,
-                        gint64               sender,
-                        JsonObject          *data)
-{
-  const char *kind = get_string (data, "videoroom");
-  gint64 id;
-
-  if (g_strcmp0 (kind, "destroyed") == 0)
-    {
-      end_media_session (self, "the room was destroyed");
-      return;
-    }
-
-  if (self->role == BEACON_SIGNALER_ROLE_WATCH)
-    {
-      if ((get_int (data, "unpublished", &id) || get_int (data, "leaving", &id)) &&
-          id == self->feed)
-        {
-          end_media_session (self, "the publisher left the room");
-          return;
-        }
-      if (g_strcmp0 (kind, "updated") == 0 && sender == self->media_handle &&
-          streams_all_inactive (get_array (data, "streams")))
-        {
-          end_media_session (self, "the publisher stopped publishing");
-          return;
-        }
-    }
-  else if (sender == self->media_handle && get_string (data, "leaving") != NULL)
-    {
-      /* We did not leave (that clears media_active first): the room removed us. */
-      end_media_session (self, "Janus removed us from the room");
-    }
-}
-
-static void
-handle_event (BeaconJanusSignaler *self,
+act_on_event (BeaconJanusSignaler *self,
               JsonObject          *message)
 {
-  JsonObject *plugindata = get_object (message, "plugindata");
-  JsonObject *data = get_object (plugindata, "data");
-  const char *plugin = get_string (plugindata, "plugin");
-  gint64 sender = get_int_or (message, "sender", 0);
+  BeaconJanusTarget target = target_of (self);
+  BeaconJanusHandleState state = { self->role, self->media_handle, self->media_active };
+  BeaconJanusEvent event;
 
-  if (data == NULL)
-    return;
-  if (json_object_has_member (data, "error_code"))
+  beacon_janus_read_event (message, &target, &state, &event);
+  switch (event.kind)
     {
-      /* An error that answers no request of ours concerns the media handle's state. */
-      if (sender == self->media_handle && self->media_active)
-        fail (self, describe_plugin_error (self, plugin, data, "running"));
-      else
-        g_debug ("Janus reported an error: %s", get_string (data, "error"));
-      return;
-    }
-  if (g_strcmp0 (plugin, VIDEOROOM_PLUGIN) == 0)
-    handle_videoroom_event (self, sender, data);
-  else if (g_strcmp0 (plugin, STREAMING_PLUGIN) == 0 && sender == self->media_handle &&
-           g_strcmp0 (get_string (get_object (data, "result"), "status"), "stopped") == 0)
-    end_media_session (self, "the mountpoint stopped");
-}
-
-static void
-handle_trickle (BeaconJanusSignaler *self,
-                JsonObject          *message)
-{
-  JsonObject *candidate = get_object (message, "candidate");
-  JsonArray *candidates = get_array (message, "candidates");
-  guint n = candidates ? json_array_get_length (candidates) : 0;
-
-  if (get_int_or (message, "sender", 0) != self->media_handle || !self->media_active)
-    return;
-
-  for (guint i = 0; i <= n; i++)
-    {
-      JsonObject *entry = candidate;
-      const char *text;
-
-      if (i < n)
+    case BEACON_JANUS_EVENT_MEDIA_ENDED:
+      end_media_session (self, event.reason);
+      break;
+    case BEACON_JANUS_EVENT_FAILED:
+      fail (self, g_steal_pointer (&event.error));
+      break;
+    case BEACON_JANUS_EVENT_CANDIDATES:
+      for (guint i = 0; i < event.candidates->len; i++)
         {
-          JsonNode *node = json_array_get_element (candidates, i);
+          BeaconSdpCandidate *candidate = g_ptr_array_index (event.candidates, i);
 
-          entry = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+          g_signal_emit_by_name (self, "remote-candidate", self->media_session_id,
+                                 candidate->mline, candidate->candidate);
         }
-      else if (candidates != NULL)
-        break;
-
-      text = get_string (entry, "candidate");
-      /* {"completed": true} ends Janus's candidates; webrtcbin needs no word about it. */
-      if (entry == NULL || get_boolean (entry, "completed") || text == NULL)
-        continue;
-      g_signal_emit_by_name (self, "remote-candidate", self->media_session_id,
-                             (guint) get_int_or (entry, "sdpMLineIndex", 0), text);
+      break;
+    case BEACON_JANUS_EVENT_NONE:
+    default:
+      break;
     }
+  beacon_janus_event_clear (&event);
 }
 
+/* Ends the request a message answers, or acts on an event that answers none. */
 static void
 handle_message (BeaconJanusSignaler *self,
                 JsonObject          *message)
 {
-  const char *verb = get_string (message, "janus");
-  const char *transaction = get_string (message, "transaction");
-  gint64 sender = get_int_or (message, "sender", 0);
+  const char *verb = beacon_janus_get_string (message, "janus");
+  const char *transaction = beacon_janus_get_string (message, "transaction");
 
   if (verb == NULL)
     return;
@@ -943,35 +650,16 @@ handle_message (BeaconJanusSignaler *self,
     {
       GTask *task = g_hash_table_lookup (self->pending, transaction);
       Pending *pending = g_task_get_task_data (task);
+      BeaconJanusTarget target = target_of (self);
 
       /* Asynchronous plugin requests are acknowledged first; the answer is an event. */
       if (g_str_equal (verb, "ack") && pending->wait_event)
         return;
-      finish_request (self, transaction, message, error_from_reply (self, message, pending->what));
+      finish_request (self, transaction, message,
+                      beacon_janus_error_from_reply (&target, message, pending->what));
       return;
     }
-
-  if (g_str_equal (verb, "event"))
-    handle_event (self, message);
-  else if (g_str_equal (verb, "trickle"))
-    handle_trickle (self, message);
-  else if (g_str_equal (verb, "webrtcup"))
-    g_debug ("Janus: PeerConnection of handle %" G_GINT64_FORMAT " is up", sender);
-  else if (g_str_equal (verb, "hangup") && sender != 0 && sender == self->media_handle)
-    {
-      g_autofree char *why = g_strdup_printf ("hangup (%s)", get_string (message, "reason")
-                                                             ? get_string (message, "reason")
-                                                             : "no reason given");
-
-      end_media_session (self, why);
-    }
-  else if (g_str_equal (verb, "detached") && sender != 0 && sender == self->media_handle)
-    end_media_session (self, "the handle was detached");
-  else if (g_str_equal (verb, "timeout"))
-    fail (self, g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_CLOSED,
-                             "Janus at %s ended our session (timeout)", self->url));
-  else if (g_str_equal (verb, "media") || g_str_equal (verb, "slowlink"))
-    g_debug ("Janus: %s on handle %" G_GINT64_FORMAT, verb, sender);
+  act_on_event (self, message);
 }
 
 /* Publish */
@@ -1004,7 +692,7 @@ room_checked_cb (GObject      *source,
       fail_start (self, g_steal_pointer (&error));
       return;
     }
-  if (!get_boolean (get_plugin_data (reply), "exists"))
+  if (!beacon_janus_get_boolean (beacon_janus_get_plugin_data (reply), "exists"))
     {
       fail_start (self, g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_NOT_FOUND,
                                      "room %" G_GINT64_FORMAT " does not exist on %s",
@@ -1040,10 +728,10 @@ publish_answered_cb (GObject      *source,
     }
 
   self->joined = TRUE;
-  get_int (get_plugin_data (reply), "id", &self->publisher_id);
-  jsep = get_object (reply, "jsep");
-  sdp = get_string (jsep, "sdp");
-  if (sdp == NULL || g_strcmp0 (get_string (jsep, "type"), "answer") != 0)
+  beacon_janus_get_int (beacon_janus_get_plugin_data (reply), "id", &self->publisher_id);
+  jsep = beacon_janus_get_object (reply, "jsep");
+  sdp = beacon_janus_get_string (jsep, "sdp");
+  if (sdp == NULL || g_strcmp0 (beacon_janus_get_string (jsep, "type"), "answer") != 0)
     {
       fail (self, g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_PROTOCOL,
                                "Janus at %s accepted the publication but sent no answer",
@@ -1113,9 +801,9 @@ watch_offer_received_cb (GObject      *source,
       fail_start (self, g_steal_pointer (&error));
       return;
     }
-  jsep = get_object (reply, "jsep");
-  sdp = g_strdup (get_string (jsep, "sdp"));
-  if (sdp == NULL || g_strcmp0 (get_string (jsep, "type"), "offer") != 0)
+  jsep = beacon_janus_get_object (reply, "jsep");
+  sdp = g_strdup (beacon_janus_get_string (jsep, "sdp"));
+  if (sdp == NULL || g_strcmp0 (beacon_janus_get_string (jsep, "type"), "offer") != 0)
     {
       fail_start (self, g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_PROTOCOL,
                                      "Janus at %s accepted the subscription but sent no offer",
@@ -1170,73 +858,6 @@ subscriber_attached_cb (GObject      *source,
                        REQUEST_TIMEOUT_SECONDS, watch_offer_received_cb, NULL);
 }
 
-/* Picks the feed to watch from a listparticipants reply: the one asked for, else the only
- * publisher. */
-static gboolean
-choose_feed (BeaconJanusSignaler  *self,
-             JsonObject           *data,
-             const char           *stream_name,
-             GError              **error)
-{
-  JsonArray *participants = get_array (data, "participants");
-  guint n = participants ? json_array_get_length (participants) : 0;
-  g_autoptr(GArray) publishers = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(GString) ids = g_string_new (NULL);
-
-  for (guint i = 0; i < n; i++)
-    {
-      JsonNode *node = json_array_get_element (participants, i);
-      JsonObject *participant = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node)
-                                                              : NULL;
-      gint64 id;
-
-      if (!get_int (participant, "id", &id) || !get_boolean (participant, "publisher"))
-        continue;
-      if (self->feed < 0 && stream_name != NULL &&
-          g_strcmp0 (get_string (participant, "display"), stream_name) == 0)
-        {
-          self->feed = id;
-          return TRUE;
-        }
-      if (self->feed >= 0 && id == self->feed)
-        return TRUE;
-      g_array_append_val (publishers, id);
-      g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, ids->len ? ", " : "", id);
-    }
-
-  if (self->feed >= 0)
-    {
-      g_set_error (error, BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_NOT_FOUND,
-                   "room %" G_GINT64_FORMAT " has no publisher %" G_GINT64_FORMAT
-                   "%s%s%s", self->room, self->feed,
-                   ids->len ? " (publishers: " : "", ids->str, ids->len ? ")" : "");
-      return FALSE;
-    }
-  if (stream_name != NULL)
-    {
-      g_set_error (error, BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_PRODUCER_NOT_FOUND,
-                   "room %" G_GINT64_FORMAT " has no publisher named '%s'%s%s%s", self->room,
-                   stream_name, ids->len ? " (publishers: " : "", ids->str,
-                   ids->len ? ")" : "");
-      return FALSE;
-    }
-  if (publishers->len == 0)
-    {
-      g_set_error (error, BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_PRODUCER_NOT_FOUND,
-                   "room %" G_GINT64_FORMAT " has no publisher", self->room);
-      return FALSE;
-    }
-  if (publishers->len > 1)
-    {
-      g_set_error (error, BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_PRODUCER_NOT_FOUND,
-                   "room %" G_GINT64_FORMAT " has %u publishers (ids %s): choose one with "
-                   "--feed", self->room, publishers->len, ids->str);
-      return FALSE;
-    }
-  self->feed = g_array_index (publishers, gint64, 0);
-  return TRUE;
-}
-
 static void
 participants_listed_cb (GObject      *source,
                         GAsyncResult *result,
@@ -1248,7 +869,9 @@ participants_listed_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   reply = janus_request_finish (self, result, &error);
-  if (reply == NULL || !choose_feed (self, get_plugin_data (reply), stream_name, &error))
+  if (reply == NULL ||
+      !beacon_janus_choose_feed (beacon_janus_get_plugin_data (reply), self->room, stream_name,
+                                 &self->feed, &error))
     {
       fail_start (self, g_steal_pointer (&error));
       return;
@@ -1596,35 +1219,37 @@ mountpoints_listed_cb (GObject      *source,
       list_done (self, task, g_steal_pointer (&error));
       return;
     }
-  mountpoints = get_array (get_plugin_data (reply), "list");
+  mountpoints = beacon_janus_get_array (beacon_janus_get_plugin_data (reply), "list");
   for (guint i = 0; mountpoints != NULL && i < json_array_get_length (mountpoints); i++)
     {
       JsonNode *node = json_array_get_element (mountpoints, i);
       JsonObject *mountpoint = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      JsonArray *media = get_array (mountpoint, "media");
+      JsonArray *media = beacon_janus_get_array (mountpoint, "media");
       g_autoptr(GString) description = g_string_new ("Streaming mountpoint");
       g_autofree char *id = NULL;
       gint64 number;
 
-      if (!get_int (mountpoint, "id", &number))
+      if (!beacon_janus_get_int (mountpoint, "id", &number))
         continue;
       id = g_strdup_printf ("%" G_GINT64_FORMAT, number);
-      if (get_string (mountpoint, "type") != NULL)
-        g_string_append_printf (description, ", %s", get_string (mountpoint, "type"));
+      if (beacon_janus_get_string (mountpoint, "type") != NULL)
+        g_string_append_printf (description, ", %s", beacon_janus_get_string (mountpoint, "type"));
       for (guint j = 0; media != NULL && j < json_array_get_length (media); j++)
         {
           JsonNode *media_node = json_array_get_element (media, j);
           JsonObject *stream = JSON_NODE_HOLDS_OBJECT (media_node)
                                ? json_node_get_object (media_node) : NULL;
 
-          if (get_string (stream, "type") != NULL)
+          if (beacon_janus_get_string (stream, "type") != NULL)
             g_string_append_printf (description, "%s%s", j == 0 ? ": " : " + ",
-                                    get_string (stream, "type"));
+                                    beacon_janus_get_string (stream, "type"));
         }
-      if (json_object_has_member (mountpoint, "enabled") && !get_boolean (mountpoint, "enabled"))
+      if (json_object_has_member (mountpoint, "enabled") &&
+          !beacon_janus_get_boolean (mountpoint, "enabled"))
         g_string_append (description, " (disabled)");
       g_ptr_array_add (list->streams,
-                       beacon_stream_info_new (id, get_string (mountpoint, "description"),
+                       beacon_stream_info_new (id,
+                                               beacon_janus_get_string (mountpoint, "description"),
                                                description->str));
     }
   list_done (self, task, NULL);
@@ -1671,7 +1296,7 @@ list_participants_cb (GObject      *source,
       list_done (self, task, g_steal_pointer (&error));
       return;
     }
-  participants = get_array (get_plugin_data (reply), "participants");
+  participants = beacon_janus_get_array (beacon_janus_get_plugin_data (reply), "participants");
   for (guint i = 0; participants != NULL && i < json_array_get_length (participants); i++)
     {
       JsonNode *node = json_array_get_element (participants, i);
@@ -1681,12 +1306,13 @@ list_participants_cb (GObject      *source,
       g_autofree char *description = NULL;
       gint64 number;
 
-      if (!get_int (participant, "id", &number) || !get_boolean (participant, "publisher"))
+      if (!beacon_janus_get_int (participant, "id", &number) ||
+          !beacon_janus_get_boolean (participant, "publisher"))
         continue;
       id = g_strdup_printf ("%" G_GINT64_FORMAT, number);
       description = g_strdup_printf ("publisher in room %" G_GINT64_FORMAT, self->room);
       g_ptr_array_add (list->streams,
-                       beacon_stream_info_new (id, get_string (participant, "display"),
+                       beacon_stream_info_new (id, beacon_janus_get_string (participant, "display"),
                                                description));
     }
   attach_async (self, STREAMING_PLUGIN, streaming_attached_for_list_cb, task);
@@ -1711,27 +1337,26 @@ rooms_listed_cb (GObject      *source,
       list_done (self, task, g_steal_pointer (&error));
       return;
     }
-  rooms = get_array (get_plugin_data (reply), "list");
+  rooms = beacon_janus_get_array (beacon_janus_get_plugin_data (reply), "list");
   for (guint i = 0; rooms != NULL && i < json_array_get_length (rooms); i++)
     {
       JsonNode *node = json_array_get_element (rooms, i);
       JsonObject *room = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
       g_autofree char *id = NULL;
       g_autofree char *description = NULL;
+      const char *codec = beacon_janus_get_string (room, "videocodec");
       gint64 number;
       gint64 participants;
 
-      if (!get_int (room, "room", &number))
+      if (!beacon_janus_get_int (room, "room", &number))
         continue;
-      participants = get_int_or (room, "num_participants", 0);
+      participants = beacon_janus_get_int_or (room, "num_participants", 0);
       id = g_strdup_printf ("%" G_GINT64_FORMAT, number);
       description = g_strdup_printf ("VideoRoom room, %" G_GINT64_FORMAT " participant%s%s%s",
                                      participants, participants == 1 ? "" : "s",
-                                     get_string (room, "videocodec") ? ", video " : "",
-                                     get_string (room, "videocodec") ? get_string (room, "videocodec")
-                                                                     : "");
+                                     codec ? ", video " : "", codec ? codec : "");
       g_ptr_array_add (list->streams,
-                       beacon_stream_info_new (id, get_string (room, "description"),
+                       beacon_stream_info_new (id, beacon_janus_get_string (room, "description"),
                                                description));
     }
 
