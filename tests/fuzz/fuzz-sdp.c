@@ -10,10 +10,52 @@
 #include "beacon-sdp.h"
 #include "fuzz-common.h"
 
-/* SDP text from a signalling server or a WHIP/WHEP server: the fingerprint checks of
- * beacon-sdp.c, and the helpers that rewrite an SDP or read a trickle fragment
+/* SDP text from a signalling server, a WHIP/WHEP server or a viewer: every function of
+ * beacon-sdp.c. The checks of a remote description and of an HTTP body, the fingerprint
+ * checks, the codec lookups, and the helpers that rewrite an SDP or read a trickle fragment
  * (application/trickle-ice-sdpfrag, the body of a server's PATCH). The same text serves as a
  * description and as a fragment. */
+
+/* What the checks accept must hold what they promise. */
+static void
+check_validators (const char *sdp,
+                  size_t      size)
+{
+  g_autoptr(GstSDPMessage) message = NULL;
+  g_autoptr(GBytes) body = g_bytes_new (sdp, size);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *checked = NULL;
+
+  if (beacon_sdp_validate_remote (sdp, &message, &error))
+    {
+      g_autofree char *profile = NULL;
+      g_autofree char *unused = NULL;
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (gst_sdp_message_medias_len (message), >, 0);
+      beacon_sdp_find_payload_type (message, "video", "H264", &profile);
+      beacon_sdp_find_payload_type (message, "video", "VP8", &unused);
+      beacon_sdp_find_payload_type (message, "audio", "OPUS", &unused);
+      beacon_sdp_announce_fingerprint (message, "AB:CD");
+    }
+  else
+    {
+      g_assert_nonnull (error);
+      g_assert_null (message);
+    }
+  g_clear_error (&error);
+
+  checked = beacon_sdp_validate_body (body, &error);
+  g_assert_true ((checked == NULL) == (error != NULL));
+  if (checked != NULL)
+    {
+      g_autofree char *ufrag = beacon_sdp_dup_ice_ufrag (checked);
+
+      /* A body is refused without ICE credentials. */
+      g_assert_nonnull (ufrag);
+    }
+  beacon_sdp_video_is_inactive (sdp);
+}
 
 /* The m-lines of a real offer (tests/test-whip.c), to map a fragment's a=mid lines. */
 static const char * const offer_mids[] = { "video0", "audio1", NULL };
@@ -35,6 +77,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autofree char *pwd = NULL;
   g_auto(GStrv) mids = NULL;
 
+  check_validators (sdp, size);
   fingerprints = beacon_sdp_collect_fingerprints (sdp, &error);
   g_assert_true ((fingerprints == NULL) == (error != NULL));
   g_clear_error (&error);
