@@ -35,8 +35,9 @@ BeaconSignaler *beacon_whip_signaler_new (const BeaconSignalerOptions *options,
                                           gboolean                     whep,
                                           GError                     **error);
 
-/* transitional: removed when the direct server is switched. The SDP helpers moved to
- * beacon-sdp.h; beacon-direct-server.c and beacon-session.c still use these names. */
+/* The SDP helpers moved to beacon-sdp.h; beacon-direct-server.c and beacon-session.c still use
+ * these names. */
+/* transitional: removed when the direct server is switched */
 typedef BeaconSdpCandidate BeaconWhipCandidate;
 #define beacon_whip_candidate_new       beacon_sdp_candidate_new
 #define beacon_whip_candidate_free      beacon_sdp_candidate_free
