@@ -11,6 +11,7 @@
 
 #include "beacon-gst-protocol.h"
 #include "beacon-signalling-room.h"
+#include "beacon-whep-endpoint.h"
 
 /* The signalling room alone, driven by in-memory peers: each keeps what the room sent it, and
  * can be made to leave the room from inside a send, as a WebSocket that fails does. */
@@ -709,6 +710,28 @@ test_finalize_with_peers (Fixture       *fixture,
   /* The teardown checks that the room finalizes and let go of every peer. */
 }
 
+/* The WHEP endpoint listens to the room for its viewers' sessions; once it goes, the room
+ * neither holds it nor calls it, and the room itself finalizes (checked by the teardown). */
+static void
+test_whep_endpoint_lets_go (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  BeaconWhepEndpoint *whep = beacon_whep_endpoint_new (fixture->room);
+  TestPeer *producer = add_producer (fixture);
+  g_autofree char *session_id = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_finalize_object (whep);
+  session_id = g_strdup (beacon_signalling_room_start_relayed_session (fixture->room,
+                                                                       producer->id, "whep-",
+                                                                       NULL));
+  text = beacon_gst_build_peer_sdp (session_id, "answer", SDP_ANSWER);
+  say (producer, text);
+  beacon_signalling_room_end_session (fixture->room, session_id, FALSE, FALSE);
+  g_assert_cmpuint (fixture->relayed->len, ==, 1);
+  g_assert_cmpuint (fixture->ended->len, ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -730,6 +753,7 @@ main (int   argc,
   ADD_TEST ("relayed-session", test_relayed_session);
   ADD_TEST ("close", test_close);
   ADD_TEST ("finalize-with-peers", test_finalize_with_peers);
+  ADD_TEST ("whep-endpoint-lets-go", test_whep_endpoint_lets_go);
 
 #undef ADD_TEST
 

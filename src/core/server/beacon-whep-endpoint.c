@@ -330,6 +330,8 @@ whep_post (BeaconWhepEndpoint *self,
   const char *consumer_id;
   BeaconGstPeerInfo *producer = NULL;
 
+  g_assert (BEACON_IS_WHEP_ENDPOINT (self));
+
   if (!beacon_http_require_sdp (msg, "a WHEP offer"))
     return;
 
@@ -437,11 +439,14 @@ whep_patch (BeaconWhepEndpoint *self,
 {
   const char *if_match =
     soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "If-Match");
-  g_autofree char *producer_id =
-    g_strdup (beacon_signalling_room_get_session_producer (self->room, resource->session_id));
+  g_autofree char *producer_id = NULL;
   g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   g_autoptr(GError) error = NULL;
 
+  g_assert (BEACON_IS_WHEP_ENDPOINT (self));
+
+  producer_id =
+    g_strdup (beacon_signalling_room_get_session_producer (self->room, resource->session_id));
   if (producer_id == NULL)
     {
       beacon_http_respond_text (msg, SOUP_STATUS_NOT_FOUND, "no such WHEP session");

@@ -75,9 +75,13 @@ whip_respond (BeaconWhipEndpoint *self,
               const char         *content_type,
               const char         *body)
 {
-  WhipIngest *whip = self->publisher;
-  SoupServerMessage *msg = g_steal_pointer (&whip->pending);
+  WhipIngest *whip;
+  SoupServerMessage *msg;
 
+  g_assert (BEACON_IS_WHIP_ENDPOINT (self));
+
+  whip = self->publisher;
+  msg = g_steal_pointer (&whip->pending);
   g_clear_handle_id (&whip->timeout_source, g_source_remove);
   if (msg == NULL)
     return;
@@ -107,6 +111,8 @@ whip_end (BeaconWhipEndpoint *self,
           gboolean            notify)
 {
   g_autofree char *id = NULL;
+
+  g_assert (BEACON_IS_WHIP_ENDPOINT (self));
 
   if (self->publisher == NULL)
     return;
@@ -154,6 +160,8 @@ whip_authorized (BeaconWhipEndpoint *self,
 {
   const char *authorization;
 
+  g_assert (BEACON_IS_WHIP_ENDPOINT (self));
+
   if (self->token == NULL)
     return TRUE;
   if (beacon_http_request_has_bearer (msg, self->token))
@@ -176,6 +184,8 @@ whip_post (BeaconWhipEndpoint *self,
   g_autofree char *offer = NULL;
   g_autofree char *etag_value = NULL;
   g_autofree char *id = NULL;
+
+  g_assert (BEACON_IS_WHIP_ENDPOINT (self));
 
   if (!whip_authorized (self, msg))
     return;
