@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "beacon-http-endpoint.h"
-#include "beacon-whip-signaler.h"
+#include "beacon-sdp.h"
 
 void
 beacon_http_set_cors_headers (SoupServerMessage *msg)
@@ -103,7 +103,7 @@ beacon_http_read_offer (SoupServerMessage *msg)
                                 "the offer is too large");
       return NULL;
     }
-  offer = validate_sdp (body, &error);
+  offer = beacon_sdp_validate_body (body, &error);
   if (offer == NULL)
     {
       g_autofree char *text = g_strdup_printf ("the offer is not usable: %s", error->message);
@@ -138,86 +138,4 @@ beacon_http_request_has_bearer (SoupServerMessage *msg,
   return token != NULL && authorization != NULL &&
          g_ascii_strncasecmp (authorization, "Bearer ", 7) == 0 &&
          token_equal (authorization + 7, token);
-}
-
-/* Checks what a broadcaster needs from a WHEP offer before anything is relayed: SDP text with
- * at least one media section and ICE credentials. webrtcbin checks the rest. */
-char *
-validate_sdp (GBytes  *bytes,
-              GError **error)
-{
-  gsize length;
-  const char *data = g_bytes_get_data (bytes, &length);
-  g_autofree char *text = NULL;
-  g_auto(GStrv) lines = NULL;
-  guint n_media = 0;
-  gboolean has_ufrag = FALSE;
-
-  if (length == 0)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "the body is empty");
-      return NULL;
-    }
-  if (memchr (data, '\0', length) != NULL || !g_utf8_validate_len (data, length, NULL))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "the body is not UTF-8 text");
-      return NULL;
-    }
-  text = g_strndup (data, length);
-  if (!g_str_has_prefix (text, "v=0"))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "the body is not SDP (it does not start with v=0)");
-      return NULL;
-    }
-
-  lines = g_strsplit (text, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      char *line = lines[i];
-      gsize line_length = strlen (line);
-
-      if (line_length > 0 && line[line_length - 1] == '\r')
-        line[--line_length] = '\0';
-      if (line_length == 0)
-        continue;
-      if (line_length < 2 || line[1] != '=' || !g_ascii_islower (line[0]))
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       "line %u is not an SDP line (type=value)", i + 1);
-          return NULL;
-        }
-      if (line[0] == 'm')
-        {
-          g_auto(GStrv) fields = g_strsplit (line + 2, " ", -1);
-          guint64 port;
-
-          if (g_strv_length (fields) < 4 ||
-              !g_ascii_string_to_unsigned (fields[1], 10, 0, 65535, &port, NULL))
-            {
-              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                           "line %u is not a valid media line (m=<media> <port> <proto> <fmt>)",
-                           i + 1);
-              return NULL;
-            }
-          n_media++;
-        }
-      else if (g_str_has_prefix (line, "a=ice-ufrag:"))
-        {
-          has_ufrag = TRUE;
-        }
-    }
-
-  if (n_media == 0)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "the SDP has no media (m=) line");
-      return NULL;
-    }
-  if (!has_ufrag)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "the SDP has no ICE credentials (a=ice-ufrag)");
-      return NULL;
-    }
-  return beacon_whip_normalize_sdp (text);
 }

@@ -36,17 +36,11 @@ gboolean  beacon_http_content_type_is            (SoupServerMessage *msg,
  * offer") is sent as application/sdp. */
 gboolean  beacon_http_require_sdp                (SoupServerMessage *msg,
                                                   const char        *what);
-/* The offer in the request's body, checked by validate_sdp (); NULL once @msg has been
+/* The offer in the request's body, checked by beacon_sdp_validate_body (); NULL once @msg has been
  * answered 413 or 400 with what is wrong with it. */
 char     *beacon_http_read_offer                 (SoupServerMessage *msg);
 /* TRUE when @msg carries "Authorization: Bearer @token" (never for a NULL @token). */
 gboolean  beacon_http_request_has_bearer         (SoupServerMessage *msg,
                                                   const char        *token);
-
-/* The SDP of an offer or answer in a request's body, normalized; NULL with @error saying what
- * is wrong with it. It keeps its name from when it was local to the direct server: the SDP
- * helpers are moving into rtc/beacon-sdp.c in parallel work, which replaces it. */
-char     *validate_sdp                           (GBytes            *bytes,
-                                                  GError           **error);
 
 G_END_DECLS

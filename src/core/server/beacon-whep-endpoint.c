@@ -10,9 +10,11 @@
 #include <string.h>
 
 #include "beacon-http-endpoint.h"
+#include "beacon-ice-gathering.h"
 #include "beacon-random.h"
+#include "beacon-sdp.h"
+#include "beacon-signaler.h"
 #include "beacon-whep-endpoint.h"
-#include "beacon-whip-signaler.h"
 
 /* Standard WHEP players (draft-ietf-wish-whep) watch a broadcast with one POST: the viewer's
  * offer goes to the broadcaster as the offer of a startSession, exactly as a client of the
@@ -24,11 +26,6 @@
 /* WHEP: how long a POST waits for the broadcaster's answer before it gets 504. */
 #define DEFAULT_ANSWER_TIMEOUT_MS 10000
 
-/* WHEP has no way to send the broadcaster's later ICE candidates to the viewer, so its answer
- * waits until the candidates stop coming (GATHER_QUIET_MS without a new one) and carries
- * them, or goes out when GATHER_MAX_MS have passed. */
-#define GATHER_QUIET_MS 200
-#define GATHER_MAX_MS   2000
 
 /* Sessions of viewers that came over WHEP have this prefix in their consumer id: they have
  * no WebSocket peer, the server speaks for them. */
@@ -50,13 +47,13 @@ typedef struct {
   SoupServerMessage  *pending;      /* the POST waiting for the broadcaster's description */
   char               *sdp_type;     /* what the broadcaster sent: "answer" or "offer" */
   char               *sdp;
-  GPtrArray          *candidates;   /* BeaconWhipCandidate*: the broadcaster's so far */
-  gboolean            gathering_done;
+  GPtrArray          *candidates;   /* BeaconSdpCandidate*: the broadcaster's so far */
   gboolean            responded;
   gboolean            expects_answer;  /* we relayed the broadcaster's offer (406) */
   guint               timeout_source;
-  guint               quiet_source;
-  guint               deadline_source;
+  /* WHEP has no way to send the broadcaster's later ICE candidates to the viewer, so its
+   * answer waits for them (see beacon-ice-gathering.h) and carries them. */
+  BeaconIceGathering *gathering;
 } WhepResource;
 
 struct _BeaconWhepEndpoint
@@ -72,18 +69,6 @@ struct _BeaconWhepEndpoint
 
 G_DEFINE_FINAL_TYPE (BeaconWhepEndpoint, beacon_whep_endpoint, G_TYPE_OBJECT)
 
-/* The first a=ice-ufrag of an SDP checked by validate_sdp (), or NULL. */
-static char *
-dup_ice_ufrag (const char *sdp)
-{
-  g_auto(GStrv) lines = g_strsplit (sdp, "\r\n", -1);
-
-  for (guint i = 0; lines[i] != NULL; i++)
-    if (g_str_has_prefix (lines[i], "a=ice-ufrag:"))
-      return g_strstrip (g_strdup (lines[i] + strlen ("a=ice-ufrag:")));
-  return NULL;
-}
-
 static const char *
 peer_name (BeaconGstPeerInfo *peer)
 {
@@ -95,13 +80,6 @@ peer_name (BeaconGstPeerInfo *peer)
         return json_node_get_string (node);
     }
   return NULL;
-}
-
-static void
-whep_resource_clear_gathering (WhepResource *resource)
-{
-  g_clear_handle_id (&resource->quiet_source, g_source_remove);
-  g_clear_handle_id (&resource->deadline_source, g_source_remove);
 }
 
 static void
@@ -130,7 +108,7 @@ whep_respond (WhepResource *resource,
   SoupServerMessage *msg = g_steal_pointer (&resource->pending);
 
   g_clear_handle_id (&resource->timeout_source, g_source_remove);
-  whep_resource_clear_gathering (resource);
+  beacon_ice_gathering_stop (resource->gathering);
   resource->responded = TRUE;
   if (msg == NULL)
     return;
@@ -177,7 +155,7 @@ whep_resource_free (WhepResource *resource)
                     "full or over)");
     }
   g_clear_handle_id (&resource->timeout_source, g_source_remove);
-  whep_resource_clear_gathering (resource);
+  g_clear_object (&resource->gathering);
   g_free (resource->session_id);
   g_free (resource->etag);
   g_strfreev (resource->mids);
@@ -204,11 +182,10 @@ whep_send_description (WhepResource *resource)
   g_autofree char *sdp = NULL;
   gboolean is_offer = g_strcmp0 (resource->sdp_type, "offer") == 0;
 
-  whep_resource_clear_gathering (resource);
   if (resource->pending == NULL)
     return;
 
-  sdp = beacon_whip_sdp_add_candidates (resource->sdp, resource->candidates);
+  sdp = beacon_sdp_add_candidates (resource->sdp, resource->candidates);
   /* A broadcaster that offers instead of answering gets the viewer's answer through PATCH, as
    * the WHEP draft describes for 406 responses. */
   resource->expects_answer = is_offer;
@@ -218,24 +195,12 @@ whep_send_description (WhepResource *resource)
                 "application/sdp", sdp);
 }
 
-static gboolean
-whep_gathering_settled_cb (gpointer user_data)
+static void
+whep_gathering_done_cb (BeaconIceGathering       *gathering,
+                        BeaconIceGatheringReason  reason,
+                        gpointer                  user_data)
 {
-  WhepResource *resource = user_data;
-
-  resource->quiet_source = 0;
-  whep_send_description (resource);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-whep_gathering_deadline_cb (gpointer user_data)
-{
-  WhepResource *resource = user_data;
-
-  resource->deadline_source = 0;
-  whep_send_description (resource);
-  return G_SOURCE_REMOVE;
+  whep_send_description (user_data);
 }
 
 static gboolean
@@ -264,7 +229,6 @@ relayed_message_cb (BeaconSignallingRoom *room,
   BeaconWhepEndpoint *self = user_data;
   BeaconGstMessage *message = data;
   WhepResource *resource = g_hash_table_lookup (self->resources, session_id);
-  gboolean end;
 
   if (resource == NULL)
     return;
@@ -278,17 +242,8 @@ relayed_message_cb (BeaconSignallingRoom *room,
           return;
         }
       resource->sdp_type = g_strdup (message->sdp_type);
-      resource->sdp = beacon_whip_normalize_sdp (message->sdp);
-      if (resource->gathering_done)
-        {
-          whep_send_description (resource);
-          return;
-        }
-      resource->deadline_source = g_timeout_add (GATHER_MAX_MS, whep_gathering_deadline_cb,
-                                                 resource);
-      if (resource->candidates->len > 0)
-        resource->quiet_source = g_timeout_add (GATHER_QUIET_MS, whep_gathering_settled_cb,
-                                                resource);
+      resource->sdp = beacon_sdp_normalize (message->sdp);
+      beacon_ice_gathering_wait (resource->gathering, NULL, whep_gathering_done_cb, resource);
       return;
     }
 
@@ -301,18 +256,9 @@ relayed_message_cb (BeaconSignallingRoom *room,
                session_id);
       return;
     }
-  end = message->candidate == NULL || message->candidate[0] == '\0';
   g_ptr_array_add (resource->candidates,
-                   beacon_whip_candidate_new (message->sdp_mline_index, message->candidate));
-  if (end)
-    resource->gathering_done = TRUE;
-  if (resource->sdp == NULL)
-    return;
-  g_clear_handle_id (&resource->quiet_source, g_source_remove);
-  if (end)
-    whep_send_description (resource);
-  else
-    resource->quiet_source = g_timeout_add (GATHER_QUIET_MS, whep_gathering_settled_cb, resource);
+                   beacon_sdp_candidate_new (message->sdp_mline_index, message->candidate));
+  beacon_ice_gathering_add_candidate (resource->gathering, message->candidate);
 }
 
 static void
@@ -403,9 +349,11 @@ whep_post (BeaconWhepEndpoint *self,
   resource->endpoint = self;
   resource->session_id = g_strdup (session_id);
   resource->etag = g_strdup_printf ("\"%s\"", etag_value);
-  resource->mids = beacon_whip_sdp_dup_mids (offer);
-  resource->candidates = beacon_whip_candidate_array_new ();
-  resource->ufrag = dup_ice_ufrag (offer);
+  resource->mids = beacon_sdp_dup_mids (offer);
+  resource->candidates = beacon_sdp_candidate_array_new ();
+  resource->gathering = beacon_ice_gathering_new (BEACON_ICE_GATHERING_QUIET_MS,
+                                                  BEACON_ICE_GATHERING_MAX_MS);
+  resource->ufrag = beacon_sdp_dup_ice_ufrag (offer);
   g_hash_table_insert (self->resources, resource->session_id, resource);
 
   g_debug ("WHEP session %s started from %s (producer %s)", session_id,
@@ -469,7 +417,7 @@ whep_patch (BeaconWhepEndpoint *self,
 
       if (memchr (data, '\0', length) == NULL)
         text = g_strndup (data, length);
-      candidates = beacon_whip_sdpfrag_parse (text, (const char * const *) resource->mids,
+      candidates = beacon_sdp_fragment_parse (text, (const char * const *) resource->mids,
                                               &ufrag, NULL, &error);
       if (candidates == NULL)
         {
@@ -487,7 +435,7 @@ whep_patch (BeaconWhepEndpoint *self,
         }
       for (guint i = 0; i < candidates->len; i++)
         {
-          BeaconWhipCandidate *candidate = g_ptr_array_index (candidates, i);
+          BeaconSdpCandidate *candidate = g_ptr_array_index (candidates, i);
           g_autofree char *ice = beacon_gst_build_peer_ice (resource->session_id, candidate->mline,
                                                             candidate->candidate);
 
@@ -512,7 +460,7 @@ whep_patch (BeaconWhepEndpoint *self,
                                     "application/trickle-ice-sdpfrag");
           return;
         }
-      answer = validate_sdp (body, &error);
+      answer = beacon_sdp_validate_body (body, &error);
       if (answer == NULL)
         {
           g_autofree char *reason = g_strdup_printf ("the answer is not usable: %s",
@@ -526,9 +474,9 @@ whep_patch (BeaconWhepEndpoint *self,
        * later trickle fragments are checked and mapped against it, not against the refused
        * offer. */
       g_strfreev (resource->mids);
-      resource->mids = beacon_whip_sdp_dup_mids (answer);
+      resource->mids = beacon_sdp_dup_mids (answer);
       g_free (resource->ufrag);
-      resource->ufrag = dup_ice_ufrag (answer);
+      resource->ufrag = beacon_sdp_dup_ice_ufrag (answer);
       text = beacon_gst_build_peer_sdp (resource->session_id, "answer", answer);
       beacon_signalling_room_send_to (self->room, producer_id, text);
       beacon_http_set_cors_headers (msg);

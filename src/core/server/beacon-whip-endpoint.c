@@ -11,8 +11,8 @@
 
 #include "beacon-http-endpoint.h"
 #include "beacon-random.h"
+#include "beacon-sdp.h"
 #include "beacon-whip-endpoint.h"
-#include "beacon-whip-signaler.h"
 
 /* How long a POST waits for the broadcaster's answer before it gets 504, unless set. */
 #define DEFAULT_ANSWER_TIMEOUT_MS 10000
@@ -381,7 +381,7 @@ beacon_whip_endpoint_answer (BeaconWhipEndpoint *self,
       return;
     }
   {
-    g_autofree char *sdp = beacon_whip_normalize_sdp (answer);
+    g_autofree char *sdp = beacon_sdp_normalize (answer);
 
     self->publisher->answered = TRUE;
     whip_respond (self, SOUP_STATUS_CREATED, "application/sdp", sdp);
