@@ -64,8 +64,8 @@ beacon_test_wait_frames_beyond (BeaconSession *session,
 }
 
 BeaconSession *
-beacon_test_start_broadcast (const char *dir,
-                             GstElement *preview_sink)
+beacon_test_new_broadcast (const char *dir,
+                           GstElement *preview_sink)
 {
   g_autofree char *data_dir = g_build_filename (dir, "broadcaster", NULL);
   BeaconSession *session = beacon_session_new (BEACON_SESSION_ROLE_BROADCAST);
@@ -81,6 +81,15 @@ beacon_test_start_broadcast (const char *dir,
                 "data-directory", data_dir,
                 "preview-sink", preview_sink,
                 NULL);
+  return session;
+}
+
+BeaconSession *
+beacon_test_start_broadcast (const char *dir,
+                             GstElement *preview_sink)
+{
+  BeaconSession *session = beacon_test_new_broadcast (dir, preview_sink);
+
   beacon_session_start (session);
   beacon_test_wait_session_state (session, BEACON_SESSION_STATE_LIVE, 30);
   g_assert_nonnull (beacon_session_get_share_url (session));

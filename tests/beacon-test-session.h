@@ -23,7 +23,10 @@ void           beacon_test_wait_session_state   (BeaconSession      *session,
 void           beacon_test_wait_frames_beyond   (BeaconSession      *session,
                                                  guint64             frames,
                                                  guint               timeout_seconds);
-/* A live `serve` broadcast of the test source, with its identity under @dir. */
+/* A `serve` broadcast of the test source, with its identity under @dir, not started yet. */
+BeaconSession *beacon_test_new_broadcast        (const char         *dir,
+                                                 GstElement         *preview_sink);
+/* beacon_test_new_broadcast (), started and live. */
 BeaconSession *beacon_test_start_broadcast      (const char         *dir,
                                                  GstElement         *preview_sink);
 /* A viewer of @broadcast's share link, with its identity under @dir/@name. */

@@ -363,6 +363,91 @@ test_viewer_error_ends_only_that_viewer (void)
   beacon_test_remove_tree (dir);
 }
 
+/* What a handler of "state" writes into the session's settings while it runs: another dialect
+ * and a server that does not exist. */
+static void
+change_settings_cb (BeaconSession *session,
+                    GParamSpec    *pspec,
+                    guint         *changes)
+{
+  switch (beacon_session_get_state (session))
+    {
+    case BEACON_SESSION_STATE_CONNECTING:
+    case BEACON_SESSION_STATE_NEGOTIATING:
+    case BEACON_SESSION_STATE_CONNECTED:
+    case BEACON_SESSION_STATE_LIVE:
+      g_object_set (session,
+                    "dialect", (*changes % 2) ? "janus" : "whip",
+                    "url", "https://127.0.0.1:9/whip",
+                    NULL);
+      (*changes)++;
+      break;
+    default:
+      break;
+    }
+}
+
+/* A session runs with the settings it had at start (): setting the dialect and the URL while
+ * it connects, negotiates or is live changes nothing until the next start (). Read live, the
+ * dialect "whip" would make the broadcast wait for a media server (negotiating) instead of
+ * going live, and the viewer's checks would follow another dialect's rules. */
+static void
+test_settings_wait_for_next_start (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("beacon-lifecycle-XXXXXX", &error);
+  g_autoptr(BeaconSession) broadcast = NULL;
+  g_autoptr(BeaconSession) viewer = NULL;
+  g_autofree char *dialect = NULL;
+  guint broadcast_changes = 0;
+  guint viewer_changes = 0;
+
+  g_assert_no_error (error);
+  broadcast = beacon_test_new_broadcast (dir, NULL);
+  g_signal_connect (broadcast, "notify::state", G_CALLBACK (change_settings_cb),
+                    &broadcast_changes);
+  beacon_session_start (broadcast);
+  beacon_test_wait_session_state (broadcast, BEACON_SESSION_STATE_LIVE, 30);
+  g_assert_cmpuint (broadcast_changes, >=, 2);
+  g_object_get (broadcast, "dialect", &dialect, NULL);
+  g_assert_cmpstr (dialect, ==, "janus");
+
+  viewer = beacon_session_new (BEACON_SESSION_ROLE_WATCH);
+  g_signal_connect (viewer, "notify::state", G_CALLBACK (change_settings_cb), &viewer_changes);
+  {
+    g_autofree char *data_dir = g_build_filename (dir, "viewer", NULL);
+    const char * const loopback[] = { "127.0.0.1", NULL };
+
+    g_object_set (viewer,
+                  "url", beacon_session_get_share_url (broadcast),
+                  "ice-addresses", loopback,
+                  "data-directory", data_dir,
+                  NULL);
+  }
+  beacon_session_start (viewer);
+  beacon_test_wait_frames_beyond (viewer, 5, 60);
+  g_assert_cmpint (beacon_session_get_state (viewer), ==, BEACON_SESSION_STATE_WATCHING);
+  /* Connecting, negotiating and connected each changed the settings. */
+  g_assert_cmpuint (viewer_changes, >=, 3);
+
+  /* Changed again while live: the broadcast keeps its viewer and stays live. */
+  g_object_set (broadcast, "dialect", "whep", "url", "https://127.0.0.1:9/whep", NULL);
+  beacon_test_wait_frames_beyond (viewer, beacon_session_get_frames_decoded (viewer) + 15, 20);
+  g_assert_cmpint (beacon_session_get_state (broadcast), ==, BEACON_SESSION_STATE_LIVE);
+  g_assert_cmpuint (beacon_session_get_viewer_count (broadcast), ==, 1);
+
+  beacon_test_stop_session (viewer);
+  beacon_test_stop_session (broadcast);
+
+  /* The next start takes the settings as they are now: publishing to a server that is not
+   * there fails. */
+  g_signal_handlers_disconnect_by_func (broadcast, change_settings_cb, &broadcast_changes);
+  beacon_session_start (broadcast);
+  beacon_test_wait_session_state (broadcast, BEACON_SESSION_STATE_FAILED, 30);
+  beacon_test_stop_session (broadcast);
+  beacon_test_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -373,6 +458,8 @@ main (int    argc,
   g_test_add_func ("/beacon/lifecycle/viewers-leave-nothing", test_viewers_leave_nothing);
   g_test_add_func ("/beacon/lifecycle/viewer-error-ends-only-that-viewer",
                    test_viewer_error_ends_only_that_viewer);
+  g_test_add_func ("/beacon/lifecycle/settings-wait-for-next-start",
+                   test_settings_wait_for_next_start);
 
   return g_test_run ();
 }

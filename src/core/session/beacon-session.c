@@ -3,13 +3,17 @@
  * Copyright 2026 The Beacon developers
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Why this file is longer than ~900 lines: it is the state machine of one broadcast or one
+ * watch, and what is left here all reads and writes that one state (the peer table, the
+ * signaler, the pipelines, the report) from callbacks of the signaler, the peers and the
+ * pipelines. The parts with a state of their own live beside it: the settings
+ * (beacon-session-config), the WHIP ingest (beacon-whip-ingest), whom a viewer connects to
+ * and trusts (beacon-watch-target) and the share link (signaling/beacon-share-link). Cutting
+ * the rest by role would split one object's state between files.
  */
 
 #include "beacon-session.h"
-
-#include <ifaddrs.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
 
 #include <json-glib/json-glib.h>
 
@@ -19,23 +23,17 @@
 #include "beacon-fingerprint.h"
 #include "beacon-identity.h"
 #include "beacon-peer.h"
-#include "beacon-pin-store.h"
-#include "beacon-random.h"
 #include "beacon-security-report.h"
+#include "beacon-session-config.h"
 #include "beacon-share-link.h"
 #include "beacon-signaler-factory.h"
 #include "beacon-watch-pipeline.h"
-#include "beacon-whip-signaler.h"
+#include "beacon-watch-target.h"
+#include "beacon-whip-ingest.h"
 
 /* After stop (), how long the main context keeps running before the session is idle, so that
  * the endSession and close frames already queued reach the other side. */
 #define CLOSE_GRACE_MS 300
-
-/* A WHIP publisher gets Beacon's answer with every candidate in it (the direct server does not
- * trickle): the answer goes once no candidate came for INGEST_GATHER_QUIET_MS, or after
- * INGEST_GATHER_MAX_MS. */
-#define INGEST_GATHER_QUIET_MS 200
-#define INGEST_GATHER_MAX_MS   2000
 
 struct _BeaconSession
 {
@@ -45,37 +43,10 @@ struct _BeaconSession
   BeaconSessionState       state;
   GError                  *error;
 
-  /* Settings */
-  char                    *url;
-  char                    *stream_name;
-  BeaconSourceKind         source;
-  BeaconCodec              codec;
-  guint                    width;
-  guint                    height;
-  guint                    fps;
-  guint                    max_viewers;
-  BeaconDirectServerLimits server_limits;
-  char                    *bind_address;
-  guint                    port;
-  GStrv                    ice_addresses;
-  char                    *stun_server;
-  GstElement              *video_sink;
-  GstElement              *audio_sink;
-  GstElement              *preview_sink;
-  GstDevice               *camera;
-  GstDevice               *microphone;
-  char                    *dialect;
-  char                    *pin;
-  char                    *token;
-  gint64                   room;
-  gint64                   feed;
-  gint64                   mountpoint;
-  gboolean                 allow_insecure_signaling;
-  GStrv                    turn_servers;
-  gboolean                 relay_only;
-  gboolean                 upnp;
-  gboolean                 accept_new_identity;
-  char                    *data_directory;
+  /* What the properties write; start () copies it into config, and only the copy is read
+   * while running (see beacon-session-config.h). */
+  BeaconSessionConfig     *settings;
+  BeaconSessionConfig     *config;
 
   /* Running */
   GCancellable            *cancellable;
@@ -91,28 +62,16 @@ struct _BeaconSession
   guint                    close_timeout;
   BeaconSecurityReport    *security_report;
   guint                    report_timer;
-  char                    *pin_status;
   char                    *blocked_reason;
-  char                    *link_identity;   /* watch: the DTLS identity the media must be */
-  char                    *pin_key;
+  BeaconWatchTarget       *watch_target;
   guint64                  last_encoded_bytes;
   guint                    bitrate_kbps;
 
-  /* WHIP ingest (source "whip"): the publisher's connection, outside the viewers' table */
-  char                    *whip_token;
-  gboolean                 whip_open;       /* ingest without a token: explicitly asked for */
-  char                    *tls_certificate_file; /* nullable: the direct server's TLS, PEM */
-  char                    *tls_key_file;
-  char                    *link_host;       /* nullable: the host name share links carry */
-  char                    *ingest_token;    /* the token in force: given, generated or NULL */
-  BeaconPeer              *ingest_peer;
-  char                    *ingest_id;
-  char                    *ingest_answer;
-  GPtrArray               *ingest_candidates;  /* BeaconWhipCandidate* */
-  gboolean                 ingest_answered;
-  guint                    ingest_quiet_source;
-  guint                    ingest_deadline_source;
-  gboolean                 ingest_reported;
+  /* ICE servers the signaling server handed out, added to the configured ones for the peers
+   * made from then on; NULL until it does. */
+  GStrv                    turn_servers;
+  char                    *stun_server;
+  BeaconWhipIngest        *whip_ingest;     /* source "whip": the publisher's connection */
 };
 
 enum {
@@ -120,40 +79,6 @@ enum {
   PROP_ROLE,
   PROP_STATE,
   PROP_ERROR,
-  PROP_URL,
-  PROP_STREAM_NAME,
-  PROP_SOURCE,
-  PROP_CODEC,
-  PROP_WIDTH,
-  PROP_HEIGHT,
-  PROP_FPS,
-  PROP_MAX_VIEWERS,
-  PROP_BIND_ADDRESS,
-  PROP_PORT,
-  PROP_ICE_ADDRESSES,
-  PROP_STUN_SERVER,
-  PROP_VIDEO_SINK,
-  PROP_AUDIO_SINK,
-  PROP_PREVIEW_SINK,
-  PROP_CAMERA,
-  PROP_MICROPHONE,
-  PROP_DIALECT,
-  PROP_PIN,
-  PROP_TOKEN,
-  PROP_ROOM,
-  PROP_FEED,
-  PROP_MOUNTPOINT,
-  PROP_ALLOW_INSECURE_SIGNALING,
-  PROP_TURN_SERVERS,
-  PROP_RELAY_ONLY,
-  PROP_UPNP,
-  PROP_ACCEPT_NEW_IDENTITY,
-  PROP_DATA_DIRECTORY,
-  PROP_WHIP_TOKEN,
-  PROP_WHIP_OPEN,
-  PROP_TLS_CERTIFICATE_FILE,
-  PROP_TLS_KEY_FILE,
-  PROP_LINK_HOST,
   PROP_SHARE_URL,
   PROP_VIEWER_COUNT,
   PROP_FRAMES_DECODED,
@@ -161,6 +86,7 @@ enum {
   PROP_SECURITY_REPORT,
   PROP_BITRATE_KBPS,
   N_PROPS
+  /* The settings follow, from N_PROPS on: beacon_session_config_install_properties (). */
 };
 
 static GParamSpec *properties[N_PROPS];
@@ -187,12 +113,13 @@ set_state (BeaconSession      *self,
   g_debug ("session %s → %s", beacon_session_state_to_string (self->state),
            beacon_session_state_to_string (state));
   self->state = state;
+  if (self->whip_ingest != NULL)
+    beacon_whip_ingest_set_accepting (self->whip_ingest, state == BEACON_SESSION_STATE_LIVE);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
 static gboolean is_direct (BeaconSession *self);
 static gboolean through_media_server (BeaconSession *self);
-static void drop_ingest (BeaconSession *self);
 
 static void
 update_security_report (BeaconSession *self)
@@ -210,7 +137,8 @@ update_security_report (BeaconSession *self)
   beacon_security_report_update (self->security_report, channel, infos,
                                  self->identity ? beacon_identity_get_fingerprint (self->identity)
                                                 : NULL,
-                                 self->pin_status, self->blocked_reason);
+                                 self->watch_target ? self->watch_target->pin_status : NULL,
+                                 self->blocked_reason);
 }
 
 static void
@@ -221,13 +149,8 @@ tear_down (BeaconSession *self)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->report_timer, g_source_remove);
-  if (self->broadcast != NULL && self->source == BEACON_SOURCE_WHIP && !self->ingest_reported)
-    {
-      self->ingest_reported = TRUE;
-      drop_ingest (self);
-      g_message ("whip ingest: %" G_GUINT64_FORMAT " frames",
-                 beacon_broadcast_pipeline_get_ingest_frames (self->broadcast));
-    }
+  if (self->whip_ingest != NULL)
+    beacon_whip_ingest_close (self->whip_ingest);
   /* The last word of the report describes the connection as it was when it ended. */
   if (self->security_report != NULL && g_hash_table_size (self->peers) > 0)
     update_security_report (self);
@@ -380,39 +303,19 @@ peer_connected_cb (BeaconPeer    *peer,
     }
 }
 
-/* Trust on first use of the broadcaster's (or media server's) DTLS identity, per server and
- * stream. A changed identity stops the session unless the user accepted it. */
+/* Watching, the broadcaster's identity is remembered on first use: see beacon-watch-target. */
 static void
 peer_identity_verified_cb (BeaconPeer    *peer,
                            const char    *fingerprint,
                            BeaconSession *self)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *previous = NULL;
-  const char *value = strchr (fingerprint, ' ') ? strchr (fingerprint, ' ') + 1 : fingerprint;
-  BeaconPinStatus status;
+  GError *error;
 
-  if (self->role != BEACON_SESSION_ROLE_WATCH || self->pin_key == NULL)
+  if (self->watch_target == NULL)
     return;
-
-  if (!beacon_pin_store_check (self->data_directory, self->pin_key, value, self->accept_new_identity, &status,
-                               &previous, &error))
-    {
-      beacon_peer_reject (peer, g_error_new (BEACON_SECURITY_ERROR,
-                                             BEACON_SECURITY_ERROR_PIN_STORE, "%s",
-                                             error->message));
-      return;
-    }
-  g_free (self->pin_status);
-  self->pin_status = g_strdup (beacon_pin_status_to_string (status));
-  if (status == BEACON_PIN_STATUS_CHANGED && !self->accept_new_identity)
-    beacon_peer_reject (peer, g_error_new (BEACON_SECURITY_ERROR,
-                                           BEACON_SECURITY_ERROR_IDENTITY_CHANGED,
-                                           "the identity of %s changed since the first "
-                                           "connection (was sha256:%s, now sha256:%s); if you "
-                                           "expect this, accept the new identity "
-                                           "(--accept-new-identity)",
-                                           self->pin_key, previous, value));
+  error = beacon_watch_target_check_identity (self->watch_target, fingerprint);
+  if (error != NULL)
+    beacon_peer_reject (peer, error);
 }
 
 /* The BeaconSecurityError a peer failure stands for, or -1 when it is not a security one. */
@@ -474,16 +377,13 @@ make_peer (BeaconSession *self,
            GstBin        *bin,
            const char    *session_id)
 {
-  BeaconPeerConfig config = {
-    .ice_addresses = (const char * const *) self->ice_addresses,
-    .stun_server = self->stun_server,
-    .turn_servers = (const char * const *) self->turn_servers,
-    .relay_only = self->relay_only,
-    .upnp = self->upnp,
-    .identity_pem = beacon_identity_get_pem_bundle (self->identity),
-    .identity_fingerprint = beacon_identity_get_fingerprint (self->identity),
-  };
+  BeaconPeerConfig config;
 
+  beacon_session_config_fill_peer_config (self->config, self->identity, &config);
+  if (self->turn_servers != NULL)
+    config.turn_servers = (const char * const *) self->turn_servers;
+  if (self->stun_server != NULL)
+    config.stun_server = self->stun_server;
   return beacon_peer_new (bin, session_id, &config);
 }
 
@@ -506,182 +406,6 @@ add_peer (BeaconSession *self,
   return peer;
 }
 
-/* WHIP ingest: a publisher's offer reaches the direct server, which hands it here. The
- * broadcaster answers it on a webrtcbin of its own pipeline (same identity, ICE addresses and
- * fail-closed DTLS check as for every peer) and the publisher's media replaces the placeholder
- * until it leaves. */
-
-static void
-drop_ingest (BeaconSession *self)
-{
-  g_clear_handle_id (&self->ingest_quiet_source, g_source_remove);
-  g_clear_handle_id (&self->ingest_deadline_source, g_source_remove);
-  if (self->ingest_peer != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->ingest_peer, self);
-      beacon_peer_close (self->ingest_peer);
-      g_clear_object (&self->ingest_peer);
-    }
-  if (self->broadcast != NULL)
-    beacon_broadcast_pipeline_detach_ingest (self->broadcast);
-  g_clear_pointer (&self->ingest_id, g_free);
-  g_clear_pointer (&self->ingest_answer, g_free);
-  g_clear_pointer (&self->ingest_candidates, g_ptr_array_unref);
-  self->ingest_answered = FALSE;
-}
-
-static void
-ingest_send_answer (BeaconSession *self)
-{
-  g_autofree char *sdp = NULL;
-
-  g_clear_handle_id (&self->ingest_quiet_source, g_source_remove);
-  g_clear_handle_id (&self->ingest_deadline_source, g_source_remove);
-  if (self->ingest_answered || self->ingest_answer == NULL || self->server == NULL)
-    return;
-  self->ingest_answered = TRUE;
-  sdp = beacon_whip_sdp_add_candidates (self->ingest_answer, self->ingest_candidates);
-  g_debug ("WHIP publisher %s: answering with %u candidates", self->ingest_id,
-           self->ingest_candidates->len);
-  beacon_direct_server_whip_answer (self->server, self->ingest_id, sdp, NULL);
-}
-
-static gboolean
-ingest_gathering_settled_cb (gpointer user_data)
-{
-  BeaconSession *self = user_data;
-
-  self->ingest_quiet_source = 0;
-  ingest_send_answer (self);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-ingest_gathering_deadline_cb (gpointer user_data)
-{
-  BeaconSession *self = user_data;
-
-  self->ingest_deadline_source = 0;
-  ingest_send_answer (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-ingest_local_description_cb (BeaconPeer    *peer,
-                             const char    *type,
-                             const char    *sdp,
-                             BeaconSession *self)
-{
-  if (self->ingest_answer != NULL)
-    return;
-  self->ingest_answer = g_strdup (sdp);
-  self->ingest_deadline_source = g_timeout_add (INGEST_GATHER_MAX_MS,
-                                                ingest_gathering_deadline_cb, self);
-  if (self->ingest_candidates->len > 0)
-    self->ingest_quiet_source = g_timeout_add (INGEST_GATHER_QUIET_MS,
-                                               ingest_gathering_settled_cb, self);
-}
-
-static void
-ingest_local_candidate_cb (BeaconPeer    *peer,
-                           guint          mline,
-                           const char    *candidate,
-                           BeaconSession *self)
-{
-  if (self->ingest_answered)
-    return;
-  g_ptr_array_add (self->ingest_candidates, beacon_whip_candidate_new (mline, candidate));
-  if (self->ingest_answer == NULL)
-    return;
-  g_clear_handle_id (&self->ingest_quiet_source, g_source_remove);
-  if (candidate == NULL || *candidate == '\0')
-    ingest_send_answer (self);
-  else
-    self->ingest_quiet_source = g_timeout_add (INGEST_GATHER_QUIET_MS,
-                                               ingest_gathering_settled_cb, self);
-}
-
-static void
-ingest_connected_cb (BeaconPeer    *peer,
-                     BeaconSession *self)
-{
-  g_message ("WHIP publisher connected (session %s)", self->ingest_id);
-  update_security_report (self);
-}
-
-static void
-ingest_failed_cb (BeaconPeer    *peer,
-                  const GError  *error,
-                  BeaconSession *self)
-{
-  g_autofree char *id = g_strdup (self->ingest_id);
-
-  g_message ("WHIP publisher %s failed: %s", id, error->message);
-  if (self->server != NULL)
-    {
-      if (!self->ingest_answered)
-        beacon_direct_server_whip_answer (self->server, id, NULL, error);
-      else
-        beacon_direct_server_whip_end (self->server, id);
-    }
-  drop_ingest (self);
-}
-
-static void
-whip_offer_cb (BeaconDirectServer *server,
-               const char         *id,
-               const char         *offer,
-               BeaconSession      *self)
-{
-  g_autoptr(GError) error = NULL;
-  GstElement *webrtcbin;
-
-  if (self->state != BEACON_SESSION_STATE_LIVE || self->ingest_peer != NULL)
-    {
-      error = g_error_new (BEACON_SESSION_ERROR, BEACON_SESSION_ERROR_FAILED,
-                           "the broadcast is not ready for a WHIP publisher");
-      beacon_direct_server_whip_answer (server, id, NULL, error);
-      return;
-    }
-
-  g_message ("WHIP publisher offers (session %s)", id);
-  self->ingest_id = g_strdup (id);
-  self->ingest_candidates = beacon_whip_candidate_array_new ();
-  self->ingest_peer = make_peer (self, beacon_broadcast_pipeline_get_bin (self->broadcast), id);
-  g_signal_connect_object (self->ingest_peer, "local-description",
-                           G_CALLBACK (ingest_local_description_cb), self, 0);
-  g_signal_connect_object (self->ingest_peer, "local-candidate",
-                           G_CALLBACK (ingest_local_candidate_cb), self, 0);
-  g_signal_connect_object (self->ingest_peer, "connected",
-                           G_CALLBACK (ingest_connected_cb), self, 0);
-  g_signal_connect_object (self->ingest_peer, "failed",
-                           G_CALLBACK (ingest_failed_cb), self, 0);
-  webrtcbin = beacon_peer_get_webrtcbin (self->ingest_peer);
-  if (!beacon_broadcast_pipeline_attach_ingest (self->broadcast, webrtcbin, &error) ||
-      !gst_element_sync_state_with_parent (webrtcbin))
-    {
-      if (error == NULL)
-        error = g_error_new (BEACON_SESSION_ERROR, BEACON_SESSION_ERROR_FAILED,
-                             "could not start a connection for the WHIP publisher");
-      beacon_direct_server_whip_answer (server, id, NULL, error);
-      drop_ingest (self);
-      return;
-    }
-  beacon_peer_set_remote_description (self->ingest_peer, "offer", offer);
-}
-
-static void
-whip_ended_cb (BeaconDirectServer *server,
-               const char         *id,
-               BeaconSession      *self)
-{
-  if (g_strcmp0 (id, self->ingest_id) != 0)
-    return;
-  g_message ("WHIP publisher left (session %s)", id);
-  drop_ingest (self);
-  update_security_report (self);
-}
-
 /* Signaler callbacks */
 
 static void
@@ -701,9 +425,10 @@ session_requested_cb (BeaconSignaler *signaler,
       beacon_signaler_end_session (signaler, session_id);
       return;
     }
-  if (self->max_viewers > 0 && g_hash_table_size (self->peers) >= self->max_viewers)
+  if (self->config->max_viewers > 0 &&
+      g_hash_table_size (self->peers) >= self->config->max_viewers)
     {
-      g_message ("refusing viewer %s: already %u viewers", viewer_id, self->max_viewers);
+      g_message ("refusing viewer %s: already %u viewers", viewer_id, self->config->max_viewers);
       beacon_signaler_end_session (signaler, session_id);
       return;
     }
@@ -784,27 +509,6 @@ replace_watch_peer (BeaconSession *self,
   return peer;
 }
 
-/* A direct link's pin names the broadcaster: the direct server's TLS certificate and the
- * broadcaster's DTLS certificate are one identity, and only that broadcaster may produce there.
- * Checking the pin against TLS alone would only prove "the right server"; checking it against
- * DTLS proves "the media of the person who gave me the link". A WHEP answer of a Beacon direct
- * server names that identity itself, over the TLS the signaler authenticated. */
-static void
-bind_media_to_link (BeaconSession  *self,
-                    BeaconSignaler *signaler,
-                    BeaconPeer     *peer)
-{
-  if (self->link_identity == NULL)
-    {
-      g_autoptr(BeaconChannelInfo) channel = beacon_signaler_dup_channel_info (signaler);
-
-      if (channel->media_identity != NULL && channel->trust != BEACON_SIGNALING_TRUST_INSECURE)
-        self->link_identity = g_strdup (channel->media_identity);
-    }
-  if (self->link_identity != NULL)
-    beacon_peer_set_expected_identity (peer, self->link_identity);
-}
-
 static void
 remote_description_cb (BeaconSignaler *signaler,
                        const char     *session_id,
@@ -824,7 +528,7 @@ remote_description_cb (BeaconSignaler *signaler,
         return;
     }
   if (self->role == BEACON_SESSION_ROLE_WATCH)
-    bind_media_to_link (self, signaler, peer);
+    beacon_watch_target_bind_peer (self->watch_target, signaler, peer);
   beacon_peer_set_remote_description (peer, type, sdp);
 }
 
@@ -993,50 +697,6 @@ signaler_started_cb (GObject      *source,
   g_object_unref (self);
 }
 
-/* The address other machines reach this one on, for the share link when the server listens on
- * every interface: the first non-loopback IPv4 address, else loopback. */
-static char *
-dup_reachable_address (void)
-{
-  struct ifaddrs *addresses = NULL;
-  char *result = NULL;
-
-  if (getifaddrs (&addresses) == 0)
-    {
-      for (struct ifaddrs *entry = addresses; entry != NULL && result == NULL;
-           entry = entry->ifa_next)
-        {
-          char text[INET_ADDRSTRLEN];
-          struct sockaddr_in *in;
-
-          if (entry->ifa_addr == NULL || entry->ifa_addr->sa_family != AF_INET)
-            continue;
-          in = (struct sockaddr_in *) entry->ifa_addr;
-          if ((ntohl (in->sin_addr.s_addr) >> 24) == 127)
-            continue;
-          if (inet_ntop (AF_INET, &in->sin_addr, text, sizeof text) != NULL)
-            result = g_strdup (text);
-        }
-      freeifaddrs (addresses);
-    }
-  return result ? result : g_strdup ("127.0.0.1");
-}
-
-static char *
-format_url_host (const char *address)
-{
-  if (strchr (address, ':') != NULL)
-    return g_strdup_printf ("[%s]", address);
-  return g_strdup (address);
-}
-
-static gboolean
-is_any_address (const char *address)
-{
-  return address == NULL || *address == '\0' || g_str_equal (address, "0.0.0.0") ||
-         g_str_equal (address, "::");
-}
-
 static gboolean
 report_timer_cb (gpointer user_data)
 {
@@ -1059,6 +719,15 @@ report_timer_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The publisher's connection is not a viewer's, but the panel shows whether it is up. */
+static void
+whip_ingest_connected_cb (BeaconWhipIngest *ingest,
+                          GParamSpec       *pspec,
+                          BeaconSession    *self)
+{
+  update_security_report (self);
+}
+
 static void
 ice_servers_cb (BeaconSignaler *signaler,
                 const char    **servers,
@@ -1066,13 +735,17 @@ ice_servers_cb (BeaconSignaler *signaler,
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
 
-  /* Servers the server hands out join those the user configured, for peers made from now on. */
+  /* Servers the server hands out join those the user configured, for peers made from now on;
+   * the configuration itself stays as it was given. */
   if (self->turn_servers != NULL)
     g_strv_builder_addv (builder, (const char **) self->turn_servers);
+  else if (self->config->turn_servers != NULL)
+    g_strv_builder_addv (builder, (const char **) self->config->turn_servers);
   for (guint i = 0; servers != NULL && servers[i] != NULL; i++)
     if (g_str_has_prefix (servers[i], "turn"))
       g_strv_builder_add (builder, servers[i]);
-    else if (g_str_has_prefix (servers[i], "stun") && self->stun_server == NULL)
+    else if (g_str_has_prefix (servers[i], "stun") && self->config->stun_server == NULL &&
+             self->stun_server == NULL)
       self->stun_server = g_strdup (servers[i]);
   g_strfreev (self->turn_servers);
   self->turn_servers = g_strv_builder_end (builder);
@@ -1083,22 +756,23 @@ make_signaler_options (BeaconSession *self,
                        const char    *url,
                        const char    *pin)
 {
+  const BeaconSessionConfig *config = self->config;
   BeaconSignalerOptions *options = beacon_signaler_options_new ();
 
-  options->dialect = g_strdup (self->dialect ? self->dialect : "direct");
+  options->dialect = g_strdup (config->dialect ? config->dialect : "direct");
   options->url = g_strdup (url);
   options->pin = g_strdup (pin);
-  options->allow_insecure = self->allow_insecure_signaling;
+  options->allow_insecure = config->allow_insecure_signaling;
   /* The broadcaster's own connection to its direct server proves with the server's producer
    * token that it may produce there. */
   options->token = g_strdup (self->server != NULL
                                ? beacon_direct_server_get_producer_token (self->server)
-                               : self->token);
-  options->room = self->room;
-  options->feed = self->feed;
-  options->mountpoint = self->mountpoint;
-  options->display_name = g_strdup (self->stream_name ? self->stream_name : "Beacon");
-  options->video_codec = g_strdup (beacon_codec_to_string (self->codec));
+                               : config->token);
+  options->room = config->room;
+  options->feed = config->feed;
+  options->mountpoint = config->mountpoint;
+  options->display_name = g_strdup (config->stream_name ? config->stream_name : "Beacon");
+  options->video_codec = g_strdup (beacon_codec_to_string (config->codec));
   return options;
 }
 
@@ -1126,7 +800,7 @@ load_identity (BeaconSession *self)
 {
   g_autoptr(GError) error = NULL;
 
-  self->identity = beacon_identity_load_or_create (self->data_directory, &error);
+  self->identity = beacon_identity_load_or_create (self->config->data_directory, &error);
   if (self->identity == NULL)
     {
       fail_with (self, g_steal_pointer (&error));
@@ -1138,17 +812,13 @@ load_identity (BeaconSession *self)
 static gboolean
 is_direct (BeaconSession *self)
 {
-  return self->dialect == NULL || g_str_equal (self->dialect, "direct");
+  return beacon_session_config_is_direct (self->config);
 }
 
-/* Janus and WHIP/WHEP servers are the media peer themselves: one connection, to the server.
- * The direct server and other servers of the GStreamer protocol only introduce the viewers. */
 static gboolean
 through_media_server (BeaconSession *self)
 {
-  return self->dialect != NULL &&
-         (g_str_equal (self->dialect, "janus") || g_str_equal (self->dialect, "whip") ||
-          g_str_equal (self->dialect, "whep"));
+  return beacon_session_config_through_media_server (self->config);
 }
 
 /* The direct server's TLS certificate: the user's own (serve --tls-cert) or the identity's. */
@@ -1159,36 +829,123 @@ load_tls_certificate (BeaconSession  *self,
   g_autoptr(GError) local_error = NULL;
   GTlsCertificate *certificate;
 
-  if (self->tls_certificate_file == NULL && self->tls_key_file == NULL)
+  if (self->config->tls_certificate_file == NULL && self->config->tls_key_file == NULL)
     return g_object_ref (beacon_identity_get_tls_certificate (self->identity));
-  if (self->tls_certificate_file == NULL || self->tls_key_file == NULL)
+  if (self->config->tls_certificate_file == NULL || self->config->tls_key_file == NULL)
     {
       g_set_error (error, BEACON_SESSION_ERROR, BEACON_SESSION_ERROR_INVALID,
                    "a TLS certificate needs both its certificate file and its key file");
       return NULL;
     }
-  certificate = g_tls_certificate_new_from_files (self->tls_certificate_file,
-                                                  self->tls_key_file, &local_error);
+  certificate = g_tls_certificate_new_from_files (self->config->tls_certificate_file,
+                                                  self->config->tls_key_file, &local_error);
   if (certificate == NULL)
     g_set_error (error, BEACON_SESSION_ERROR, BEACON_SESSION_ERROR_INVALID,
                  "could not load the TLS certificate %s with the key %s: %s",
-                 self->tls_certificate_file, self->tls_key_file, local_error->message);
+                 self->config->tls_certificate_file, self->config->tls_key_file,
+                 local_error->message);
   return certificate;
+}
+
+/* Creates the signaler for @url and starts it in @role, as @name. */
+static void
+start_signaling (BeaconSession      *self,
+                 BeaconSignalerRole  role,
+                 const char         *url,
+                 const char         *pin,
+                 const char         *name)
+{
+  if (!create_signaler (self, url, pin))
+    return;
+  self->report_timer = g_timeout_add_seconds (1, report_timer_cb, self);
+  beacon_signaler_start_async (self->signaler, role, name, self->cancellable,
+                               signaler_started_cb, g_object_ref (self));
+}
+
+/* Publishing to a server of another dialect: that server fans out to the viewers. */
+static void
+start_publish (BeaconSession *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pin = NULL;
+
+  if (self->config->url == NULL)
+    {
+      fail_with (self, g_error_new (BEACON_SESSION_ERROR, BEACON_SESSION_ERROR_INVALID,
+                                    "no server URL given to publish to"));
+      return;
+    }
+  if (self->config->pin != NULL)
+    {
+      pin = beacon_fingerprint_parse_pin (self->config->pin, &error);
+      if (pin == NULL)
+        {
+          fail_with (self, g_steal_pointer (&error));
+          return;
+        }
+    }
+  start_signaling (self, BEACON_SIGNALER_ROLE_PUBLISH, self->config->url, pin,
+                   self->config->stream_name ? self->config->stream_name : "Beacon");
+}
+
+/* Serving viewers from Beacon's own direct server. The broadcaster joins it as a producer
+ * over loopback, pinned to its own certificate: one code path for the direct server and for
+ * external servers. */
+static void
+start_serve (BeaconSession *self)
+{
+  const BeaconSessionConfig *config = self->config;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTlsCertificate) tls_certificate = NULL;
+  g_autofree char *tls_pin = NULL;
+  g_autofree char *local_url = NULL;
+  guint port;
+
+  tls_certificate = load_tls_certificate (self, &error);
+  if (tls_certificate == NULL)
+    {
+      fail_with (self, g_steal_pointer (&error));
+      return;
+    }
+  tls_pin = beacon_fingerprint_of_tls_certificate (tls_certificate, "sha-256", NULL);
+  self->server = beacon_direct_server_new (tls_certificate);
+  beacon_direct_server_set_max_sessions_per_producer (self->server, config->max_viewers);
+  beacon_direct_server_set_media_identity (self->server,
+                                           beacon_identity_get_fingerprint (self->identity));
+  if (config->source == BEACON_SOURCE_WHIP)
+    {
+      self->whip_ingest = beacon_whip_ingest_new (self->server, self->broadcast, self->identity,
+                                                  self->config);
+      g_signal_connect_object (self->whip_ingest, "notify::connected",
+                               G_CALLBACK (whip_ingest_connected_cb), self, 0);
+    }
+  beacon_direct_server_set_limits (self->server, &config->server_limits);
+  if (!beacon_direct_server_listen (self->server, config->bind_address, config->port, &error))
+    {
+      fail_with (self, g_steal_pointer (&error));
+      return;
+    }
+
+  port = beacon_direct_server_get_port (self->server);
+  local_url = beacon_share_link_local_url (config->bind_address, port);
+  g_free (self->share_url);
+  /* With a certificate of its own (serve --tls-cert), the signaling is validated by the
+   * certificate authorities and the link names only the media's identity. */
+  self->share_url = beacon_share_link_for_server (config->bind_address, config->link_host, port,
+                                                  beacon_identity_get_fingerprint (self->identity),
+                                                  config->tls_certificate_file == NULL,
+                                                  config->stream_name);
+  start_signaling (self, BEACON_SIGNALER_ROLE_PUBLISH, local_url, tls_pin,
+                   config->stream_name ? config->stream_name : "Beacon");
 }
 
 static void
 start_broadcast (BeaconSession *self)
 {
+  const BeaconSessionConfig *config = self->config;
   g_autoptr(GError) error = NULL;
-  g_autofree char *local_host = NULL;
-  g_autofree char *share_host = NULL;
-  g_autofree char *local_url = NULL;
-  g_autofree char *share_base = NULL;
-  g_autofree char *pin = NULL;
-  g_autofree char *tls_pin = NULL;
-  g_autoptr(GTlsCertificate) tls_certificate = NULL;
 
-  if (self->source == BEACON_SOURCE_WHIP && !is_direct (self))
+  if (config->source == BEACON_SOURCE_WHIP && !is_direct (self))
     {
       fail_with (self, g_error_new (BEACON_SESSION_ERROR, BEACON_SESSION_ERROR_INVALID,
                                     "a WHIP ingest needs Beacon's own server (serve), not "
@@ -1198,9 +955,10 @@ start_broadcast (BeaconSession *self)
   if (!load_identity (self))
     return;
 
-  self->broadcast = beacon_broadcast_pipeline_new (self->source, self->camera, self->microphone,
-                                                   self->preview_sink, self->codec, self->width,
-                                                   self->height, self->fps, &error);
+  self->broadcast = beacon_broadcast_pipeline_new (config->source, config->camera,
+                                                   config->microphone, config->preview_sink,
+                                                   config->codec, config->width, config->height,
+                                                   config->fps, &error);
   if (self->broadcast == NULL)
     {
       fail_with (self, g_steal_pointer (&error));
@@ -1215,197 +973,43 @@ start_broadcast (BeaconSession *self)
       return;
     }
 
-  if (!is_direct (self))
-    {
-      /* Publishing to a server of another dialect: that server fans out to the viewers. */
-      if (self->url == NULL)
-        {
-          fail_with (self, g_error_new (BEACON_SESSION_ERROR, BEACON_SESSION_ERROR_INVALID,
-                                        "no server URL given to publish to"));
-          return;
-        }
-      if (self->pin != NULL)
-        {
-          pin = beacon_fingerprint_parse_pin (self->pin, &error);
-          if (pin == NULL)
-            {
-              fail_with (self, g_steal_pointer (&error));
-              return;
-            }
-        }
-      if (!create_signaler (self, self->url, pin))
-        return;
-      self->report_timer = g_timeout_add_seconds (1, report_timer_cb, self);
-      beacon_signaler_start_async (self->signaler, BEACON_SIGNALER_ROLE_PUBLISH,
-                                   self->stream_name ? self->stream_name : "Beacon",
-                                   self->cancellable, signaler_started_cb, g_object_ref (self));
-      return;
-    }
-
-  tls_certificate = load_tls_certificate (self, &error);
-  if (tls_certificate == NULL)
-    {
-      fail_with (self, g_steal_pointer (&error));
-      return;
-    }
-  tls_pin = beacon_fingerprint_of_tls_certificate (tls_certificate, "sha-256", NULL);
-  self->server = beacon_direct_server_new (tls_certificate);
-  beacon_direct_server_set_max_sessions_per_producer (self->server, self->max_viewers);
-  beacon_direct_server_set_media_identity (self->server,
-                                           beacon_identity_get_fingerprint (self->identity));
-  if (self->source == BEACON_SOURCE_WHIP)
-    {
-      /* An ingest open to anyone who can reach the port would let a stranger broadcast as
-       * this user; without a given token, one is made up, unless openness was asked for. */
-      g_free (self->ingest_token);
-      self->ingest_token = self->whip_token != NULL ? g_strdup (self->whip_token)
-                         : self->whip_open ? NULL
-                         : beacon_random_hex (16);
-      beacon_direct_server_set_whip_ingest (self->server, TRUE, self->ingest_token);
-      g_signal_connect_object (self->server, "whip-offer", G_CALLBACK (whip_offer_cb), self, 0);
-      g_signal_connect_object (self->server, "whip-ended", G_CALLBACK (whip_ended_cb), self, 0);
-    }
-  beacon_direct_server_set_limits (self->server, &self->server_limits);
-  if (!beacon_direct_server_listen (self->server, self->bind_address, self->port, &error))
-    {
-      fail_with (self, g_steal_pointer (&error));
-      return;
-    }
-
-  /* The broadcaster joins its own server as a producer over loopback, pinned to its own
-   * certificate: one code path for the direct server and for external servers. */
-  if (is_any_address (self->bind_address))
-    local_host = g_strdup (self->bind_address && strchr (self->bind_address, ':') ? "[::1]"
-                                                                                   : "127.0.0.1");
+  if (is_direct (self))
+    start_serve (self);
   else
-    local_host = format_url_host (self->bind_address);
-  local_url = g_strdup_printf ("wss://%s:%u/", local_host,
-                               beacon_direct_server_get_port (self->server));
-
-  if (self->link_host != NULL)
-    {
-      share_host = format_url_host (self->link_host);
-    }
-  else if (is_any_address (self->bind_address))
-    {
-      g_autofree char *reachable = dup_reachable_address ();
-
-      share_host = format_url_host (reachable);
-    }
-  else
-    {
-      share_host = g_strdup (local_host);
-    }
-  share_base = g_strdup_printf ("wss://%s:%u/", share_host,
-                                beacon_direct_server_get_port (self->server));
-  g_free (self->share_url);
-  /* With a certificate of its own (serve --tls-cert), the signaling is validated by the
-   * certificate authorities and the link names only the media's identity. */
-  self->share_url = beacon_share_link_format (share_base,
-                                              beacon_identity_get_fingerprint (self->identity),
-                                              self->tls_certificate_file == NULL,
-                                              self->stream_name);
-
-  if (!create_signaler (self, local_url, tls_pin))
-    return;
-  self->report_timer = g_timeout_add_seconds (1, report_timer_cb, self);
-  beacon_signaler_start_async (self->signaler, BEACON_SIGNALER_ROLE_PUBLISH,
-                               self->stream_name ? self->stream_name : "Beacon",
-                               self->cancellable, signaler_started_cb, g_object_ref (self));
-}
-
-/* The key under which the remote identity is remembered: the server and the stream. */
-static char *
-make_pin_key (BeaconSession *self,
-              const char    *url,
-              const char    *producer)
-{
-  GString *key = g_string_new (url);
-
-  g_string_append_printf (key, " dialect=%s", self->dialect ? self->dialect : "direct");
-  if (producer != NULL)
-    g_string_append_printf (key, " stream=%s", producer);
-  if (self->room >= 0)
-    g_string_append_printf (key, " room=%" G_GINT64_FORMAT, self->room);
-  if (self->feed >= 0)
-    g_string_append_printf (key, " feed=%" G_GINT64_FORMAT, self->feed);
-  if (self->mountpoint >= 0)
-    g_string_append_printf (key, " mountpoint=%" G_GINT64_FORMAT, self->mountpoint);
-  return g_string_free (key, FALSE);
+    start_publish (self);
 }
 
 static void
 start_watch (BeaconSession *self)
 {
+  const BeaconSessionConfig *config = self->config;
   g_autoptr(GError) error = NULL;
-  g_autofree char *url = NULL;
-  g_autofree char *pin = NULL;
-  g_autofree char *identity = NULL;
-  g_autofree char *producer = g_strdup (self->stream_name);
+  BeaconWatchTarget *target;
 
-  if (self->url == NULL)
+  self->watch_target = beacon_watch_target_new (self->config, &error);
+  if (self->watch_target == NULL)
     {
-      fail_with (self, g_error_new (BEACON_SESSION_ERROR, BEACON_SESSION_ERROR_INVALID,
-                                    "no stream link given"));
+      fail_with (self, g_steal_pointer (&error));
       return;
     }
-
-  if (is_direct (self) || g_str_equal (self->dialect, "gst"))
-    {
-      g_autoptr(BeaconShareLink) link = beacon_share_link_parse (self->url, &error);
-
-      if (link == NULL)
-        {
-          fail_with (self, g_steal_pointer (&error));
-          return;
-        }
-      url = g_strdup (link->url);
-      pin = g_strdup (link->pin);
-      identity = g_strdup (link->identity);
-      if (producer == NULL)
-        producer = g_strdup (link->producer);
-      self->pin_key = make_pin_key (self, url, producer);
-    }
-  else
-    {
-      url = g_strdup (self->url);
-      self->pin_key = make_pin_key (self, url, producer);
-    }
-  if (self->pin != NULL)
-    {
-      g_free (pin);
-      pin = beacon_fingerprint_parse_pin (self->pin, &error);
-      if (pin == NULL)
-        {
-          fail_with (self, g_steal_pointer (&error));
-          return;
-        }
-    }
-  if (is_direct (self))
-    self->link_identity = g_strdup (identity != NULL ? identity : pin);
-
+  target = self->watch_target;
   if (!load_identity (self))
     return;
 
-  self->watch = beacon_watch_pipeline_new (self->video_sink, self->audio_sink);
+  self->watch = beacon_watch_pipeline_new (config->video_sink, config->audio_sink);
   g_signal_connect_object (self->watch, "failed", G_CALLBACK (media_failed_cb), self, 0);
   g_signal_connect_object (self->watch, "first-frame", G_CALLBACK (first_frame_cb), self, 0);
   g_signal_connect_object (self->watch, "notify::frames-decoded",
                           G_CALLBACK (frames_decoded_cb), self, 0);
 
-  if (!create_signaler (self, url, pin))
-    return;
-  self->report_timer = g_timeout_add_seconds (1, report_timer_cb, self);
-  beacon_signaler_start_async (self->signaler, BEACON_SIGNALER_ROLE_WATCH, producer,
-                               self->cancellable, signaler_started_cb, g_object_ref (self));
+  start_signaling (self, BEACON_SIGNALER_ROLE_WATCH, target->url, target->pin, target->producer);
 }
 
 static void
 clear_running (BeaconSession *self)
 {
   g_clear_handle_id (&self->close_timeout, g_source_remove);
-  drop_ingest (self);
-  self->ingest_reported = FALSE;
+  g_clear_object (&self->whip_ingest);
   g_clear_object (&self->cancellable);
   g_hash_table_remove_all (self->peers);
   g_clear_object (&self->signaler);
@@ -1414,10 +1018,10 @@ clear_running (BeaconSession *self)
   g_clear_object (&self->watch);
   g_clear_object (&self->identity);
   g_clear_pointer (&self->share_url, g_free);
-  g_clear_pointer (&self->pin_status, g_free);
   g_clear_pointer (&self->blocked_reason, g_free);
-  g_clear_pointer (&self->link_identity, g_free);
-  g_clear_pointer (&self->pin_key, g_free);
+  g_clear_pointer (&self->watch_target, beacon_watch_target_free);
+  g_clear_pointer (&self->turn_servers, g_strfreev);
+  g_clear_pointer (&self->stun_server, g_free);
   g_clear_error (&self->error);
   self->first_frame_ms = -1;
   self->last_encoded_bytes = 0;
@@ -1434,6 +1038,10 @@ beacon_session_start (BeaconSession *self)
     return;
 
   clear_running (self);
+  /* Taken before anything runs, even before "state" changes: a handler of that notification
+   * may already set properties, and they are for the next start (). */
+  beacon_session_config_unref (self->config);
+  self->config = beacon_session_config_copy (self->settings);
   self->cancellable = g_cancellable_new ();
   self->started_at_us = g_get_monotonic_time ();
   set_state (self, BEACON_SESSION_STATE_CONNECTING);
@@ -1491,7 +1099,7 @@ beacon_session_get_whip_token (BeaconSession *self)
 {
   g_return_val_if_fail (BEACON_IS_SESSION (self), NULL);
 
-  return self->ingest_token;
+  return self->whip_ingest != NULL ? beacon_whip_ingest_get_token (self->whip_ingest) : NULL;
 }
 
 const char *
@@ -1563,16 +1171,17 @@ beacon_session_dup_report_json (BeaconSession *self)
     {
       json_object_set_int_member (object, "viewers", beacon_session_get_viewer_count (self));
       json_object_set_int_member (object, "bitrate_kbps", self->bitrate_kbps);
-      if (self->source == BEACON_SOURCE_WHIP)
+      if (self->config->source == BEACON_SOURCE_WHIP)
         {
           JsonObject *ingest = json_object_new ();
+          BeaconWhipIngest *whip_ingest = self->whip_ingest;
 
           json_object_set_boolean_member (ingest, "connected",
-                                          self->ingest_peer != NULL &&
-                                          beacon_peer_is_connected (self->ingest_peer));
+                                          whip_ingest != NULL &&
+                                          beacon_whip_ingest_is_connected (whip_ingest));
           json_object_set_int_member (ingest, "frames",
-                                      self->broadcast
-                                        ? (gint64) beacon_broadcast_pipeline_get_ingest_frames (self->broadcast)
+                                      whip_ingest != NULL
+                                        ? (gint64) beacon_whip_ingest_get_frames (whip_ingest)
                                         : 0);
           json_object_set_object_member (object, "ingest", ingest);
         }
@@ -1598,6 +1207,9 @@ beacon_session_get_property (GObject    *object,
 {
   BeaconSession *self = BEACON_SESSION (object);
 
+  if (beacon_session_config_get_property (self->settings, N_PROPS, prop_id, value))
+    return;
+
   switch (prop_id)
     {
     case PROP_ROLE:
@@ -1608,108 +1220,6 @@ beacon_session_get_property (GObject    *object,
       break;
     case PROP_ERROR:
       g_value_set_boxed (value, self->error);
-      break;
-    case PROP_URL:
-      g_value_set_string (value, self->url);
-      break;
-    case PROP_STREAM_NAME:
-      g_value_set_string (value, self->stream_name);
-      break;
-    case PROP_SOURCE:
-      g_value_set_enum (value, self->source);
-      break;
-    case PROP_CODEC:
-      g_value_set_enum (value, self->codec);
-      break;
-    case PROP_WIDTH:
-      g_value_set_uint (value, self->width);
-      break;
-    case PROP_HEIGHT:
-      g_value_set_uint (value, self->height);
-      break;
-    case PROP_FPS:
-      g_value_set_uint (value, self->fps);
-      break;
-    case PROP_MAX_VIEWERS:
-      g_value_set_uint (value, self->max_viewers);
-      break;
-    case PROP_BIND_ADDRESS:
-      g_value_set_string (value, self->bind_address);
-      break;
-    case PROP_PORT:
-      g_value_set_uint (value, self->port);
-      break;
-    case PROP_ICE_ADDRESSES:
-      g_value_set_boxed (value, self->ice_addresses);
-      break;
-    case PROP_STUN_SERVER:
-      g_value_set_string (value, self->stun_server);
-      break;
-    case PROP_VIDEO_SINK:
-      g_value_set_object (value, self->video_sink);
-      break;
-    case PROP_AUDIO_SINK:
-      g_value_set_object (value, self->audio_sink);
-      break;
-    case PROP_PREVIEW_SINK:
-      g_value_set_object (value, self->preview_sink);
-      break;
-    case PROP_CAMERA:
-      g_value_set_object (value, self->camera);
-      break;
-    case PROP_MICROPHONE:
-      g_value_set_object (value, self->microphone);
-      break;
-    case PROP_DIALECT:
-      g_value_set_string (value, self->dialect);
-      break;
-    case PROP_PIN:
-      g_value_set_string (value, self->pin);
-      break;
-    case PROP_TOKEN:
-      g_value_set_string (value, self->token);
-      break;
-    case PROP_ROOM:
-      g_value_set_int64 (value, self->room);
-      break;
-    case PROP_FEED:
-      g_value_set_int64 (value, self->feed);
-      break;
-    case PROP_MOUNTPOINT:
-      g_value_set_int64 (value, self->mountpoint);
-      break;
-    case PROP_ALLOW_INSECURE_SIGNALING:
-      g_value_set_boolean (value, self->allow_insecure_signaling);
-      break;
-    case PROP_TURN_SERVERS:
-      g_value_set_boxed (value, self->turn_servers);
-      break;
-    case PROP_RELAY_ONLY:
-      g_value_set_boolean (value, self->relay_only);
-      break;
-    case PROP_UPNP:
-      g_value_set_boolean (value, self->upnp);
-      break;
-    case PROP_ACCEPT_NEW_IDENTITY:
-      g_value_set_boolean (value, self->accept_new_identity);
-      break;
-    case PROP_DATA_DIRECTORY:
-      g_value_set_string (value, self->data_directory);
-      break;
-    case PROP_WHIP_TOKEN:
-      g_value_set_string (value, self->whip_token);
-      break;
-    case PROP_WHIP_OPEN:
-      g_value_set_boolean (value, self->whip_open);
-      break;
-    case PROP_TLS_CERTIFICATE_FILE:
-      g_value_set_string (value, self->tls_certificate_file);
-      break;
-    case PROP_TLS_KEY_FILE:
-      g_value_set_string (value, self->tls_key_file);
-      break;
-    case PROP_LINK_HOST:
-      g_value_set_string (value, self->link_host);
       break;
     case PROP_SECURITY_REPORT:
       g_value_set_object (value, self->security_report);
@@ -1734,6 +1244,8 @@ beacon_session_get_property (GObject    *object,
     }
 }
 
+/* The settings are all the writable properties but "role". Written while the session runs,
+ * they wait for the next start (): see beacon_session_start (). */
 static void
 beacon_session_set_property (GObject      *object,
                              guint         prop_id,
@@ -1742,131 +1254,13 @@ beacon_session_set_property (GObject      *object,
 {
   BeaconSession *self = BEACON_SESSION (object);
 
-  switch (prop_id)
+  if (prop_id == PROP_ROLE)
     {
-    case PROP_ROLE:
       self->role = g_value_get_enum (value);
-      break;
-    case PROP_URL:
-      g_free (self->url);
-      self->url = g_value_dup_string (value);
-      break;
-    case PROP_STREAM_NAME:
-      g_free (self->stream_name);
-      self->stream_name = g_value_dup_string (value);
-      break;
-    case PROP_SOURCE:
-      self->source = g_value_get_enum (value);
-      break;
-    case PROP_CODEC:
-      self->codec = g_value_get_enum (value);
-      break;
-    case PROP_WIDTH:
-      self->width = g_value_get_uint (value);
-      break;
-    case PROP_HEIGHT:
-      self->height = g_value_get_uint (value);
-      break;
-    case PROP_FPS:
-      self->fps = g_value_get_uint (value);
-      break;
-    case PROP_MAX_VIEWERS:
-      self->max_viewers = g_value_get_uint (value);
-      break;
-    case PROP_BIND_ADDRESS:
-      g_free (self->bind_address);
-      self->bind_address = g_value_dup_string (value);
-      break;
-    case PROP_PORT:
-      self->port = g_value_get_uint (value);
-      break;
-    case PROP_ICE_ADDRESSES:
-      g_strfreev (self->ice_addresses);
-      self->ice_addresses = g_value_dup_boxed (value);
-      break;
-    case PROP_STUN_SERVER:
-      g_free (self->stun_server);
-      self->stun_server = g_value_dup_string (value);
-      break;
-    case PROP_VIDEO_SINK:
-      gst_clear_object (&self->video_sink);
-      self->video_sink = g_value_get_object (value) ? gst_object_ref_sink (g_value_get_object (value)) : NULL;
-      break;
-    case PROP_AUDIO_SINK:
-      gst_clear_object (&self->audio_sink);
-      self->audio_sink = g_value_get_object (value) ? gst_object_ref_sink (g_value_get_object (value)) : NULL;
-      break;
-    case PROP_PREVIEW_SINK:
-      gst_clear_object (&self->preview_sink);
-      self->preview_sink = g_value_get_object (value) ? gst_object_ref_sink (g_value_get_object (value)) : NULL;
-      break;
-    case PROP_CAMERA:
-      g_set_object (&self->camera, g_value_get_object (value));
-      break;
-    case PROP_MICROPHONE:
-      g_set_object (&self->microphone, g_value_get_object (value));
-      break;
-    case PROP_DIALECT:
-      g_free (self->dialect);
-      self->dialect = g_value_dup_string (value);
-      break;
-    case PROP_PIN:
-      g_free (self->pin);
-      self->pin = g_value_dup_string (value);
-      break;
-    case PROP_TOKEN:
-      g_free (self->token);
-      self->token = g_value_dup_string (value);
-      break;
-    case PROP_ROOM:
-      self->room = g_value_get_int64 (value);
-      break;
-    case PROP_FEED:
-      self->feed = g_value_get_int64 (value);
-      break;
-    case PROP_MOUNTPOINT:
-      self->mountpoint = g_value_get_int64 (value);
-      break;
-    case PROP_ALLOW_INSECURE_SIGNALING:
-      self->allow_insecure_signaling = g_value_get_boolean (value);
-      break;
-    case PROP_TURN_SERVERS:
-      g_strfreev (self->turn_servers);
-      self->turn_servers = g_value_dup_boxed (value);
-      break;
-    case PROP_RELAY_ONLY:
-      self->relay_only = g_value_get_boolean (value);
-      break;
-    case PROP_UPNP:
-      self->upnp = g_value_get_boolean (value);
-      break;
-    case PROP_ACCEPT_NEW_IDENTITY:
-      self->accept_new_identity = g_value_get_boolean (value);
-      break;
-    case PROP_DATA_DIRECTORY:
-      g_free (self->data_directory);
-      self->data_directory = g_value_dup_string (value);
-      break;
-    case PROP_WHIP_TOKEN:
-      g_free (self->whip_token);
-      self->whip_token = g_value_dup_string (value);
-      break;
-    case PROP_WHIP_OPEN:
-      self->whip_open = g_value_get_boolean (value);
-      break;
-    case PROP_TLS_CERTIFICATE_FILE:
-      g_free (self->tls_certificate_file);
-      self->tls_certificate_file = g_value_dup_string (value);
-      break;
-    case PROP_TLS_KEY_FILE:
-      g_free (self->tls_key_file);
-      self->tls_key_file = g_value_dup_string (value);
-      break;
-    case PROP_LINK_HOST:
-      g_free (self->link_host);
-      self->link_host = g_value_dup_string (value);
-      break;
-    default:
+      return;
+    }
+  if (!beacon_session_config_set_property (self->settings, N_PROPS, prop_id, value))
+    {
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       return;
     }
@@ -1880,11 +1274,6 @@ beacon_session_dispose (GObject *object)
 
   tear_down (self);
   clear_running (self);
-  gst_clear_object (&self->video_sink);
-  gst_clear_object (&self->audio_sink);
-  gst_clear_object (&self->preview_sink);
-  g_clear_object (&self->camera);
-  g_clear_object (&self->microphone);
   g_clear_object (&self->security_report);
 
   G_OBJECT_CLASS (beacon_session_parent_class)->dispose (object);
@@ -1896,21 +1285,8 @@ beacon_session_finalize (GObject *object)
   BeaconSession *self = BEACON_SESSION (object);
 
   g_hash_table_unref (self->peers);
-  g_free (self->url);
-  g_free (self->stream_name);
-  g_free (self->bind_address);
-  g_strfreev (self->ice_addresses);
-  g_free (self->stun_server);
-  g_free (self->dialect);
-  g_free (self->pin);
-  g_free (self->token);
-  g_strfreev (self->turn_servers);
-  g_free (self->data_directory);
-  g_free (self->whip_token);
-  g_free (self->ingest_token);
-  g_free (self->tls_certificate_file);
-  g_free (self->tls_key_file);
-  g_free (self->link_host);
+  beacon_session_config_unref (self->settings);
+  beacon_session_config_unref (self->config);
 
   G_OBJECT_CLASS (beacon_session_parent_class)->finalize (object);
 }
@@ -1919,7 +1295,6 @@ static void
 beacon_session_class_init (BeaconSessionClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
   GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
 
   object_class->get_property = beacon_session_get_property;
@@ -1936,84 +1311,6 @@ beacon_session_class_init (BeaconSessionClass *klass)
                        BEACON_SESSION_STATE_IDLE, ro);
   properties[PROP_ERROR] =
     g_param_spec_boxed ("error", NULL, NULL, G_TYPE_ERROR, ro);
-  properties[PROP_URL] =
-    g_param_spec_string ("url", NULL, NULL, NULL, rw);
-  properties[PROP_STREAM_NAME] =
-    g_param_spec_string ("stream-name", NULL, NULL, NULL, rw);
-  properties[PROP_SOURCE] =
-    g_param_spec_enum ("source", NULL, NULL, BEACON_TYPE_SOURCE_KIND, BEACON_SOURCE_AUTO, rw);
-  properties[PROP_CODEC] =
-    g_param_spec_enum ("codec", NULL, NULL, BEACON_TYPE_CODEC, BEACON_CODEC_VP8, rw);
-  properties[PROP_WIDTH] =
-    g_param_spec_uint ("width", NULL, NULL, 16, 7680, 1280, rw);
-  properties[PROP_HEIGHT] =
-    g_param_spec_uint ("height", NULL, NULL, 16, 4320, 720, rw);
-  properties[PROP_FPS] =
-    g_param_spec_uint ("fps", NULL, NULL, 1, 120, 30, rw);
-  properties[PROP_MAX_VIEWERS] =
-    g_param_spec_uint ("max-viewers", NULL, NULL, 0, 10000, 0, rw);
-  properties[PROP_BIND_ADDRESS] =
-    g_param_spec_string ("bind-address", NULL, NULL, NULL, rw);
-  properties[PROP_PORT] =
-    g_param_spec_uint ("port", NULL, NULL, 0, 65535, 8443, rw);
-  properties[PROP_ICE_ADDRESSES] =
-    g_param_spec_boxed ("ice-addresses", NULL, NULL, G_TYPE_STRV, rw);
-  properties[PROP_STUN_SERVER] =
-    g_param_spec_string ("stun-server", NULL, NULL, NULL, rw);
-  properties[PROP_VIDEO_SINK] =
-    g_param_spec_object ("video-sink", NULL, NULL, GST_TYPE_ELEMENT, rw);
-  properties[PROP_AUDIO_SINK] =
-    g_param_spec_object ("audio-sink", NULL, NULL, GST_TYPE_ELEMENT, rw);
-  properties[PROP_PREVIEW_SINK] =
-    g_param_spec_object ("preview-sink", NULL, NULL, GST_TYPE_ELEMENT, rw);
-  properties[PROP_CAMERA] =
-    g_param_spec_object ("camera", NULL, NULL, GST_TYPE_DEVICE, rw);
-  properties[PROP_MICROPHONE] =
-    g_param_spec_object ("microphone", NULL, NULL, GST_TYPE_DEVICE, rw);
-  properties[PROP_DIALECT] =
-    g_param_spec_string ("dialect", NULL, NULL, "direct", rw);
-  properties[PROP_PIN] =
-    g_param_spec_string ("pin", NULL, NULL, NULL, rw);
-  properties[PROP_TOKEN] =
-    g_param_spec_string ("token", NULL, NULL, NULL, rw);
-  properties[PROP_ROOM] =
-    g_param_spec_int64 ("room", NULL, NULL, -1, G_MAXINT64, -1, rw);
-  properties[PROP_FEED] =
-    g_param_spec_int64 ("feed", NULL, NULL, -1, G_MAXINT64, -1, rw);
-  properties[PROP_MOUNTPOINT] =
-    g_param_spec_int64 ("mountpoint", NULL, NULL, -1, G_MAXINT64, -1, rw);
-  properties[PROP_ALLOW_INSECURE_SIGNALING] =
-    g_param_spec_boolean ("allow-insecure-signaling", NULL, NULL, FALSE, rw);
-  properties[PROP_TURN_SERVERS] =
-    g_param_spec_boxed ("turn-servers", NULL, NULL, G_TYPE_STRV, rw);
-  properties[PROP_RELAY_ONLY] =
-    g_param_spec_boolean ("relay-only", NULL, NULL, FALSE, rw);
-  /* Whether ICE may ask the router for a port mapping over UPnP: off by default, because it
-   * announces the session on the local network and reaches beyond the ICE addresses. */
-  properties[PROP_UPNP] =
-    g_param_spec_boolean ("upnp", NULL, NULL, FALSE, rw);
-  properties[PROP_ACCEPT_NEW_IDENTITY] =
-    g_param_spec_boolean ("accept-new-identity", NULL, NULL, FALSE, rw);
-  /* Where the identity and the remembered identities live; NULL = the user's default. */
-  properties[PROP_DATA_DIRECTORY] =
-    g_param_spec_string ("data-directory", NULL, NULL, NULL, rw);
-  /* With source "whip": the Bearer token WHIP publishers must send; NULL = none. */
-  properties[PROP_WHIP_TOKEN] =
-    g_param_spec_string ("whip-token", NULL, NULL, NULL, rw);
-  /* With source "whip" and no token: take publishers without any token. Otherwise a random
-   * token is made up at start (beacon_session_get_whip_token ()). */
-  properties[PROP_WHIP_OPEN] =
-    g_param_spec_boolean ("whip-open", NULL, NULL, FALSE, rw);
-  /* The direct server's TLS certificate and key (PEM files), for example one for the user's
-   * domain that browsers already trust; NULL = the identity's self-signed certificate. The
-   * DTLS identity stays the user's own either way. */
-  properties[PROP_TLS_CERTIFICATE_FILE] =
-    g_param_spec_string ("tls-certificate-file", NULL, NULL, NULL, rw);
-  properties[PROP_TLS_KEY_FILE] =
-    g_param_spec_string ("tls-key-file", NULL, NULL, NULL, rw);
-  /* The host name share links carry (the name in the TLS certificate); NULL = an address. */
-  properties[PROP_LINK_HOST] =
-    g_param_spec_string ("link-host", NULL, NULL, NULL, rw);
   properties[PROP_SECURITY_REPORT] =
     g_param_spec_object ("security-report", NULL, NULL, BEACON_TYPE_SECURITY_REPORT, ro);
   properties[PROP_BITRATE_KBPS] =
@@ -2028,24 +1325,18 @@ beacon_session_class_init (BeaconSessionClass *klass)
     g_param_spec_int64 ("first-frame-ms", NULL, NULL, -1, G_MAXINT64, -1, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+  beacon_session_config_install_properties (object_class, N_PROPS);
 }
 
 static void
 beacon_session_init (BeaconSession *self)
 {
   self->peers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
-  self->source = BEACON_SOURCE_AUTO;
-  self->codec = BEACON_CODEC_VP8;
-  self->width = 1280;
-  self->height = 720;
-  self->fps = 30;
-  self->port = 8443;
-  beacon_direct_server_limits_init_default (&self->server_limits);
+  self->settings = beacon_session_config_new ();
+  /* Until the first start (), the running config is the defaults: the report and
+   * tear_down () may read it before anything ran. */
+  self->config = beacon_session_config_new ();
   self->first_frame_ms = -1;
-  self->room = -1;
-  self->feed = -1;
-  self->mountpoint = -1;
-  self->dialect = g_strdup ("direct");
   self->security_report = beacon_security_report_new ();
 }
 
@@ -2062,7 +1353,5 @@ beacon_session_set_server_limits (BeaconSession                  *self,
   g_return_if_fail (BEACON_IS_SESSION (self));
   g_return_if_fail (limits != NULL);
 
-  self->server_limits = *limits;
-  if (self->server != NULL)
-    beacon_direct_server_set_limits (self->server, limits);
+  self->settings->server_limits = *limits;
 }

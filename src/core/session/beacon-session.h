@@ -46,14 +46,16 @@ typedef enum {
 G_DECLARE_FINAL_TYPE (BeaconSession, beacon_session, BEACON, SESSION, GObject)
 
 /* The controller both front ends drive: one broadcast or one watch. Configure it with
- * properties, call start (), follow "state", "error", "viewer-count", "frames-decoded",
+ * properties (the settings of beacon-session-config.h; start () takes them as they are then,
+ * and a change while running waits for the next start ()), call start (), follow "state", "error", "viewer-count", "frames-decoded",
  * "share-url"; call stop () to end it. Everything happens on the main context. */
 BeaconSession      *beacon_session_new            (BeaconSessionRole   role);
 void                beacon_session_start          (BeaconSession      *self);
 void                beacon_session_stop           (BeaconSession      *self);
 
 /* What clients may take of the direct server a broadcast starts (defaults:
- * beacon_direct_server_limits_init_default ()). */
+ * beacon_direct_server_limits_init_default ()). Like the properties, it applies from the next
+ * start () on. */
 void                beacon_session_set_server_limits (BeaconSession                  *self,
                                                       const BeaconDirectServerLimits *limits);
 

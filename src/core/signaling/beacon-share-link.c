@@ -5,6 +5,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <ifaddrs.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <string.h>
 
 #include "beacon-share-link.h"
@@ -159,4 +162,90 @@ beacon_share_link_free (BeaconShareLink *link)
   g_free (link->identity);
   g_free (link->producer);
   g_free (link);
+}
+
+/* The address other machines reach this one on, for the share link when the server listens on
+ * every interface: the first non-loopback IPv4 address, else loopback. */
+static char *
+dup_reachable_address (void)
+{
+  struct ifaddrs *addresses = NULL;
+  char *result = NULL;
+
+  if (getifaddrs (&addresses) == 0)
+    {
+      for (struct ifaddrs *entry = addresses; entry != NULL && result == NULL;
+           entry = entry->ifa_next)
+        {
+          char text[INET_ADDRSTRLEN];
+          struct sockaddr_in *in;
+
+          if (entry->ifa_addr == NULL || entry->ifa_addr->sa_family != AF_INET)
+            continue;
+          in = (struct sockaddr_in *) entry->ifa_addr;
+          if ((ntohl (in->sin_addr.s_addr) >> 24) == 127)
+            continue;
+          if (inet_ntop (AF_INET, &in->sin_addr, text, sizeof text) != NULL)
+            result = g_strdup (text);
+        }
+      freeifaddrs (addresses);
+    }
+  return result ? result : g_strdup ("127.0.0.1");
+}
+
+static char *
+format_url_host (const char *address)
+{
+  if (strchr (address, ':') != NULL)
+    return g_strdup_printf ("[%s]", address);
+  return g_strdup (address);
+}
+
+static gboolean
+is_any_address (const char *address)
+{
+  return address == NULL || *address == '\0' || g_str_equal (address, "0.0.0.0") ||
+         g_str_equal (address, "::");
+}
+
+char *
+beacon_share_link_local_url (const char *bind_address,
+                             guint       port)
+{
+  g_autofree char *host = NULL;
+
+  if (is_any_address (bind_address))
+    host = g_strdup (bind_address && strchr (bind_address, ':') ? "[::1]" : "127.0.0.1");
+  else
+    host = format_url_host (bind_address);
+  return g_strdup_printf ("wss://%s:%u/", host, port);
+}
+
+char *
+beacon_share_link_for_server (const char *bind_address,
+                              const char *link_host,
+                              guint       port,
+                              const char *fingerprint,
+                              gboolean    pins_tls,
+                              const char *producer)
+{
+  g_autofree char *host = NULL;
+  g_autofree char *url = NULL;
+
+  if (link_host != NULL)
+    {
+      host = format_url_host (link_host);
+    }
+  else if (is_any_address (bind_address))
+    {
+      g_autofree char *reachable = dup_reachable_address ();
+
+      host = format_url_host (reachable);
+    }
+  else
+    {
+      host = format_url_host (bind_address);
+    }
+  url = g_strdup_printf ("wss://%s:%u/", host, port);
+  return beacon_share_link_format (url, fingerprint, pins_tls, producer);
 }

@@ -35,6 +35,22 @@ char            *beacon_share_link_format (const char      *url,
                                            const char      *producer);
 void             beacon_share_link_free   (BeaconShareLink *link);
 
+/* The share link of a direct server listening on @bind_address (NULL, "", "0.0.0.0" or "::"
+ * for every interface) and @port. Its host is @link_host when given (the name in the TLS
+ * certificate), else the bind address, else, listening everywhere, the first address other
+ * machines may reach this one on. @fingerprint, @pins_tls and @producer as for
+ * beacon_share_link_format (). */
+char            *beacon_share_link_for_server (const char *bind_address,
+                                               const char *link_host,
+                                               guint       port,
+                                               const char *fingerprint,
+                                               gboolean    pins_tls,
+                                               const char *producer);
+/* The URL the broadcaster reaches its own direct server at from this machine: the bind
+ * address, or loopback when the server listens on every interface. */
+char            *beacon_share_link_local_url  (const char *bind_address,
+                                               guint       port);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BeaconShareLink, beacon_share_link_free)
 
 G_END_DECLS

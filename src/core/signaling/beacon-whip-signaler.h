@@ -35,17 +35,4 @@ BeaconSignaler *beacon_whip_signaler_new (const BeaconSignalerOptions *options,
                                           gboolean                     whep,
                                           GError                     **error);
 
-/* The SDP helpers moved to beacon-sdp.h; beacon-direct-server.c and beacon-session.c still use
- * these names. */
-/* transitional: removed when the direct server is switched */
-typedef BeaconSdpCandidate BeaconWhipCandidate;
-#define beacon_whip_candidate_new       beacon_sdp_candidate_new
-#define beacon_whip_candidate_free      beacon_sdp_candidate_free
-#define beacon_whip_candidate_array_new beacon_sdp_candidate_array_new
-#define beacon_whip_normalize_sdp       beacon_sdp_normalize
-#define beacon_whip_sdp_add_candidates  beacon_sdp_add_candidates
-#define beacon_whip_sdpfrag_build       beacon_sdp_fragment_build
-#define beacon_whip_sdpfrag_parse       beacon_sdp_fragment_parse
-#define beacon_whip_sdp_dup_mids        beacon_sdp_dup_mids
-
 G_END_DECLS

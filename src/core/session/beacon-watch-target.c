@@ -1,0 +1,147 @@
+/* beacon-watch-target.c
+ *
+ * Copyright 2026 The Beacon developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <string.h>
+
+#include "beacon-watch-target.h"
+
+#include "beacon-fingerprint.h"
+#include "beacon-pin-store.h"
+#include "beacon-security-report.h"
+#include "beacon-session.h"
+#include "beacon-share-link.h"
+
+/* The key under which the remote identity is remembered: the server and the stream. */
+static char *
+make_pin_key (const BeaconSessionConfig *config,
+              const char                *url,
+              const char                *producer)
+{
+  GString *key = g_string_new (url);
+
+  g_string_append_printf (key, " dialect=%s", config->dialect ? config->dialect : "direct");
+  if (producer != NULL)
+    g_string_append_printf (key, " stream=%s", producer);
+  if (config->room >= 0)
+    g_string_append_printf (key, " room=%" G_GINT64_FORMAT, config->room);
+  if (config->feed >= 0)
+    g_string_append_printf (key, " feed=%" G_GINT64_FORMAT, config->feed);
+  if (config->mountpoint >= 0)
+    g_string_append_printf (key, " mountpoint=%" G_GINT64_FORMAT, config->mountpoint);
+  return g_string_free (key, FALSE);
+}
+
+BeaconWatchTarget *
+beacon_watch_target_new (BeaconSessionConfig  *config,
+                         GError              **error)
+{
+  g_autoptr(BeaconWatchTarget) target = NULL;
+  g_autofree char *identity = NULL;
+
+  g_return_val_if_fail (config != NULL, NULL);
+
+  if (config->url == NULL)
+    {
+      g_set_error (error, BEACON_SESSION_ERROR, BEACON_SESSION_ERROR_INVALID,
+                   "no stream link given");
+      return NULL;
+    }
+
+  target = g_new0 (BeaconWatchTarget, 1);
+  target->config = beacon_session_config_ref (config);
+  target->producer = g_strdup (config->stream_name);
+  if (beacon_session_config_is_direct (config) || g_str_equal (config->dialect, "gst"))
+    {
+      g_autoptr(BeaconShareLink) link = beacon_share_link_parse (config->url, error);
+
+      if (link == NULL)
+        return NULL;
+      target->url = g_strdup (link->url);
+      target->pin = g_strdup (link->pin);
+      identity = g_strdup (link->identity);
+      if (target->producer == NULL)
+        target->producer = g_strdup (link->producer);
+    }
+  else
+    {
+      target->url = g_strdup (config->url);
+    }
+  target->pin_key = make_pin_key (config, target->url, target->producer);
+  if (config->pin != NULL)
+    {
+      g_free (target->pin);
+      target->pin = beacon_fingerprint_parse_pin (config->pin, error);
+      if (target->pin == NULL)
+        return NULL;
+    }
+  if (beacon_session_config_is_direct (config))
+    target->link_identity = g_strdup (identity != NULL ? identity : target->pin);
+  return g_steal_pointer (&target);
+}
+
+/* A direct link's pin names the broadcaster: the direct server's TLS certificate and the
+ * broadcaster's DTLS certificate are one identity, and only that broadcaster may produce there.
+ * Checking the pin against TLS alone would only prove "the right server"; checking it against
+ * DTLS proves "the media of the person who gave me the link". A WHEP answer of a Beacon direct
+ * server names that identity itself, over the TLS the signaler authenticated. */
+void
+beacon_watch_target_bind_peer (BeaconWatchTarget *target,
+                               BeaconSignaler    *signaler,
+                               BeaconPeer        *peer)
+{
+  if (target->link_identity == NULL)
+    {
+      g_autoptr(BeaconChannelInfo) channel = beacon_signaler_dup_channel_info (signaler);
+
+      if (channel->media_identity != NULL && channel->trust != BEACON_SIGNALING_TRUST_INSECURE)
+        target->link_identity = g_strdup (channel->media_identity);
+    }
+  if (target->link_identity != NULL)
+    beacon_peer_set_expected_identity (peer, target->link_identity);
+}
+
+/* Trust on first use of the broadcaster's (or media server's) DTLS identity, per server and
+ * stream. A changed identity stops the session unless the user accepted it. */
+GError *
+beacon_watch_target_check_identity (BeaconWatchTarget *target,
+                                    const char        *fingerprint)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *previous = NULL;
+  const char *value = strchr (fingerprint, ' ') ? strchr (fingerprint, ' ') + 1 : fingerprint;
+  BeaconPinStatus status;
+
+  if (!beacon_pin_store_check (target->config->data_directory, target->pin_key, value,
+                               target->config->accept_new_identity, &status,
+                               &previous, &error))
+    return g_error_new (BEACON_SECURITY_ERROR, BEACON_SECURITY_ERROR_PIN_STORE, "%s",
+                        error->message);
+  g_free (target->pin_status);
+  target->pin_status = g_strdup (beacon_pin_status_to_string (status));
+  if (status == BEACON_PIN_STATUS_CHANGED && !target->config->accept_new_identity)
+    return g_error_new (BEACON_SECURITY_ERROR, BEACON_SECURITY_ERROR_IDENTITY_CHANGED,
+                        "the identity of %s changed since the first connection (was "
+                        "sha256:%s, now sha256:%s); if you expect this, accept the new "
+                        "identity (--accept-new-identity)",
+                        target->pin_key, previous, value);
+  return NULL;
+}
+
+void
+beacon_watch_target_free (BeaconWatchTarget *target)
+{
+  if (target == NULL)
+    return;
+  g_free (target->url);
+  g_free (target->pin);
+  g_free (target->producer);
+  g_free (target->link_identity);
+  g_free (target->pin_key);
+  g_free (target->pin_status);
+  g_clear_pointer (&target->config, beacon_session_config_unref);
+  g_free (target);
+}
