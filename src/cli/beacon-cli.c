@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "beacon-cli-options.h"
 #include "beacon-fingerprint.h"
 #include "beacon-identity.h"
 #include "beacon-session.h"
@@ -20,15 +21,6 @@
 #include "beacon-signaler-factory.h"
 #include "beacon-tls-policy.h"
 
-/* Exit codes, documented in help/ and README. */
-enum {
-  EXIT_OK = 0,
-  EXIT_FAILED = 1,
-  EXIT_USAGE = 2,
-  EXIT_ENDED = 3,
-  EXIT_TIMEOUT = 4,
-  EXIT_SECURITY = 5,  /* fingerprint mismatch, changed identity, untrusted certificate */
-};
 
 typedef struct {
   GMainLoop     *loop;
@@ -49,12 +41,6 @@ typedef struct {
   char *path;
   char *json;
 } ReportWrite;
-
-static void
-print_error (const char *message)
-{
-  g_printerr ("beacon-cli: %s\n", message);
-}
 
 static void
 report_write_free (gpointer data)
@@ -216,11 +202,11 @@ state_changed_cb (BeaconSession *session,
       write_report (run);
       break;
     case BEACON_SESSION_STATE_FAILED:
-      print_error (error ? error->message : "the session failed");
+      beacon_cli_print_error (error ? error->message : "the session failed");
       finish_run (run, beacon_session_error_is_security (error) ? EXIT_SECURITY : EXIT_FAILED);
       break;
     case BEACON_SESSION_STATE_ENDED:
-      print_error (error ? error->message : "broadcast ended");
+      beacon_cli_print_error (error ? error->message : "broadcast ended");
       finish_run (run, EXIT_ENDED);
       break;
     case BEACON_SESSION_STATE_IDLE:
@@ -293,7 +279,7 @@ timeout_cb (gpointer user_data)
                              run->timeout_seconds,
                              beacon_session_state_to_string (beacon_session_get_state (run->session)),
                              beacon_session_get_frames_decoded (run->session));
-  print_error (message);
+  beacon_cli_print_error (message);
   finish_run (run, EXIT_TIMEOUT);
   return G_SOURCE_REMOVE;
 }
@@ -330,258 +316,11 @@ run_session (Run *run)
   return run->exit_code;
 }
 
-static gboolean
-parse_options (GOptionContext   *context,
-               int              *argc,
-               char           ***argv)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!g_option_context_parse (context, argc, argv, &error))
-    {
-      print_error (error->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static int
-usage_error (const char *format,
-             ...) G_GNUC_PRINTF (1, 2);
-
-static int
-usage_error (const char *format,
-             ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-  print_error (message);
-  return EXIT_USAGE;
-}
-
-/* Options shared by the commands, parsed into one struct and applied to a session. */
-typedef struct {
-  /* media (serve, publish) */
-  char    *source;
-  char    *codec;
-  int      width, height, fps;
-  char    *name;
-  /* network */
-  GStrv    ice_addresses;
-  char    *stun;
-  GStrv    turn;
-  gboolean relay_only;
-  gboolean upnp;
-  /* server and trust */
-  char    *dialect;
-  char    *pin;
-  gboolean allow_insecure;
-  gboolean accept_new_identity;
-  char    *token;
-  gint64   room, feed, mountpoint;
-  char    *producer;
-  /* run */
-  char    *report;
-  int      timeout;
-  int      frames;
-} Options;
-
-static void
-options_clear (Options *options)
-{
-  g_free (options->source);
-  g_free (options->codec);
-  g_free (options->name);
-  g_strfreev (options->ice_addresses);
-  g_free (options->stun);
-  g_strfreev (options->turn);
-  g_free (options->dialect);
-  g_free (options->pin);
-  g_free (options->token);
-  g_free (options->producer);
-  g_free (options->report);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
-
-static void
-options_init (Options *options)
-{
-  memset (options, 0, sizeof *options);
-  options->width = 1280;
-  options->height = 720;
-  options->fps = 30;
-  options->room = options->feed = options->mountpoint = -1;
-}
-
-static GOptionGroup *
-media_group (Options *o)
-{
-  GOptionEntry entries[] = {
-    { "source", 0, 0, G_OPTION_ARG_STRING, &o->source, "test, camera or auto (default: auto); serve also takes whip", "SOURCE" },
-    { "codec", 0, 0, G_OPTION_ARG_STRING, &o->codec, "vp8 or h264 (default: vp8)", "CODEC" },
-    { "width", 0, 0, G_OPTION_ARG_INT, &o->width, "Video width (default: 1280)", "PIXELS" },
-    { "height", 0, 0, G_OPTION_ARG_INT, &o->height, "Video height (default: 720)", "PIXELS" },
-    { "fps", 0, 0, G_OPTION_ARG_INT, &o->fps, "Frames per second (default: 30)", "FPS" },
-    { "name", 0, 0, G_OPTION_ARG_STRING, &o->name, "Name of the broadcast shown to viewers", "NAME" },
-    { NULL }
-  };
-  GOptionGroup *group = g_option_group_new ("media", "Media options:", "Show media options", NULL, NULL);
-
-  g_option_group_add_entries (group, entries);
-  return group;
-}
-
-static GOptionGroup *
-network_group (Options *o)
-{
-  GOptionEntry entries[] = {
-    { "ice-address", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->ice_addresses, "Gather ICE candidates only on this address (repeatable)", "ADDR" },
-    { "stun", 0, 0, G_OPTION_ARG_STRING, &o->stun, "STUN server, stun://host:port", "URL" },
-    { "turn", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->turn, "TURN server, turn(s):user:pass@host:port (repeatable)", "SERVER" },
-    { "relay-only", 0, 0, G_OPTION_ARG_NONE, &o->relay_only, "Send media only through TURN relays", NULL },
-    { "upnp", 0, 0, G_OPTION_ARG_NONE, &o->upnp, "Let ICE ask the router for port mappings over UPnP (off by default)", NULL },
-    { "report", 0, 0, G_OPTION_ARG_FILENAME, &o->report, "Write a JSON security report to FILE, updated on change", "FILE" },
-    { NULL }
-  };
-  GOptionGroup *group = g_option_group_new ("network", "Network options:", "Show network options", NULL, NULL);
-
-  g_option_group_add_entries (group, entries);
-  return group;
-}
-
-static GOptionGroup *
-server_group (Options *o,
-              gboolean watching)
-{
-  GOptionEntry entries[] = {
-    { "dialect", 0, 0, G_OPTION_ARG_STRING, &o->dialect, watching ? "direct, gst, janus or whep (default: direct)" : "gst, janus or whip (default: gst)", "DIALECT" },
-    { "pin", 0, 0, G_OPTION_ARG_STRING, &o->pin, "Trust the server's certificate with this SHA-256 fingerprint", "sha256:…" },
-    { "allow-insecure-signaling", 0, 0, G_OPTION_ARG_NONE, &o->allow_insecure, "Permit unencrypted ws:// and http:// signaling", NULL },
-    { "token", 0, 0, G_OPTION_ARG_STRING, &o->token, "Bearer token (WHIP/WHEP) or Janus token", "TOKEN" },
-    { "room", 0, 0, G_OPTION_ARG_INT64, &o->room, "Janus VideoRoom room", "ROOM" },
-    { "feed", 0, 0, G_OPTION_ARG_INT64, &o->feed, "Janus VideoRoom publisher to watch", "ID" },
-    { "mountpoint", 0, 0, G_OPTION_ARG_INT64, &o->mountpoint, "Janus Streaming mountpoint to watch", "ID" },
-    { NULL }
-  };
-  GOptionGroup *group = g_option_group_new ("server", "Server options:", "Show server options", NULL, NULL);
-
-  g_option_group_add_entries (group, entries);
-  return group;
-}
-
-/* turn:user:pass@host:port (the CLI's form) → turn://user:pass@host:port (webrtcbin's). */
-static char *
-normalise_turn (const char  *server,
-                GError     **error)
-{
-  g_autofree char *url = NULL;
-  g_autoptr(GUri) uri = NULL;
-
-  if (g_str_has_prefix (server, "turn://") || g_str_has_prefix (server, "turns://"))
-    url = g_strdup (server);
-  else if (g_str_has_prefix (server, "turn:"))
-    url = g_strconcat ("turn://", server + strlen ("turn:"), NULL);
-  else if (g_str_has_prefix (server, "turns:"))
-    url = g_strconcat ("turns://", server + strlen ("turns:"), NULL);
-  uri = url ? g_uri_parse (url, G_URI_FLAGS_HAS_PASSWORD, NULL) : NULL;
-  if (uri == NULL || g_uri_get_user (uri) == NULL || g_uri_get_password (uri) == NULL ||
-      g_uri_get_host (uri) == NULL || g_uri_get_port (uri) <= 0)
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "--turn must look like turn:user:password@host:port, not '%s'", server);
-      return NULL;
-    }
-  return g_steal_pointer (&url);
-}
-
-/* Checks the options and applies them to @session; returns EXIT_OK or the exit code. */
-static int
-apply_options (Options       *o,
-               BeaconSession *session,
-               gboolean       media)
-{
-  BeaconSourceKind source = BEACON_SOURCE_AUTO;
-  BeaconCodec codec = BEACON_CODEC_VP8;
-  g_autoptr(GStrvBuilder) turn = g_strv_builder_new ();
-  g_auto(GStrv) turn_servers = NULL;
-
-  if (media)
-    {
-      if (o->source != NULL && !beacon_source_kind_from_string (o->source, &source))
-        return usage_error ("--source must be test, camera or auto (serve also takes whip), "
-                            "not '%s'", o->source);
-      if (o->codec != NULL && !beacon_codec_from_string (o->codec, &codec))
-        return usage_error ("--codec must be vp8 or h264, not '%s'", o->codec);
-      if (o->width < 16 || o->width > 7680 || o->height < 16 || o->height > 4320 ||
-          o->width % 2 || o->height % 2)
-        return usage_error ("--width and --height must be even numbers between 16x16 and 7680x4320");
-      if (o->fps < 1 || o->fps > 120)
-        return usage_error ("--fps must be between 1 and 120");
-      g_object_set (session,
-                    "source", source,
-                    "codec", codec,
-                    "width", (guint) o->width,
-                    "height", (guint) o->height,
-                    "fps", (guint) o->fps,
-                    "stream-name", o->name,
-                    NULL);
-    }
-  if (o->dialect != NULL && !beacon_signaler_dialect_is_valid (o->dialect))
-    return usage_error ("--dialect must be direct, gst, janus, whip or whep, not '%s'", o->dialect);
-  if (o->pin != NULL)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autofree char *pin = beacon_fingerprint_parse_pin (o->pin, &error);
-
-      if (pin == NULL)
-        return usage_error ("--pin: %s", error->message);
-    }
-  for (guint i = 0; o->turn != NULL && o->turn[i] != NULL; i++)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autofree char *url = normalise_turn (o->turn[i], &error);
-
-      if (url == NULL)
-        return usage_error ("%s", error->message);
-      g_strv_builder_add (turn, url);
-    }
-  if (o->relay_only && (o->turn == NULL || o->turn[0] == NULL))
-    return usage_error ("--relay-only needs a TURN server (--turn)");
-  if (o->timeout < 0 || o->frames < 0)
-    return usage_error ("--frames and --timeout must not be negative");
-  turn_servers = g_strv_builder_end (turn);
-
-  g_object_set (session,
-                "ice-addresses", o->ice_addresses,
-                "stun-server", o->stun,
-                "turn-servers", turn_servers,
-                "relay-only", o->relay_only,
-                "upnp", o->upnp,
-                "pin", o->pin,
-                "allow-insecure-signaling", o->allow_insecure,
-                "accept-new-identity", o->accept_new_identity,
-                "token", o->token,
-                "room", o->room,
-                "feed", o->feed,
-                "mountpoint", o->mountpoint,
-                NULL);
-  if (o->dialect != NULL)
-    g_object_set (session, "dialect", o->dialect, NULL);
-  if (o->producer != NULL)
-    g_object_set (session, "stream-name", o->producer, NULL);
-  return EXIT_OK;
-}
-
 static int
 command_serve (int    argc,
                char **argv)
 {
-  g_auto(Options) o;
+  g_auto(BeaconCliOptions) o;
   g_autofree char *bind = NULL;
   g_autofree char *whip_token = NULL;
   gboolean whip_open = FALSE;
@@ -629,18 +368,18 @@ command_serve (int    argc,
   session_answer_timeout = limits.session_answer_timeout;
   max_pending_sessions = limits.max_pending_sessions;
 
-  options_init (&o);
+  beacon_cli_options_init (&o);
   g_option_context_add_main_entries (context, entries, NULL);
-  g_option_context_add_group (context, media_group (&o));
-  g_option_context_add_group (context, network_group (&o));
-  if (!parse_options (context, &argc, &argv))
+  g_option_context_add_group (context, beacon_cli_media_group (&o));
+  g_option_context_add_group (context, beacon_cli_network_group (&o));
+  if (!beacon_cli_parse_options (context, &argc, &argv))
     return EXIT_USAGE;
   if (argc > 1)
-    return usage_error ("serve takes no arguments, got '%s'", argv[1]);
+    return beacon_cli_usage_error ("serve takes no arguments, got '%s'", argv[1]);
   if (max_connections < 0 || max_connections_per_address < 0 ||
       max_sessions_per_connection < 0 || handshake_timeout < 0 || idle_timeout < 0 ||
       session_answer_timeout < 0 || max_pending_sessions < 0)
-    return usage_error ("the connection limits and timeouts must not be negative");
+    return beacon_cli_usage_error ("the connection limits and timeouts must not be negative");
   limits.max_connections = max_connections;
   limits.max_connections_per_address = max_connections_per_address;
   limits.max_sessions_per_connection = max_sessions_per_connection;
@@ -649,18 +388,18 @@ command_serve (int    argc,
   limits.session_answer_timeout = session_answer_timeout;
   limits.max_pending_sessions = max_pending_sessions;
   if (port < 0 || port > 65535)
-    return usage_error ("--port must be between 0 and 65535");
+    return beacon_cli_usage_error ("--port must be between 0 and 65535");
   if (max_viewers < 0)
-    return usage_error ("--max-viewers must not be negative");
+    return beacon_cli_usage_error ("--max-viewers must not be negative");
   if ((whip_token != NULL || whip_open) && g_strcmp0 (o.source, "whip") != 0)
-    return usage_error ("--whip-token and --whip-open need --source whip");
+    return beacon_cli_usage_error ("--whip-token and --whip-open need --source whip");
   if ((tls_cert == NULL) != (tls_key == NULL))
-    return usage_error ("--tls-cert and --tls-key go together");
+    return beacon_cli_usage_error ("--tls-cert and --tls-key go together");
   if (whip_token != NULL && whip_open)
-    return usage_error ("--whip-open takes publishers without a token: drop --whip-token");
+    return beacon_cli_usage_error ("--whip-open takes publishers without a token: drop --whip-token");
 
   run.session = beacon_session_new (BEACON_SESSION_ROLE_BROADCAST);
-  status = apply_options (&o, run.session, TRUE);
+  status = beacon_cli_apply_options (&o, run.session, TRUE);
   if (status != EXIT_OK)
     {
       g_object_unref (run.session);
@@ -685,7 +424,7 @@ static int
 command_publish (int    argc,
                  char **argv)
 {
-  g_auto(Options) o;
+  g_auto(BeaconCliOptions) o;
   GOptionEntry entries[] = {
     { "timeout", 0, 0, G_OPTION_ARG_INT, &o.timeout, "Stop after S seconds (exit 4 if not live by then)", "S" },
     { NULL }
@@ -694,24 +433,24 @@ command_publish (int    argc,
   Run run = { 0 };
   int status;
 
-  options_init (&o);
+  beacon_cli_options_init (&o);
   g_option_context_add_main_entries (context, entries, NULL);
-  g_option_context_add_group (context, media_group (&o));
-  g_option_context_add_group (context, network_group (&o));
-  g_option_context_add_group (context, server_group (&o, FALSE));
-  if (!parse_options (context, &argc, &argv))
+  g_option_context_add_group (context, beacon_cli_media_group (&o));
+  g_option_context_add_group (context, beacon_cli_network_group (&o));
+  g_option_context_add_group (context, beacon_cli_server_group (&o, FALSE));
+  if (!beacon_cli_parse_options (context, &argc, &argv))
     return EXIT_USAGE;
   if (argc != 2)
-    return usage_error ("publish takes one server URL");
+    return beacon_cli_usage_error ("publish takes one server URL");
   if (o.dialect == NULL)
     o.dialect = g_strdup ("gst");
   if (g_str_equal (o.dialect, "direct") || g_str_equal (o.dialect, "whep"))
-    return usage_error ("publish works with --dialect gst, janus or whip (use 'serve' for the direct server)");
+    return beacon_cli_usage_error ("publish works with --dialect gst, janus or whip (use 'serve' for the direct server)");
   if (g_strcmp0 (o.source, "whip") == 0)
-    return usage_error ("--source whip is for serve: publish sends a test picture or the camera");
+    return beacon_cli_usage_error ("--source whip is for serve: publish sends a test picture or the camera");
 
   run.session = beacon_session_new (BEACON_SESSION_ROLE_BROADCAST);
-  status = apply_options (&o, run.session, TRUE);
+  status = beacon_cli_apply_options (&o, run.session, TRUE);
   if (status != EXIT_OK)
     {
       g_object_unref (run.session);
@@ -727,7 +466,7 @@ static int
 command_watch (int    argc,
                char **argv)
 {
-  g_auto(Options) o;
+  g_auto(BeaconCliOptions) o;
   GOptionEntry entries[] = {
     { "producer", 0, 0, G_OPTION_ARG_STRING, &o.producer, "Watch the broadcast with this name", "NAME" },
     { "frames", 0, 0, G_OPTION_ARG_INT, &o.frames, "Exit 0 after N decoded video frames", "N" },
@@ -739,19 +478,19 @@ command_watch (int    argc,
   Run run = { 0 };
   int status;
 
-  options_init (&o);
+  beacon_cli_options_init (&o);
   g_option_context_add_main_entries (context, entries, NULL);
-  g_option_context_add_group (context, network_group (&o));
-  g_option_context_add_group (context, server_group (&o, TRUE));
-  if (!parse_options (context, &argc, &argv))
+  g_option_context_add_group (context, beacon_cli_network_group (&o));
+  g_option_context_add_group (context, beacon_cli_server_group (&o, TRUE));
+  if (!beacon_cli_parse_options (context, &argc, &argv))
     return EXIT_USAGE;
   if (argc != 2)
-    return usage_error ("watch takes one stream link (wss://…), as printed by 'beacon-cli serve'");
+    return beacon_cli_usage_error ("watch takes one stream link (wss://…), as printed by 'beacon-cli serve'");
   if (o.dialect != NULL && g_str_equal (o.dialect, "whip"))
-    return usage_error ("watch works with --dialect direct, gst, janus or whep");
+    return beacon_cli_usage_error ("watch works with --dialect direct, gst, janus or whep");
 
   run.session = beacon_session_new (BEACON_SESSION_ROLE_WATCH);
-  status = apply_options (&o, run.session, FALSE);
+  status = beacon_cli_apply_options (&o, run.session, FALSE);
   if (status != EXIT_OK)
     {
       g_object_unref (run.session);
@@ -785,21 +524,21 @@ static int
 command_list (int    argc,
               char **argv)
 {
-  g_auto(Options) o;
+  g_auto(BeaconCliOptions) o;
   g_autoptr(GOptionContext) context = g_option_context_new ("URL - list the streams of a server");
   g_autoptr(BeaconSignalerOptions) options = beacon_signaler_options_new ();
   g_autoptr(BeaconSignaler) signaler = NULL;
   g_autoptr(GError) error = NULL;
   ListRun list = { 0 };
 
-  options_init (&o);
-  g_option_context_add_group (context, server_group (&o, TRUE));
-  if (!parse_options (context, &argc, &argv))
+  beacon_cli_options_init (&o);
+  g_option_context_add_group (context, beacon_cli_server_group (&o, TRUE));
+  if (!beacon_cli_parse_options (context, &argc, &argv))
     return EXIT_USAGE;
   if (argc != 2)
-    return usage_error ("list takes one server URL");
+    return beacon_cli_usage_error ("list takes one server URL");
   if (o.dialect != NULL && !beacon_signaler_dialect_is_valid (o.dialect))
-    return usage_error ("--dialect must be direct, gst, janus, whip or whep, not '%s'", o.dialect);
+    return beacon_cli_usage_error ("--dialect must be direct, gst, janus, whip or whep, not '%s'", o.dialect);
 
   options->dialect = g_strdup (o.dialect ? o.dialect : "direct");
   options->url = g_strdup (argv[1]);
@@ -810,7 +549,7 @@ command_list (int    argc,
 
       if (link == NULL)
         {
-          print_error (error->message);
+          beacon_cli_print_error (error->message);
           return EXIT_FAILED;
         }
       g_free (options->url);
@@ -825,12 +564,12 @@ command_list (int    argc,
       g_free (options->pin);
       options->pin = beacon_fingerprint_parse_pin (o.pin, &error);
       if (options->pin == NULL)
-        return usage_error ("--pin: %s", error->message);
+        return beacon_cli_usage_error ("--pin: %s", error->message);
     }
   signaler = beacon_signaler_new_for_dialect (options, &error);
   if (signaler == NULL)
     {
-      print_error (error->message);
+      beacon_cli_print_error (error->message);
       return EXIT_FAILED;
     }
 
@@ -842,7 +581,7 @@ command_list (int    argc,
 
   if (list.streams == NULL)
     {
-      print_error (list.error->message);
+      beacon_cli_print_error (list.error->message);
       g_error_free (list.error);
       return EXIT_FAILED;
     }
@@ -871,14 +610,14 @@ command_identity (int    argc,
   g_autoptr(GError) error = NULL;
 
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!parse_options (context, &argc, &argv))
+  if (!beacon_cli_parse_options (context, &argc, &argv))
     return EXIT_USAGE;
 
   identity = new_identity ? beacon_identity_create_new (NULL, &error)
                           : beacon_identity_load_or_create (NULL, &error);
   if (identity == NULL)
     {
-      print_error (error->message);
+      beacon_cli_print_error (error->message);
       return EXIT_FAILED;
     }
   g_print ("sha256:%s\n", beacon_identity_get_fingerprint (identity));
@@ -943,5 +682,5 @@ main (int    argc,
       return EXIT_OK;
     }
   print_usage (stderr);
-  return usage_error ("unknown command '%s'", command);
+  return beacon_cli_usage_error ("unknown command '%s'", command);
 }
