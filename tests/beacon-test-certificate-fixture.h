@@ -22,6 +22,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+
 #include "beacon-fingerprint.h"
 #include "beacon-identity.h"
 

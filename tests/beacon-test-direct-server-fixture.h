@@ -12,18 +12,13 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <libsoup/soup.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
+
 #include "beacon-direct-server.h"
 #include "beacon-gst-protocol.h"
 #include "beacon-whip-signaler.h"
+#include "beacon-test-tls-certificate.h"
 
 G_BEGIN_DECLS
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (EVP_PKEY, EVP_PKEY_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (X509, X509_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (BIO, BIO_free)
 
 /* Every wait is bounded: a broken server fails the test instead of hanging it. */
 #define WAIT_TIMEOUT_MS 5000
@@ -86,7 +81,6 @@ typedef struct {
 
 #define PRODUCER_CANDIDATE "candidate:1 1 UDP 2015363327 127.0.0.1 40000 typ host"
 
-GTlsCertificate  *create_certificate            (void);
 gboolean          timeout_cb                    (gpointer              user_data);
 void              wait_for                      (Condition             condition,
                                                  gpointer              data,

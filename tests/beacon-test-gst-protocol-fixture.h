@@ -10,6 +10,7 @@
 #pragma once
 
 #include <string.h>
+
 #include "beacon-gst-protocol.h"
 
 G_BEGIN_DECLS

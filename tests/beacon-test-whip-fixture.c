@@ -17,40 +17,6 @@
 GTlsCertificate *stub_certificate;
 char *stub_pin;
 
-/* A throwaway ECDSA P-256 key and self-signed certificate for 127.0.0.1. */
-GTlsCertificate *
-create_certificate (void)
-{
-  g_autoptr(EVP_PKEY) key = EVP_EC_gen ("P-256");
-  g_autoptr(X509) x509 = X509_new ();
-  g_autoptr(BIO) bio = BIO_new (BIO_s_mem ());
-  g_autoptr(GError) error = NULL;
-  g_autofree char *pem = NULL;
-  GTlsCertificate *certificate;
-  X509_NAME *name;
-  char *data;
-  long length;
-
-  g_assert_nonnull (key);
-  X509_set_version (x509, 2);
-  ASN1_INTEGER_set (X509_get_serialNumber (x509), g_random_int_range (1, G_MAXINT32));
-  X509_gmtime_adj (X509_getm_notBefore (x509), -3600);
-  X509_gmtime_adj (X509_getm_notAfter (x509), 24 * 3600);
-  X509_set_pubkey (x509, key);
-  name = X509_get_subject_name (x509);
-  X509_NAME_add_entry_by_txt (name, "CN", MBSTRING_ASC, (const unsigned char *) "127.0.0.1",
-                              -1, -1, 0);
-  X509_set_issuer_name (x509, name);
-  g_assert_cmpint (X509_sign (x509, key, EVP_sha256 ()), >, 0);
-  PEM_write_bio_X509 (bio, x509);
-  PEM_write_bio_PrivateKey (bio, key, NULL, NULL, 0, NULL, NULL);
-  length = BIO_get_mem_data (bio, &data);
-  pem = g_strndup (data, length);
-  certificate = g_tls_certificate_new_from_pem (pem, -1, &error);
-  g_assert_no_error (error);
-  return certificate;
-}
-
 static gboolean
 iterate_for_cb (gpointer user_data)
 {
@@ -488,7 +454,7 @@ whip_test_init (int    *argc,
   if (!private_network)
     g_test_message ("no private network: %s", private_network_reason);
 
-  stub_certificate = create_certificate ();
+  stub_certificate = beacon_test_create_certificate ();
   fingerprint = beacon_fingerprint_of_tls_certificate (stub_certificate, "sha-256", NULL);
   stub_pin = g_strdup (fingerprint);
 }

@@ -13,21 +13,16 @@
 #include <string.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
+
 #include "beacon-fingerprint.h"
 #include "beacon-signaler-factory.h"
 #include "beacon-test-process.h"
 #include "beacon-test-servers.h"
 #include "beacon-test-janus.h"
 #include "beacon-whip-signaler.h"
+#include "beacon-test-tls-certificate.h"
 
 G_BEGIN_DECLS
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (EVP_PKEY, EVP_PKEY_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (X509, X509_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (BIO, BIO_free)
 
 /* Every wait is bounded: a broken server fails the test instead of hanging it. */
 #define WAIT_SECONDS 10
@@ -121,7 +116,6 @@ extern BeaconTestWhipServer *whip_server;
 
 extern char *servers_dir;
 
-GTlsCertificate   *create_certificate     (void);
 void               iterate_for            (guint              milliseconds);
 void               stub_respond           (SoupServerMessage *msg,
                                            guint              status,

@@ -14,6 +14,8 @@
 
 #include "beacon-ui-test-fixture.h"
 
+#include "beacon-test-process.h"
+
 BeaconApplication *app;
 char *data_dir;
 
@@ -86,8 +88,8 @@ save_screenshot (GtkWidget  *widget,
   g_autofree char *path = NULL;
   GtkSnapshot *snapshot;
   GskRenderer *renderer;
-  int width;
-  int height;
+  int width = 0;
+  int height = 0;
 
   if (directory == NULL || *directory == '\0')
     return;
@@ -230,25 +232,6 @@ keyring_lookup (const char *url)
 }
 #endif
 
-/* Removes @path and, if it is a directory, everything in it. */
-void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) directory = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (directory != NULL && (name = g_dir_read_name (directory)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_remove (path);
-}
-
 void
 ui_test_init (int                *argc,
               char             ***argv,
@@ -303,7 +286,7 @@ ui_test_run (void)
 
   g_clear_object (&app);
   /* Keys and pins of the run go with it. */
-  remove_tree (data_dir);
+  beacon_test_remove_tree (data_dir);
   g_free (data_dir);
   return status;
 }

@@ -14,6 +14,7 @@
 #ifdef HAVE_LIBSECRET
 #include <libsecret/secret.h>
 #endif
+
 #include "beacon-application.h"
 #include "beacon-gui-util.h"
 #include "beacon-preferences-window.h"
@@ -52,7 +53,6 @@ void          stop_broadcast  (BeaconWindow *window);
 GtkWidget * find_widget (GtkWidget *root, gboolean (*matches) (GtkWidget *widget, const char *data), const char *data);
 gboolean is_button_labelled (GtkWidget  *widget,
                              const char *label);
-void     remove_tree        (const char *path);
 
 /* Sets up the run (its own data directory, keyring and settings), g_test_init () and the
  * application (app); call first. @turn_servers, when not NULL, are in the settings when the
