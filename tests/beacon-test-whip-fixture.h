@@ -15,6 +15,7 @@
 #include <libsoup/soup.h>
 
 #include "beacon-fingerprint.h"
+#include "beacon-link-header.h"
 #include "beacon-signaler-factory.h"
 #include "beacon-test-process.h"
 #include "beacon-test-servers.h"

@@ -13,6 +13,7 @@
 
 #include "beacon-peer.h"
 #include "beacon-pin-store.h"
+#include "beacon-sdp.h"
 #include "beacon-sas.h"
 #include "beacon-share-link.h"
 #include "beacon-signaler.h"

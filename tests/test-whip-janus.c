@@ -186,7 +186,7 @@ test_janus_link_headers (void)
   g_assert_cmpuint (status, ==, SOUP_STATUS_NO_CONTENT);
   links = soup_message_headers_get_list (headers, "Link");
   g_test_message ("Link: %s", links);
-  servers = beacon_whip_parse_ice_servers (links);
+  servers = beacon_link_header_parse_ice_servers (links);
   g_assert_nonnull (servers);
   g_assert_cmpuint (g_strv_length (servers), ==, 3);
   g_assert_cmpstr (servers[0], ==, "turn://user:pa%3Ass@127.0.0.1:3478?transport=udp");

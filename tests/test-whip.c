@@ -27,7 +27,7 @@ test_parse_ice_servers (void)
   g_auto(GStrv) servers = NULL;
 
   /* Folded into one header, with commas and semicolons inside quotes and a non-ICE link. */
-  servers = beacon_whip_parse_ice_servers (
+  servers = beacon_link_header_parse_ice_servers (
     "<turn:turn.example.net:3478?transport=udp>; rel=\"ice-server\"; username=\"user,1\"; "
     "credential=\"pa;ss:w@rd\"; credential-type=\"password\", "
     "<stun:stun.example.net>; rel=\"ice-server\", "
@@ -42,15 +42,16 @@ test_parse_ice_servers (void)
   g_assert_cmpstr (servers[2], ==, "turns://u:p@turn.example.net:5349?transport=tcp");
   g_assert_cmpstr (servers[3], ==, "turn://[::1]:3479");
 
-  g_assert_null (beacon_whip_parse_ice_servers (NULL));
-  g_assert_null (beacon_whip_parse_ice_servers ("<https://example.net/>; rel=\"next\""));
-  g_assert_null (beacon_whip_parse_ice_servers ("garbage, <>; rel=ice-server, <turn:>; "
-                                                "rel=\"ice-server\""));
+  g_assert_null (beacon_link_header_parse_ice_servers (NULL));
+  g_assert_null (beacon_link_header_parse_ice_servers ("<https://example.net/>; rel=\"next\""));
+  g_assert_null (beacon_link_header_parse_ice_servers ("garbage, <>; rel=ice-server, <turn:>; "
+                                                       "rel=\"ice-server\""));
   /* What would not be a valid URL is skipped; of two transports the first counts. */
-  g_assert_null (beacon_whip_parse_ice_servers ("<stun:st%zzun.example>; rel=ice-server, "
-                                                "<turn:a/b>; rel=ice-server"));
+  g_assert_null (beacon_link_header_parse_ice_servers ("<stun:st%zzun.example>; rel=ice-server, "
+                                                       "<turn:a/b>; rel=ice-server"));
   g_clear_pointer (&servers, g_strfreev);
-  servers = beacon_whip_parse_ice_servers ("<turn:h?transport=TCP&transport=udp>; rel=ice-server");
+  servers = beacon_link_header_parse_ice_servers ("<turn:h?transport=TCP&transport=udp>; "
+                                                  "rel=ice-server");
   g_assert_nonnull (servers);
   g_assert_cmpstr (servers[0], ==, "turn://h:3478?transport=tcp");
 }
@@ -58,8 +59,8 @@ test_parse_ice_servers (void)
 static void
 test_sdp_candidates (void)
 {
-  g_autoptr(GPtrArray) candidates = beacon_whip_candidate_array_new ();
-  g_autofree char *normalized = beacon_whip_normalize_sdp (OFFER);
+  g_autoptr(GPtrArray) candidates = beacon_sdp_candidate_array_new ();
+  g_autofree char *normalized = beacon_sdp_normalize (OFFER);
   g_autofree char *with = NULL;
   g_autofree char *rejected = NULL;
   g_auto(GStrv) mids = NULL;
@@ -70,15 +71,15 @@ test_sdp_candidates (void)
     if (*p == '\n')
       g_assert_true (p > normalized && p[-1] == '\r');
 
-  mids = beacon_whip_sdp_dup_mids (OFFER);
+  mids = beacon_sdp_dup_mids (OFFER);
   g_assert_cmpuint (g_strv_length (mids), ==, 2);
   g_assert_cmpstr (mids[0], ==, "video0");
   g_assert_cmpstr (mids[1], ==, "audio1");
 
   /* Candidates of the first bundled section go to both sections of the bundle. */
-  g_ptr_array_add (candidates, beacon_whip_candidate_new (0, CANDIDATE_1));
-  g_ptr_array_add (candidates, beacon_whip_candidate_new (0, "a=" CANDIDATE_2));
-  with = beacon_whip_sdp_add_candidates (OFFER, candidates);
+  g_ptr_array_add (candidates, beacon_sdp_candidate_new (0, CANDIDATE_1));
+  g_ptr_array_add (candidates, beacon_sdp_candidate_new (0, "a=" CANDIDATE_2));
+  with = beacon_sdp_add_candidates (OFFER, candidates);
   g_assert_nonnull (strstr (with, "a=rtpmap:96 VP8/90000\r\na=" CANDIDATE_1 "\r\na="
                                   CANDIDATE_2 "\r\nm=audio"));
   g_assert_true (g_str_has_suffix (with, "a=rtpmap:111 OPUS/48000/2\r\na=" CANDIDATE_1
@@ -87,13 +88,13 @@ test_sdp_candidates (void)
   g_clear_pointer (&with, g_free);
 
   /* The end of candidates is marked where candidates are. */
-  g_ptr_array_add (candidates, beacon_whip_candidate_new (0, ""));
-  with = beacon_whip_sdp_add_candidates (OFFER, candidates);
+  g_ptr_array_add (candidates, beacon_sdp_candidate_new (0, ""));
+  with = beacon_sdp_add_candidates (OFFER, candidates);
   g_assert_true (g_str_has_suffix (with, "a=" CANDIDATE_2 "\r\na=end-of-candidates\r\n"));
 
   /* A rejected section (port 0) gets none. */
-  rejected = beacon_whip_sdp_add_candidates ("v=0\r\nm=video 9 RTP/AVP 96\r\na=mid:0\r\n"
-                                             "m=audio 0 RTP/AVP 0\r\na=mid:1\r\n", candidates);
+  rejected = beacon_sdp_add_candidates ("v=0\r\nm=video 9 RTP/AVP 96\r\na=mid:0\r\n"
+                                        "m=audio 0 RTP/AVP 0\r\na=mid:1\r\n", candidates);
   g_assert_cmpstr (rejected, ==, "v=0\r\nm=video 9 RTP/AVP 96\r\na=mid:0\r\na=" CANDIDATE_1
                                  "\r\na=" CANDIDATE_2 "\r\na=end-of-candidates\r\n"
                                  "m=audio 0 RTP/AVP 0\r\na=mid:1\r\n");
@@ -102,19 +103,19 @@ test_sdp_candidates (void)
 static void
 test_sdp_fragment (void)
 {
-  g_autoptr(GPtrArray) candidates = beacon_whip_candidate_array_new ();
+  g_autoptr(GPtrArray) candidates = beacon_sdp_candidate_array_new ();
   g_autoptr(GPtrArray) parsed = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *fragment = NULL;
   g_autofree char *ufrag = NULL;
   g_autofree char *pwd = NULL;
-  g_auto(GStrv) mids = beacon_whip_sdp_dup_mids (OFFER);
-  BeaconWhipCandidate *candidate;
+  g_auto(GStrv) mids = beacon_sdp_dup_mids (OFFER);
+  BeaconSdpCandidate *candidate;
 
-  g_ptr_array_add (candidates, beacon_whip_candidate_new (0, CANDIDATE_3));
-  g_ptr_array_add (candidates, beacon_whip_candidate_new (1, CANDIDATE_4));
-  g_ptr_array_add (candidates, beacon_whip_candidate_new (0, ""));
-  fragment = beacon_whip_sdpfrag_build (OFFER, candidates);
+  g_ptr_array_add (candidates, beacon_sdp_candidate_new (0, CANDIDATE_3));
+  g_ptr_array_add (candidates, beacon_sdp_candidate_new (1, CANDIDATE_4));
+  g_ptr_array_add (candidates, beacon_sdp_candidate_new (0, ""));
+  fragment = beacon_sdp_fragment_build (OFFER, candidates);
   g_assert_cmpstr (fragment, ==,
                    "a=ice-ufrag:ourufrag\r\n"
                    "a=ice-pwd:ourpasswordourpassword\r\n"
@@ -128,7 +129,7 @@ test_sdp_fragment (void)
                    "a=end-of-candidates\r\n");
 
   /* And back. */
-  parsed = beacon_whip_sdpfrag_parse (fragment, (const char * const *) mids, &ufrag, &pwd, &error);
+  parsed = beacon_sdp_fragment_parse (fragment, (const char * const *) mids, &ufrag, &pwd, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (ufrag, ==, "ourufrag");
   g_assert_cmpstr (pwd, ==, "ourpasswordourpassword");
@@ -147,11 +148,11 @@ test_sdp_fragment (void)
   g_clear_pointer (&parsed, g_ptr_array_unref);
 
   /* An unknown mid falls back to the order of the m= lines; garbage is refused. */
-  parsed = beacon_whip_sdpfrag_parse ("m=audio 9 RTP/AVP 0\na=mid:zzz\na=" CANDIDATE_1 "\n",
+  parsed = beacon_sdp_fragment_parse ("m=audio 9 RTP/AVP 0\na=mid:zzz\na=" CANDIDATE_1 "\n",
                                       (const char * const *) mids, NULL, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (((BeaconWhipCandidate *) g_ptr_array_index (parsed, 0))->mline, ==, 0);
-  g_assert_null (beacon_whip_sdpfrag_parse ("hello world", NULL, NULL, NULL, &error));
+  g_assert_cmpuint (((BeaconSdpCandidate *) g_ptr_array_index (parsed, 0))->mline, ==, 0);
+  g_assert_null (beacon_sdp_fragment_parse ("hello world", NULL, NULL, NULL, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
 }
 

@@ -7,7 +7,7 @@
 
 #include "config.h"
 
-#include "beacon-whip-signaler.h"
+#include "beacon-link-header.h"
 #include "fuzz-common.h"
 
 /* The Link header values of a WHIP/WHEP response (RFC 8288, ICE servers as in RFC 9725), as
@@ -18,7 +18,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
 {
   g_autofree char *header = fuzz_dup_string (data, size);
-  g_auto(GStrv) servers = beacon_whip_parse_ice_servers (header);
+  g_auto(GStrv) servers = beacon_link_header_parse_ice_servers (header);
 
   for (guint i = 0; servers != NULL && servers[i] != NULL; i++)
     {

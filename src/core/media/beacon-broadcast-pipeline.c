@@ -16,6 +16,8 @@
 #include <gst/video/video.h>
 #include <gst/webrtc/webrtc.h>
 
+#include "beacon-sdp.h"
+
 #define VIDEO_PAYLOAD_TYPE 96
 #define AUDIO_PAYLOAD_TYPE 97
 
@@ -578,101 +580,6 @@ rewrite_payload_type_cb (GstPad          *pad,
   return GST_PAD_PROBE_OK;
 }
 
-/* TRUE for a constrained baseline profile-level-id (42e01f, 42c01f, 42401f…): profile_idc 66
- * with constraint_set1 — what Beacon's encoder produces. */
-static gboolean
-is_constrained_baseline (const char *profile_level_id)
-{
-  guint constraints;
-
-  if (profile_level_id == NULL || strlen (profile_level_id) != 6 ||
-      g_ascii_strncasecmp (profile_level_id, "42", 2) != 0)
-    return FALSE;
-  constraints = (g_ascii_xdigit_value (profile_level_id[2]) << 4) |
-                g_ascii_xdigit_value (profile_level_id[3]);
-  return (constraints & 0x40) != 0;
-}
-
-/* The payload type a viewer's offer gives to @encoding in its @media section, or -1. For H.264
- * only packetization-mode=1 in the baseline family qualifies, constrained baseline first, and
- * @profile_level_id receives the chosen one's. The SDP is read as text because GStreamer's
- * SDP-to-caps conversion turns profile-level-id into a "profile" name. */
-static int
-find_offered_payload_type (const GstSDPMessage  *offer,
-                           const char           *media_kind,
-                           const char           *encoding,
-                           char                **profile_level_id)
-{
-  int baseline = -1;
-
-  for (guint m = 0; m < gst_sdp_message_medias_len (offer); m++)
-    {
-      const GstSDPMedia *media = gst_sdp_message_get_media (offer, m);
-
-      if (g_strcmp0 (gst_sdp_media_get_media (media), media_kind) != 0)
-        continue;
-      for (guint i = 0; i < gst_sdp_media_formats_len (media); i++)
-        {
-          const char *format = gst_sdp_media_get_format (media, i);
-          int pt = atoi (format);
-          g_autofree char *rtpmap_prefix = g_strdup_printf ("%d ", pt);
-          const char *rtpmap = NULL;
-          const char *fmtp = NULL;
-          g_autofree char *mode = NULL;
-          g_autofree char *profile = NULL;
-
-          for (guint a = 0; a < gst_sdp_media_attributes_len (media); a++)
-            {
-              const GstSDPAttribute *attribute = gst_sdp_media_get_attribute (media, a);
-
-              if (attribute->value == NULL || !g_str_has_prefix (attribute->value, rtpmap_prefix))
-                continue;
-              if (g_strcmp0 (attribute->key, "rtpmap") == 0)
-                rtpmap = attribute->value + strlen (rtpmap_prefix);
-              else if (g_strcmp0 (attribute->key, "fmtp") == 0)
-                fmtp = attribute->value + strlen (rtpmap_prefix);
-            }
-          if (rtpmap == NULL || g_ascii_strncasecmp (rtpmap, encoding, strlen (encoding)) != 0 ||
-              rtpmap[strlen (encoding)] != '/')
-            continue;
-          if (g_ascii_strcasecmp (encoding, "H264") != 0)
-            return pt;
-
-          if (fmtp != NULL)
-            {
-              g_auto(GStrv) parameters = g_strsplit (fmtp, ";", -1);
-
-              for (guint p = 0; parameters[p] != NULL; p++)
-                {
-                  char *parameter = g_strstrip (parameters[p]);
-
-                  if (g_str_has_prefix (parameter, "packetization-mode="))
-                    mode = g_strdup (parameter + strlen ("packetization-mode="));
-                  else if (g_str_has_prefix (parameter, "profile-level-id="))
-                    profile = g_strdup (parameter + strlen ("profile-level-id="));
-                }
-            }
-          if (g_strcmp0 (mode, "1") != 0 || profile == NULL ||
-              g_ascii_strncasecmp (profile, "42", 2) != 0)
-            continue;
-          if (is_constrained_baseline (profile))
-            {
-              g_free (*profile_level_id);
-              *profile_level_id = g_steal_pointer (&profile);
-              return pt;
-            }
-          if (baseline < 0)
-            {
-              baseline = pt;
-              g_free (*profile_level_id);
-              *profile_level_id = g_steal_pointer (&profile);
-            }
-        }
-      break;
-    }
-  return baseline;
-}
-
 static gboolean
 attach_branch (BeaconBroadcastPipeline  *self,
                GstElement               *tee,
@@ -724,7 +631,7 @@ attach_branch (BeaconBroadcastPipeline  *self,
        * baseline stream is also a valid baseline one, for a viewer that offers only that. */
       if (profile_level_id != NULL)
         {
-          const char *profile = is_constrained_baseline (profile_level_id)
+          const char *profile = beacon_sdp_h264_is_constrained_baseline (profile_level_id)
                                   ? "constrained-baseline" : "baseline";
 
           gst_caps_set_simple (retype_caps, "profile-level-id", G_TYPE_STRING, profile_level_id,
@@ -797,9 +704,11 @@ beacon_broadcast_pipeline_attach_peer (BeaconBroadcastPipeline  *self,
       const char *encoding = self->codec == BEACON_CODEC_H264 ? "H264" : "VP8";
 
       gst_sdp_message_new_from_text (remote_offer, &offer);
-      video_pt = offer ? find_offered_payload_type (offer, "video", encoding, &profile_level_id)
+      video_pt = offer ? beacon_sdp_find_payload_type (offer, "video", encoding,
+                                                       &profile_level_id)
                        : -1;
-      audio_pt = offer ? find_offered_payload_type (offer, "audio", "OPUS", &unused_profile) : -1;
+      audio_pt = offer ? beacon_sdp_find_payload_type (offer, "audio", "OPUS", &unused_profile)
+                       : -1;
       if (video_pt < 0)
         {
           g_set_error (error, BEACON_MEDIA_ERROR, BEACON_MEDIA_ERROR_PIPELINE,

@@ -14,50 +14,10 @@
 #include <string.h>
 
 #include "beacon-fingerprint.h"
+#include "beacon-peer-private.h"
+#include "beacon-sdp.h"
 
 G_DEFINE_QUARK (beacon-peer-error, beacon_peer_error)
-
-struct _BeaconPeer
-{
-  GObject       parent_instance;
-
-  GMainContext *context;
-  GstBin       *bin;
-  GstElement   *webrtcbin;
-  char         *session_id;
-
-  char         *local_sdp;
-  char         *remote_sdp;
-  gboolean      remote_description_set;
-  GArray       *pending_candidates;   /* PendingCandidate */
-
-  char         *identity_pem;
-  char         *identity_fingerprint;
-  GPtrArray    *announced_fingerprints; /* "sha-256 AB:…" from the remote SDP */
-  char         *presented_fingerprint;  /* "sha-256 AB:…" of the remote DTLS certificate */
-  char         *expected_identity;      /* nullable: SHA-256 "AB:…" the remote side must be */
-  gboolean      bound;                  /* the remote side proved to be expected_identity */
-  GWeakRef      dtls_decoder;           /* an internal dtlsdec, for the SRTP profile */
-  /* Atomic, in a box the pad probes share rather than the peer: a probe holding the peer
-   * would keep it, its webrtcbin and the ICE agent's sockets and threads alive for good. */
-  gint         *media_allowed;
-
-  gboolean      offering;             /* beacon_peer_create_offer () was called */
-  gboolean      offer_pending;
-  guint         offer_timeout;
-  gboolean      relay_only;
-  guint         n_local_candidates;
-
-  gboolean      connected;
-  gboolean      verified;
-  gboolean      failed;
-  gboolean      closed;
-};
-
-typedef struct {
-  guint  mline;
-  char  *candidate;
-} PendingCandidate;
 
 enum {
   SIGNAL_LOCAL_DESCRIPTION,
@@ -120,82 +80,6 @@ fail (BeaconPeer *self,
   g_error_free (error);
 }
 
-static GstWebRTCDTLSTransport *dup_dtls_transport (BeaconPeer *self);
-
-static GError *
-not_expected_identity_error (BeaconPeer *self,
-                             const char *fingerprint)
-{
-  return g_error_new (BEACON_PEER_ERROR, BEACON_PEER_ERROR_NOT_EXPECTED_IDENTITY,
-                      "the media comes from sha256:%s, not from the broadcaster the link "
-                      "names (sha256:%s): someone else is broadcasting under its name on that "
-                      "server, or intercepting it",
-                      fingerprint ? fingerprint : "(unknown)", self->expected_identity);
-}
-
-/* The DTLS certificate matched the SDP; with an expected identity it must also be that one. */
-static gboolean
-verify_expected_identity (BeaconPeer *self,
-                          const char *remote_pem)
-{
-  g_autofree char *presented = NULL;
-
-  if (self->expected_identity == NULL)
-    return TRUE;
-  presented = beacon_fingerprint_of_pem (remote_pem, "sha-256", NULL);
-  if (presented != NULL && beacon_fingerprint_equal (presented, self->expected_identity))
-    {
-      self->bound = TRUE;
-      return TRUE;
-    }
-  fail (self, not_expected_identity_error (self, presented));
-  return FALSE;
-}
-
-/* Compares the certificate the remote side presented in the DTLS handshake with the
- * fingerprints its SDP announced; only a match lets media through (fail closed). */
-static gboolean
-verify_remote_identity (BeaconPeer *self)
-{
-  g_autoptr(GstWebRTCDTLSTransport) transport = dup_dtls_transport (self);
-  g_autofree char *remote_pem = NULL;
-
-  if (transport != NULL)
-    g_object_get (transport, "remote-certificate", &remote_pem, NULL);
-  if (remote_pem == NULL)
-    {
-      fail (self, g_error_new (BEACON_PEER_ERROR, BEACON_PEER_ERROR_IDENTITY_MISMATCH,
-                               "the peer presented no encryption certificate"));
-      return FALSE;
-    }
-
-  for (guint i = 0; i < self->announced_fingerprints->len; i++)
-    {
-      const char *announced = g_ptr_array_index (self->announced_fingerprints, i);
-      const char *space = strchr (announced, ' ');
-      g_autofree char *algorithm = g_strndup (announced, space - announced);
-      g_autofree char *presented = beacon_fingerprint_of_pem (remote_pem, algorithm, NULL);
-
-      if (presented != NULL && beacon_fingerprint_equal (presented, space + 1))
-        {
-          g_free (self->presented_fingerprint);
-          self->presented_fingerprint = g_strdup_printf ("%s %s", algorithm, presented);
-          return verify_expected_identity (self, remote_pem);
-        }
-    }
-
-  {
-    g_autofree char *presented = beacon_fingerprint_of_pem (remote_pem, "sha-256", NULL);
-
-    g_free (self->presented_fingerprint);
-    self->presented_fingerprint = presented ? g_strdup_printf ("sha-256 %s", presented) : NULL;
-  }
-  fail (self, g_error_new (BEACON_PEER_ERROR, BEACON_PEER_ERROR_IDENTITY_MISMATCH,
-                           "the peer's encryption certificate does not match the one announced "
-                           "during signaling — someone may be intercepting this connection"));
-  return FALSE;
-}
-
 /* With relays only, gathering that ends without a single candidate means the TURN server
  * refused us or cannot be reached: say so now instead of waiting for ICE to time out. */
 static void
@@ -225,7 +109,7 @@ check_connection_state (BeaconPeer *self)
 
   if (state == GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED && !self->connected && !self->failed)
     {
-      if (!verify_remote_identity (self))
+      if (!beacon_peer_verify_remote_identity (self))
         return;
       g_signal_emit (self, signals[SIGNAL_IDENTITY_VERIFIED], 0, self->presented_fingerprint);
       if (self->failed || self->closed)
@@ -338,35 +222,6 @@ promise_error (GstPromise *promise,
   return NULL;
 }
 
-/* GStreamer 1.22 announces a wrong a=fingerprint when given its certificate as PEM (it hashes
- * the PEM text), so the fingerprint of Beacon's identity replaces it before the description is
- * applied and sent. */
-static void
-announce_identity (BeaconPeer    *self,
-                   GstSDPMessage *sdp)
-{
-  g_autofree char *value = g_strdup_printf ("sha-256 %s", self->identity_fingerprint);
-  GstSDPAttribute attribute;
-
-  for (guint i = 0; i < gst_sdp_message_attributes_len (sdp); i++)
-    if (g_strcmp0 (gst_sdp_message_get_attribute (sdp, i)->key, "fingerprint") == 0)
-      {
-        gst_sdp_attribute_set (&attribute, "fingerprint", value);
-        gst_sdp_message_replace_attribute (sdp, i, &attribute);
-      }
-  for (guint m = 0; m < gst_sdp_message_medias_len (sdp); m++)
-    {
-      GstSDPMedia *media = (GstSDPMedia *) gst_sdp_message_get_media (sdp, m);
-
-      for (guint i = 0; i < gst_sdp_media_attributes_len (media); i++)
-        if (g_strcmp0 (gst_sdp_media_get_attribute (media, i)->key, "fingerprint") == 0)
-          {
-            gst_sdp_attribute_set (&attribute, "fingerprint", value);
-            gst_sdp_media_replace_attribute (media, i, &attribute);
-          }
-    }
-}
-
 /* What the promise of a description needs on webrtcbin's thread, fixed when it was made. */
 typedef struct {
   BeaconPeer *peer;
@@ -414,7 +269,7 @@ description_created_cb (GstPromise *promise,
     }
 
   if (self->identity_fingerprint != NULL)
-    announce_identity (self, description->sdp);
+    beacon_sdp_announce_fingerprint (description->sdp, self->identity_fingerprint);
   g_signal_emit_by_name (self->webrtcbin, "set-local-description", description, NULL);
   text = gst_sdp_message_as_text (description->sdp);
   call_main (self, CALL_LOCAL_DESCRIPTION, type, text, 0, NULL);
@@ -590,92 +445,6 @@ remote_description_set_cb (GstPromise *promise,
                               remote_description_data_free);
 }
 
-/* The identity check verifies the certificate of one DTLS transport. Media on transports of
- * their own (no BUNDLE) would each need a check of their own, so every media line in use must
- * be in one BUNDLE group, as every WebRTC implementation sends it. */
-static gboolean
-media_is_bundled (const GstSDPMessage  *message,
-                  GError              **error)
-{
-  g_auto(GStrv) bundle = NULL;
-  guint n_media = gst_sdp_message_medias_len (message);
-
-  if (n_media < 2)
-    return TRUE;
-  for (guint i = 0; bundle == NULL && i < gst_sdp_message_attributes_len (message); i++)
-    {
-      const GstSDPAttribute *attribute = gst_sdp_message_get_attribute (message, i);
-
-      if (g_strcmp0 (attribute->key, "group") == 0 && attribute->value != NULL &&
-          g_str_has_prefix (attribute->value, "BUNDLE "))
-        bundle = g_strsplit (attribute->value + strlen ("BUNDLE "), " ", -1);
-    }
-  for (guint i = 0; i < n_media; i++)
-    {
-      const GstSDPMedia *media = gst_sdp_message_get_media (message, i);
-      const char *mid = gst_sdp_media_get_attribute_val (media, "mid");
-
-      if (gst_sdp_media_get_port (media) == 0)
-        continue;
-      if (bundle == NULL || !g_strv_contains ((const char * const *) bundle, mid))
-        {
-          g_set_error (error, BEACON_PEER_ERROR, BEACON_PEER_ERROR_BAD_SDP,
-                       "the remote description does not bundle its media line '%s' with the "
-                       "others (a=group:BUNDLE): Beacon needs all media on one encrypted "
-                       "connection, so that one verified certificate covers all of it", mid);
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
-/* Checks what webrtcbin would otherwise accept silently or crash on: an SDP that the parser
- * takes but that describes no usable media. */
-static gboolean
-validate_remote_sdp (const char     *sdp,
-                     GstSDPMessage **out_message,
-                     GError        **error)
-{
-  g_autoptr(GstSDPMessage) message = NULL;
-  guint n_media;
-
-  if (sdp == NULL || !g_str_has_prefix (sdp, "v=0"))
-    {
-      g_set_error (error, BEACON_PEER_ERROR, BEACON_PEER_ERROR_BAD_SDP,
-                   "the remote description is not SDP (it does not start with v=0)");
-      return FALSE;
-    }
-  gst_sdp_message_new (&message);
-  if (gst_sdp_message_parse_buffer ((const guint8 *) sdp, strlen (sdp), message) != GST_SDP_OK)
-    {
-      g_set_error (error, BEACON_PEER_ERROR, BEACON_PEER_ERROR_BAD_SDP,
-                   "the remote description could not be parsed as SDP");
-      return FALSE;
-    }
-  n_media = gst_sdp_message_medias_len (message);
-  if (n_media == 0)
-    {
-      g_set_error (error, BEACON_PEER_ERROR, BEACON_PEER_ERROR_BAD_SDP,
-                   "the remote description offers no media (no m= line)");
-      return FALSE;
-    }
-  for (guint i = 0; i < n_media; i++)
-    {
-      const GstSDPMedia *media = gst_sdp_message_get_media (message, i);
-
-      if (gst_sdp_media_get_attribute_val (media, "mid") == NULL)
-        {
-          g_set_error (error, BEACON_PEER_ERROR, BEACON_PEER_ERROR_BAD_SDP,
-                       "the remote description's media line %u has no a=mid", i);
-          return FALSE;
-        }
-    }
-  if (!media_is_bundled (message, error))
-    return FALSE;
-  *out_message = g_steal_pointer (&message);
-  return TRUE;
-}
-
 void
 beacon_peer_set_remote_description (BeaconPeer *self,
                                     const char *type,
@@ -700,7 +469,7 @@ beacon_peer_set_remote_description (BeaconPeer *self,
       return;
     }
 
-  if (!validate_remote_sdp (sdp, &message, &error))
+  if (!beacon_sdp_validate_remote (sdp, &message, &error))
     {
       fail (self, g_steal_pointer (&error));
       return;
@@ -723,9 +492,11 @@ beacon_peer_set_remote_description (BeaconPeer *self,
           !beacon_fingerprint_equal (announced + strlen ("sha-256 "), self->expected_identity))
         {
           gst_sdp_message_free (message);
-          fail (self, not_expected_identity_error (self, g_str_has_prefix (announced, "sha-256 ")
-                                                           ? announced + strlen ("sha-256 ")
-                                                           : announced));
+          const char *value = g_str_has_prefix (announced, "sha-256 ")
+                                ? announced + strlen ("sha-256 ")
+                                : announced;
+
+          fail (self, beacon_peer_not_expected_identity_error (self, value));
           return;
         }
     }
@@ -965,98 +736,12 @@ beacon_peer_add_receive_transceivers (BeaconPeer *self)
   gst_clear_object (&transceiver);
 }
 
-gboolean
-beacon_peer_check_identity (BeaconPeer *self)
-{
-  g_autoptr(GstWebRTCDTLSTransport) transport = NULL;
-  g_autofree char *remote_pem = NULL;
-
-  g_return_val_if_fail (BEACON_IS_PEER (self), FALSE);
-
-  if (self->failed)
-    return FALSE;
-  if (self->verified || self->closed || self->announced_fingerprints->len == 0)
-    return TRUE;
-  transport = dup_dtls_transport (self);
-  if (transport != NULL)
-    g_object_get (transport, "remote-certificate", &remote_pem, NULL);
-  if (remote_pem == NULL)
-    return TRUE;
-  return verify_remote_identity (self);
-}
-
-void
-beacon_peer_set_expected_identity (BeaconPeer *self,
-                                   const char *fingerprint)
-{
-  g_return_if_fail (BEACON_IS_PEER (self));
-  g_return_if_fail (!self->connected);
-
-  g_free (self->expected_identity);
-  self->expected_identity = g_strdup (fingerprint);
-}
-
 void
 beacon_peer_reject (BeaconPeer *self,
                     GError     *error)
 {
   g_return_if_fail (BEACON_IS_PEER (self));
   fail (self, error);
-}
-
-GPtrArray *
-beacon_sdp_collect_fingerprints (const char  *sdp,
-                                 GError     **error)
-{
-  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
-  g_auto(GStrv) lines = NULL;
-
-  lines = g_strsplit (sdp ? sdp : "", "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      g_autofree char *line = g_strstrip (g_strdup (lines[i]));
-      g_auto(GStrv) parts = NULL;
-      g_autoptr(GError) local_error = NULL;
-      g_autofree char *normalised = NULL;
-      g_autofree char *algorithm = NULL;
-
-      if (!g_str_has_prefix (line, "a=fingerprint:"))
-        continue;
-      parts = g_strsplit_set (line + strlen ("a=fingerprint:"), " \t", 2);
-      if (parts[0] == NULL || parts[1] == NULL)
-        {
-          g_set_error (error, BEACON_PEER_ERROR, BEACON_PEER_ERROR_NO_FINGERPRINT,
-                       "the remote description has a malformed a=fingerprint line");
-          return NULL;
-        }
-      algorithm = g_ascii_strdown (parts[0], -1);
-      /* Hashing a fixed string checks that the algorithm is known and strong enough. */
-      normalised = beacon_fingerprint_of_der ((const guint8 *) "x", 1, algorithm, &local_error);
-      if (normalised == NULL)
-        {
-          g_set_error (error, BEACON_PEER_ERROR, BEACON_PEER_ERROR_NO_FINGERPRINT,
-                       "the remote description's certificate fingerprint uses %s: %s",
-                       parts[0], local_error->message);
-          return NULL;
-        }
-      g_strstrip (parts[1]);
-      if (*parts[1] == '\0' || strspn (parts[1], "0123456789abcdefABCDEF:") != strlen (parts[1]))
-        {
-          g_set_error (error, BEACON_PEER_ERROR, BEACON_PEER_ERROR_NO_FINGERPRINT,
-                       "the remote description's certificate fingerprint is not hexadecimal");
-          return NULL;
-        }
-      g_ptr_array_add (found, g_strdup_printf ("%s %s", algorithm, parts[1]));
-    }
-
-  if (found->len == 0)
-    {
-      g_set_error (error, BEACON_PEER_ERROR, BEACON_PEER_ERROR_NO_FINGERPRINT,
-                   "the remote description announces no certificate fingerprint "
-                   "(a=fingerprint), so its encryption could not be verified");
-      return NULL;
-    }
-  return g_steal_pointer (&found);
 }
 
 GstElement *
@@ -1104,206 +789,6 @@ beacon_peer_close (BeaconPeer *self)
   gst_element_set_state (self->webrtcbin, GST_STATE_NULL);
   if (GST_OBJECT_PARENT (self->webrtcbin) == GST_OBJECT (self->bin))
     gst_bin_remove (self->bin, self->webrtcbin);
-}
-
-static char *
-enum_nick (GType  type,
-           int    value)
-{
-  g_autoptr(GEnumClass) klass = g_type_class_ref (type);
-  GEnumValue *enum_value = g_enum_get_value (klass, value);
-
-  return g_strdup (enum_value ? enum_value->value_nick : "unknown");
-}
-
-char *
-beacon_sdp_find_fingerprint (const char *sdp)
-{
-  g_auto(GStrv) lines = NULL;
-
-  if (sdp == NULL)
-    return NULL;
-  lines = g_strsplit (sdp, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      if (g_str_has_prefix (lines[i], "a=fingerprint:"))
-        return g_strstrip (g_strdup (lines[i] + strlen ("a=fingerprint:")));
-    }
-  return NULL;
-}
-
-static GstWebRTCDTLSTransport *
-dup_dtls_transport (BeaconPeer *self)
-{
-  GstWebRTCRTPTransceiver *transceiver = NULL;
-  GstWebRTCRTPSender *sender = NULL;
-  GstWebRTCDTLSTransport *transport = NULL;
-
-  g_signal_emit_by_name (self->webrtcbin, "get-transceiver", 0, &transceiver);
-  if (transceiver == NULL)
-    return NULL;
-  g_object_get (transceiver, "sender", &sender, NULL);
-  if (sender != NULL)
-    g_object_get (sender, "transport", &transport, NULL);
-  if (transport == NULL)
-    {
-      GstWebRTCRTPReceiver *receiver = NULL;
-
-      g_object_get (transceiver, "receiver", &receiver, NULL);
-      if (receiver != NULL)
-        g_object_get (receiver, "transport", &transport, NULL);
-      g_clear_object (&receiver);
-    }
-  g_clear_object (&sender);
-  g_clear_object (&transceiver);
-  return transport;
-}
-
-/* The protection profile the DTLS handshake chose, as the internal dtlsdec reports it
- * (GstDtlsSrtpCipher 1 = AES_128_ICM; GstDtlsSrtpAuth 1 = HMAC_SHA1_32, 2 = HMAC_SHA1_80). */
-static char *
-dup_srtp_profile (BeaconPeer *self)
-{
-  g_autoptr(GstElement) decoder = g_weak_ref_get (&self->dtls_decoder);
-  guint cipher = 0;
-  guint auth = 0;
-
-  if (decoder == NULL || !self->connected)
-    return NULL;
-  g_object_get (decoder, "srtp-cipher", &cipher, "srtp-auth", &auth, NULL);
-  if (cipher == 1 && auth == 2)
-    return g_strdup ("AES_CM_128_HMAC_SHA1_80");
-  if (cipher == 1 && auth == 1)
-    return g_strdup ("AES_CM_128_HMAC_SHA1_32");
-  return g_strdup_printf ("unknown (cipher %u, authentication %u)", cipher, auth);
-}
-
-static char *
-describe_candidate (const GstWebRTCICECandidateStats *stats)
-{
-  gboolean ipv6 = stats->ipaddr != NULL && strchr (stats->ipaddr, ':') != NULL;
-
-  return g_strdup_printf ("%s %s %s%s%s:%u", stats->type ? stats->type : "?",
-                          stats->proto ? stats->proto : "?", ipv6 ? "[" : "",
-                          stats->ipaddr ? stats->ipaddr : "?", ipv6 ? "]" : "", stats->port);
-}
-
-/* The selected candidate pair, read from the ICE agent rather than from webrtcbin's stats,
- * which swap local and remote candidate types in 1.22. */
-static void
-add_selected_pair (BeaconPeerInfo         *info,
-                   GstWebRTCDTLSTransport *transport,
-                   BeaconPeer             *self)
-{
-  g_autoptr(GstWebRTCICETransport) ice_transport = NULL;
-  g_autoptr(GstWebRTCICE) ice = NULL;
-  g_autoptr(GObject) stream = NULL;
-  GstWebRTCICECandidateStats *local = NULL;
-  GstWebRTCICECandidateStats *remote = NULL;
-
-  g_object_get (transport, "transport", &ice_transport, NULL);
-  g_object_get (self->webrtcbin, "ice-agent", &ice, NULL);
-  if (ice_transport == NULL || ice == NULL ||
-      g_object_class_find_property (G_OBJECT_GET_CLASS (ice_transport), "stream") == NULL)
-    return;
-  g_object_get (ice_transport, "stream", &stream, NULL);
-  if (stream == NULL ||
-      !gst_webrtc_ice_get_selected_pair (ice, GST_WEBRTC_ICE_STREAM (stream), &local, &remote))
-    return;
-
-  if (local != NULL)
-    {
-      info->local_candidate = describe_candidate (local);
-      info->local_candidate_type = g_strdup (local->type);
-      if (g_strcmp0 (local->type, "relay") == 0 && local->url != NULL)
-        info->relay_server = g_strdup (local->url);
-    }
-  if (remote != NULL)
-    {
-      info->remote_candidate = describe_candidate (remote);
-      info->remote_candidate_type = g_strdup (remote->type);
-    }
-  g_clear_pointer (&local, gst_webrtc_ice_candidate_stats_free);
-  g_clear_pointer (&remote, gst_webrtc_ice_candidate_stats_free);
-}
-
-BeaconPeerInfo *
-beacon_peer_dup_info (BeaconPeer *self)
-{
-  BeaconPeerInfo *info = g_new0 (BeaconPeerInfo, 1);
-  GstWebRTCPeerConnectionState state;
-  GstWebRTCICEConnectionState ice_state;
-  GstWebRTCDTLSTransport *transport;
-
-  g_return_val_if_fail (BEACON_IS_PEER (self), info);
-
-  g_object_get (self->webrtcbin,
-                "connection-state", &state,
-                "ice-connection-state", &ice_state,
-                NULL);
-  info->session_id = g_strdup (self->session_id);
-  info->connection_state = enum_nick (GST_TYPE_WEBRTC_PEER_CONNECTION_STATE, state);
-  info->ice_state = enum_nick (GST_TYPE_WEBRTC_ICE_CONNECTION_STATE, ice_state);
-  info->local_fingerprint = beacon_sdp_find_fingerprint (self->local_sdp);
-  info->remote_fingerprint = beacon_sdp_find_fingerprint (self->remote_sdp);
-  info->verified = self->verified;
-  info->expected_identity = g_strdup (self->expected_identity);
-  info->bound = self->bound;
-  info->srtp_profile = dup_srtp_profile (self);
-
-  transport = dup_dtls_transport (self);
-  if (transport != NULL)
-    {
-      GstWebRTCDTLSTransportState dtls_state;
-      gboolean client;
-      g_autofree char *remote_pem = NULL;
-
-      g_object_get (transport,
-                    "state", &dtls_state,
-                    "client", &client,
-                    "remote-certificate", &remote_pem,
-                    NULL);
-      info->dtls_state = enum_nick (GST_TYPE_WEBRTC_DTLS_TRANSPORT_STATE, dtls_state);
-      if (dtls_state != GST_WEBRTC_DTLS_TRANSPORT_STATE_NEW)
-        info->dtls_role = g_strdup (client ? "client" : "server");
-      if (remote_pem != NULL)
-        {
-          g_autofree char *fingerprint = beacon_fingerprint_of_pem (remote_pem, "sha-256", NULL);
-
-          if (fingerprint != NULL)
-            info->remote_certificate_fingerprint = g_strdup_printf ("sha-256 %s", fingerprint);
-        }
-      add_selected_pair (info, transport, self);
-      g_object_unref (transport);
-    }
-  else
-    {
-      info->dtls_state = g_strdup ("new");
-    }
-  return info;
-}
-
-void
-beacon_peer_info_free (BeaconPeerInfo *info)
-{
-  if (info == NULL)
-    return;
-  g_free (info->session_id);
-  g_free (info->ice_state);
-  g_free (info->connection_state);
-  g_free (info->dtls_state);
-  g_free (info->dtls_role);
-  g_free (info->local_fingerprint);
-  g_free (info->remote_fingerprint);
-  g_free (info->remote_certificate_fingerprint);
-  g_free (info->expected_identity);
-  g_free (info->srtp_profile);
-  g_free (info->local_candidate);
-  g_free (info->remote_candidate);
-  g_free (info->local_candidate_type);
-  g_free (info->remote_candidate_type);
-  g_free (info->relay_server);
-  g_free (info);
 }
 
 static void

@@ -7,537 +7,29 @@
 
 #include "beacon-janus-signaler.h"
 
-#include <gst/sdp/sdp.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
 
 #include "beacon-fingerprint.h"
-#include "beacon-json.h"
+#include "beacon-janus-message.h"
+#include "beacon-janus-signaler-private.h"
+#include "beacon-sdp.h"
 #include "beacon-websocket-channel.h"
 
-/* How large a message from Janus may be: SDP with many candidates stays far below this. */
-#define MAX_INCOMING_PAYLOAD (1024 * 1024)
-/* Janus drops a session after 60 s of silence (session_timeout); stay well inside that. */
-#define KEEPALIVE_SECONDS 25
-/* Every request gets an answer within this time, or the server is considered gone. */
-#define REQUEST_TIMEOUT_SECONDS 10
 /* Teardown should not hold up the application when Janus is slow or gone. */
 #define DESTROY_TIMEOUT_SECONDS 2
 
-#define VIDEOROOM_PLUGIN "janus.plugin.videoroom"
-#define STREAMING_PLUGIN "janus.plugin.streaming"
 
 #define PUBLISHER_SESSION_ID "janus-publisher"
 #define SUBSCRIBER_SESSION_ID "janus-subscriber"
 #define STREAMING_SESSION_ID "janus-streaming"
 #define JANUS_PEER_ID "janus"
 
-/* Janus core error codes (janus-gateway src/apierror.h). */
-#define JANUS_ERROR_UNAUTHORIZED 403
-#define JANUS_ERROR_UNAUTHORIZED_PLUGIN 405
-#define JANUS_ERROR_UNKNOWN 490
-#define JANUS_ERROR_SESSION_NOT_FOUND 458
-#define JANUS_ERROR_PLUGIN_NOT_FOUND 460
-#define JANUS_ERROR_JSEP_INVALID_SDP 465
-#define JANUS_ERROR_TOKEN_NOT_FOUND 470
-
-/* VideoRoom plugin error codes (plugins/janus_videoroom.c). */
-#define VIDEOROOM_ERROR_NO_SUCH_ROOM 426
-#define VIDEOROOM_ERROR_NO_SUCH_FEED 428
-#define VIDEOROOM_ERROR_INVALID_ELEMENT 430
-#define VIDEOROOM_ERROR_PUBLISHERS_FULL 432
-#define VIDEOROOM_ERROR_UNAUTHORIZED 433
-#define VIDEOROOM_ERROR_INVALID_SDP 437
-
-/* Streaming plugin error codes (plugins/janus_streaming.c). */
-#define STREAMING_ERROR_NO_SUCH_MOUNTPOINT 455
-#define STREAMING_ERROR_UNAUTHORIZED 457
-
-struct _BeaconJanusSignaler
-{
-  GObject                  parent_instance;
-
-  /* Settings */
-  char                    *url;
-  char                    *pin;
-  char                    *token;
-  char                    *display_name;
-  char                    *video_codec;
-  gint64                   room;
-  gint64                   feed;
-  gint64                   mountpoint;
-
-  /* The WebSocket and the Janus session on it */
-  gboolean                 connecting;  /* the one connection was asked for */
-  SoupWebsocketConnection *connection;
-  GCancellable            *cancellable;
-  GPtrArray               *session_waiters;  /* GTask waiting for the Janus session */
-  GHashTable              *pending;          /* transaction → GTask of a request */
-  gint64                   session_id;
-  guint                    keepalive_id;
-  BeaconChannelInfo       *info;
-  gboolean                 closed;
-
-  /* The broadcast or watch */
-  BeaconSignalerRole       role;
-  GTask                   *start_task;
-  gint64                   manager_handle;   /* watch: the handle that lists participants */
-  gint64                   media_handle;     /* the handle that carries the PeerConnection */
-  const char              *media_plugin;
-  const char              *media_session_id;
-  gboolean                 media_active;
-  gboolean                 joined;           /* publish: joinandconfigure succeeded */
-  gint64                   publisher_id;     /* publish: our id in the room */
-  guint                    session_requested_id;
-  gboolean                 failed;
-  gboolean                 stopped;
-};
-
 static void beacon_janus_signaler_iface_init (BeaconSignalerInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (BeaconJanusSignaler, beacon_janus_signaler, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (BEACON_TYPE_SIGNALER,
                                                       beacon_janus_signaler_iface_init))
-
-/* JSON helpers that never warn on a missing member or an unexpected type: what Janus sends is
- * input, not a contract. */
-
-static JsonObject *
-get_object (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static JsonArray *
-get_array (JsonObject *object,
-           const char *name)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-}
-
-static const char *
-get_string (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static gboolean
-get_int (JsonObject *object,
-         const char *name,
-         gint64     *value)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_INT64)
-    return FALSE;
-  *value = json_node_get_int (node);
-  return TRUE;
-}
-
-static gint64
-get_int_or (JsonObject *object,
-            const char *name,
-            gint64      fallback)
-{
-  gint64 value;
-
-  return get_int (object, name, &value) ? value : fallback;
-}
-
-static gboolean
-get_boolean (JsonObject *object,
-             const char *name)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
-         json_node_get_value_type (node) == G_TYPE_BOOLEAN && json_node_get_boolean (node);
-}
-
-/* plugindata.data of a reply or event, or NULL. */
-static JsonObject *
-get_plugin_data (JsonObject *message)
-{
-  return get_object (get_object (message, "plugindata"), "data");
-}
-
-/* Error mapping */
-
-static GError *
-describe_core_error (BeaconJanusSignaler *self,
-                     JsonObject          *reply,
-                     const char          *what)
-{
-  JsonObject *error = get_object (reply, "error");
-  gint64 code = get_int_or (error, "code", 0);
-  const char *reason = get_string (error, "reason");
-
-  if (reason == NULL)
-    reason = "no reason given";
-
-  switch (code)
-    {
-    case JANUS_ERROR_UNAUTHORIZED:
-    case JANUS_ERROR_UNAUTHORIZED_PLUGIN:
-    case JANUS_ERROR_TOKEN_NOT_FOUND:
-      return g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_UNAUTHORIZED,
-                          "Janus at %s refused the %s request: unauthorized (%s); %s",
-                          self->url, what, reason,
-                          self->token ? "check the token given with --token"
-                                      : "the server needs a token: pass it with --token");
-    case JANUS_ERROR_PLUGIN_NOT_FOUND:
-      return g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_NOT_FOUND,
-                          "Janus at %s does not offer what Beacon needs: %s", self->url, reason);
-    case JANUS_ERROR_SESSION_NOT_FOUND:
-      return g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_CLOSED,
-                          "Janus at %s no longer knows our session (%s)", self->url, reason);
-    case JANUS_ERROR_UNKNOWN:
-      if (strstr (reason, "ICE") != NULL)
-        return g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_SERVER,
-                            "Janus at %s could not set up ICE (%s): it has no network address "
-                            "to send media from; check ice_enforce_list and ice_ignore_list in "
-                            "janus.jcfg (Janus never uses loopback)", self->url, reason);
-      return g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_SERVER,
-                          "Janus at %s refused the %s request: %s", self->url, what, reason);
-    case JANUS_ERROR_JSEP_INVALID_SDP:
-      return g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_PROTOCOL,
-                          "Janus at %s rejected Beacon's session description: %s",
-                          self->url, reason);
-    default:
-      return g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_SERVER,
-                          "Janus at %s refused the %s request: %s (error %" G_GINT64_FORMAT ")",
-                          self->url, what, reason, code);
-    }
-}
-
-static GError *
-describe_plugin_error (BeaconJanusSignaler *self,
-                       const char          *plugin,
-                       JsonObject          *data,
-                       const char          *what)
-{
-  gint64 code = get_int_or (data, "error_code", 0);
-  const char *reason = get_string (data, "error");
-  gboolean videoroom = g_strcmp0 (plugin, VIDEOROOM_PLUGIN) == 0;
-  gboolean streaming = g_strcmp0 (plugin, STREAMING_PLUGIN) == 0;
-
-  if (reason == NULL)
-    reason = "no reason given";
-
-  if (videoroom && code == VIDEOROOM_ERROR_NO_SUCH_ROOM)
-    return g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_NOT_FOUND,
-                        "room %" G_GINT64_FORMAT " does not exist on %s", self->room, self->url);
-  if (videoroom && code == VIDEOROOM_ERROR_NO_SUCH_FEED)
-    return g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_NOT_FOUND,
-                        "room %" G_GINT64_FORMAT " has no publisher %" G_GINT64_FORMAT
-                        " (no such feed); list the publishers with 'beacon-cli list --room %"
-                        G_GINT64_FORMAT "'",
-                        self->room, self->feed, self->room);
-  if (videoroom && code == VIDEOROOM_ERROR_INVALID_ELEMENT && strstr (reason, "codec") != NULL)
-    {
-      gboolean audio = strstr (reason, "Audio") != NULL;
-
-      return g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_SERVER,
-                          "codec not allowed in this room: room %" G_GINT64_FORMAT
-                          " does not accept %s %s (Janus: %s)",
-                          self->room,
-                          audio ? "opus" : self->video_codec ? self->video_codec : "this",
-                          audio ? "audio" : "video", reason);
-    }
-  if (videoroom && code == VIDEOROOM_ERROR_PUBLISHERS_FULL)
-    return g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_BUSY,
-                        "room %" G_GINT64_FORMAT " is full: it has as many publishers as it "
-                        "allows", self->room);
-  if ((videoroom && code == VIDEOROOM_ERROR_UNAUTHORIZED) ||
-      (streaming && code == STREAMING_ERROR_UNAUTHORIZED))
-    return g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_UNAUTHORIZED,
-                        "%s refused the %s request: unauthorized (%s); %s",
-                        videoroom ? "the room" : "the mountpoint", what, reason,
-                        self->token ? "check the token given with --token"
-                                    : "it needs a token: pass it with --token");
-  if (videoroom && code == VIDEOROOM_ERROR_INVALID_SDP)
-    return g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_PROTOCOL,
-                        "Janus rejected Beacon's session description: %s", reason);
-  if (streaming && code == STREAMING_ERROR_NO_SUCH_MOUNTPOINT)
-    return g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_NOT_FOUND,
-                        "mountpoint %" G_GINT64_FORMAT " does not exist on %s",
-                        self->mountpoint, self->url);
-
-  return g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_SERVER,
-                      "Janus %s refused the %s request: %s (error %" G_GINT64_FORMAT ")",
-                      videoroom ? "VideoRoom" : streaming ? "Streaming" : "plugin",
-                      what, reason, code);
-}
-
-/* The error a reply carries, core or plugin, or NULL. */
-static GError *
-error_from_reply (BeaconJanusSignaler *self,
-                  JsonObject          *reply,
-                  const char          *what)
-{
-  JsonObject *plugindata = get_object (reply, "plugindata");
-  JsonObject *data = get_object (plugindata, "data");
-
-  if (g_strcmp0 (get_string (reply, "janus"), "error") == 0)
-    return describe_core_error (self, reply, what);
-  if (data != NULL && json_object_has_member (data, "error_code"))
-    return describe_plugin_error (self, get_string (plugindata, "plugin"), data, what);
-  return NULL;
-}
-
-/* Sending */
-
-static gboolean
-connection_is_open (BeaconJanusSignaler *self)
-{
-  return self->connection != NULL &&
-         soup_websocket_connection_get_state (self->connection) == SOUP_WEBSOCKET_STATE_OPEN;
-}
-
-typedef struct {
-  char     *transaction;
-  char     *what;
-  gboolean  wait_event;
-  guint     timeout_id;
-  guint     timeout_seconds;
-} Pending;
-
-static void
-pending_free (gpointer data)
-{
-  Pending *pending = data;
-
-  g_clear_handle_id (&pending->timeout_id, g_source_remove);
-  g_free (pending->transaction);
-  g_free (pending->what);
-  g_free (pending);
-}
-
-/* Ends the request @transaction with @reply or @error (taken). */
-static void
-finish_request (BeaconJanusSignaler *self,
-                const char          *transaction,
-                JsonObject          *reply,
-                GError              *error)
-{
-  gpointer key, value;
-  GTask *task;
-  Pending *pending;
-
-  if (!g_hash_table_steal_extended (self->pending, transaction, &key, &value))
-    {
-      g_clear_error (&error);
-      return;
-    }
-  task = value;
-  pending = g_task_get_task_data (task);
-  g_clear_handle_id (&pending->timeout_id, g_source_remove);
-  if (error != NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, json_object_ref (reply), (GDestroyNotify) json_object_unref);
-  g_object_unref (task);
-}
-
-static gboolean
-request_timed_out_cb (gpointer user_data)
-{
-  GTask *task = user_data;
-  Pending *pending = g_task_get_task_data (task);
-  BeaconJanusSignaler *self = g_task_get_source_object (task);
-  g_autofree char *transaction = g_strdup (pending->transaction);
-
-  pending->timeout_id = 0;
-  finish_request (self, transaction, NULL,
-                  g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_CLOSED,
-                               "Janus at %s did not answer the %s request within %u s",
-                               self->url, pending->what, pending->timeout_seconds));
-  return G_SOURCE_REMOVE;
-}
-
-static void
-fail_all_requests (BeaconJanusSignaler *self,
-                   const GError        *error)
-{
-  g_autoptr(GList) tasks = g_hash_table_get_values (self->pending);
-
-  /* Callbacks may send new requests: take the current ones out first. */
-  g_hash_table_steal_all (self->pending);
-  for (GList *l = tasks; l != NULL; l = l->next)
-    {
-      GTask *task = l->data;
-      Pending *pending = g_task_get_task_data (task);
-
-      g_clear_handle_id (&pending->timeout_id, g_source_remove);
-      g_task_return_error (task, g_error_copy (error));
-      g_object_unref (task);
-    }
-}
-
-static JsonObject *
-new_request (BeaconJanusSignaler *self,
-             const char          *verb,
-             gint64               handle)
-{
-  JsonObject *request = json_object_new ();
-
-  json_object_set_string_member (request, "janus", verb);
-  if (self->session_id != 0)
-    json_object_set_int_member (request, "session_id", self->session_id);
-  if (handle != 0)
-    json_object_set_int_member (request, "handle_id", handle);
-  return request;
-}
-
-/* A plugin message to @handle; @body is taken. */
-static JsonObject *
-new_message (BeaconJanusSignaler *self,
-             gint64               handle,
-             JsonObject          *body,
-             const char          *jsep_type,
-             const char          *sdp)
-{
-  JsonObject *request = new_request (self, "message", handle);
-
-  json_object_set_object_member (request, "body", body);
-  if (jsep_type != NULL)
-    {
-      JsonObject *jsep = json_object_new ();
-
-      json_object_set_string_member (jsep, "type", jsep_type);
-      json_object_set_string_member (jsep, "sdp", sdp);
-      json_object_set_object_member (request, "jsep", jsep);
-    }
-  return request;
-}
-
-static JsonObject *
-new_body (const char *request)
-{
-  JsonObject *body = json_object_new ();
-
-  json_object_set_string_member (body, "request", request);
-  return body;
-}
-
-/* Sends @request (taken) with a fresh transaction. The reply is the JSON object that ends the
- * transaction: "success", "ack" or, for plugin messages, the plugin's "success" or "event"
- * (Janus acknowledges asynchronous plugin requests first and answers with an event later). A
- * core or plugin error arrives as a GError with a sentence made for people. */
-static void
-janus_request_async (BeaconJanusSignaler *self,
-                     JsonObject          *request,
-                     const char          *what,
-                     guint                timeout_seconds,
-                     GAsyncReadyCallback  callback,
-                     gpointer             user_data)
-{
-  g_autoptr(JsonObject) owned = request;
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
-  GTask *task = g_task_new (self, NULL, callback, user_data);
-  Pending *pending = g_new0 (Pending, 1);
-
-  g_task_set_source_tag (task, janus_request_async);
-  pending->transaction = g_uuid_string_random ();
-  pending->what = g_strdup (what);
-  pending->wait_event = g_strcmp0 (get_string (request, "janus"), "message") == 0;
-  pending->timeout_seconds = timeout_seconds;
-  g_task_set_task_data (task, pending, pending_free);
-
-  if (!connection_is_open (self))
-    {
-      g_task_return_new_error (task, BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_CLOSED,
-                               "the signaling connection to %s is closed", self->url);
-      g_object_unref (task);
-      return;
-    }
-
-  json_object_set_string_member (request, "transaction", pending->transaction);
-  if (self->token != NULL)
-    json_object_set_string_member (request, "token", self->token);
-  root = json_node_init_object (json_node_alloc (), request);
-  text = json_to_string (root, FALSE);
-  if (self->token != NULL && *self->token != '\0')
-    {
-      /* The token is a credential: the log shows where it went, not what it is. */
-      g_autoptr(GString) shown = g_string_new (text);
-
-      g_string_replace (shown, self->token, "(token)", 0);
-      g_debug ("janus → %.2000s", shown->str);
-    }
-  else
-    {
-      g_debug ("janus → %.2000s", text);
-    }
-
-  g_hash_table_insert (self->pending, pending->transaction, task);
-  pending->timeout_id = g_timeout_add_seconds (timeout_seconds, request_timed_out_cb, task);
-  soup_websocket_connection_send_text (self->connection, text);
-}
-
-static JsonObject *
-janus_request_finish (BeaconJanusSignaler  *self,
-                      GAsyncResult         *result,
-                      GError              **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/* A request whose answer does not matter (trickle, teardown). */
-static void
-janus_send (BeaconJanusSignaler *self,
-            JsonObject          *request,
-            const char          *what)
-{
-  janus_request_async (self, request, what, REQUEST_TIMEOUT_SECONDS, NULL, NULL);
-}
-
-static void
-attach_async (BeaconJanusSignaler *self,
-              const char          *plugin,
-              GAsyncReadyCallback  callback,
-              gpointer             user_data)
-{
-  JsonObject *request = new_request (self, "attach", 0);
-
-  json_object_set_string_member (request, "plugin", plugin);
-  janus_request_async (self, request, "attach", REQUEST_TIMEOUT_SECONDS, callback, user_data);
-}
-
-/* The "data.id" of a create or attach reply, or 0 with @error set. */
-static gint64
-finish_id (BeaconJanusSignaler  *self,
-           GAsyncResult         *result,
-           GError              **error)
-{
-  g_autoptr(JsonObject) reply = janus_request_finish (self, result, error);
-  gint64 id = 0;
-
-  if (reply == NULL)
-    return 0;
-  if (!get_int (get_object (reply, "data"), "id", &id) || id == 0)
-    {
-      g_set_error (error, BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_PROTOCOL,
-                   "Janus at %s answered without an id", self->url);
-      return 0;
-    }
-  return id;
-}
 
 /* Reporting */
 
@@ -569,9 +61,9 @@ complete_start (BeaconJanusSignaler *self,
 }
 
 /* Ends the start task if still pending, or reports the failure of the running channel once. */
-static void
-fail (BeaconJanusSignaler *self,
-      GError              *error)
+void
+beacon_janus_signaler_fail (BeaconJanusSignaler *self,
+                            GError              *error)
 {
   if (self->start_task != NULL)
     {
@@ -598,403 +90,45 @@ end_media_session (BeaconJanusSignaler *self,
   g_signal_emit_by_name (self, "session-ended", self->media_session_id);
   /* A publisher whose PeerConnection Janus closed has nobody left to send to. */
   if (self->role == BEACON_SIGNALER_ROLE_PUBLISH)
-    fail (self, g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_SERVER,
-                             "Janus ended the publication in room %" G_GINT64_FORMAT ": %s",
-                             self->room, why));
-}
-
-/* Connection and Janus session */
-
-static void
-complete_session_waiters (BeaconJanusSignaler *self,
-                          const GError        *error)
-{
-  g_autoptr(GPtrArray) waiters = g_steal_pointer (&self->session_waiters);
-
-  self->session_waiters = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint i = 0; i < waiters->len; i++)
-    {
-      GTask *task = g_ptr_array_index (waiters, i);
-
-      if (error != NULL)
-        g_task_return_error (task, g_error_copy (error));
-      else
-        g_task_return_boolean (task, TRUE);
-    }
-}
-
-static void
-keepalive_answered_cb (GObject      *source,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  BeaconJanusSignaler *self = BEACON_JANUS_SIGNALER (source);
-  g_autoptr(JsonObject) reply = NULL;
-  g_autoptr(GError) error = NULL;
-
-  reply = janus_request_finish (self, result, &error);
-  if (reply == NULL && !self->stopped && !self->closed)
-    {
-      g_message ("Janus keepalive failed: %s", error->message);
-      fail (self, g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_CLOSED,
-                               "Janus at %s stopped answering: %s", self->url, error->message));
-    }
-}
-
-static gboolean
-keepalive_cb (gpointer user_data)
-{
-  BeaconJanusSignaler *self = user_data;
-
-  janus_request_async (self, new_request (self, "keepalive", 0), "keepalive",
-                       REQUEST_TIMEOUT_SECONDS, keepalive_answered_cb, NULL);
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-session_created_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  BeaconJanusSignaler *self = BEACON_JANUS_SIGNALER (source);
-  g_autoptr(GError) error = NULL;
-  gint64 id = finish_id (self, result, &error);
-
-  if (id == 0)
-    {
-      complete_session_waiters (self, error);
-      return;
-    }
-  self->session_id = id;
-  self->keepalive_id = g_timeout_add_seconds (KEEPALIVE_SECONDS, keepalive_cb, self);
-  complete_session_waiters (self, NULL);
-}
-
-static void handle_message (BeaconJanusSignaler *self,
-                            JsonObject          *message);
-
-static void
-message_received_cb (SoupWebsocketConnection *connection,
-                     int                      type,
-                     GBytes                  *payload,
-                     BeaconJanusSignaler     *self)
-{
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) error = NULL;
-  gsize length;
-  const char *data = g_bytes_get_data (payload, &length);
-
-  if (type != SOUP_WEBSOCKET_DATA_TEXT)
-    {
-      g_debug ("ignoring a binary message from Janus");
-      return;
-    }
-  g_debug ("janus ← %.*s", (int) MIN (length, 2000), data);
-  root = beacon_json_parse (data, length, BEACON_JSON_MAX_DEPTH, MAX_INCOMING_PAYLOAD, &error);
-  if (root == NULL && !g_error_matches (error, BEACON_JSON_ERROR, BEACON_JSON_ERROR_INVALID))
-    {
-      /* Janus never sends such a message: the server is broken or hostile. It may be the
-       * answer to a pending request, so waiting for that request to time out would only hide
-       * the reason. */
-      g_object_ref (self);
-      fail (self, g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_PROTOCOL,
-                               "Janus at %s sent a message Beacon does not understand: %s",
-                               self->url, error->message));
-      g_object_unref (self);
-      return;
-    }
-  if (root == NULL)
-    {
-      g_debug ("ignoring a message from Janus that is not JSON: %s", error->message);
-      return;
-    }
-  if (!JSON_NODE_HOLDS_OBJECT (root))
-    return;
-
-  g_object_ref (self);
-  handle_message (self, json_node_get_object (root));
-  g_object_unref (self);
-}
-
-static void
-connection_closed_cb (SoupWebsocketConnection *connection,
-                      BeaconJanusSignaler     *self)
-{
-  g_autoptr(GError) error = NULL;
-  guint16 code = soup_websocket_connection_get_close_code (connection);
-  const char *reason = soup_websocket_connection_get_close_data (connection);
-
-  g_object_ref (self);
-  self->closed = TRUE;
-  g_clear_handle_id (&self->keepalive_id, g_source_remove);
-  error = g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_CLOSED,
-                       "the signaling connection to %s closed (code %u%s%s)",
-                       self->url, code, reason && *reason ? ": " : "", reason ? reason : "");
-  fail_all_requests (self, error);
-  complete_session_waiters (self, error);
-  fail (self, g_error_copy (error));
-  g_object_unref (self);
-}
-
-static void
-websocket_connected_cb (GObject      *source,
-                        GAsyncResult *result,
-                        gpointer      user_data)
-{
-  g_autoptr(BeaconJanusSignaler) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  self->connection = beacon_websocket_channel_connect_finish (result, &error);
-  if (self->connection == NULL)
-    {
-      self->closed = TRUE;
-      complete_session_waiters (self, error);
-      return;
-    }
-  g_signal_connect_object (self->connection, "message",
-                           G_CALLBACK (message_received_cb), self, 0);
-  g_signal_connect_object (self->connection, "closed",
-                           G_CALLBACK (connection_closed_cb), self, 0);
-
-  if (self->stopped)
-    {
-      soup_websocket_connection_close (self->connection, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
-      return;
-    }
-  janus_request_async (self, new_request (self, "create", 0), "create",
-                       REQUEST_TIMEOUT_SECONDS, session_created_cb, NULL);
-}
-
-/* Connects and creates the Janus session unless that happened already. */
-static void
-ensure_session_async (BeaconJanusSignaler *self,
-                      GAsyncReadyCallback  callback,
-                      gpointer             user_data)
-{
-  const char * const protocols[] = { "janus-protocol", NULL };
-  GTask *task = g_task_new (self, NULL, callback, user_data);
-
-  g_task_set_source_tag (task, ensure_session_async);
-
-  if (self->session_id != 0 && connection_is_open (self))
-    {
-      g_task_return_boolean (task, TRUE);
-      g_object_unref (task);
-      return;
-    }
-  if (self->closed || self->stopped)
-    {
-      g_task_return_new_error (task, BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_CLOSED,
-                               "the signaling connection to %s is closed", self->url);
-      g_object_unref (task);
-      return;
-    }
-
-  g_ptr_array_add (self->session_waiters, task);
-  if (self->connecting)
-    return;
-
-  self->connecting = TRUE;
-  beacon_websocket_channel_connect_async (self, self->url, self->pin, NULL, protocols,
-                                          self->info, self->cancellable, websocket_connected_cb,
-                                          g_object_ref (self));
-}
-
-static gboolean
-ensure_session_finish (BeaconJanusSignaler  *self,
-                       GAsyncResult         *result,
-                       GError              **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+    beacon_janus_signaler_fail (
+        self, g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_SERVER,
+                           "Janus ended the publication in room %" G_GINT64_FORMAT ": %s",
+                           self->room, why));
 }
 
 /* Events Janus sends on its own */
 
-static gboolean
-sdp_video_is_inactive (const char *sdp)
+void
+beacon_janus_signaler_act_on_event (BeaconJanusSignaler *self,
+                                    JsonObject          *message)
 {
-  g_autoptr(GstSDPMessage) message = NULL;
-  gboolean inactive = FALSE;
+  BeaconJanusTarget target = beacon_janus_signaler_target (self);
+  BeaconJanusHandleState state = { self->role, self->media_handle, self->media_active };
+  BeaconJanusEvent event;
 
-  if (gst_sdp_message_new (&message) != GST_SDP_OK ||
-      gst_sdp_message_parse_buffer ((const guint8 *) sdp, strlen (sdp), message) != GST_SDP_OK)
-    return FALSE;
-  for (guint i = 0; i < gst_sdp_message_medias_len (message); i++)
+  beacon_janus_read_event (message, &target, &state, &event);
+  switch (event.kind)
     {
-      const GstSDPMedia *media = gst_sdp_message_get_media (message, i);
-
-      if (g_strcmp0 (gst_sdp_media_get_media (media), "video") != 0)
-        continue;
-      inactive = gst_sdp_media_get_port (media) == 0 ||
-                 gst_sdp_media_get_attribute_val (media, "inactive") != NULL;
-      if (!inactive)
-        return FALSE;
-    }
-  return inactive;
-}
-
-/* TRUE when a subscriber's "updated" stream list has no audio or video left to receive. */
-static gboolean
-streams_all_inactive (JsonArray *streams)
-{
-  guint n = streams ? json_array_get_length (streams) : 0;
-
-  for (guint i = 0; i < n; i++)
-    {
-      JsonNode *node = json_array_get_element (streams, i);
-      JsonObject *stream = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-
-      if (g_strcmp0 (get_string (stream, "type"), "data") == 0)
-        continue;
-      if (get_boolean (stream, "active"))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-static void
-handle_videoroom_event (BeaconJanusSignaler *self,
-                        gint64               sender,
-                        JsonObject          *data)
-{
-  const char *kind = get_string (data, "videoroom");
-  gint64 id;
-
-  if (g_strcmp0 (kind, "destroyed") == 0)
-    {
-      end_media_session (self, "the room was destroyed");
-      return;
-    }
-
-  if (self->role == BEACON_SIGNALER_ROLE_WATCH)
-    {
-      if ((get_int (data, "unpublished", &id) || get_int (data, "leaving", &id)) &&
-          id == self->feed)
+    case BEACON_JANUS_EVENT_MEDIA_ENDED:
+      end_media_session (self, event.reason);
+      break;
+    case BEACON_JANUS_EVENT_FAILED:
+      beacon_janus_signaler_fail (self, g_steal_pointer (&event.error));
+      break;
+    case BEACON_JANUS_EVENT_CANDIDATES:
+      for (guint i = 0; i < event.candidates->len; i++)
         {
-          end_media_session (self, "the publisher left the room");
-          return;
+          BeaconSdpCandidate *candidate = g_ptr_array_index (event.candidates, i);
+
+          g_signal_emit_by_name (self, "remote-candidate", self->media_session_id,
+                                 candidate->mline, candidate->candidate);
         }
-      if (g_strcmp0 (kind, "updated") == 0 && sender == self->media_handle &&
-          streams_all_inactive (get_array (data, "streams")))
-        {
-          end_media_session (self, "the publisher stopped publishing");
-          return;
-        }
+      break;
+    case BEACON_JANUS_EVENT_NONE:
+    default:
+      break;
     }
-  else if (sender == self->media_handle && get_string (data, "leaving") != NULL)
-    {
-      /* We did not leave (that clears media_active first): the room removed us. */
-      end_media_session (self, "Janus removed us from the room");
-    }
-}
-
-static void
-handle_event (BeaconJanusSignaler *self,
-              JsonObject          *message)
-{
-  JsonObject *plugindata = get_object (message, "plugindata");
-  JsonObject *data = get_object (plugindata, "data");
-  const char *plugin = get_string (plugindata, "plugin");
-  gint64 sender = get_int_or (message, "sender", 0);
-
-  if (data == NULL)
-    return;
-  if (json_object_has_member (data, "error_code"))
-    {
-      /* An error that answers no request of ours concerns the media handle's state. */
-      if (sender == self->media_handle && self->media_active)
-        fail (self, describe_plugin_error (self, plugin, data, "running"));
-      else
-        g_debug ("Janus reported an error: %s", get_string (data, "error"));
-      return;
-    }
-  if (g_strcmp0 (plugin, VIDEOROOM_PLUGIN) == 0)
-    handle_videoroom_event (self, sender, data);
-  else if (g_strcmp0 (plugin, STREAMING_PLUGIN) == 0 && sender == self->media_handle &&
-           g_strcmp0 (get_string (get_object (data, "result"), "status"), "stopped") == 0)
-    end_media_session (self, "the mountpoint stopped");
-}
-
-static void
-handle_trickle (BeaconJanusSignaler *self,
-                JsonObject          *message)
-{
-  JsonObject *candidate = get_object (message, "candidate");
-  JsonArray *candidates = get_array (message, "candidates");
-  guint n = candidates ? json_array_get_length (candidates) : 0;
-
-  if (get_int_or (message, "sender", 0) != self->media_handle || !self->media_active)
-    return;
-
-  for (guint i = 0; i <= n; i++)
-    {
-      JsonObject *entry = candidate;
-      const char *text;
-
-      if (i < n)
-        {
-          JsonNode *node = json_array_get_element (candidates, i);
-
-          entry = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-        }
-      else if (candidates != NULL)
-        break;
-
-      text = get_string (entry, "candidate");
-      /* {"completed": true} ends Janus's candidates; webrtcbin needs no word about it. */
-      if (entry == NULL || get_boolean (entry, "completed") || text == NULL)
-        continue;
-      g_signal_emit_by_name (self, "remote-candidate", self->media_session_id,
-                             (guint) get_int_or (entry, "sdpMLineIndex", 0), text);
-    }
-}
-
-static void
-handle_message (BeaconJanusSignaler *self,
-                JsonObject          *message)
-{
-  const char *verb = get_string (message, "janus");
-  const char *transaction = get_string (message, "transaction");
-  gint64 sender = get_int_or (message, "sender", 0);
-
-  if (verb == NULL)
-    return;
-
-  if (transaction != NULL && g_hash_table_contains (self->pending, transaction))
-    {
-      GTask *task = g_hash_table_lookup (self->pending, transaction);
-      Pending *pending = g_task_get_task_data (task);
-
-      /* Asynchronous plugin requests are acknowledged first; the answer is an event. */
-      if (g_str_equal (verb, "ack") && pending->wait_event)
-        return;
-      finish_request (self, transaction, message, error_from_reply (self, message, pending->what));
-      return;
-    }
-
-  if (g_str_equal (verb, "event"))
-    handle_event (self, message);
-  else if (g_str_equal (verb, "trickle"))
-    handle_trickle (self, message);
-  else if (g_str_equal (verb, "webrtcup"))
-    g_debug ("Janus: PeerConnection of handle %" G_GINT64_FORMAT " is up", sender);
-  else if (g_str_equal (verb, "hangup") && sender != 0 && sender == self->media_handle)
-    {
-      g_autofree char *why = g_strdup_printf ("hangup (%s)", get_string (message, "reason")
-                                                             ? get_string (message, "reason")
-                                                             : "no reason given");
-
-      end_media_session (self, why);
-    }
-  else if (g_str_equal (verb, "detached") && sender != 0 && sender == self->media_handle)
-    end_media_session (self, "the handle was detached");
-  else if (g_str_equal (verb, "timeout"))
-    fail (self, g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_CLOSED,
-                             "Janus at %s ended our session (timeout)", self->url));
-  else if (g_str_equal (verb, "media") || g_str_equal (verb, "slowlink"))
-    g_debug ("Janus: %s on handle %" G_GINT64_FORMAT, verb, sender);
+  beacon_janus_event_clear (&event);
 }
 
 /* Publish */
@@ -1021,13 +155,13 @@ room_checked_cb (GObject      *source,
   g_autoptr(JsonObject) reply = NULL;
   g_autoptr(GError) error = NULL;
 
-  reply = janus_request_finish (self, result, &error);
+  reply = beacon_janus_request_finish (self, result, &error);
   if (reply == NULL)
     {
       fail_start (self, g_steal_pointer (&error));
       return;
     }
-  if (!get_boolean (get_plugin_data (reply), "exists"))
+  if (!beacon_janus_get_boolean (beacon_janus_get_plugin_data (reply), "exists"))
     {
       fail_start (self, g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_NOT_FOUND,
                                      "room %" G_GINT64_FORMAT " does not exist on %s",
@@ -1053,32 +187,33 @@ publish_answered_cb (GObject      *source,
   JsonObject *jsep;
   const char *sdp;
 
-  reply = janus_request_finish (self, result, &error);
+  reply = beacon_janus_request_finish (self, result, &error);
   if (self->stopped)
     return;
   if (reply == NULL)
     {
-      fail (self, g_steal_pointer (&error));
+      beacon_janus_signaler_fail (self, g_steal_pointer (&error));
       return;
     }
 
   self->joined = TRUE;
-  get_int (get_plugin_data (reply), "id", &self->publisher_id);
-  jsep = get_object (reply, "jsep");
-  sdp = get_string (jsep, "sdp");
-  if (sdp == NULL || g_strcmp0 (get_string (jsep, "type"), "answer") != 0)
+  beacon_janus_get_int (beacon_janus_get_plugin_data (reply), "id", &self->publisher_id);
+  jsep = beacon_janus_get_object (reply, "jsep");
+  sdp = beacon_janus_get_string (jsep, "sdp");
+  if (sdp == NULL || g_strcmp0 (beacon_janus_get_string (jsep, "type"), "answer") != 0)
     {
-      fail (self, g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_PROTOCOL,
-                               "Janus at %s accepted the publication but sent no answer",
-                               self->url));
+      beacon_janus_signaler_fail (
+          self, g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_PROTOCOL,
+                             "Janus at %s accepted the publication but sent no answer", self->url));
       return;
     }
-  if (sdp_video_is_inactive (sdp))
+  if (beacon_sdp_video_is_inactive (sdp))
     {
-      fail (self, g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_SERVER,
-                               "codec not allowed in this room: room %" G_GINT64_FORMAT
-                               " refused Beacon's %s video", self->room,
-                               self->video_codec ? self->video_codec : ""));
+      beacon_janus_signaler_fail (
+          self, g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_SERVER,
+                             "codec not allowed in this room: room %" G_GINT64_FORMAT
+                             " refused Beacon's %s video",
+                             self->room, self->video_codec ? self->video_codec : ""));
       return;
     }
   g_message ("publishing in Janus room %" G_GINT64_FORMAT " as publisher %" G_GINT64_FORMAT,
@@ -1094,7 +229,7 @@ send_publish_offer (BeaconJanusSignaler *self,
 
   if (!self->joined)
     {
-      body = new_body ("joinandconfigure");
+      body = beacon_janus_new_body ("joinandconfigure");
       json_object_set_int_member (body, "room", self->room);
       json_object_set_string_member (body, "ptype", "publisher");
       json_object_set_string_member (body, "display", self->display_name ? self->display_name
@@ -1110,11 +245,12 @@ send_publish_offer (BeaconJanusSignaler *self,
     }
   else
     {
-      body = new_body ("configure");
+      body = beacon_janus_new_body ("configure");
     }
-  janus_request_async (self, new_message (self, self->media_handle, body, "offer", sdp),
-                       self->joined ? "configure" : "joinandconfigure", REQUEST_TIMEOUT_SECONDS,
-                       publish_answered_cb, NULL);
+  beacon_janus_request_async (
+      self, beacon_janus_new_message (self, self->media_handle, body, "offer", sdp),
+      self->joined ? "configure" : "joinandconfigure", REQUEST_TIMEOUT_SECONDS, publish_answered_cb,
+      NULL);
 }
 
 /* Watch */
@@ -1130,15 +266,15 @@ watch_offer_received_cb (GObject      *source,
   g_autofree char *sdp = NULL;
   JsonObject *jsep;
 
-  reply = janus_request_finish (self, result, &error);
+  reply = beacon_janus_request_finish (self, result, &error);
   if (reply == NULL)
     {
       fail_start (self, g_steal_pointer (&error));
       return;
     }
-  jsep = get_object (reply, "jsep");
-  sdp = g_strdup (get_string (jsep, "sdp"));
-  if (sdp == NULL || g_strcmp0 (get_string (jsep, "type"), "offer") != 0)
+  jsep = beacon_janus_get_object (reply, "jsep");
+  sdp = g_strdup (beacon_janus_get_string (jsep, "sdp"));
+  if (sdp == NULL || g_strcmp0 (beacon_janus_get_string (jsep, "type"), "offer") != 0)
     {
       fail_start (self, g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_PROTOCOL,
                                      "Janus at %s accepted the subscription but sent no offer",
@@ -1146,7 +282,7 @@ watch_offer_received_cb (GObject      *source,
       return;
     }
 
-  self->media_session_id = g_strcmp0 (self->media_plugin, STREAMING_PLUGIN) == 0
+  self->media_session_id = g_strcmp0 (self->media_plugin, BEACON_JANUS_STREAMING_PLUGIN) == 0
                            ? STREAMING_SESSION_ID : SUBSCRIBER_SESSION_ID;
   self->media_active = TRUE;
   g_object_ref (self);
@@ -1167,7 +303,7 @@ subscriber_attached_cb (GObject      *source,
   JsonObject *body;
   JsonArray *streams;
   JsonObject *stream;
-  gint64 handle = finish_id (self, result, &error);
+  gint64 handle = beacon_janus_finish_id (self, result, &error);
 
   if (handle == 0)
     {
@@ -1175,11 +311,11 @@ subscriber_attached_cb (GObject      *source,
       return;
     }
   self->media_handle = handle;
-  self->media_plugin = VIDEOROOM_PLUGIN;
+  self->media_plugin = BEACON_JANUS_VIDEOROOM_PLUGIN;
   if (self->stopped)
     return;
 
-  body = new_body ("join");
+  body = beacon_janus_new_body ("join");
   json_object_set_string_member (body, "ptype", "subscriber");
   json_object_set_int_member (body, "room", self->room);
   streams = json_array_new ();
@@ -1189,75 +325,8 @@ subscriber_attached_cb (GObject      *source,
   json_object_set_array_member (body, "streams", streams);
   if (self->token != NULL)
     json_object_set_string_member (body, "token", self->token);
-  janus_request_async (self, new_message (self, handle, body, NULL, NULL), "join",
-                       REQUEST_TIMEOUT_SECONDS, watch_offer_received_cb, NULL);
-}
-
-/* Picks the feed to watch from a listparticipants reply: the one asked for, else the only
- * publisher. */
-static gboolean
-choose_feed (BeaconJanusSignaler  *self,
-             JsonObject           *data,
-             const char           *stream_name,
-             GError              **error)
-{
-  JsonArray *participants = get_array (data, "participants");
-  guint n = participants ? json_array_get_length (participants) : 0;
-  g_autoptr(GArray) publishers = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(GString) ids = g_string_new (NULL);
-
-  for (guint i = 0; i < n; i++)
-    {
-      JsonNode *node = json_array_get_element (participants, i);
-      JsonObject *participant = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node)
-                                                              : NULL;
-      gint64 id;
-
-      if (!get_int (participant, "id", &id) || !get_boolean (participant, "publisher"))
-        continue;
-      if (self->feed < 0 && stream_name != NULL &&
-          g_strcmp0 (get_string (participant, "display"), stream_name) == 0)
-        {
-          self->feed = id;
-          return TRUE;
-        }
-      if (self->feed >= 0 && id == self->feed)
-        return TRUE;
-      g_array_append_val (publishers, id);
-      g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, ids->len ? ", " : "", id);
-    }
-
-  if (self->feed >= 0)
-    {
-      g_set_error (error, BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_NOT_FOUND,
-                   "room %" G_GINT64_FORMAT " has no publisher %" G_GINT64_FORMAT
-                   "%s%s%s", self->room, self->feed,
-                   ids->len ? " (publishers: " : "", ids->str, ids->len ? ")" : "");
-      return FALSE;
-    }
-  if (stream_name != NULL)
-    {
-      g_set_error (error, BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_PRODUCER_NOT_FOUND,
-                   "room %" G_GINT64_FORMAT " has no publisher named '%s'%s%s%s", self->room,
-                   stream_name, ids->len ? " (publishers: " : "", ids->str,
-                   ids->len ? ")" : "");
-      return FALSE;
-    }
-  if (publishers->len == 0)
-    {
-      g_set_error (error, BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_PRODUCER_NOT_FOUND,
-                   "room %" G_GINT64_FORMAT " has no publisher", self->room);
-      return FALSE;
-    }
-  if (publishers->len > 1)
-    {
-      g_set_error (error, BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_PRODUCER_NOT_FOUND,
-                   "room %" G_GINT64_FORMAT " has %u publishers (ids %s): choose one with "
-                   "--feed", self->room, publishers->len, ids->str);
-      return FALSE;
-    }
-  self->feed = g_array_index (publishers, gint64, 0);
-  return TRUE;
+  beacon_janus_request_async (self, beacon_janus_new_message (self, handle, body, NULL, NULL),
+                              "join", REQUEST_TIMEOUT_SECONDS, watch_offer_received_cb, NULL);
 }
 
 static void
@@ -1270,8 +339,10 @@ participants_listed_cb (GObject      *source,
   g_autoptr(JsonObject) reply = NULL;
   g_autoptr(GError) error = NULL;
 
-  reply = janus_request_finish (self, result, &error);
-  if (reply == NULL || !choose_feed (self, get_plugin_data (reply), stream_name, &error))
+  reply = beacon_janus_request_finish (self, result, &error);
+  if (reply == NULL ||
+      !beacon_janus_choose_feed (beacon_janus_get_plugin_data (reply), self->room, stream_name,
+                                 &self->feed, &error))
     {
       fail_start (self, g_steal_pointer (&error));
       return;
@@ -1280,7 +351,7 @@ participants_listed_cb (GObject      *source,
     return;
   g_debug ("watching feed %" G_GINT64_FORMAT " of room %" G_GINT64_FORMAT, self->feed,
            self->room);
-  attach_async (self, VIDEOROOM_PLUGIN, subscriber_attached_cb, NULL);
+  beacon_janus_attach_async (self, BEACON_JANUS_VIDEOROOM_PLUGIN, subscriber_attached_cb, NULL);
 }
 
 /* Start */
@@ -1293,7 +364,7 @@ start_attached_cb (GObject      *source,
   BeaconJanusSignaler *self = BEACON_JANUS_SIGNALER (source);
   g_autofree char *stream_name = user_data;
   g_autoptr(GError) error = NULL;
-  gint64 handle = finish_id (self, result, &error);
+  gint64 handle = beacon_janus_finish_id (self, result, &error);
   JsonObject *body;
 
   if (handle == 0)
@@ -1307,29 +378,29 @@ start_attached_cb (GObject      *source,
   if (self->role == BEACON_SIGNALER_ROLE_PUBLISH)
     {
       self->media_handle = handle;
-      self->media_plugin = VIDEOROOM_PLUGIN;
-      body = new_body ("exists");
+      self->media_plugin = BEACON_JANUS_VIDEOROOM_PLUGIN;
+      body = beacon_janus_new_body ("exists");
       json_object_set_int_member (body, "room", self->room);
-      janus_request_async (self, new_message (self, handle, body, NULL, NULL), "exists",
-                           REQUEST_TIMEOUT_SECONDS, room_checked_cb, NULL);
+      beacon_janus_request_async (self, beacon_janus_new_message (self, handle, body, NULL, NULL),
+                                  "exists", REQUEST_TIMEOUT_SECONDS, room_checked_cb, NULL);
     }
   else if (self->mountpoint >= 0)
     {
       self->media_handle = handle;
-      self->media_plugin = STREAMING_PLUGIN;
-      body = new_body ("watch");
+      self->media_plugin = BEACON_JANUS_STREAMING_PLUGIN;
+      body = beacon_janus_new_body ("watch");
       json_object_set_int_member (body, "id", self->mountpoint);
-      janus_request_async (self, new_message (self, handle, body, NULL, NULL), "watch",
-                           REQUEST_TIMEOUT_SECONDS, watch_offer_received_cb, NULL);
+      beacon_janus_request_async (self, beacon_janus_new_message (self, handle, body, NULL, NULL),
+                                  "watch", REQUEST_TIMEOUT_SECONDS, watch_offer_received_cb, NULL);
     }
   else
     {
       self->manager_handle = handle;
-      body = new_body ("listparticipants");
+      body = beacon_janus_new_body ("listparticipants");
       json_object_set_int_member (body, "room", self->room);
-      janus_request_async (self, new_message (self, handle, body, NULL, NULL),
-                           "listparticipants", REQUEST_TIMEOUT_SECONDS, participants_listed_cb,
-                           g_steal_pointer (&stream_name));
+      beacon_janus_request_async (self, beacon_janus_new_message (self, handle, body, NULL, NULL),
+                                  "listparticipants", REQUEST_TIMEOUT_SECONDS,
+                                  participants_listed_cb, g_steal_pointer (&stream_name));
     }
 }
 
@@ -1343,13 +414,14 @@ start_session_ready_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   gboolean streaming = self->role == BEACON_SIGNALER_ROLE_WATCH && self->mountpoint >= 0;
 
-  if (!ensure_session_finish (self, result, &error))
+  if (!beacon_janus_ensure_session_finish (self, result, &error))
     {
       fail_start (self, g_steal_pointer (&error));
       return;
     }
-  attach_async (self, streaming ? STREAMING_PLUGIN : VIDEOROOM_PLUGIN, start_attached_cb,
-                g_steal_pointer (&stream_name));
+  beacon_janus_attach_async (
+      self, streaming ? BEACON_JANUS_STREAMING_PLUGIN : BEACON_JANUS_VIDEOROOM_PLUGIN,
+      start_attached_cb, g_steal_pointer (&stream_name));
 }
 
 static void
@@ -1389,8 +461,9 @@ beacon_janus_signaler_start_async (BeaconSignaler      *signaler,
   if (role == BEACON_SIGNALER_ROLE_PUBLISH && self->display_name == NULL)
     self->display_name = g_strdup (stream_name);
   self->start_task = g_steal_pointer (&task);
-  ensure_session_async (self, start_session_ready_cb,
-                        role == BEACON_SIGNALER_ROLE_WATCH ? g_strdup (stream_name) : NULL);
+  beacon_janus_ensure_session_async (self, start_session_ready_cb,
+                                     role == BEACON_SIGNALER_ROLE_WATCH ? g_strdup (stream_name)
+                                                                        : NULL);
 }
 
 static char *
@@ -1414,9 +487,9 @@ watch_started_cb (GObject      *source,
   g_autoptr(JsonObject) reply = NULL;
   g_autoptr(GError) error = NULL;
 
-  reply = janus_request_finish (self, result, &error);
+  reply = beacon_janus_request_finish (self, result, &error);
   if (reply == NULL && !self->stopped)
-    fail (self, g_steal_pointer (&error));
+    beacon_janus_signaler_fail (self, g_steal_pointer (&error));
 }
 
 static void
@@ -1436,9 +509,11 @@ beacon_janus_signaler_send_description (BeaconSignaler *signaler,
     }
   else if (self->role == BEACON_SIGNALER_ROLE_WATCH && g_strcmp0 (type, "answer") == 0)
     {
-      janus_request_async (self, new_message (self, self->media_handle, new_body ("start"),
-                                              "answer", sdp),
-                           "start", REQUEST_TIMEOUT_SECONDS, watch_started_cb, NULL);
+      beacon_janus_request_async (self,
+                                  beacon_janus_new_message (self, self->media_handle,
+                                                            beacon_janus_new_body ("start"),
+                                                            "answer", sdp),
+                                  "start", REQUEST_TIMEOUT_SECONDS, watch_started_cb, NULL);
     }
   else
     {
@@ -1462,12 +537,12 @@ beacon_janus_signaler_send_candidate (BeaconSignaler *signaler,
       *candidate == '\0')
     return;
 
-  request = new_request (self, "trickle", self->media_handle);
+  request = beacon_janus_new_request (self, "trickle", self->media_handle);
   body = json_object_new ();
   json_object_set_int_member (body, "sdpMLineIndex", mline);
   json_object_set_string_member (body, "candidate", candidate);
   json_object_set_object_member (request, "candidate", body);
-  janus_send (self, request, "trickle");
+  beacon_janus_send (self, request, "trickle");
 }
 
 /* Ends the publication or the subscription; the handles stay until stop (). A publisher
@@ -1479,7 +554,7 @@ leave (BeaconJanusSignaler *self)
 {
   const char *request;
 
-  if (g_strcmp0 (self->media_plugin, STREAMING_PLUGIN) == 0)
+  if (g_strcmp0 (self->media_plugin, BEACON_JANUS_STREAMING_PLUGIN) == 0)
     request = "stop";
   else if (self->role == BEACON_SIGNALER_ROLE_PUBLISH)
     request = "unpublish";
@@ -1489,8 +564,10 @@ leave (BeaconJanusSignaler *self)
   if (!self->media_active || self->media_handle == 0)
     return;
   self->media_active = FALSE;
-  janus_send (self, new_message (self, self->media_handle, new_body (request), NULL, NULL),
-              request);
+  beacon_janus_send (self,
+                     beacon_janus_new_message (self, self->media_handle,
+                                               beacon_janus_new_body (request), NULL, NULL),
+                     request);
 }
 
 static void
@@ -1509,10 +586,10 @@ session_destroyed_cb (GObject      *source,
                       gpointer      user_data)
 {
   BeaconJanusSignaler *self = BEACON_JANUS_SIGNALER (source);
-  g_autoptr(JsonObject) reply = janus_request_finish (self, result, NULL);
+  g_autoptr(JsonObject) reply = beacon_janus_request_finish (self, result, NULL);
 
   /* Answered or not, we are done with this server. */
-  if (connection_is_open (self))
+  if (beacon_janus_connection_is_open (self))
     soup_websocket_connection_close (self->connection, SOUP_WEBSOCKET_CLOSE_NORMAL, "stopped");
 }
 
@@ -1530,15 +607,14 @@ beacon_janus_signaler_stop (BeaconSignaler *signaler)
 
   error = g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, "the signaling channel was stopped");
   fail_start (self, g_error_copy (error));
-  fail_all_requests (self, error);
-  complete_session_waiters (self, error);
+  beacon_janus_fail_all_requests (self, error);
+  beacon_janus_complete_session_waiters (self, error);
 
-  if (!connection_is_open (self) || self->session_id == 0)
+  if (!beacon_janus_connection_is_open (self) || self->session_id == 0)
     {
       g_cancellable_cancel (self->cancellable);
-      if (connection_is_open (self))
-        soup_websocket_connection_close (self->connection, SOUP_WEBSOCKET_CLOSE_NORMAL,
-                                         "stopped");
+      if (beacon_janus_connection_is_open (self))
+        soup_websocket_connection_close (self->connection, SOUP_WEBSOCKET_CLOSE_NORMAL, "stopped");
       return;
     }
 
@@ -1547,291 +623,22 @@ beacon_janus_signaler_stop (BeaconSignaler *signaler)
   leave (self);
   if (self->media_handle != 0)
     {
-      janus_send (self, new_request (self, "hangup", self->media_handle), "hangup");
-      janus_send (self, new_request (self, "detach", self->media_handle), "detach");
+      beacon_janus_send (self, beacon_janus_new_request (self, "hangup", self->media_handle),
+                         "hangup");
+      beacon_janus_send (self, beacon_janus_new_request (self, "detach", self->media_handle),
+                         "detach");
     }
   if (self->manager_handle != 0)
-    janus_send (self, new_request (self, "detach", self->manager_handle), "detach");
-  janus_request_async (self, new_request (self, "destroy", 0), "destroy",
-                       DESTROY_TIMEOUT_SECONDS, session_destroyed_cb, NULL);
+    beacon_janus_send (self, beacon_janus_new_request (self, "detach", self->manager_handle),
+                       "detach");
+  beacon_janus_request_async (self, beacon_janus_new_request (self, "destroy", 0), "destroy",
+                              DESTROY_TIMEOUT_SECONDS, session_destroyed_cb, NULL);
 }
 
 static BeaconChannelInfo *
 beacon_janus_signaler_dup_channel_info (BeaconSignaler *signaler)
 {
   return beacon_channel_info_copy (BEACON_JANUS_SIGNALER (signaler)->info);
-}
-
-/* List */
-
-typedef struct {
-  GPtrArray *streams;          /* BeaconStreamInfo */
-  gint64     videoroom_handle;
-  gint64     streaming_handle;
-} ListData;
-
-static void
-list_data_free (gpointer data)
-{
-  ListData *list = data;
-
-  g_ptr_array_unref (list->streams);
-  g_free (list);
-}
-
-static void
-list_done (BeaconJanusSignaler *self,
-           GTask               *task,
-           GError              *error)
-{
-  ListData *list = g_task_get_task_data (task);
-
-  /* The handles only served the listing. */
-  if (list->videoroom_handle != 0)
-    janus_send (self, new_request (self, "detach", list->videoroom_handle), "detach");
-  if (list->streaming_handle != 0)
-    janus_send (self, new_request (self, "detach", list->streaming_handle), "detach");
-  list->videoroom_handle = list->streaming_handle = 0;
-
-  if (error != NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, g_ptr_array_ref (list->streams),
-                           (GDestroyNotify) g_ptr_array_unref);
-  g_object_unref (task);
-}
-
-static void
-mountpoints_listed_cb (GObject      *source,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  BeaconJanusSignaler *self = BEACON_JANUS_SIGNALER (source);
-  GTask *task = user_data;
-  ListData *list = g_task_get_task_data (task);
-  g_autoptr(JsonObject) reply = NULL;
-  g_autoptr(GError) error = NULL;
-  JsonArray *mountpoints;
-
-  reply = janus_request_finish (self, result, &error);
-  if (reply == NULL)
-    {
-      list_done (self, task, g_steal_pointer (&error));
-      return;
-    }
-  mountpoints = get_array (get_plugin_data (reply), "list");
-  for (guint i = 0; mountpoints != NULL && i < json_array_get_length (mountpoints); i++)
-    {
-      JsonNode *node = json_array_get_element (mountpoints, i);
-      JsonObject *mountpoint = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      JsonArray *media = get_array (mountpoint, "media");
-      g_autoptr(GString) description = g_string_new ("Streaming mountpoint");
-      g_autofree char *id = NULL;
-      gint64 number;
-
-      if (!get_int (mountpoint, "id", &number))
-        continue;
-      id = g_strdup_printf ("%" G_GINT64_FORMAT, number);
-      if (get_string (mountpoint, "type") != NULL)
-        g_string_append_printf (description, ", %s", get_string (mountpoint, "type"));
-      for (guint j = 0; media != NULL && j < json_array_get_length (media); j++)
-        {
-          JsonNode *media_node = json_array_get_element (media, j);
-          JsonObject *stream = JSON_NODE_HOLDS_OBJECT (media_node)
-                               ? json_node_get_object (media_node) : NULL;
-
-          if (get_string (stream, "type") != NULL)
-            g_string_append_printf (description, "%s%s", j == 0 ? ": " : " + ",
-                                    get_string (stream, "type"));
-        }
-      if (json_object_has_member (mountpoint, "enabled") && !get_boolean (mountpoint, "enabled"))
-        g_string_append (description, " (disabled)");
-      g_ptr_array_add (list->streams,
-                       beacon_stream_info_new (id, get_string (mountpoint, "description"),
-                                               description->str));
-    }
-  list_done (self, task, NULL);
-}
-
-static void
-streaming_attached_for_list_cb (GObject      *source,
-                                GAsyncResult *result,
-                                gpointer      user_data)
-{
-  BeaconJanusSignaler *self = BEACON_JANUS_SIGNALER (source);
-  GTask *task = user_data;
-  ListData *list = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-
-  list->streaming_handle = finish_id (self, result, &error);
-  if (list->streaming_handle == 0)
-    {
-      /* A server without the Streaming plugin still has rooms to show. */
-      g_debug ("not listing mountpoints: %s", error->message);
-      list_done (self, task, NULL);
-      return;
-    }
-  janus_request_async (self, new_message (self, list->streaming_handle, new_body ("list"),
-                                          NULL, NULL),
-                       "list", REQUEST_TIMEOUT_SECONDS, mountpoints_listed_cb, task);
-}
-
-static void
-list_participants_cb (GObject      *source,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  BeaconJanusSignaler *self = BEACON_JANUS_SIGNALER (source);
-  GTask *task = user_data;
-  ListData *list = g_task_get_task_data (task);
-  g_autoptr(JsonObject) reply = NULL;
-  g_autoptr(GError) error = NULL;
-  JsonArray *participants;
-
-  reply = janus_request_finish (self, result, &error);
-  if (reply == NULL)
-    {
-      list_done (self, task, g_steal_pointer (&error));
-      return;
-    }
-  participants = get_array (get_plugin_data (reply), "participants");
-  for (guint i = 0; participants != NULL && i < json_array_get_length (participants); i++)
-    {
-      JsonNode *node = json_array_get_element (participants, i);
-      JsonObject *participant = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node)
-                                                              : NULL;
-      g_autofree char *id = NULL;
-      g_autofree char *description = NULL;
-      gint64 number;
-
-      if (!get_int (participant, "id", &number) || !get_boolean (participant, "publisher"))
-        continue;
-      id = g_strdup_printf ("%" G_GINT64_FORMAT, number);
-      description = g_strdup_printf ("publisher in room %" G_GINT64_FORMAT, self->room);
-      g_ptr_array_add (list->streams,
-                       beacon_stream_info_new (id, get_string (participant, "display"),
-                                               description));
-    }
-  attach_async (self, STREAMING_PLUGIN, streaming_attached_for_list_cb, task);
-}
-
-static void
-rooms_listed_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  BeaconJanusSignaler *self = BEACON_JANUS_SIGNALER (source);
-  GTask *task = user_data;
-  ListData *list = g_task_get_task_data (task);
-  g_autoptr(JsonObject) reply = NULL;
-  g_autoptr(GError) error = NULL;
-  JsonArray *rooms;
-  JsonObject *body;
-
-  reply = janus_request_finish (self, result, &error);
-  if (reply == NULL)
-    {
-      list_done (self, task, g_steal_pointer (&error));
-      return;
-    }
-  rooms = get_array (get_plugin_data (reply), "list");
-  for (guint i = 0; rooms != NULL && i < json_array_get_length (rooms); i++)
-    {
-      JsonNode *node = json_array_get_element (rooms, i);
-      JsonObject *room = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      g_autofree char *id = NULL;
-      g_autofree char *description = NULL;
-      gint64 number;
-      gint64 participants;
-
-      if (!get_int (room, "room", &number))
-        continue;
-      participants = get_int_or (room, "num_participants", 0);
-      id = g_strdup_printf ("%" G_GINT64_FORMAT, number);
-      description = g_strdup_printf ("VideoRoom room, %" G_GINT64_FORMAT " participant%s%s%s",
-                                     participants, participants == 1 ? "" : "s",
-                                     get_string (room, "videocodec") ? ", video " : "",
-                                     get_string (room, "videocodec") ? get_string (room, "videocodec")
-                                                                     : "");
-      g_ptr_array_add (list->streams,
-                       beacon_stream_info_new (id, get_string (room, "description"),
-                                               description));
-    }
-
-  if (self->room >= 0)
-    {
-      body = new_body ("listparticipants");
-      json_object_set_int_member (body, "room", self->room);
-      janus_request_async (self, new_message (self, list->videoroom_handle, body, NULL, NULL),
-                           "listparticipants", REQUEST_TIMEOUT_SECONDS, list_participants_cb,
-                           task);
-      return;
-    }
-  attach_async (self, STREAMING_PLUGIN, streaming_attached_for_list_cb, task);
-}
-
-static void
-videoroom_attached_for_list_cb (GObject      *source,
-                                GAsyncResult *result,
-                                gpointer      user_data)
-{
-  BeaconJanusSignaler *self = BEACON_JANUS_SIGNALER (source);
-  GTask *task = user_data;
-  ListData *list = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-
-  list->videoroom_handle = finish_id (self, result, &error);
-  if (list->videoroom_handle == 0)
-    {
-      list_done (self, task, g_steal_pointer (&error));
-      return;
-    }
-  janus_request_async (self, new_message (self, list->videoroom_handle, new_body ("list"),
-                                          NULL, NULL),
-                       "list", REQUEST_TIMEOUT_SECONDS, rooms_listed_cb, task);
-}
-
-static void
-list_session_ready_cb (GObject      *source,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  BeaconJanusSignaler *self = BEACON_JANUS_SIGNALER (source);
-  GTask *task = user_data;
-  GError *error = NULL;
-
-  if (!ensure_session_finish (self, result, &error))
-    {
-      list_done (self, task, error);
-      return;
-    }
-  attach_async (self, VIDEOROOM_PLUGIN, videoroom_attached_for_list_cb, task);
-}
-
-static void
-beacon_janus_signaler_list_async (BeaconSignaler      *signaler,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
-{
-  BeaconJanusSignaler *self = BEACON_JANUS_SIGNALER (signaler);
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-  ListData *list = g_new0 (ListData, 1);
-
-  g_task_set_source_tag (task, beacon_janus_signaler_list_async);
-  list->streams = g_ptr_array_new_with_free_func ((GDestroyNotify) beacon_stream_info_free);
-  g_task_set_task_data (task, list, list_data_free);
-  ensure_session_async (self, list_session_ready_cb, task);
-}
-
-static GPtrArray *
-beacon_janus_signaler_list_finish (BeaconSignaler  *signaler,
-                                   GAsyncResult    *result,
-                                   GError         **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, signaler), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 static void

@@ -6,17 +6,14 @@
  */
 
 #include "beacon-whip-signaler.h"
+#include "beacon-whip-signaler-private.h"
 
 #include <string.h>
 
 #include "beacon-fingerprint.h"
-
-/* How long the local description waits for ICE candidates before it is sent: until none has
- * come for GATHER_QUIET_MS (after the first), and never longer than GATHER_MAX_MS. GStreamer
- * 1.22's webrtcbin announces no end of its own candidates, and loopback, host and TURN
- * candidates all come within a few tens of milliseconds of each other. */
-#define GATHER_QUIET_MS 200
-#define GATHER_MAX_MS   2000
+#include "beacon-ice-gathering.h"
+#include "beacon-link-header.h"
+#include "beacon-sdp.h"
 
 /* Candidates that come after the offer are sent together when they come this close. */
 #define TRICKLE_BATCH_MS 50
@@ -25,640 +22,11 @@
  * this is a loop. */
 #define MAX_REDIRECTS 5
 
-/* An SDP answer is a few kilobytes; a larger body is not an answer. */
-#define MAX_BODY_SIZE (1024 * 1024)
-
-/* How much of a server's error text goes into a message. */
-#define MAX_REASON_LENGTH 200
-
-typedef enum {
-  PHASE_IDLE,       /* no local description yet */
-  PHASE_GATHERING,  /* holding the local description until candidates stop coming */
-  PHASE_SENDING,    /* the POST (offer) or PATCH (answer) is on its way */
-  PHASE_ANSWERED,   /* the server has our description; later candidates trickle */
-} Phase;
-
-struct _BeaconWhipSignaler
-{
-  GObject              parent_instance;
-
-  /* Settings */
-  gboolean             whep;
-  char                *url;
-  char                *pin;
-  char                *token;
-  gboolean             allow_insecure;
-
-  /* Running */
-  BeaconChannelInfo   *info;
-  GCancellable        *cancellable;
-  GTask               *start_task;
-  char                *session_id;
-  guint                announce_source;
-  gboolean             started;
-  gboolean             stopped;
-
-  Phase                phase;
-  char                *local_type;
-  char                *local_sdp;
-  GPtrArray           *gathered;        /* BeaconWhipCandidate*, not yet sent */
-  gboolean             gathering_done;
-  guint                quiet_source;
-  guint                deadline_source;
-  char                *post_url;        /* where the next POST goes (after redirects) */
-  guint                redirects;
-
-  char                *resource_url;    /* Location of the session, resolved */
-  char                *etag;
-  gboolean             trickle_stopped;
-  gboolean             patch_in_flight;
-  guint                trickle_source;
-  gboolean             deleted;
-};
-
 static void beacon_whip_signaler_iface_init (BeaconSignalerInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (BeaconWhipSignaler, beacon_whip_signaler, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (BEACON_TYPE_SIGNALER,
                                                       beacon_whip_signaler_iface_init))
-
-static const char *
-protocol_name (BeaconWhipSignaler *self)
-{
-  return self->whep ? "WHEP" : "WHIP";
-}
-
-/* SDP helpers */
-
-BeaconWhipCandidate *
-beacon_whip_candidate_new (guint       mline,
-                           const char *candidate)
-{
-  BeaconWhipCandidate *self = g_new0 (BeaconWhipCandidate, 1);
-
-  self->mline = mline;
-  if (candidate != NULL && g_str_has_prefix (candidate, "a="))
-    candidate += 2;
-  self->candidate = g_strdup (candidate ? candidate : "");
-  return self;
-}
-
-void
-beacon_whip_candidate_free (BeaconWhipCandidate *candidate)
-{
-  if (candidate == NULL)
-    return;
-  g_free (candidate->candidate);
-  g_free (candidate);
-}
-
-GPtrArray *
-beacon_whip_candidate_array_new (void)
-{
-  return g_ptr_array_new_with_free_func ((GDestroyNotify) beacon_whip_candidate_free);
-}
-
-/* Splits SDP text into lines without their CR/LF; a trailing empty line is dropped. */
-static GStrv
-split_lines (const char *text)
-{
-  g_auto(GStrv) raw = g_strsplit (text ? text : "", "\n", -1);
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-
-  for (guint i = 0; raw[i] != NULL; i++)
-    {
-      gsize length = strlen (raw[i]);
-
-      if (length > 0 && raw[i][length - 1] == '\r')
-        raw[i][length - 1] = '\0';
-      if (raw[i][0] == '\0' && raw[i + 1] == NULL)
-        break;
-      g_strv_builder_add (builder, raw[i]);
-    }
-  return g_strv_builder_end (builder);
-}
-
-char *
-beacon_whip_normalize_sdp (const char *sdp)
-{
-  g_auto(GStrv) lines = split_lines (sdp);
-  GString *out = g_string_new (NULL);
-
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      if (lines[i][0] == '\0')
-        continue;
-      g_string_append (out, lines[i]);
-      g_string_append (out, "\r\n");
-    }
-  return g_string_free (out, FALSE);
-}
-
-typedef struct {
-  guint  first_line;   /* index of the m= line */
-  guint  end_line;     /* one past the last line of the section */
-  char  *mid;          /* nullable */
-  gboolean port_zero;
-} Section;
-
-static void
-section_clear (gpointer data)
-{
-  g_free (((Section *) data)->mid);
-}
-
-/* The m-sections of @lines, and the mids of the first BUNDLE group (nullable). */
-static GArray *
-find_sections (GStrv   lines,
-               GStrv  *bundle)
-{
-  GArray *sections = g_array_new (FALSE, TRUE, sizeof (Section));
-  guint n = g_strv_length (lines);
-
-  g_array_set_clear_func (sections, section_clear);
-  if (bundle != NULL)
-    *bundle = NULL;
-
-  for (guint i = 0; i < n; i++)
-    {
-      if (g_str_has_prefix (lines[i], "m="))
-        {
-          Section section = { i, n, NULL, FALSE };
-          g_auto(GStrv) words = g_strsplit (lines[i] + 2, " ", 3);
-
-          if (sections->len > 0)
-            g_array_index (sections, Section, sections->len - 1).end_line = i;
-          section.port_zero = words[0] != NULL && words[1] != NULL && g_str_equal (words[1], "0");
-          g_array_append_val (sections, section);
-        }
-      else if (g_str_has_prefix (lines[i], "a=mid:") && sections->len > 0)
-        {
-          Section *section = &g_array_index (sections, Section, sections->len - 1);
-
-          if (section->mid == NULL)
-            section->mid = g_strstrip (g_strdup (lines[i] + strlen ("a=mid:")));
-        }
-      else if (g_str_has_prefix (lines[i], "a=group:BUNDLE ") && bundle != NULL &&
-               *bundle == NULL && sections->len == 0)
-        {
-          *bundle = g_strsplit_set (lines[i] + strlen ("a=group:BUNDLE "), " ", -1);
-        }
-    }
-  return sections;
-}
-
-GStrv
-beacon_whip_sdp_dup_mids (const char *sdp)
-{
-  g_auto(GStrv) lines = split_lines (sdp);
-  g_autoptr(GArray) sections = find_sections (lines, NULL);
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-
-  for (guint i = 0; i < sections->len; i++)
-    {
-      const char *mid = g_array_index (sections, Section, i).mid;
-
-      g_strv_builder_add (builder, mid ? mid : "");
-    }
-  return g_strv_builder_end (builder);
-}
-
-static gboolean
-has_candidates_for (GPtrArray *candidates,
-                    guint      mline)
-{
-  for (guint i = 0; candidates != NULL && i < candidates->len; i++)
-    {
-      BeaconWhipCandidate *candidate = g_ptr_array_index (candidates, i);
-
-      if (candidate->mline == mline && candidate->candidate[0] != '\0')
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static gboolean
-has_end_of_candidates (GPtrArray *candidates)
-{
-  for (guint i = 0; candidates != NULL && i < candidates->len; i++)
-    {
-      BeaconWhipCandidate *candidate = g_ptr_array_index (candidates, i);
-
-      if (candidate->candidate[0] == '\0')
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static void
-append_candidate_lines (GString   *out,
-                        GPtrArray *candidates,
-                        guint      mline,
-                        gboolean   end)
-{
-  for (guint i = 0; i < candidates->len; i++)
-    {
-      BeaconWhipCandidate *candidate = g_ptr_array_index (candidates, i);
-
-      if (candidate->mline == mline && candidate->candidate[0] != '\0')
-        g_string_append_printf (out, "a=%s\r\n", candidate->candidate);
-    }
-  if (end)
-    g_string_append (out, "a=end-of-candidates\r\n");
-}
-
-char *
-beacon_whip_sdp_add_candidates (const char *sdp,
-                                GPtrArray  *candidates)
-{
-  g_auto(GStrv) lines = split_lines (sdp);
-  g_auto(GStrv) bundle = NULL;
-  g_autoptr(GArray) sections = find_sections (lines, &bundle);
-  gboolean end = has_end_of_candidates (candidates);
-  GString *out = g_string_new (NULL);
-  gint bundle_source = -1;
-  guint line = 0;
-
-  /* The first bundled m-section that has candidates lends them to the others of the group. */
-  for (guint i = 0; bundle != NULL && i < sections->len; i++)
-    {
-      Section *section = &g_array_index (sections, Section, i);
-
-      if (section->mid != NULL && g_strv_contains ((const char * const *) bundle, section->mid) &&
-          has_candidates_for (candidates, i))
-        {
-          bundle_source = i;
-          break;
-        }
-    }
-
-  for (guint i = 0; i < sections->len; i++)
-    {
-      Section *section = &g_array_index (sections, Section, i);
-      gint source = -1;
-
-      for (; line < section->end_line; line++)
-        {
-          if (lines[line][0] == '\0')
-            continue;
-          g_string_append_printf (out, "%s\r\n", lines[line]);
-        }
-
-      if (section->port_zero)
-        continue;
-      if (has_candidates_for (candidates, i))
-        source = i;
-      else if (bundle_source >= 0 && section->mid != NULL &&
-               g_strv_contains ((const char * const *) bundle, section->mid))
-        source = bundle_source;
-      if (source >= 0)
-        append_candidate_lines (out, candidates, source, end);
-    }
-
-  /* An SDP without m-sections keeps its lines. */
-  for (; lines[line] != NULL; line++)
-    {
-      if (lines[line][0] == '\0')
-        continue;
-      g_string_append_printf (out, "%s\r\n", lines[line]);
-    }
-  return g_string_free (out, FALSE);
-}
-
-static char *
-find_attribute (GStrv        lines,
-                guint        from,
-                guint        to,
-                const char  *prefix)
-{
-  for (guint i = from; i < to && lines[i] != NULL; i++)
-    if (g_str_has_prefix (lines[i], prefix))
-      return g_strstrip (g_strdup (lines[i] + strlen (prefix)));
-  return NULL;
-}
-
-char *
-beacon_whip_sdpfrag_build (const char *local_sdp,
-                           GPtrArray  *candidates)
-{
-  g_auto(GStrv) lines = split_lines (local_sdp);
-  g_autoptr(GArray) sections = find_sections (lines, NULL);
-  g_autofree char *ufrag = NULL;
-  g_autofree char *pwd = NULL;
-  GString *out = g_string_new (NULL);
-  gboolean end = has_end_of_candidates (candidates);
-  gboolean any = FALSE;
-
-  /* Credentials may be at session level or in the first m-section; webrtcbin puts them in
-   * every m-section. */
-  ufrag = find_attribute (lines, 0, g_strv_length (lines), "a=ice-ufrag:");
-  pwd = find_attribute (lines, 0, g_strv_length (lines), "a=ice-pwd:");
-  if (ufrag != NULL)
-    g_string_append_printf (out, "a=ice-ufrag:%s\r\n", ufrag);
-  if (pwd != NULL)
-    g_string_append_printf (out, "a=ice-pwd:%s\r\n", pwd);
-
-  for (guint i = 0; i < sections->len; i++)
-    {
-      Section *section = &g_array_index (sections, Section, i);
-
-      if (!has_candidates_for (candidates, i) && !(end && i == 0))
-        continue;
-      g_string_append_printf (out, "%s\r\n", lines[section->first_line]);
-      if (section->mid != NULL)
-        g_string_append_printf (out, "a=mid:%s\r\n", section->mid);
-      append_candidate_lines (out, candidates, i, end);
-      any = TRUE;
-    }
-
-  /* Candidates for m-lines the local description does not have go with the first one, as
-   * servers that read only one m-section expect. */
-  if (!any && sections->len > 0 && candidates->len > 0)
-    {
-      Section *section = &g_array_index (sections, Section, 0);
-
-      g_string_append_printf (out, "%s\r\n", lines[section->first_line]);
-      if (section->mid != NULL)
-        g_string_append_printf (out, "a=mid:%s\r\n", section->mid);
-      for (guint i = 0; i < candidates->len; i++)
-        {
-          BeaconWhipCandidate *candidate = g_ptr_array_index (candidates, i);
-
-          if (candidate->candidate[0] != '\0')
-            g_string_append_printf (out, "a=%s\r\n", candidate->candidate);
-        }
-      if (end)
-        g_string_append (out, "a=end-of-candidates\r\n");
-    }
-  return g_string_free (out, FALSE);
-}
-
-GPtrArray *
-beacon_whip_sdpfrag_parse (const char          *fragment,
-                           const char * const  *mids,
-                           char               **ufrag,
-                           char               **pwd,
-                           GError             **error)
-{
-  g_autoptr(GPtrArray) candidates = beacon_whip_candidate_array_new ();
-  g_auto(GStrv) lines = NULL;
-  gint media_index = -1;
-  guint mline = 0;
-
-  if (ufrag != NULL)
-    *ufrag = NULL;
-  if (pwd != NULL)
-    *pwd = NULL;
-
-  if (fragment == NULL || !g_utf8_validate (fragment, -1, NULL))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "the trickle fragment is not UTF-8 text");
-      return NULL;
-    }
-
-  lines = split_lines (fragment);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      const char *line = lines[i];
-
-      if (line[0] == '\0')
-        continue;
-      if (line[1] != '=' || !g_ascii_isalpha (line[0]))
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       "line %u of the trickle fragment is not an SDP line", i + 1);
-          return NULL;
-        }
-      if (g_str_has_prefix (line, "m="))
-        {
-          media_index++;
-          mline = media_index;
-        }
-      else if (g_str_has_prefix (line, "a=mid:"))
-        {
-          g_autofree char *mid = g_strstrip (g_strdup (line + strlen ("a=mid:")));
-
-          for (guint j = 0; mids != NULL && mids[j] != NULL; j++)
-            if (g_str_equal (mids[j], mid))
-              {
-                mline = j;
-                break;
-              }
-        }
-      else if (g_str_has_prefix (line, "a=ice-ufrag:") && ufrag != NULL && *ufrag == NULL)
-        *ufrag = g_strstrip (g_strdup (line + strlen ("a=ice-ufrag:")));
-      else if (g_str_has_prefix (line, "a=ice-pwd:") && pwd != NULL && *pwd == NULL)
-        *pwd = g_strstrip (g_strdup (line + strlen ("a=ice-pwd:")));
-      else if (g_str_has_prefix (line, "a=candidate:"))
-        g_ptr_array_add (candidates, beacon_whip_candidate_new (mline, line + 2));
-      else if (g_str_has_prefix (line, "a=end-of-candidates"))
-        g_ptr_array_add (candidates, beacon_whip_candidate_new (mline, ""));
-    }
-  return g_steal_pointer (&candidates);
-}
-
-/* Link headers */
-
-/* Splits on @separator outside <…> and "…" (with backslash escapes). */
-static GPtrArray *
-split_outside (const char *text,
-               char        separator)
-{
-  GPtrArray *parts = g_ptr_array_new_with_free_func (g_free);
-  gboolean in_angle = FALSE;
-  gboolean in_quote = FALSE;
-  const char *start = text;
-
-  for (const char *p = text; ; p++)
-    {
-      if (*p == '\0' || (*p == separator && !in_angle && !in_quote))
-        {
-          g_autofree char *part = g_strndup (start, p - start);
-
-          g_strstrip (part);
-          if (*part != '\0')
-            g_ptr_array_add (parts, g_steal_pointer (&part));
-          if (*p == '\0')
-            break;
-          start = p + 1;
-        }
-      else if (in_quote && *p == '\\' && p[1] != '\0')
-        p++;
-      else if (*p == '"' && !in_angle)
-        in_quote = !in_quote;
-      else if (*p == '<' && !in_quote)
-        in_angle = TRUE;
-      else if (*p == '>' && !in_quote)
-        in_angle = FALSE;
-    }
-  return parts;
-}
-
-static char *
-unquote (const char *value)
-{
-  gsize length = strlen (value);
-  GString *out;
-
-  if (length < 2 || value[0] != '"' || value[length - 1] != '"')
-    return g_strdup (value);
-  out = g_string_new (NULL);
-  for (gsize i = 1; i < length - 1; i++)
-    {
-      if (value[i] == '\\' && i + 1 < length - 1)
-        i++;
-      g_string_append_c (out, value[i]);
-    }
-  return g_string_free (out, FALSE);
-}
-
-static char *
-ice_server_url (const char *uri,
-                const char *username,
-                const char *credential)
-{
-  g_autofree char *scheme = NULL;
-  g_autofree char *rest = NULL;
-  g_autofree char *transport = NULL;
-  g_autofree char *host_port = NULL;
-  g_autofree char *url = NULL;
-  g_autoptr(GUri) parsed = NULL;
-  const char *colon = strchr (uri, ':');
-  const char *query;
-  GString *out;
-  gboolean has_port;
-
-  if (colon == NULL)
-    return NULL;
-  scheme = g_ascii_strdown (uri, colon - uri);
-  if (!g_str_equal (scheme, "stun") && !g_str_equal (scheme, "stuns") &&
-      !g_str_equal (scheme, "turn") && !g_str_equal (scheme, "turns"))
-    return NULL;
-
-  rest = g_strdup (colon + 1);
-  if (g_str_has_prefix (rest, "//"))
-    memmove (rest, rest + 2, strlen (rest) - 1);
-  query = strchr (rest, '?');
-  host_port = query ? g_strndup (rest, query - rest) : g_strdup (rest);
-  if (query != NULL)
-    {
-      g_auto(GStrv) params = g_strsplit (query + 1, "&", -1);
-
-      /* The first transport counts, like the first username and credential of a link; a
-       * second one leaked the first (found by tests/fuzz/fuzz-link-header). */
-      for (guint i = 0; params[i] != NULL; i++)
-        if (g_str_has_prefix (params[i], "transport=") && transport == NULL)
-          transport = g_ascii_strdown (params[i] + strlen ("transport="), -1);
-    }
-  /* Userinfo in the URI itself is not allowed by RFC 7065; drop it rather than guess. */
-  if (strchr (host_port, '@') != NULL)
-    {
-      char *at = strrchr (host_port, '@');
-
-      memmove (host_port, at + 1, strlen (at));
-    }
-  if (*host_port == '\0')
-    return NULL;
-
-  if (host_port[0] == '[')
-    has_port = strstr (host_port, "]:") != NULL;
-  else
-    has_port = strchr (host_port, ':') != NULL;
-
-  out = g_string_new (NULL);
-  g_string_append_printf (out, "%s://", scheme);
-  if (g_str_has_prefix (scheme, "turn") && username != NULL && credential != NULL)
-    {
-      g_autofree char *user = g_uri_escape_string (username, NULL, FALSE);
-      g_autofree char *pass = g_uri_escape_string (credential, NULL, FALSE);
-
-      g_string_append_printf (out, "%s:%s@", user, pass);
-    }
-  g_string_append (out, host_port);
-  if (!has_port)
-    g_string_append (out, g_str_has_suffix (scheme, "s") ? ":5349" : ":3478");
-  if (transport != NULL && g_str_has_prefix (scheme, "turn") &&
-      (g_str_equal (transport, "tcp") || g_str_equal (transport, "udp")))
-    g_string_append_printf (out, "?transport=%s", transport);
-  url = g_string_free (out, FALSE);
-
-  /* The host and port are the server's bytes as they came (found by
-   * tests/fuzz/fuzz-link-header: bytes that are not UTF-8): webrtcbin only takes a URI, and one
-   * that has a path or a fragment names something else than host and port. */
-  parsed = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
-  if (parsed == NULL || *g_uri_get_path (parsed) != '\0' || g_uri_get_fragment (parsed) != NULL)
-    return NULL;
-  return g_steal_pointer (&url);
-}
-
-GStrv
-beacon_whip_parse_ice_servers (const char *link_header)
-{
-  g_autoptr(GPtrArray) links = NULL;
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  guint n = 0;
-
-  if (link_header == NULL)
-    return NULL;
-
-  links = split_outside (link_header, ',');
-  for (guint i = 0; i < links->len; i++)
-    {
-      const char *link = g_ptr_array_index (links, i);
-      g_autoptr(GPtrArray) params = NULL;
-      g_autofree char *uri = NULL;
-      g_autofree char *username = NULL;
-      g_autofree char *credential = NULL;
-      g_autofree char *url = NULL;
-      const char *close;
-      gboolean is_ice_server = FALSE;
-
-      if (link[0] != '<' || (close = strchr (link, '>')) == NULL)
-        continue;
-      uri = g_strstrip (g_strndup (link + 1, close - link - 1));
-      params = split_outside (close + 1, ';');
-      for (guint j = 0; j < params->len; j++)
-        {
-          const char *param = g_ptr_array_index (params, j);
-          const char *equal = strchr (param, '=');
-          g_autofree char *key = NULL;
-          g_autofree char *raw = NULL;
-          g_autofree char *value = NULL;
-
-          if (equal == NULL)
-            continue;
-          key = g_strstrip (g_ascii_strdown (param, equal - param));
-          raw = g_strstrip (g_strdup (equal + 1));
-          value = unquote (raw);
-          if (g_str_equal (key, "rel"))
-            {
-              g_auto(GStrv) rels = g_strsplit (value, " ", -1);
-
-              for (guint k = 0; rels[k] != NULL; k++)
-                if (g_ascii_strcasecmp (rels[k], "ice-server") == 0)
-                  is_ice_server = TRUE;
-            }
-          else if (g_str_equal (key, "username") && username == NULL)
-            username = g_steal_pointer (&value);
-          else if (g_str_equal (key, "credential") && credential == NULL)
-            credential = g_steal_pointer (&value);
-        }
-      if (!is_ice_server)
-        continue;
-      url = ice_server_url (uri, username, credential);
-      if (url == NULL)
-        {
-          g_debug ("ignoring ICE server link <%s>: not a valid stun: or turn: URI", uri);
-          continue;
-        }
-      g_strv_builder_add (builder, url);
-      n++;
-    }
-  if (n == 0)
-    return NULL;
-  return g_strv_builder_end (builder);
-}
 
 /* Failing and finishing */
 
@@ -684,439 +52,6 @@ fail (BeaconWhipSignaler *self,
   g_error_free (error);
 }
 
-/* HTTP */
-
-typedef void (*ResponseFunc) (BeaconWhipSignaler *self,
-                              SoupMessage        *message,
-                              GBytes             *body,
-                              const GError       *error);
-
-typedef struct {
-  BeaconWhipSignaler *self;
-  SoupMessage        *message;
-  ResponseFunc        func;
-  GInputStream       *stream;
-  GByteArray         *body;
-  gboolean            certificate_rejected;
-} Request;
-
-static void
-request_free (Request *request)
-{
-  g_clear_object (&request->stream);
-  g_clear_pointer (&request->body, g_byte_array_unref);
-  g_clear_object (&request->message);
-  g_clear_object (&request->self);
-  g_free (request);
-}
-
-static gboolean
-accept_certificate_cb (SoupMessage          *message,
-                       GTlsCertificate      *certificate,
-                       GTlsCertificateFlags  errors,
-                       gpointer              user_data)
-{
-  Request *request = user_data;
-  g_autofree char *fingerprint = NULL;
-
-  fingerprint = beacon_fingerprint_of_tls_certificate (certificate, "sha-256", NULL);
-  if (request->self->pin != NULL && beacon_fingerprint_equal (fingerprint, request->self->pin))
-    return TRUE;
-  request->certificate_rejected = TRUE;
-  return FALSE;
-}
-
-/* Every response is checked, not only the first: the process shares one SoupSession, whose
- * pooled connections may have been accepted for another signaler. With a pin, only the pinned
- * certificate is trusted (a certificate authority does not override it); without one, only a
- * certificate that the system's authorities trust. */
-static gboolean
-check_channel (BeaconWhipSignaler  *self,
-               SoupMessage         *message,
-               GError             **error)
-{
-  GTlsCertificate *certificate = soup_message_get_tls_peer_certificate (message);
-  GTlsCertificateFlags errors = soup_message_get_tls_peer_certificate_errors (message);
-  g_autofree char *fingerprint = NULL;
-  BeaconSignalingTrust trust;
-  GUri *uri = soup_message_get_uri (message);
-
-  if (certificate == NULL)
-    {
-      if (g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") == 0)
-        {
-          g_set_error (error, BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_TLS_NOT_TRUSTED,
-                       "could not connect to %s: the server presented no certificate",
-                       self->url);
-          return FALSE;
-        }
-      trust = BEACON_SIGNALING_TRUST_INSECURE;
-    }
-  else
-    {
-      fingerprint = beacon_fingerprint_of_tls_certificate (certificate, "sha-256", NULL);
-      if (self->pin != NULL)
-        {
-          if (!beacon_fingerprint_equal (fingerprint, self->pin))
-            {
-              g_set_error (error, BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_TLS_NOT_TRUSTED,
-                           "could not connect to %s: TLS certificate not trusted (it does not "
-                           "match the pinned fingerprint)", self->url);
-              return FALSE;
-            }
-          trust = BEACON_SIGNALING_TRUST_PINNED;
-        }
-      else if (errors != 0)
-        {
-          g_set_error (error, BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_TLS_NOT_TRUSTED,
-                       "could not connect to %s: TLS certificate not trusted", self->url);
-          return FALSE;
-        }
-      else
-        {
-          trust = BEACON_SIGNALING_TRUST_CA;
-        }
-    }
-
-  if (self->info->trust == BEACON_SIGNALING_TRUST_NONE ||
-      g_strcmp0 (self->info->peer_fingerprint, fingerprint) != 0)
-    {
-      self->info->trust = trust;
-      g_clear_pointer (&self->info->tls_version, g_free);
-      g_clear_pointer (&self->info->tls_cipher, g_free);
-      g_clear_pointer (&self->info->peer_fingerprint, g_free);
-      g_clear_pointer (&self->info->peer_subject, g_free);
-      g_clear_pointer (&self->info->peer_issuer, g_free);
-      if (certificate != NULL)
-        beacon_channel_info_set_tls (self->info, message);
-    }
-  return TRUE;
-}
-
-static void
-request_finish (Request      *request,
-                const GError *error)
-{
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GError) checked = NULL;
-  BeaconWhipSignaler *self = request->self;
-
-  if (error == NULL)
-    {
-      body = g_byte_array_free_to_bytes (g_steal_pointer (&request->body));
-      if (!check_channel (self, request->message, &checked))
-        {
-          g_clear_pointer (&body, g_bytes_unref);
-          error = checked;
-        }
-    }
-  request->func (self, request->message, body, error);
-  request_free (request);
-  beacon_signaler_request_finished ();
-}
-
-static void body_read_cb (GObject      *source,
-                          GAsyncResult *result,
-                          gpointer      user_data);
-
-static void
-read_more (Request *request)
-{
-  g_input_stream_read_bytes_async (request->stream, 16 * 1024, G_PRIORITY_DEFAULT,
-                                   request->self->cancellable, body_read_cb, request);
-}
-
-static void
-body_read_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Request *request = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) chunk = NULL;
-
-  chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
-  if (chunk == NULL)
-    {
-      request_finish (request, error);
-      return;
-    }
-  if (g_bytes_get_size (chunk) == 0)
-    {
-      request_finish (request, NULL);
-      return;
-    }
-  if (request->body->len + g_bytes_get_size (chunk) > MAX_BODY_SIZE)
-    {
-      g_autoptr(GError) too_large =
-        g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_PROTOCOL,
-                     "%s sent a response larger than %d bytes", request->self->url,
-                     MAX_BODY_SIZE);
-
-      request_finish (request, too_large);
-      return;
-    }
-  g_byte_array_append (request->body, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
-  read_more (request);
-}
-
-static void
-request_sent_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  Request *request = user_data;
-  g_autoptr(GError) error = NULL;
-
-  request->stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
-  if (request->stream == NULL)
-    {
-      if (request->certificate_rejected)
-        {
-          g_clear_error (&error);
-          error = g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_TLS_NOT_TRUSTED,
-                               "could not connect to %s: TLS certificate not trusted%s",
-                               request->self->url,
-                               request->self->pin ? " (it does not match the pinned fingerprint)"
-                                                  : "");
-        }
-      else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_autofree char *target = g_uri_to_string (soup_message_get_uri (request->message));
-          GError *described = beacon_signaler_describe_connect_error (target, error);
-
-          g_clear_error (&error);
-          error = described;
-        }
-      request_finish (request, error);
-      return;
-    }
-  request->body = g_byte_array_new ();
-  read_more (request);
-}
-
-/* TRUE when @a and @b have the same scheme, host and port. */
-static gboolean
-same_origin (const char *a,
-             const char *b)
-{
-  g_autoptr(GUri) uri_a = g_uri_parse (a, SOUP_HTTP_URI_FLAGS, NULL);
-  g_autoptr(GUri) uri_b = g_uri_parse (b, SOUP_HTTP_URI_FLAGS, NULL);
-
-  return uri_a != NULL && uri_b != NULL &&
-         g_ascii_strcasecmp (g_uri_get_scheme (uri_a), g_uri_get_scheme (uri_b)) == 0 &&
-         g_ascii_strcasecmp (g_uri_get_host (uri_a), g_uri_get_host (uri_b)) == 0 &&
-         g_uri_get_port (uri_a) == g_uri_get_port (uri_b);
-}
-
-/* Sends @method to @url with @body of @content_type (both nullable), then calls @func. */
-static void
-send_request (BeaconWhipSignaler *self,
-              const char         *method,
-              const char         *url,
-              const char         *content_type,
-              const char         *body,
-              const char         *if_match,
-              ResponseFunc        func,
-              gboolean            cancellable)
-{
-  Request *request = g_new0 (Request, 1);
-  SoupMessageHeaders *headers;
-
-  beacon_signaler_request_started ();
-  request->self = g_object_ref (self);
-  request->func = func;
-  request->message = soup_message_new (method, url);
-  g_assert (request->message != NULL);
-  headers = soup_message_get_request_headers (request->message);
-
-  /* The endpoint's redirects are followed by hand (see post_response_cb ()), and libsoup
-   * would turn other methods into GET. */
-  soup_message_add_flags (request->message, SOUP_MESSAGE_NO_REDIRECT);
-  /* The offer and the token go out only on a connection whose certificate this signaler
-   * checked itself: the process's one SoupSession could otherwise reuse a connection that
-   * another signaler accepted for its own pin. With a pin, every request checks it during the
-   * TLS handshake, before anything is sent; every response is checked too (check_channel ()). */
-  if (g_str_equal (method, SOUP_METHOD_POST))
-    soup_message_add_flags (request->message, SOUP_MESSAGE_NEW_CONNECTION);
-  beacon_signaler_pin_message (request->message, self->pin);
-  /* The token is for the endpoint the user named: a redirect or a resource on another origin
-   * does not get it. */
-  if (self->token != NULL && same_origin (url, self->url))
-    {
-      g_autofree char *authorization = g_strdup_printf ("Bearer %s", self->token);
-
-      soup_message_headers_replace (headers, "Authorization", authorization);
-    }
-  if (if_match != NULL)
-    soup_message_headers_replace (headers, "If-Match", if_match);
-  if (g_str_equal (method, SOUP_METHOD_POST))
-    soup_message_headers_replace (headers, "Accept", "application/sdp");
-  if (body != NULL)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
-
-      /* Exactly the media type with no parameters: some servers compare the header as a
-       * string. */
-      soup_message_set_request_body_from_bytes (request->message, NULL, bytes);
-      soup_message_headers_replace (headers, "Content-Type", content_type);
-    }
-  g_signal_connect (request->message, "accept-certificate",
-                    G_CALLBACK (accept_certificate_cb), request);
-
-  g_debug ("%s → %s %s", protocol_name (self), method, url);
-  soup_session_send_async (beacon_signaler_get_soup_session (), request->message,
-                           G_PRIORITY_DEFAULT, cancellable ? self->cancellable : NULL,
-                           request_sent_cb, request);
-}
-
-/* A short, printable excerpt of an error response's text, or NULL. */
-static char *
-describe_body (SoupMessage *message,
-               GBytes      *body)
-{
-  const char *type;
-  g_autofree char *text = NULL;
-  gsize length;
-  const char *data;
-
-  if (body == NULL || g_bytes_get_size (body) == 0)
-    return NULL;
-  type = soup_message_headers_get_content_type (soup_message_get_response_headers (message),
-                                                NULL);
-  if (type != NULL && !g_str_has_prefix (type, "text/") && !g_str_equal (type, "application/json"))
-    return NULL;
-  data = g_bytes_get_data (body, &length);
-  text = g_strndup (data, MIN (length, MAX_REASON_LENGTH));
-  if (!g_utf8_validate (text, -1, NULL))
-    return NULL;
-  for (char *p = text; *p != '\0'; p++)
-    if ((guchar) *p < 0x20)
-      *p = ' ';
-  g_strstrip (text);
-  if (*text == '\0')
-    return NULL;
-  return g_steal_pointer (&text);
-}
-
-/* Seconds from a Retry-After header (delta-seconds or an HTTP date), or -1. */
-static gint64
-retry_after_seconds (SoupMessage *message)
-{
-  const char *value = soup_message_headers_get_one (soup_message_get_response_headers (message),
-                                                    "Retry-After");
-  g_autoptr(GDateTime) date = NULL;
-  g_autoptr(GDateTime) now = NULL;
-  guint64 seconds;
-
-  if (value == NULL)
-    return -1;
-  if (g_ascii_string_to_unsigned (value, 10, 0, G_MAXINT32, &seconds, NULL))
-    return seconds;
-  date = soup_date_time_new_from_http_string (value);
-  if (date == NULL)
-    return -1;
-  now = g_date_time_new_now_utc ();
-  return MAX (0, g_date_time_difference (date, now) / G_TIME_SPAN_SECOND);
-}
-
-static GError *
-describe_status (BeaconWhipSignaler *self,
-                 SoupMessage        *message,
-                 GBytes             *body,
-                 const char         *url)
-{
-  guint status = soup_message_get_status (message);
-  const char *reason = soup_message_get_reason_phrase (message);
-  g_autofree char *text = describe_body (message, body);
-  g_autofree char *detail = NULL;
-  gint64 retry = retry_after_seconds (message);
-  g_autofree char *retry_text = NULL;
-
-  if (reason == NULL || *reason == '\0')
-    reason = soup_status_get_phrase (status);
-  detail = g_strdup_printf ("HTTP %u %s%s%s", status, reason ? reason : "",
-                            text ? ": " : "", text ? text : "");
-  if (retry >= 0)
-    retry_text = g_strdup_printf ("; try again in %" G_GINT64_FORMAT " s", retry);
-
-  switch (status)
-    {
-    case SOUP_STATUS_UNAUTHORIZED:
-    case SOUP_STATUS_FORBIDDEN:
-      if (self->token == NULL)
-        return g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_UNAUTHORIZED,
-                            "%s: the server requires a token (%s); give it with --token",
-                            url, detail);
-      return g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_UNAUTHORIZED,
-                          "%s: the server refused the token (%s)", url, detail);
-    case SOUP_STATUS_NOT_FOUND:
-      return g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_NOT_FOUND,
-                          "no %s endpoint at %s (%s)", protocol_name (self), url, detail);
-    case SOUP_STATUS_CONFLICT:
-      /* WHEP: nothing to watch yet. WHIP: the endpoint already has a publisher. */
-      if (self->whep)
-        return g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_BUSY,
-                            "%s: the stream is not live yet%s (%s)", url,
-                            retry_text ? retry_text : "", detail);
-      return g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_BUSY,
-                          "%s: another publisher is already sending to this endpoint%s (%s)",
-                          url, retry_text ? retry_text : "", detail);
-    case SOUP_STATUS_SERVICE_UNAVAILABLE:
-      if (retry >= 0)
-        return g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_BUSY,
-                            "%s: the server is busy; try again in %" G_GINT64_FORMAT " s (%s)",
-                            url, retry, detail);
-      return g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_BUSY,
-                          "%s: the server is busy (%s)", url, detail);
-    default:
-      return g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_SERVER,
-                          "%s answered %s", url, detail);
-    }
-}
-
-static char *
-resolve_location (SoupMessage *message,
-                  const char  *base)
-{
-  const char *location = soup_message_headers_get_one (soup_message_get_response_headers (message),
-                                                       "Location");
-  g_autoptr(GUri) resolved = NULL;
-  g_autoptr(GUri) base_uri = NULL;
-
-  if (location == NULL || *location == '\0')
-    return NULL;
-  base_uri = g_uri_parse (base, SOUP_HTTP_URI_FLAGS, NULL);
-  if (base_uri == NULL)
-    return NULL;
-  resolved = g_uri_parse_relative (base_uri, location, SOUP_HTTP_URI_FLAGS, NULL);
-  if (resolved == NULL)
-    return NULL;
-  return g_uri_to_string (resolved);
-}
-
-static gboolean
-is_sdp_body (GBytes *body)
-{
-  gsize length;
-  const char *data;
-
-  if (body == NULL)
-    return FALSE;
-  data = g_bytes_get_data (body, &length);
-  return length >= 3 && memcmp (data, "v=0", 3) == 0 &&
-         g_utf8_validate_len (data, length, NULL) && memchr (data, '\0', length) == NULL;
-}
-
-static char *
-body_text (GBytes *body)
-{
-  gsize length;
-  const char *data = g_bytes_get_data (body, &length);
-
-  return g_strndup (data, length);
-}
-
 static void
 emit_ice_servers (BeaconWhipSignaler *self,
                   SoupMessage        *message)
@@ -1125,7 +60,7 @@ emit_ice_servers (BeaconWhipSignaler *self,
   g_auto(GStrv) servers = NULL;
 
   links = soup_message_headers_get_list (soup_message_get_response_headers (message), "Link");
-  servers = beacon_whip_parse_ice_servers (links);
+  servers = beacon_link_header_parse_ice_servers (links);
   if (servers == NULL)
     return;
   for (guint i = 0; servers[i] != NULL; i++)
@@ -1143,7 +78,7 @@ record_resource (BeaconWhipSignaler *self,
                                                    "ETag");
 
   g_free (self->resource_url);
-  self->resource_url = resolve_location (message, request_url);
+  self->resource_url = beacon_whip_http_resolve_location (message, request_url);
   if (self->resource_url == NULL)
     g_debug ("%s server gave no Location: no trickle ICE and no DELETE", protocol_name (self));
   if (etag != NULL)
@@ -1241,7 +176,8 @@ trickle_response_cb (BeaconWhipSignaler *self,
     }
 
   {
-    g_autoptr(GError) described = describe_status (self, message, body, self->resource_url);
+    g_autoptr(GError) described = beacon_whip_http_describe_status (self, message, body,
+                                                                    self->resource_url);
 
     g_message ("could not send ICE candidates: %s", described->message);
     stop_trickle (self);
@@ -1262,11 +198,11 @@ send_trickle (BeaconWhipSignaler *self)
       return;
     }
 
-  fragment = beacon_whip_sdpfrag_build (self->local_sdp, self->gathered);
+  fragment = beacon_sdp_fragment_build (self->local_sdp, self->gathered);
   g_ptr_array_set_size (self->gathered, 0);
   self->patch_in_flight = TRUE;
-  send_request (self, "PATCH", self->resource_url, "application/trickle-ice-sdpfrag", fragment,
-                self->etag, trickle_response_cb, TRUE);
+  beacon_whip_http_send (self, "PATCH", self->resource_url, "application/trickle-ice-sdpfrag",
+                         fragment, self->etag, trickle_response_cb, TRUE);
 }
 
 /* Sending the local description */
@@ -1288,7 +224,7 @@ answer_patch_response_cb (BeaconWhipSignaler *self,
     }
   if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (message)))
     {
-      fail (self, describe_status (self, message, body, self->resource_url));
+      fail (self, beacon_whip_http_describe_status (self, message, body, self->resource_url));
       return;
     }
   update_etag (self, message);
@@ -1347,7 +283,7 @@ post_response_cb (BeaconWhipSignaler *self,
 
   if (status == SOUP_STATUS_TEMPORARY_REDIRECT || status == SOUP_STATUS_PERMANENT_REDIRECT)
     {
-      g_autofree char *target = resolve_location (message, request_url);
+      g_autofree char *target = beacon_whip_http_resolve_location (message, request_url);
       g_autoptr(GUri) target_uri = NULL;
 
       if (target == NULL)
@@ -1390,7 +326,7 @@ post_response_cb (BeaconWhipSignaler *self,
 
   if (status == SOUP_STATUS_CREATED || status == SOUP_STATUS_OK)
     {
-      if (!is_sdp_body (body))
+      if (!beacon_whip_http_is_sdp_body (body))
         {
           fail (self, g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_PROTOCOL,
                                    "%s accepted the offer but sent no SDP answer", request_url));
@@ -1400,7 +336,7 @@ post_response_cb (BeaconWhipSignaler *self,
         return;
       record_resource (self, message, request_url);
       self->phase = PHASE_ANSWERED;
-      sdp = body_text (body);
+      sdp = beacon_whip_http_body_text (body);
       emit_ice_servers (self, message);
       if (self->stopped)
         return;
@@ -1411,18 +347,18 @@ post_response_cb (BeaconWhipSignaler *self,
 
   /* WHEP: a server that wants to offer itself answers 406 with its offer and a Location,
    * where Beacon's answer goes with PATCH. */
-  if (self->whep && status == SOUP_STATUS_NOT_ACCEPTABLE && is_sdp_body (body) &&
+  if (self->whep && status == SOUP_STATUS_NOT_ACCEPTABLE && beacon_whip_http_is_sdp_body (body) &&
       soup_message_headers_get_one (soup_message_get_response_headers (message), "Location"))
     {
       /* The session answers on a new peer: candidates gathered for the refused offer belong
        * to the old one and must not go with the answer. */
       g_ptr_array_set_size (self->gathered, 0);
-      self->gathering_done = FALSE;
+      beacon_ice_gathering_reset (self->gathering);
       if (!record_media_identity (self, message, request_url))
         return;
       record_resource (self, message, request_url);
       self->phase = PHASE_IDLE;
-      sdp = body_text (body);
+      sdp = beacon_whip_http_body_text (body);
       emit_ice_servers (self, message);
       if (self->stopped)
         return;
@@ -1430,7 +366,7 @@ post_response_cb (BeaconWhipSignaler *self,
       return;
     }
 
-  fail (self, describe_status (self, message, body, self->url));
+  fail (self, beacon_whip_http_describe_status (self, message, body, self->url));
 }
 
 static void
@@ -1438,26 +374,25 @@ send_local_description (BeaconWhipSignaler *self)
 {
   g_autofree char *sdp = NULL;
 
-  g_clear_handle_id (&self->quiet_source, g_source_remove);
-  g_clear_handle_id (&self->deadline_source, g_source_remove);
+  beacon_ice_gathering_stop (self->gathering);
   if (self->phase != PHASE_GATHERING || self->stopped)
     return;
 
   /* The candidates so far go into the description; those that come later trickle. The offer
    * is kept as it was sent: trickle fragments are built from its credentials and m-lines. */
-  sdp = beacon_whip_sdp_add_candidates (self->local_sdp, self->gathered);
+  sdp = beacon_sdp_add_candidates (self->local_sdp, self->gathered);
   g_ptr_array_set_size (self->gathered, 0);
   self->phase = PHASE_SENDING;
 
   if (g_str_equal (self->local_type, "offer"))
     {
-      send_request (self, SOUP_METHOD_POST, self->post_url, "application/sdp", sdp, NULL,
-                    post_response_cb, TRUE);
+      beacon_whip_http_send (self, SOUP_METHOD_POST, self->post_url, "application/sdp", sdp, NULL,
+                             post_response_cb, TRUE);
     }
   else if (self->resource_url != NULL)
     {
-      send_request (self, "PATCH", self->resource_url, "application/sdp", sdp, self->etag,
-                    answer_patch_response_cb, TRUE);
+      beacon_whip_http_send (self, "PATCH", self->resource_url, "application/sdp", sdp,
+                             self->etag, answer_patch_response_cb, TRUE);
     }
   else
     {
@@ -1466,26 +401,17 @@ send_local_description (BeaconWhipSignaler *self)
     }
 }
 
-static gboolean
-gathering_settled_cb (gpointer user_data)
+static void
+gathering_finished_cb (BeaconIceGathering       *gathering,
+                       BeaconIceGatheringReason  reason,
+                       gpointer                  user_data)
 {
   BeaconWhipSignaler *self = user_data;
 
-  self->quiet_source = 0;
+  if (reason == BEACON_ICE_GATHERING_DEADLINE)
+    g_debug ("%s: sending the description after %d ms of gathering", protocol_name (self),
+             BEACON_ICE_GATHERING_MAX_MS);
   send_local_description (self);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-gathering_deadline_cb (gpointer user_data)
-{
-  BeaconWhipSignaler *self = user_data;
-
-  self->deadline_source = 0;
-  g_debug ("%s: sending the description after %d ms of gathering", protocol_name (self),
-           GATHER_MAX_MS);
-  send_local_description (self);
-  return G_SOURCE_REMOVE;
 }
 
 /* BeaconSignaler */
@@ -1597,7 +523,8 @@ beacon_whip_signaler_start_async (BeaconSignaler      *signaler,
    * there is an offer: WHIP and WHEP have no request without one. */
   self->session_id = g_strdup (self->whep ? "whep" : "whip");
   self->start_task = g_steal_pointer (&task);
-  send_request (self, SOUP_METHOD_OPTIONS, self->url, NULL, NULL, NULL, options_response_cb, TRUE);
+  beacon_whip_http_send (self, SOUP_METHOD_OPTIONS, self->url, NULL, NULL, NULL,
+                         options_response_cb, TRUE);
 }
 
 static char *
@@ -1636,25 +563,18 @@ beacon_whip_signaler_send_description (BeaconSignaler *signaler,
       return;
     }
 
-  g_clear_handle_id (&self->quiet_source, g_source_remove);
-  g_clear_handle_id (&self->deadline_source, g_source_remove);
+  beacon_ice_gathering_stop (self->gathering);
   g_free (self->local_type);
   self->local_type = g_strdup (type);
   g_free (self->local_sdp);
-  self->local_sdp = beacon_whip_normalize_sdp (sdp);
+  self->local_sdp = beacon_sdp_normalize (sdp);
   g_free (self->post_url);
   self->post_url = g_strdup (self->url);
   self->redirects = 0;
   self->phase = PHASE_GATHERING;
 
-  if (self->gathering_done)
-    {
-      send_local_description (self);
-      return;
-    }
-  self->deadline_source = g_timeout_add (GATHER_MAX_MS, gathering_deadline_cb, self);
-  if (self->gathered->len > 0)
-    self->quiet_source = g_timeout_add (GATHER_QUIET_MS, gathering_settled_cb, self);
+  /* Sends at once when the end of the candidates already came. */
+  beacon_ice_gathering_wait (self->gathering, self->cancellable, gathering_finished_cb, self);
 }
 
 static void
@@ -1664,23 +584,17 @@ beacon_whip_signaler_send_candidate (BeaconSignaler *signaler,
                                      const char     *candidate)
 {
   BeaconWhipSignaler *self = BEACON_WHIP_SIGNALER (signaler);
-  gboolean end = candidate == NULL || *candidate == '\0';
 
   if (self->stopped || g_strcmp0 (session_id, self->session_id) != 0 || self->trickle_stopped)
     return;
 
-  g_ptr_array_add (self->gathered, beacon_whip_candidate_new (mline, candidate));
-  if (end)
-    self->gathering_done = TRUE;
-
+  g_ptr_array_add (self->gathered, beacon_sdp_candidate_new (mline, candidate));
   switch (self->phase)
     {
     case PHASE_GATHERING:
-      g_clear_handle_id (&self->quiet_source, g_source_remove);
-      if (end)
-        send_local_description (self);
-      else
-        self->quiet_source = g_timeout_add (GATHER_QUIET_MS, gathering_settled_cb, self);
+      /* Restarts the quiet time, or sends the description now at the end of the candidates
+       * (gathering_finished_cb ()). */
+      beacon_ice_gathering_add_candidate (self->gathering, candidate);
       break;
     case PHASE_ANSWERED:
       schedule_trickle (self);
@@ -1689,6 +603,7 @@ beacon_whip_signaler_send_candidate (BeaconSignaler *signaler,
     case PHASE_SENDING:
     default:
       /* Kept for the description (idle) or for the first PATCH once answered (sending). */
+      beacon_ice_gathering_add_candidate (self->gathering, candidate);
       break;
     }
 }
@@ -1713,8 +628,8 @@ delete_resource (BeaconWhipSignaler *self)
   self->deleted = TRUE;
   /* Not cancellable: it has to go out while the signaler stops. The request holds a
    * reference, so it outlives the session that dropped the signaler. */
-  send_request (self, SOUP_METHOD_DELETE, self->resource_url, NULL, NULL, NULL,
-                delete_response_cb, FALSE);
+  beacon_whip_http_send (self, SOUP_METHOD_DELETE, self->resource_url, NULL, NULL, NULL,
+                         delete_response_cb, FALSE);
 }
 
 static void
@@ -1738,8 +653,7 @@ beacon_whip_signaler_stop (BeaconSignaler *signaler)
     return;
   self->stopped = TRUE;
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->quiet_source, g_source_remove);
-  g_clear_handle_id (&self->deadline_source, g_source_remove);
+  beacon_ice_gathering_stop (self->gathering);
   g_clear_handle_id (&self->trickle_source, g_source_remove);
 }
 
@@ -1777,8 +691,8 @@ beacon_whip_signaler_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->announce_source, g_source_remove);
-  g_clear_handle_id (&self->quiet_source, g_source_remove);
-  g_clear_handle_id (&self->deadline_source, g_source_remove);
+  /* Stopped, not dropped: a method called after dispose still finds it. */
+  beacon_ice_gathering_stop (self->gathering);
   g_clear_handle_id (&self->trickle_source, g_source_remove);
   g_clear_object (&self->start_task);
   g_clear_object (&self->cancellable);
@@ -1801,6 +715,7 @@ beacon_whip_signaler_finalize (GObject *object)
   g_free (self->resource_url);
   g_free (self->etag);
   g_ptr_array_unref (self->gathered);
+  g_object_unref (self->gathering);
   beacon_channel_info_free (self->info);
 
   G_OBJECT_CLASS (beacon_whip_signaler_parent_class)->finalize (object);
@@ -1819,7 +734,9 @@ static void
 beacon_whip_signaler_init (BeaconWhipSignaler *self)
 {
   self->cancellable = g_cancellable_new ();
-  self->gathered = beacon_whip_candidate_array_new ();
+  self->gathered = beacon_sdp_candidate_array_new ();
+  self->gathering = beacon_ice_gathering_new (BEACON_ICE_GATHERING_QUIET_MS,
+                                              BEACON_ICE_GATHERING_MAX_MS);
   self->info = g_new0 (BeaconChannelInfo, 1);
 }
 

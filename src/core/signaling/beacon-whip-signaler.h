@@ -7,6 +7,7 @@
 
 #pragma once
 
+#include "beacon-sdp.h"
 #include "beacon-signaler.h"
 
 G_BEGIN_DECLS
@@ -30,57 +31,21 @@ G_DECLARE_FINAL_TYPE (BeaconWhipSignaler, beacon_whip_signaler, BEACON, WHIP_SIG
  * STUN and TURN servers that the server hands out in Link headers arrive with the answer, so
  * "ice-servers" is emitted after the offer was sent: they can serve only candidates gathered
  * from then on (a later ICE restart or reconnection), never the offer already sent. */
-BeaconSignaler *beacon_whip_signaler_new (const BeaconSignalerOptions  *options,
-                                          gboolean                      whep,
-                                          GError                      **error);
+BeaconSignaler *beacon_whip_signaler_new (const BeaconSignalerOptions *options,
+                                          gboolean                     whep,
+                                          GError                     **error);
 
-/* SDP helpers for WHIP and WHEP, shared with the direct server's WHEP endpoint. */
-
-/* One ICE candidate: "candidate:…" (without "a="), for the m-line @mline. An empty candidate
- * marks the end of the candidates. */
-typedef struct {
-  guint  mline;
-  char  *candidate;
-} BeaconWhipCandidate;
-
-BeaconWhipCandidate *beacon_whip_candidate_new       (guint                mline,
-                                                      const char          *candidate);
-void                 beacon_whip_candidate_free      (BeaconWhipCandidate *candidate);
-/* An empty GPtrArray that frees the BeaconWhipCandidate* it holds. */
-GPtrArray           *beacon_whip_candidate_array_new (void);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (BeaconWhipCandidate, beacon_whip_candidate_free)
-
-/* @sdp with CRLF line endings and a final CRLF, as servers that compare lines expect. */
-char *beacon_whip_normalize_sdp (const char *sdp);
-
-/* Writes @candidates (BeaconWhipCandidate*) into @sdp: each after the attributes of its
- * m-section; an m-section in a BUNDLE group that got none of its own gets those of the first
- * bundled m-section that has some. Sections with port 0 (rejected or bundle-only) get none.
- * Empty candidates add "a=end-of-candidates" to every section that got candidates. */
-char *beacon_whip_sdp_add_candidates (const char *sdp,
-                                      GPtrArray  *candidates);
-
-/* An RFC 8840 fragment (application/trickle-ice-sdpfrag) for @candidates, with the ICE
- * credentials and the m=/a=mid lines of @local_sdp. */
-char *beacon_whip_sdpfrag_build (const char *local_sdp,
-                                 GPtrArray  *candidates);
-
-/* Parses a trickle fragment. @mids are the a=mid values of the offer, in m-line order, to map
- * each candidate to its m-line. Returns BeaconWhipCandidate* (an empty candidate for
- * a=end-of-candidates); @ufrag and @pwd receive the credentials if the fragment has them. */
-GPtrArray *beacon_whip_sdpfrag_parse (const char          *fragment,
-                                      const char * const  *mids,
-                                      char               **ufrag,
-                                      char               **pwd,
-                                      GError             **error);
-
-/* The a=mid values of @sdp in m-line order (NULL entries become ""). */
-GStrv beacon_whip_sdp_dup_mids (const char *sdp);
-
-/* Turns the Link header values of a WHIP/WHEP response (several may be folded into one,
- * separated by commas outside <…> and quotes) into the URLs webrtcbin takes:
- * "stun://host:port", "turn://user:pass@host:port", "turns://…", keeping "?transport=tcp".
- * Links whose rel is not "ice-server" are skipped. Returns NULL when there is none. */
-GStrv beacon_whip_parse_ice_servers (const char *link_header);
+/* The SDP helpers moved to beacon-sdp.h; beacon-direct-server.c and beacon-session.c still use
+ * these names. */
+/* transitional: removed when the direct server is switched */
+typedef BeaconSdpCandidate BeaconWhipCandidate;
+#define beacon_whip_candidate_new       beacon_sdp_candidate_new
+#define beacon_whip_candidate_free      beacon_sdp_candidate_free
+#define beacon_whip_candidate_array_new beacon_sdp_candidate_array_new
+#define beacon_whip_normalize_sdp       beacon_sdp_normalize
+#define beacon_whip_sdp_add_candidates  beacon_sdp_add_candidates
+#define beacon_whip_sdpfrag_build       beacon_sdp_fragment_build
+#define beacon_whip_sdpfrag_parse       beacon_sdp_fragment_parse
+#define beacon_whip_sdp_dup_mids        beacon_sdp_dup_mids
 
 G_END_DECLS

@@ -1,0 +1,73 @@
+/* beacon-peer-private.h
+ *
+ * Copyright 2026 The Beacon developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "beacon-peer.h"
+
+#define GST_USE_UNSTABLE_API
+#include <gst/webrtc/webrtc.h>
+
+G_BEGIN_DECLS
+
+/* Shared by beacon-peer.c (negotiation, media), beacon-peer-identity.c (the DTLS identity
+ * checks) and beacon-peer-info.c (the report); nothing else includes it. */
+
+struct _BeaconPeer
+{
+  GObject       parent_instance;
+
+  GMainContext *context;
+  GstBin       *bin;
+  GstElement   *webrtcbin;
+  char         *session_id;
+
+  char         *local_sdp;
+  char         *remote_sdp;
+  gboolean      remote_description_set;
+  GArray       *pending_candidates;   /* PendingCandidate */
+
+  char         *identity_pem;
+  char         *identity_fingerprint;
+  GPtrArray    *announced_fingerprints; /* "sha-256 AB:…" from the remote SDP */
+  char         *presented_fingerprint;  /* "sha-256 AB:…" of the remote DTLS certificate */
+  char         *expected_identity;      /* nullable: SHA-256 "AB:…" the remote side must be */
+  gboolean      bound;                  /* the remote side proved to be expected_identity */
+  GWeakRef      dtls_decoder;           /* an internal dtlsdec, for the SRTP profile */
+  /* Atomic, in a box the pad probes share rather than the peer: a probe holding the peer
+   * would keep it, its webrtcbin and the ICE agent's sockets and threads alive for good. */
+  gint         *media_allowed;
+
+  gboolean      offering;             /* beacon_peer_create_offer () was called */
+  gboolean      offer_pending;
+  guint         offer_timeout;
+  gboolean      relay_only;
+  guint         n_local_candidates;
+
+  gboolean      connected;
+  gboolean      verified;
+  gboolean      failed;
+  gboolean      closed;
+};
+
+typedef struct {
+  guint  mline;
+  char  *candidate;
+} PendingCandidate;
+
+/* The DTLS transport of the first transceiver (all media is bundled on it), or NULL. */
+GstWebRTCDTLSTransport *beacon_peer_dup_dtls_transport          (BeaconPeer *self);
+
+/* Compares the certificate the remote side presented with the fingerprints its SDP announced
+ * and with the expected identity; FALSE when the peer failed (it did so itself). */
+gboolean                beacon_peer_verify_remote_identity      (BeaconPeer *self);
+
+/* BEACON_PEER_ERROR_NOT_EXPECTED_IDENTITY for media from @fingerprint (nullable). */
+GError                 *beacon_peer_not_expected_identity_error (BeaconPeer *self,
+                                                                 const char *fingerprint);
+
+G_END_DECLS
