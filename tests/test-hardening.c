@@ -15,41 +15,24 @@
 #include <sys/stat.h>
 
 #include "beacon-test-process.h"
+#include "beacon-test-serve-fixture.h"
 
-typedef struct {
-  char              *dir;
-  BeaconTestProcess *server;
-  char              *url;
-  guint              port;
-} Fixture;
+typedef BeaconTestServeFixture Fixture;
 
-static char *
-fixture_path (Fixture    *fixture,
-              const char *name)
-{
-  return g_build_filename (fixture->dir, name, NULL);
-}
+#define fixture_path beacon_test_serve_fixture_path
+#define fixture_tear_down beacon_test_serve_fixture_tear_down
 
 static void
 start_server (Fixture *fixture)
 {
-  g_autofree char *data_dir = fixture_path (fixture, "server");
   g_autofree char *report = fixture_path (fixture, "server.json");
   const char *argv[] = {
     "serve", "--bind", "127.0.0.1", "--port", "0", "--source", "test", "--width", "320",
     "--height", "240", "--ice-address", "127.0.0.1", "--report", report, NULL
   };
-  const char *port;
 
-  fixture->server = beacon_test_process_start (data_dir, argv);
-  fixture->url = beacon_test_process_wait_line (fixture->server, "watch: ", 30);
-  if (fixture->url == NULL)
-    g_error ("the server printed no watch: line; stderr:\n%s",
-             beacon_test_process_get_stderr (fixture->server));
+  beacon_test_serve_fixture_start_server (fixture, argv);
   g_assert_true (g_str_has_prefix (fixture->url, "wss://127.0.0.1:"));
-  port = fixture->url + strlen ("wss://127.0.0.1:");
-  fixture->port = (guint) g_ascii_strtoull (port, NULL, 10);
-  g_assert_cmpuint (fixture->port, >, 0);
 }
 
 /* @data is TRUE when the test needs a running `beacon-cli serve`. */
@@ -57,22 +40,9 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("beacon-hardening-XXXXXX", &error);
-  g_assert_no_error (error);
+  beacon_test_serve_fixture_init (fixture, "hardening");
   if (GPOINTER_TO_INT (data))
     start_server (fixture);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  g_clear_pointer (&fixture->server, beacon_test_process_free);
-  g_free (fixture->url);
-  beacon_test_remove_tree (fixture->dir);
-  g_free (fixture->dir);
 }
 
 /* TLS */

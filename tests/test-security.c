@@ -16,41 +16,27 @@
 #include "beacon-test-gst-server.h"
 #include "beacon-test-process.h"
 #include "beacon-test-relay.h"
+#include "beacon-test-serve-fixture.h"
 
 enum { EXIT_SECURITY = 5 };
 
-typedef struct {
-  char              *dir;
-  BeaconTestProcess *server;
-  char              *url;
-  guint              port;
-} Fixture;
+typedef BeaconTestServeFixture Fixture;
 
-static char *
-path_in (Fixture    *fixture,
-         const char *name)
-{
-  return g_build_filename (fixture->dir, name, NULL);
-}
+#define fixture_path beacon_test_serve_fixture_path
+#define fixture_tear_down beacon_test_serve_fixture_tear_down
+#define read_report beacon_test_serve_fixture_read_report
 
 static void
 start_server (Fixture *fixture)
 {
-  g_autofree char *data_dir = path_in (fixture, "server");
-  g_autofree char *report = path_in (fixture, "server.json");
+  g_autofree char *report = fixture_path (fixture, "server.json");
   g_autofree char *port = g_strdup_printf ("%u", fixture->port);
   const char *argv[] = {
     "serve", "--bind", "127.0.0.1", "--port", port, "--source", "test", "--width", "320",
     "--height", "240", "--ice-address", "127.0.0.1", "--report", report, NULL
   };
 
-  g_clear_pointer (&fixture->server, beacon_test_process_free);
-  g_clear_pointer (&fixture->url, g_free);
-  fixture->server = beacon_test_process_start (data_dir, argv);
-  fixture->url = beacon_test_process_wait_line (fixture->server, "watch: ", 30);
-  if (fixture->url == NULL)
-    g_error ("the server printed no watch: line; stderr:\n%s",
-             beacon_test_process_get_stderr (fixture->server));
+  beacon_test_serve_fixture_start_server (fixture, argv);
 }
 
 static void
@@ -65,23 +51,10 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("beacon-security-XXXXXX", &error);
-  g_assert_no_error (error);
+  beacon_test_serve_fixture_init (fixture, "security");
   /* A fixed port, so that a restarted server is "the same server" for pinning. */
   fixture->port = beacon_test_free_port ();
   start_server (fixture);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  g_clear_pointer (&fixture->server, beacon_test_process_free);
-  g_free (fixture->url);
-  beacon_test_remove_tree (fixture->dir);
-  g_free (fixture->dir);
 }
 
 /* Runs `beacon-cli watch LINK` with the viewer's own data directory @name and a report in
@@ -93,32 +66,16 @@ start_viewer (Fixture     *fixture,
               const char  *frames,
               const char  *extra)
 {
-  g_autofree char *data_dir = path_in (fixture, name);
-  g_autofree char *report_name = g_strconcat (name, ".json", NULL);
-  g_autofree char *report = path_in (fixture, report_name);
-  const char *argv[] = {
-    "watch", link, "--ice-address", "127.0.0.1", "--timeout", "45", "--report", report,
-    "--frames", frames, extra, NULL
-  };
+  const char *arguments[] = { "--timeout", "45", "--frames", frames, extra, NULL };
 
-  return beacon_test_process_start (data_dir, argv);
-}
-
-static JsonObject *
-read_report (Fixture    *fixture,
-             const char *name)
-{
-  g_autofree char *report_name = g_strconcat (name, ".json", NULL);
-  g_autofree char *path = path_in (fixture, report_name);
-
-  return beacon_test_read_json (path);
+  return beacon_test_serve_fixture_start_viewer (fixture, name, link, arguments);
 }
 
 static char *
 identity_of (Fixture    *fixture,
              const char *name)
 {
-  g_autofree char *data_dir = path_in (fixture, name);
+  g_autofree char *data_dir = fixture_path (fixture, name);
   g_autoptr(BeaconTestProcess) process =
     beacon_test_process_start (data_dir, (const char *[]) { "identity", NULL });
   char *line;
@@ -141,7 +98,7 @@ member_string (JsonObject *object,
 static JsonObject *
 wait_server_peer (Fixture *fixture)
 {
-  g_autofree char *path = path_in (fixture, "server.json");
+  g_autofree char *path = fixture_path (fixture, "server.json");
   gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
 
   while (g_get_monotonic_time () < deadline)
@@ -230,7 +187,7 @@ static void
 test_intercepting_relay (Fixture       *fixture,
                          gconstpointer  data)
 {
-  g_autofree char *relay_dir = path_in (fixture, "relay");
+  g_autofree char *relay_dir = fixture_path (fixture, "relay");
   g_autoptr(BeaconTestRelay) relay = beacon_test_relay_new (fixture->url, NULL, TRUE, BEACON_TEST_RELAY_SWAP_FINGERPRINT,
                                                             relay_dir);
   g_autofree char *link = beacon_test_relay_dup_link (relay);
@@ -275,7 +232,7 @@ static void
 test_intercepting_relay_both_ways (Fixture       *fixture,
                                    gconstpointer  data)
 {
-  g_autofree char *relay_dir = path_in (fixture, "relay");
+  g_autofree char *relay_dir = fixture_path (fixture, "relay");
   g_autoptr(BeaconTestRelay) relay = beacon_test_relay_new (fixture->url, NULL, TRUE,
                                                             BEACON_TEST_RELAY_SWAP_BOTH_WAYS,
                                                             relay_dir);
@@ -304,7 +261,7 @@ static void
 test_rogue_producer_refused (Fixture       *fixture,
                              gconstpointer  data)
 {
-  g_autofree char *rogue_dir = path_in (fixture, "rogue");
+  g_autofree char *rogue_dir = fixture_path (fixture, "rogue");
   g_autofree char *server_url = g_strndup (fixture->url, strcspn (fixture->url, "#"));
   const char *pin = strstr (fixture->url, "pin=") + strlen ("pin=");
   g_autofree char *pin_value = g_strndup (pin, strcspn (pin, "&"));
@@ -354,8 +311,8 @@ static void
 test_media_bound_to_link (Fixture       *fixture,
                           gconstpointer  data)
 {
-  g_autofree char *server_dir = path_in (fixture, "open-server");
-  g_autofree char *rogue_dir = path_in (fixture, "rogue");
+  g_autofree char *server_dir = fixture_path (fixture, "open-server");
+  g_autofree char *rogue_dir = fixture_path (fixture, "rogue");
   g_autoptr(BeaconTestGstServer) server = beacon_test_gst_server_new (server_dir, TRUE);
   g_autofree char *whep_url = g_strdup_printf ("https://%swhep", server->url + strlen ("wss://"));
   g_autoptr(BeaconTestProcess) rogue = NULL;
@@ -379,8 +336,8 @@ test_media_bound_to_link (Fixture       *fixture,
     assert_refused_as_not_the_link (viewer, status, report);
   }
   {
-    g_autofree char *data_dir = path_in (fixture, "whep-viewer");
-    g_autofree char *report_path = path_in (fixture, "whep-viewer.json");
+    g_autofree char *data_dir = fixture_path (fixture, "whep-viewer");
+    g_autofree char *report_path = fixture_path (fixture, "whep-viewer.json");
     g_autoptr(BeaconTestProcess) viewer = beacon_test_process_start (data_dir, (const char *[]) {
       "watch", "--dialect", "whep", "--pin", server->pin, "--ice-address", "127.0.0.1",
       "--timeout", "45", "--report", report_path, "--frames", "20", whep_url, NULL });
@@ -417,7 +374,7 @@ test_hostile_signaling (Fixture       *fixture,
                         gconstpointer  data)
 {
   const HostileCase *hostile = data;
-  g_autofree char *relay_dir = path_in (fixture, "relay");
+  g_autofree char *relay_dir = fixture_path (fixture, "relay");
   g_autoptr(BeaconTestRelay) relay = beacon_test_relay_new (fixture->url, NULL, TRUE,
                                                             hostile->mode, relay_dir);
   g_autofree char *link = beacon_test_relay_dup_link (relay);
@@ -511,7 +468,7 @@ static void
 test_identity_changed (Fixture       *fixture,
                        gconstpointer  data)
 {
-  g_autofree char *server_dir = path_in (fixture, "server");
+  g_autofree char *server_dir = fixture_path (fixture, "server");
 
   /* First connection: remembered. */
   {

@@ -47,7 +47,6 @@ struct _BeaconBroadcastPage
   GtkLabel             *error_label;
   GtkWidget            *error_preferences_button;
   GtkStack             *preview_stack;
-  AdwStatusPage        *preview_placeholder;
   GtkPicture           *preview_picture;
   GtkWidget            *live_badge;
   GtkButton            *go_live_button;
@@ -56,7 +55,6 @@ struct _BeaconBroadcastPage
   GtkLabel             *state_label;
   GtkLabel             *elapsed_label;
   GtkLabel             *viewers_label;
-  GtkWidget            *bitrate_row;
   GtkLabel             *bitrate_label;
   GtkWidget            *source_group;
   AdwComboRow          *camera_row;
@@ -70,18 +68,6 @@ struct _BeaconBroadcastPage
 };
 
 G_DEFINE_FINAL_TYPE (BeaconBroadcastPage, beacon_broadcast_page, ADW_TYPE_BIN)
-
-static void
-show_toast (BeaconBroadcastPage *self,
-            AdwToast            *toast)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
-  else
-    g_object_unref (g_object_ref_sink (toast));
-}
 
 /* Devices and the entries that stand in for them */
 
@@ -143,8 +129,7 @@ reload_destinations (BeaconBroadcastPage *self)
   const char *url;
 
   g_clear_pointer (&self->saved_servers, g_variant_unref);
-  /* Only a session that can talk to other servers gets them offered. */
-  if (self->settings != NULL && beacon_object_has_property (self->session, "dialect"))
+  if (self->settings != NULL)
     self->saved_servers = g_settings_get_value (self->settings, "saved-servers");
 
   g_ptr_array_add (names, (gpointer) _("Direct (built-in server)"));
@@ -299,7 +284,7 @@ show_failure (BeaconBroadcastPage *self)
   adw_toast_set_action_name (toast, "broadcast.go-live");
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   adw_toast_set_timeout (toast, 10);
-  show_toast (self, toast);
+  beacon_widget_add_toast (GTK_WIDGET (self), toast);
 }
 
 static void
@@ -370,31 +355,6 @@ preview_frame_cb (BeaconBroadcastPage *self)
 
 /* Going live */
 
-static void
-set_object_property (BeaconBroadcastPage *self,
-                     const char          *property,
-                     GType                type,
-                     gpointer             object)
-{
-  g_auto(GValue) value = G_VALUE_INIT;
-
-  g_value_init (&value, type);
-  g_value_set_object (&value, object);
-  beacon_object_set_if_present (self->session, property, &value);
-}
-
-static void
-set_string_property (BeaconBroadcastPage *self,
-                     const char          *property,
-                     const char          *text)
-{
-  g_auto(GValue) value = G_VALUE_INIT;
-
-  g_value_init (&value, G_TYPE_STRING);
-  g_value_set_string (&value, text != NULL && *text != '\0' ? text : NULL);
-  beacon_object_set_if_present (self->session, property, &value);
-}
-
 /* A new sink for every start: the previous pipeline may still hold the old one. */
 static void
 new_preview (BeaconBroadcastPage *self)
@@ -403,19 +363,13 @@ new_preview (BeaconBroadcastPage *self)
     g_signal_handlers_disconnect_by_data (self->preview, self);
   g_clear_object (&self->preview);
 
-  if (!beacon_object_has_property (self->session, "preview-sink"))
-    {
-      adw_status_page_set_description (self->preview_placeholder,
-                                       _("This version of Beacon cannot show a preview."));
-      return;
-    }
-
   self->preview = beacon_video_paintable_new ();
   g_signal_connect_object (self->preview, "notify::frames-shown",
                            G_CALLBACK (preview_frame_cb), self, G_CONNECT_SWAPPED);
   gtk_picture_set_paintable (self->preview_picture, GDK_PAINTABLE (self->preview));
-  set_object_property (self, "preview-sink", GST_TYPE_ELEMENT,
-                       beacon_video_paintable_get_sink (self->preview));
+  g_object_set (self->session,
+                "preview-sink", beacon_video_paintable_get_sink (self->preview),
+                NULL);
 }
 
 static void
@@ -426,6 +380,7 @@ apply_settings (BeaconBroadcastPage *self)
   guint resolution = adw_combo_row_get_selected (self->resolution_row);
   BeaconCodec codec = adw_combo_row_get_selected (self->codec_row) == 1 ? BEACON_CODEC_H264
                                                                         : BEACON_CODEC_VP8;
+  const char *stream_name = gtk_editable_get_text (GTK_EDITABLE (self->stream_name_row));
 
   if (resolution >= G_N_ELEMENTS (resolutions))
     resolution = 1;
@@ -435,31 +390,25 @@ apply_settings (BeaconBroadcastPage *self)
                 "codec", codec,
                 "width", resolutions[resolution].width,
                 "height", resolutions[resolution].height,
+                "camera", camera,
+                "microphone", microphone,
+                "stream-name", beacon_text_or_null (stream_name),
                 NULL);
-  set_object_property (self, "camera", GST_TYPE_DEVICE, camera);
-  set_object_property (self, "microphone", GST_TYPE_DEVICE, microphone);
-  set_string_property (self, "stream-name", gtk_editable_get_text (GTK_EDITABLE (self->stream_name_row)));
 
   if (self->settings != NULL)
     {
       g_autofree char *bind_address = g_settings_get_string (self->settings, "listen-address");
       g_autofree char *stun_server = g_settings_get_string (self->settings, "stun-server");
-      g_auto(GValue) relay_value = G_VALUE_INIT;
-      g_auto(GValue) upnp_value = G_VALUE_INIT;
 
       g_object_set (self->session,
                     "fps", (guint) g_settings_get_int (self->settings, "default-fps"),
                     "port", (guint) g_settings_get_int (self->settings, "listen-port"),
                     "max-viewers", (guint) g_settings_get_int (self->settings, "max-viewers"),
+                    "bind-address", beacon_text_or_null (bind_address),
+                    "stun-server", beacon_text_or_null (stun_server),
+                    "relay-only", g_settings_get_boolean (self->settings, "relay-only"),
+                    "upnp", g_settings_get_boolean (self->settings, "upnp"),
                     NULL);
-      set_string_property (self, "bind-address", bind_address);
-      set_string_property (self, "stun-server", stun_server);
-      g_value_init (&relay_value, G_TYPE_BOOLEAN);
-      g_value_set_boolean (&relay_value, g_settings_get_boolean (self->settings, "relay-only"));
-      beacon_object_set_if_present (self->session, "relay-only", &relay_value);
-      g_value_init (&upnp_value, G_TYPE_BOOLEAN);
-      g_value_set_boolean (&upnp_value, g_settings_get_boolean (self->settings, "upnp"));
-      beacon_object_set_if_present (self->session, "upnp", &upnp_value);
     }
 
   new_preview (self);
@@ -478,20 +427,11 @@ token_looked_up_cb (GObject      *source,
                     gpointer      user_data)
 {
   BeaconBroadcastPage *self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *token = beacon_token_store_lookup_finish (result, &error);
+  g_autofree char *token = NULL;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!beacon_token_lookup_finish_for_start (result, GTK_WIDGET (self), &token))
     return;
-  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
-    {
-      /* Translators: %s is the keyring's error message. */
-      g_autofree char *title = g_strdup_printf (_("Could not read the server’s access token: %s"),
-                                                error->message);
-
-      show_toast (self, adw_toast_new (title));
-    }
-  set_string_property (self, "token", token);
+  g_object_set (self->session, "token", beacon_text_or_null (token), NULL);
   start_session (self);
 }
 
@@ -503,8 +443,7 @@ go_live_to_destination (BeaconBroadcastPage *self)
   if (destination == 0 || self->saved_servers == NULL ||
       destination > g_variant_n_children (self->saved_servers))
     {
-      set_string_property (self, "dialect", "direct");
-      set_string_property (self, "token", NULL);
+      g_object_set (self->session, "dialect", "direct", "token", NULL, NULL);
       start_session (self);
       return;
     }
@@ -515,8 +454,10 @@ go_live_to_destination (BeaconBroadcastPage *self)
     const char *url;
 
     g_variant_get_child (self->saved_servers, destination - 1, "(&s&s&s)", &name, &dialect, &url);
-    set_string_property (self, "dialect", dialect);
-    set_string_property (self, "url", url);
+    g_object_set (self->session,
+                  "dialect", beacon_text_or_null (dialect),
+                  "url", beacon_text_or_null (url),
+                  NULL);
     g_cancellable_cancel (self->cancellable);
     g_set_object (&self->cancellable, g_cancellable_new ());
     beacon_token_store_lookup_async (BEACON_SECRET_SERVER_TOKEN, url, self->cancellable,
@@ -580,7 +521,7 @@ copy_link_activated (GtkWidget  *widget,
   if (url == NULL)
     return;
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), url);
-  show_toast (self, adw_toast_new (_("Link copied")));
+  beacon_widget_add_toast (GTK_WIDGET (self), adw_toast_new (_("Link copied")));
 }
 
 static void
@@ -706,7 +647,6 @@ beacon_broadcast_page_class_init (BeaconBroadcastPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, error_label);
   gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, error_preferences_button);
   gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, preview_stack);
-  gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, preview_placeholder);
   gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, preview_picture);
   gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, live_badge);
   gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, go_live_button);
@@ -715,7 +655,6 @@ beacon_broadcast_page_class_init (BeaconBroadcastPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, state_label);
   gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, elapsed_label);
   gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, viewers_label);
-  gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, bitrate_row);
   gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, bitrate_label);
   gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, source_group);
   gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, camera_row);
@@ -790,14 +729,9 @@ beacon_broadcast_page_init (BeaconBroadcastPage *self)
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::viewer-count", G_CALLBACK (update_viewers),
                            self, G_CONNECT_SWAPPED);
-  if (beacon_object_has_property (self->session, "bitrate-kbps"))
-    {
-      g_signal_connect_object (self->session, "notify::bitrate-kbps",
-                               G_CALLBACK (update_bitrate), self, G_CONNECT_SWAPPED);
-      update_bitrate (self);
-    }
-  else
-    gtk_widget_set_visible (self->bitrate_row, FALSE);
+  g_signal_connect_object (self->session, "notify::bitrate-kbps", G_CALLBACK (update_bitrate),
+                           self, G_CONNECT_SWAPPED);
+  update_bitrate (self);
 
   state_changed_cb (self);
 }

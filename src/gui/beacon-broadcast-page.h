@@ -22,13 +22,13 @@ G_DECLARE_FINAL_TYPE (BeaconBroadcastPage, beacon_broadcast_page, BEACON, BROADC
  * while on the air the link to share and how many watch. It owns one broadcast session.
  * Actions: broadcast.go-live (start or stop), broadcast.copy-link, broadcast.dismiss-error.
  * Signal: "error" (const char *message) when going live failed, for the window's toast. */
-GtkWidget            *beacon_broadcast_page_new         (void);
-BeaconSession        *beacon_broadcast_page_get_session (BeaconBroadcastPage *self);
-BeaconVideoPaintable *beacon_broadcast_page_get_preview (BeaconBroadcastPage *self);
+GtkWidget            *beacon_broadcast_page_new                 (void);
+BeaconSession        *beacon_broadcast_page_get_session         (BeaconBroadcastPage *self);
+BeaconVideoPaintable *beacon_broadcast_page_get_preview         (BeaconBroadcastPage *self);
 /* Picks the test pattern instead of a camera, as a user would in the camera row. */
 void                  beacon_broadcast_page_select_test_pattern (BeaconBroadcastPage *self);
 /* What the page shows: the link to share ("" when not live) and the number of viewers. */
-const char           *beacon_broadcast_page_get_shown_link    (BeaconBroadcastPage *self);
-const char           *beacon_broadcast_page_get_shown_viewers (BeaconBroadcastPage *self);
+const char           *beacon_broadcast_page_get_shown_link      (BeaconBroadcastPage *self);
+const char           *beacon_broadcast_page_get_shown_viewers   (BeaconBroadcastPage *self);
 
 G_END_DECLS

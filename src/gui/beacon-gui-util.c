@@ -9,10 +9,13 @@
 
 #include "beacon-gui-util.h"
 
+#include <glib/gi18n.h>
+
 #include "beacon-broadcast-page.h"
 #include "beacon-resources.h"
 #include "beacon-security-panel.h"
 #include "beacon-security-row.h"
+#include "beacon-token-store.h"
 #include "beacon-video-paintable.h"
 #include "beacon-watch-page.h"
 
@@ -57,34 +60,6 @@ beacon_settings_new (void)
     }
 
   return g_settings_new_full (schema, NULL, NULL);
-}
-
-gboolean
-beacon_object_has_property (gpointer    object,
-                            const char *property)
-{
-  g_return_val_if_fail (G_IS_OBJECT (object), FALSE);
-  return g_object_class_find_property (G_OBJECT_GET_CLASS (object), property) != NULL;
-}
-
-gboolean
-beacon_object_set_if_present (gpointer      object,
-                              const char   *property,
-                              const GValue *value)
-{
-  GParamSpec *pspec;
-
-  g_return_val_if_fail (G_IS_OBJECT (object), FALSE);
-
-  pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (object), property);
-  if (pspec == NULL || !(pspec->flags & G_PARAM_WRITABLE) ||
-      !g_value_type_transformable (G_VALUE_TYPE (value), pspec->value_type))
-    {
-      g_debug ("%s has no writable property “%s”", G_OBJECT_TYPE_NAME (object), property);
-      return FALSE;
-    }
-  g_object_set_property (object, property, value);
-  return TRUE;
 }
 
 BeaconSecurityReport *
@@ -165,4 +140,45 @@ beacon_error_dup_display_message (const GError *error)
   if (length > 0 && !strchr (".!?", message->str[length - 1]))
     g_string_append_c (message, '.');
   return g_string_free (message, FALSE);
+}
+
+const char *
+beacon_text_or_null (const char *text)
+{
+  return text != NULL && *text != '\0' ? text : NULL;
+}
+
+void
+beacon_widget_add_toast (GtkWidget *widget,
+                         AdwToast  *toast)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+  else
+    g_object_unref (g_object_ref_sink (toast));
+}
+
+gboolean
+beacon_token_lookup_finish_for_start (GAsyncResult  *result,
+                                      GtkWidget     *widget,
+                                      char         **token)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (token != NULL && *token == NULL, FALSE);
+
+  *token = beacon_token_store_lookup_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return FALSE;
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
+    {
+      /* Translators: %s is the keyring's error message. */
+      g_autofree char *title = g_strdup_printf (_("Could not read the server’s access token: %s"),
+                                                error->message);
+
+      beacon_widget_add_toast (widget, adw_toast_new (title));
+    }
+  return TRUE;
 }

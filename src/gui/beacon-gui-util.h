@@ -7,7 +7,7 @@
 
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "beacon-security-report.h"
 #include "beacon-session.h"
@@ -16,35 +16,41 @@ G_BEGIN_DECLS
 
 /* Registers the GResource and the widget types the templates use. Call once before building
  * a window (the application and the UI tests do). */
-void                   beacon_gui_init                    (void);
+void beacon_gui_init (void);
 
 /* The application's settings, or NULL when the schema is not installed (a build run without
  * `meson devenv`): then nothing is remembered, and the defaults are used. */
-GSettings             *beacon_settings_new                (void);
-
-/* Session properties added over time are set by name, so that a core that lacks one only
- * loses what it would do. */
-gboolean               beacon_object_has_property         (gpointer               object,
-                                                           const char            *property);
-/* Sets @property when @object has it; returns whether it did. */
-gboolean               beacon_object_set_if_present       (gpointer               object,
-                                                           const char            *property,
-                                                           const GValue          *value);
+GSettings *beacon_settings_new (void);
 
 /* The session's "security-report", or NULL when the core has none. */
-BeaconSecurityReport  *beacon_session_dup_security_report (BeaconSession         *session);
+BeaconSecurityReport *beacon_session_dup_security_report (BeaconSession         *session);
 /* "secure", "warning", "insecure" or "unknown", for tests and CSS. */
-const char            *beacon_verdict_to_nick             (BeaconSecurityVerdict  verdict);
-const char            *beacon_verdict_icon_name           (BeaconSecurityVerdict  verdict);
+const char           *beacon_verdict_to_nick             (BeaconSecurityVerdict  verdict);
+const char           *beacon_verdict_icon_name           (BeaconSecurityVerdict  verdict);
 
 /* Failures that mean the other side could not be trusted, as opposed to failures of the
  * network or the media: they are shown as "blocked", never with a plain retry. */
-gboolean               beacon_error_is_security           (const GError          *error);
+gboolean beacon_error_is_security         (const GError *error);
 /* The broadcaster presented another identity than the one remembered from an earlier visit. */
-gboolean               beacon_error_is_identity_changed   (const GError          *error);
+gboolean beacon_error_is_identity_changed (const GError *error);
 
 /* The message of a session error in a form fit for a status page: first letter upper case,
  * ending with a full stop. */
-char                  *beacon_error_dup_display_message   (const GError          *error);
+char *beacon_error_dup_display_message (const GError *error);
+
+/* @text, or NULL when it is NULL or empty: an empty entry means "not set" to the session. */
+const char *beacon_text_or_null (const char *text);
+
+/* Shows @toast in the toast overlay @widget is inside of; without one it is dropped. */
+void beacon_widget_add_toast (GtkWidget *widget,
+                              AdwToast  *toast);
+
+/* Finishes beacon_token_store_lookup_async () for a session about to start. A keyring that
+ * fails does not stop the start: a toast on @widget says so, and @token stays NULL, as it does
+ * when no token is stored. Returns FALSE only when the lookup was cancelled, and then the
+ * caller does not start. */
+gboolean beacon_token_lookup_finish_for_start (GAsyncResult  *result,
+                                               GtkWidget     *widget,
+                                               char         **token);
 
 G_END_DECLS

@@ -103,16 +103,24 @@ cleared_cb (GObject      *source,
 }
 #endif
 
-static gboolean
-return_unsupported (GTask *task)
+/* The task of a keyring call, or NULL when there is no keyring: then the task has already
+ * returned G_IO_ERROR_NOT_SUPPORTED. */
+static GTask *
+keyring_task_new (gpointer             source_tag,
+                  GCancellable        *cancellable,
+                  GAsyncReadyCallback  callback,
+                  gpointer             user_data)
 {
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
 #ifndef HAVE_LIBSECRET
   g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                            _("This copy of Beacon was built without libsecret, so it cannot use "
                              "the keyring"));
-  return TRUE;
+  return NULL;
 #else
-  return FALSE;
+  return g_steal_pointer (&task);
 #endif
 }
 
@@ -125,13 +133,13 @@ beacon_token_store_save_async (BeaconSecretKind     kind,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autoptr(GTask) task = NULL;
   g_autofree char *label = NULL;
 
   g_return_if_fail (url != NULL && secret != NULL);
-  g_task_set_source_tag (task, beacon_token_store_save_async);
 
-  if (return_unsupported (task))
+  task = keyring_task_new (beacon_token_store_save_async, cancellable, callback, user_data);
+  if (task == NULL)
     return;
   if (kind == BEACON_SECRET_TURN_PASSWORD)
     /* Translators: the label of a password in the keyring; %s is a TURN server's address
@@ -155,6 +163,35 @@ beacon_token_store_save_finish (GAsyncResult  *result,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+typedef enum {
+  URL_CALL_LOOKUP,
+  URL_CALL_CLEAR,
+} UrlCall;
+
+/* Looking up and clearing take the same arguments and differ only in the libsecret call. */
+static void
+url_call_async (UrlCall              call,
+                gpointer             source_tag,
+                BeaconSecretKind     kind,
+                const char          *url,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data)
+{
+  g_autoptr(GTask) task = keyring_task_new (source_tag, cancellable, callback, user_data);
+
+  if (task == NULL)
+    return;
+#ifdef HAVE_LIBSECRET
+  if (call == URL_CALL_CLEAR)
+    secret_password_clear (schema_for (kind), cancellable, cleared_cb, g_steal_pointer (&task),
+                           "url", url, NULL);
+  else
+    secret_password_lookup (schema_for (kind), cancellable, looked_up_cb,
+                            g_steal_pointer (&task), "url", url, NULL);
+#endif
+}
+
 void
 beacon_token_store_lookup_async (BeaconSecretKind     kind,
                                  const char          *url,
@@ -162,17 +199,10 @@ beacon_token_store_lookup_async (BeaconSecretKind     kind,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-
   g_return_if_fail (url != NULL);
-  g_task_set_source_tag (task, beacon_token_store_lookup_async);
 
-  if (return_unsupported (task))
-    return;
-#ifdef HAVE_LIBSECRET
-  secret_password_lookup (schema_for (kind), cancellable, looked_up_cb, g_steal_pointer (&task),
-                          "url", url, NULL);
-#endif
+  url_call_async (URL_CALL_LOOKUP, beacon_token_store_lookup_async, kind, url, cancellable,
+                  callback, user_data);
 }
 
 char *
@@ -191,17 +221,10 @@ beacon_token_store_clear_async (BeaconSecretKind     kind,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-
   g_return_if_fail (url != NULL);
-  g_task_set_source_tag (task, beacon_token_store_clear_async);
 
-  if (return_unsupported (task))
-    return;
-#ifdef HAVE_LIBSECRET
-  secret_password_clear (schema_for (kind), cancellable, cleared_cb, g_steal_pointer (&task),
-                         "url", url, NULL);
-#endif
+  url_call_async (URL_CALL_CLEAR, beacon_token_store_clear_async, kind, url, cancellable,
+                  callback, user_data);
 }
 
 gboolean

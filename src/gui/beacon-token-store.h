@@ -22,34 +22,34 @@ typedef enum {
   BEACON_SECRET_TURN_PASSWORD,
 } BeaconSecretKind;
 
-gboolean  beacon_token_store_is_available (void);
+gboolean beacon_token_store_is_available (void);
 
 /* @server_name names a server token in the keyring's list; TURN passwords are named by @url. */
-void      beacon_token_store_save_async   (BeaconSecretKind      kind,
-                                           const char           *url,
-                                           const char           *server_name,
-                                           const char           *secret,
-                                           GCancellable         *cancellable,
-                                           GAsyncReadyCallback   callback,
-                                           gpointer              user_data);
-gboolean  beacon_token_store_save_finish  (GAsyncResult         *result,
-                                           GError              **error);
+void     beacon_token_store_save_async  (BeaconSecretKind      kind,
+                                         const char           *url,
+                                         const char           *server_name,
+                                         const char           *secret,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data);
+gboolean beacon_token_store_save_finish (GAsyncResult         *result,
+                                         GError              **error);
 
 /* Returns NULL without an error when no secret is stored for @url. */
-void      beacon_token_store_lookup_async (BeaconSecretKind      kind,
-                                           const char           *url,
-                                           GCancellable         *cancellable,
-                                           GAsyncReadyCallback   callback,
-                                           gpointer              user_data);
-char     *beacon_token_store_lookup_finish (GAsyncResult        *result,
-                                            GError             **error);
+void  beacon_token_store_lookup_async  (BeaconSecretKind      kind,
+                                        const char           *url,
+                                        GCancellable         *cancellable,
+                                        GAsyncReadyCallback   callback,
+                                        gpointer              user_data);
+char *beacon_token_store_lookup_finish (GAsyncResult         *result,
+                                        GError              **error);
 
-void      beacon_token_store_clear_async  (BeaconSecretKind      kind,
-                                           const char           *url,
-                                           GCancellable         *cancellable,
-                                           GAsyncReadyCallback   callback,
-                                           gpointer              user_data);
-gboolean  beacon_token_store_clear_finish (GAsyncResult         *result,
-                                           GError              **error);
+void     beacon_token_store_clear_async  (BeaconSecretKind      kind,
+                                          const char           *url,
+                                          GCancellable         *cancellable,
+                                          GAsyncReadyCallback   callback,
+                                          gpointer              user_data);
+gboolean beacon_token_store_clear_finish (GAsyncResult         *result,
+                                          GError              **error);
 
 G_END_DECLS

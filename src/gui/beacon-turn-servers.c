@@ -261,11 +261,7 @@ static void
 set_session_servers (BeaconSession      *session,
                      const char * const *servers)
 {
-  g_auto(GValue) value = G_VALUE_INIT;
-
-  g_value_init (&value, G_TYPE_STRV);
-  g_value_set_boxed (&value, servers);
-  beacon_object_set_if_present (session, "turn-servers", &value);
+  g_object_set (session, "turn-servers", servers, NULL);
 }
 
 gboolean

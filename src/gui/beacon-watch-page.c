@@ -56,18 +56,6 @@ static GParamSpec *properties[N_PROPS];
 G_DEFINE_FINAL_TYPE (BeaconWatchPage, beacon_watch_page, ADW_TYPE_BIN)
 
 static void
-show_toast (BeaconWatchPage *self,
-            AdwToast        *toast)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
-  else
-    g_object_unref (g_object_ref_sink (toast));
-}
-
-static void
 show_page (BeaconWatchPage *self,
            const char      *name)
 {
@@ -145,11 +133,7 @@ identity_response_cb (AdwMessageDialog *dialog,
 
   if (g_strcmp0 (response, "accept") == 0)
     {
-      g_auto(GValue) value = G_VALUE_INIT;
-
-      g_value_init (&value, G_TYPE_BOOLEAN);
-      g_value_set_boolean (&value, TRUE);
-      beacon_object_set_if_present (self->session, "accept-new-identity", &value);
+      g_object_set (self->session, "accept-new-identity", TRUE, NULL);
       start_watching (self);
       return;
     }
@@ -321,30 +305,6 @@ make_audio_sink (BeaconWatchPage *self)
 }
 
 static void
-set_string_property (BeaconWatchPage *self,
-                     const char      *property,
-                     const char      *text)
-{
-  g_auto(GValue) value = G_VALUE_INIT;
-
-  g_value_init (&value, G_TYPE_STRING);
-  g_value_set_string (&value, text != NULL && *text != '\0' ? text : NULL);
-  beacon_object_set_if_present (self->session, property, &value);
-}
-
-static void
-set_boolean_property (BeaconWatchPage *self,
-                      const char      *property,
-                      gboolean         enabled)
-{
-  g_auto(GValue) value = G_VALUE_INIT;
-
-  g_value_init (&value, G_TYPE_BOOLEAN);
-  g_value_set_boolean (&value, enabled);
-  beacon_object_set_if_present (self->session, property, &value);
-}
-
-static void
 turn_servers_handed_over_cb (GObject      *source,
                              GAsyncResult *result,
                              gpointer      user_data)
@@ -376,10 +336,11 @@ start_watching (BeaconWatchPage *self)
     {
       g_autofree char *stun_server = g_settings_get_string (self->settings, "stun-server");
 
-      set_string_property (self, "stun-server", stun_server);
-      set_boolean_property (self, "relay-only", g_settings_get_boolean (self->settings,
-                                                                        "relay-only"));
-      set_boolean_property (self, "upnp", g_settings_get_boolean (self->settings, "upnp"));
+      g_object_set (self->session,
+                    "stun-server", beacon_text_or_null (stun_server),
+                    "relay-only", g_settings_get_boolean (self->settings, "relay-only"),
+                    "upnp", g_settings_get_boolean (self->settings, "upnp"),
+                    NULL);
       if (!beacon_turn_servers_hand_over_now (self->settings, self->session))
         {
           /* The passwords of the TURN servers come from the keyring, only for this start. */
@@ -401,19 +362,11 @@ token_looked_up_cb (GObject      *source,
                     gpointer      user_data)
 {
   BeaconWatchPage *self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *token = beacon_token_store_lookup_finish (result, &error);
+  g_autofree char *token = NULL;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!beacon_token_lookup_finish_for_start (result, GTK_WIDGET (self), &token))
     return;
-  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
-    {
-      g_autofree char *title = g_strdup_printf (_("Could not read the server’s access token: %s"),
-                                                error->message);
-
-      show_toast (self, adw_toast_new (title));
-    }
-  set_string_property (self, "token", token);
+  g_object_set (self->session, "token", beacon_text_or_null (token), NULL);
   start_watching (self);
 }
 
@@ -421,26 +374,26 @@ static void
 watch (BeaconWatchPage *self)
 {
   g_autofree char *url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->link_entry))));
-  g_auto(GValue) accept = G_VALUE_INIT;
 
   if (*url == '\0')
     {
       gtk_widget_add_css_class (GTK_WIDGET (self->link_entry), "error");
       gtk_widget_grab_focus (GTK_WIDGET (self->link_entry));
-      show_toast (self, adw_toast_new (_("Paste the link of a broadcast first")));
+      beacon_widget_add_toast (GTK_WIDGET (self),
+                               adw_toast_new (_("Paste the link of a broadcast first")));
       return;
     }
 
-  g_object_set (self->session, "url", url, NULL);
-  /* Each new attempt asks again when the identity changed; only "Trust" sets it. */
-  g_value_init (&accept, G_TYPE_BOOLEAN);
-  g_value_set_boolean (&accept, FALSE);
-  beacon_object_set_if_present (self->session, "accept-new-identity", &accept);
-  set_string_property (self, "dialect", self->dialect);
-  /* A token belongs to the saved server it was stored for; a typed link never gets one. */
-  set_string_property (self, "token", NULL);
+  /* Each new attempt asks again when the identity changed; only "Trust" sets it. A token
+   * belongs to the saved server it was stored for; a typed link never gets one. */
+  g_object_set (self->session,
+                "url", url,
+                "accept-new-identity", FALSE,
+                "dialect", beacon_text_or_null (self->dialect),
+                "token", NULL,
+                NULL);
 
-  if (self->dialect != NULL && beacon_object_has_property (self->session, "token"))
+  if (self->dialect != NULL)
     {
       g_cancellable_cancel (self->cancellable);
       g_set_object (&self->cancellable, g_cancellable_new ());
@@ -496,7 +449,6 @@ static void
 reload_saved_servers (BeaconWatchPage *self)
 {
   g_autoptr(GMenu) menu = g_menu_new ();
-  gboolean any_dialect = beacon_object_has_property (self->session, "dialect");
   GVariantIter iter;
   const char *name;
   const char *dialect;
@@ -513,13 +465,8 @@ reload_saved_servers (BeaconWatchPage *self)
       g_variant_iter_init (&iter, self->saved_servers);
       while (g_variant_iter_next (&iter, "(&s&s&s)", &name, &dialect, &url))
         {
-          /* A server that only takes broadcasts (WHIP) has nothing to watch, and a core
-           * without dialects speaks only the GStreamer protocol of Beacon's own server. */
-          gboolean usable = g_strcmp0 (dialect, "whip") != 0 &&
-                            (any_dialect || g_strcmp0 (dialect, "direct") == 0 ||
-                             g_strcmp0 (dialect, "gst") == 0);
-
-          if (usable)
+          /* A server that only takes broadcasts (WHIP) has nothing to watch. */
+          if (g_strcmp0 (dialect, "whip") != 0)
             {
               g_autoptr(GMenuItem) item = g_menu_item_new (name, NULL);
 

@@ -21,22 +21,22 @@ G_DECLARE_FINAL_TYPE (BeaconWatchPage, beacon_watch_page, BEACON, WATCH_PAGE, Ad
 /* The Watch page: a link entry, and the broadcast with sound, or a page that says what is
  * happening (connecting, waiting for the picture, ended, failed, blocked). It owns one watch
  * session. Actions: watch.watch (start, or stop while watching). */
-GtkWidget            *beacon_watch_page_new              (void);
-BeaconSession        *beacon_watch_page_get_session      (BeaconWatchPage *self);
+GtkWidget            *beacon_watch_page_new               (void);
+BeaconSession        *beacon_watch_page_get_session       (BeaconWatchPage *self);
 /* The paintable of the current attempt (a new one per start), or NULL before the first. */
-BeaconVideoPaintable *beacon_watch_page_get_paintable    (BeaconWatchPage *self);
+BeaconVideoPaintable *beacon_watch_page_get_paintable     (BeaconWatchPage *self);
 /* "start", "connecting", "waiting", "video", "ended", "failed" or "blocked". */
 const char           *beacon_watch_page_get_visible_state (BeaconWatchPage *self);
 /* TRUE while the blocked page shows: the other side could not be trusted. Notified through
  * the "blocked" property. */
-gboolean              beacon_watch_page_get_blocked      (BeaconWatchPage *self);
+gboolean              beacon_watch_page_get_blocked       (BeaconWatchPage *self);
 /* The message the failed or blocked page shows. */
-const char           *beacon_watch_page_get_message      (BeaconWatchPage *self);
-void                  beacon_watch_page_set_url          (BeaconWatchPage *self,
-                                                          const char      *url);
-void                  beacon_watch_page_focus_link       (BeaconWatchPage *self);
+const char           *beacon_watch_page_get_message       (BeaconWatchPage *self);
+void                  beacon_watch_page_set_url           (BeaconWatchPage *self,
+                                                           const char      *url);
+void                  beacon_watch_page_focus_link        (BeaconWatchPage *self);
 /* Hides the link bar and the video controls, for fullscreen. */
-void                  beacon_watch_page_set_immersive    (BeaconWatchPage *self,
-                                                          gboolean         immersive);
+void                  beacon_watch_page_set_immersive     (BeaconWatchPage *self,
+                                                           gboolean         immersive);
 
 G_END_DECLS

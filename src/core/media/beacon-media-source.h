@@ -33,39 +33,39 @@ typedef enum {
   BEACON_CODEC_H264,
 } BeaconCodec;
 
-gboolean     beacon_source_kind_from_string (const char        *text,
-                                             BeaconSourceKind  *kind);
-gboolean     beacon_codec_from_string       (const char        *text,
-                                             BeaconCodec       *codec);
-const char  *beacon_codec_to_string         (BeaconCodec        codec);
+gboolean    beacon_source_kind_from_string (const char       *text,
+                                            BeaconSourceKind *kind);
+gboolean    beacon_codec_from_string       (const char       *text,
+                                            BeaconCodec      *codec);
+const char *beacon_codec_to_string         (BeaconCodec       codec);
 
 /* A bin with two source pads, "video" and "audio", carrying raw media. @camera and
  * @microphone, when given, are used instead of the first devices found (not with
  * BEACON_SOURCE_TEST). @description receives a short human name of what was chosen
  * ("Test pattern", the camera's name, …). */
-GstElement  *beacon_media_source_create     (BeaconSourceKind   kind,
-                                             GstDevice         *camera,
-                                             GstDevice         *microphone,
-                                             char             **description,
-                                             GError           **error);
+GstElement *beacon_media_source_create (BeaconSourceKind   kind,
+                                        GstDevice         *camera,
+                                        GstDevice         *microphone,
+                                        char             **description,
+                                        GError           **error);
 
 /* The placeholder of a WHIP ingest: a live black picture already at @width×@height and @fps,
  * and silence. Same pads as beacon_media_source_create (). */
-GstElement  *beacon_media_source_create_placeholder (guint           width,
-                                                     guint           height,
-                                                     guint           fps,
-                                                     GError        **error);
+GstElement *beacon_media_source_create_placeholder (guint    width,
+                                                    guint    height,
+                                                    guint    fps,
+                                                    GError **error);
 
 /* The raw formats every source is converted to before the encoders, so that switching
  * between sources never changes caps downstream. */
-GstCaps     *beacon_media_raw_video_caps    (guint              width,
-                                             guint              height,
-                                             guint              fps);
-GstCaps     *beacon_media_raw_audio_caps    (void);
+GstCaps *beacon_media_raw_video_caps (guint width,
+                                      guint height,
+                                      guint fps);
+GstCaps *beacon_media_raw_audio_caps (void);
 
 /* Creates an element or fails with the plugin's name in the message. */
-GstElement  *beacon_media_make_element      (const char        *factory,
-                                             const char        *name,
-                                             GError           **error);
+GstElement *beacon_media_make_element (const char  *factory,
+                                       const char  *name,
+                                       GError     **error);
 
 G_END_DECLS

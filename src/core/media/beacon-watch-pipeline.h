@@ -18,15 +18,15 @@ G_DECLARE_FINAL_TYPE (BeaconWatchPipeline, beacon_watch_pipeline, BEACON, WATCH_
 /* Receive → decode → the sinks the front end provides (an appsink feeding a paintable in the
  * GUI; counting fakesinks in the CLI when NULL). Properties, notified on the main context:
  * "frames-decoded" (guint64). Signals: "first-frame" (), "failed" (GError). */
-BeaconWatchPipeline *beacon_watch_pipeline_new          (GstElement          *video_sink,
-                                                         GstElement          *audio_sink);
-GstBin              *beacon_watch_pipeline_get_bin      (BeaconWatchPipeline *self);
+BeaconWatchPipeline *beacon_watch_pipeline_new                (GstElement           *video_sink,
+                                                               GstElement           *audio_sink);
+GstBin              *beacon_watch_pipeline_get_bin            (BeaconWatchPipeline  *self);
 /* Decodes what @webrtcbin (already in the bin) receives. */
-void                 beacon_watch_pipeline_attach_peer  (BeaconWatchPipeline *self,
-                                                         GstElement          *webrtcbin);
-gboolean             beacon_watch_pipeline_start        (BeaconWatchPipeline *self,
-                                                         GError             **error);
-void                 beacon_watch_pipeline_stop         (BeaconWatchPipeline *self);
-guint64              beacon_watch_pipeline_get_frames_decoded (BeaconWatchPipeline *self);
+void                 beacon_watch_pipeline_attach_peer        (BeaconWatchPipeline  *self,
+                                                               GstElement           *webrtcbin);
+gboolean             beacon_watch_pipeline_start              (BeaconWatchPipeline  *self,
+                                                               GError              **error);
+void                 beacon_watch_pipeline_stop               (BeaconWatchPipeline  *self);
+guint64              beacon_watch_pipeline_get_frames_decoded (BeaconWatchPipeline  *self);
 
 G_END_DECLS

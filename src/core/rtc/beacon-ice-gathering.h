@@ -53,13 +53,13 @@ typedef void (*BeaconIceGatheringFunc) (BeaconIceGathering       *gathering,
  * callback; the "whep_gathering_*_cb" / "ingest_gathering_*_cb" callbacks and both
  * GATHER_*_MS definitions go. beacon-session.c has no end-of-candidates shortcut today (an empty
  * candidate before the answer waits the quiet time); with this object it answers at once. */
-BeaconIceGathering *beacon_ice_gathering_new           (guint                   quiet_ms,
-                                                        guint                   max_ms);
+BeaconIceGathering *beacon_ice_gathering_new (guint quiet_ms,
+                                              guint max_ms);
 
 /* Counts one local candidate; NULL or "" is the end of the candidates. While waiting, a
  * candidate restarts the quiet time and the end calls back at once (synchronously). */
-void                beacon_ice_gathering_add_candidate (BeaconIceGathering     *self,
-                                                        const char             *candidate);
+void beacon_ice_gathering_add_candidate (BeaconIceGathering *self,
+                                         const char         *candidate);
 
 /* Starts waiting and calls @func once when gathering settled, the deadline passed or the
  * end-of-candidates came. If the end already came, @func is called before this returns; if no
@@ -67,19 +67,19 @@ void                beacon_ice_gathering_add_candidate (BeaconIceGathering     *
  * @cancellable (nullable) is cancelled, after beacon_ice_gathering_stop () or
  * beacon_ice_gathering_reset (), or after the object is disposed. A new wait replaces a
  * running one (whose callback is then never called). */
-void                beacon_ice_gathering_wait          (BeaconIceGathering     *self,
-                                                        GCancellable           *cancellable,
-                                                        BeaconIceGatheringFunc  func,
-                                                        gpointer                user_data);
+void beacon_ice_gathering_wait (BeaconIceGathering     *self,
+                                GCancellable           *cancellable,
+                                BeaconIceGatheringFunc  func,
+                                gpointer                user_data);
 
 /* Stops waiting without calling back; the candidates counted so far still count. */
-void                beacon_ice_gathering_stop          (BeaconIceGathering     *self);
+void beacon_ice_gathering_stop (BeaconIceGathering *self);
 
 /* Stops waiting and forgets the candidates counted so far, for a new peer connection. */
-void                beacon_ice_gathering_reset         (BeaconIceGathering     *self);
+void beacon_ice_gathering_reset (BeaconIceGathering *self);
 
-gboolean            beacon_ice_gathering_is_waiting    (BeaconIceGathering     *self);
+gboolean beacon_ice_gathering_is_waiting  (BeaconIceGathering *self);
 /* TRUE once the end-of-candidates came (since creation or the last reset). */
-gboolean            beacon_ice_gathering_is_complete   (BeaconIceGathering     *self);
+gboolean beacon_ice_gathering_is_complete (BeaconIceGathering *self);
 
 G_END_DECLS

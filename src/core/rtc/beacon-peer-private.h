@@ -60,14 +60,14 @@ typedef struct {
 } PendingCandidate;
 
 /* The DTLS transport of the first transceiver (all media is bundled on it), or NULL. */
-GstWebRTCDTLSTransport *beacon_peer_dup_dtls_transport          (BeaconPeer *self);
+GstWebRTCDTLSTransport *beacon_peer_dup_dtls_transport (BeaconPeer *self);
 
 /* Compares the certificate the remote side presented with the fingerprints its SDP announced
  * and with the expected identity; FALSE when the peer failed (it did so itself). */
-gboolean                beacon_peer_verify_remote_identity      (BeaconPeer *self);
+gboolean beacon_peer_verify_remote_identity (BeaconPeer *self);
 
 /* BEACON_PEER_ERROR_NOT_EXPECTED_IDENTITY for media from @fingerprint (nullable). */
-GError                 *beacon_peer_not_expected_identity_error (BeaconPeer *self,
-                                                                 const char *fingerprint);
+GError *beacon_peer_not_expected_identity_error (BeaconPeer *self,
+                                                 const char *fingerprint);
 
 G_END_DECLS

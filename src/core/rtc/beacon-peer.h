@@ -75,44 +75,44 @@ G_DECLARE_FINAL_TYPE (BeaconPeer, beacon_peer, BEACON, PEER, GObject)
  *                                   match (fail closed)
  * No media passes in either direction until the identity is verified: pad probes on every
  * webrtcbin pad drop buffers until then. */
-BeaconPeer     *beacon_peer_new                       (GstBin             *bin,
-                                                       const char         *session_id,
-                                                       const BeaconPeerConfig *config);
+BeaconPeer *beacon_peer_new                      (GstBin                 *bin,
+                                                  const char             *session_id,
+                                                  const BeaconPeerConfig *config);
 /* Watch when we offer (WHEP): receive-only video and audio transceivers. */
-void            beacon_peer_add_receive_transceivers  (BeaconPeer         *self);
+void        beacon_peer_add_receive_transceivers (BeaconPeer             *self);
 /* The remote side must be this identity (SHA-256 "AB:CD:…"), as a direct link's pin names
  * the broadcaster: a remote description announcing another fingerprint, or a DTLS
  * certificate that is not it, fails the peer with BEACON_PEER_ERROR_NOT_EXPECTED_IDENTITY.
  * Set it before the remote description. */
-void            beacon_peer_set_expected_identity     (BeaconPeer         *self,
-                                                       const char         *fingerprint);
+void        beacon_peer_set_expected_identity    (BeaconPeer             *self,
+                                                  const char             *fingerprint);
 /* Checks the remote DTLS certificate now, if the handshake already brought one, instead of
  * when the connection comes up: when the other side ends the session first (it may have seen
  * the same interception), the failure is still ours to report. FALSE when the peer failed
  * (now or before). */
-gboolean        beacon_peer_check_identity            (BeaconPeer         *self);
+gboolean    beacon_peer_check_identity           (BeaconPeer             *self);
 /* Fails the peer with @error (taken) from an identity-verified handler. */
-void            beacon_peer_reject                    (BeaconPeer         *self,
-                                                       GError             *error);
-GstElement     *beacon_peer_get_webrtcbin             (BeaconPeer         *self);
-const char     *beacon_peer_get_session_id            (BeaconPeer         *self);
-gboolean        beacon_peer_is_connected              (BeaconPeer         *self);
+void        beacon_peer_reject                   (BeaconPeer             *self,
+                                                  GError                 *error);
+GstElement *beacon_peer_get_webrtcbin            (BeaconPeer             *self);
+const char *beacon_peer_get_session_id           (BeaconPeer             *self);
+gboolean    beacon_peer_is_connected             (BeaconPeer             *self);
 
 /* Offerer: create and send an offer once the media is attached. */
-void            beacon_peer_create_offer              (BeaconPeer         *self);
+void            beacon_peer_create_offer           (BeaconPeer *self);
 /* TRUE once beacon_peer_create_offer () was called, even if the offer is still being made:
  * webrtcbin 1.22 cannot roll a local offer back, so such a peer cannot take a remote offer
  * and a new peer has to answer it. */
-gboolean        beacon_peer_has_local_offer           (BeaconPeer         *self);
+gboolean        beacon_peer_has_local_offer        (BeaconPeer *self);
 /* Applies a remote offer (then answers) or answer. Errors arrive as "failed". */
-void            beacon_peer_set_remote_description    (BeaconPeer         *self,
-                                                       const char         *type,
-                                                       const char         *sdp);
-void            beacon_peer_add_remote_candidate      (BeaconPeer         *self,
-                                                       guint               mline,
-                                                       const char         *candidate);
+void            beacon_peer_set_remote_description (BeaconPeer *self,
+                                                    const char *type,
+                                                    const char *sdp);
+void            beacon_peer_add_remote_candidate   (BeaconPeer *self,
+                                                    guint       mline,
+                                                    const char *candidate);
 /* Stops the webrtcbin and removes it from its bin. */
-void            beacon_peer_close                     (BeaconPeer         *self);
-BeaconPeerInfo *beacon_peer_dup_info                  (BeaconPeer         *self);
+void            beacon_peer_close                  (BeaconPeer *self);
+BeaconPeerInfo *beacon_peer_dup_info               (BeaconPeer *self);
 
 G_END_DECLS

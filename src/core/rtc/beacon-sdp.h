@@ -38,38 +38,38 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (BeaconSdpCandidate, beacon_sdp_candidate_free)
 
 /* @sdp with CRLF line endings and a final CRLF, empty lines dropped, as servers that compare
  * lines expect. */
-char      *beacon_sdp_normalize          (const char *sdp);
+char *beacon_sdp_normalize (const char *sdp);
 
 /* The a=mid values of @sdp in m-line order (an m-section without one gives ""). */
-GStrv      beacon_sdp_dup_mids           (const char *sdp);
+GStrv beacon_sdp_dup_mids (const char *sdp);
 
 /* Writes @candidates (BeaconSdpCandidate*) into @sdp: each after the attributes of its
  * m-section; an m-section in a BUNDLE group that got none of its own gets those of the first
  * bundled m-section that has some. Sections with port 0 (rejected or bundle-only) get none.
  * Empty candidates add "a=end-of-candidates" to every section that got candidates. */
-char      *beacon_sdp_add_candidates     (const char *sdp,
-                                          GPtrArray  *candidates);
+char *beacon_sdp_add_candidates (const char *sdp,
+                                 GPtrArray  *candidates);
 
 /* An RFC 8840 fragment (application/trickle-ice-sdpfrag) for @candidates, with the ICE
  * credentials and the m=/a=mid lines of @local_sdp. */
-char      *beacon_sdp_fragment_build     (const char *local_sdp,
-                                          GPtrArray  *candidates);
+char *beacon_sdp_fragment_build (const char *local_sdp,
+                                 GPtrArray  *candidates);
 
 /* Parses a trickle fragment. @mids are the a=mid values of the offer, in m-line order, to map
  * each candidate to its m-line. Returns BeaconSdpCandidate* (an empty candidate for
  * a=end-of-candidates); @ufrag and @pwd (nullable) receive the credentials if the fragment has
  * them. Fails (G_IO_ERROR_INVALID_DATA) on text that is not UTF-8 or has a line that is not
  * "x=…". */
-GPtrArray *beacon_sdp_fragment_parse     (const char          *fragment,
-                                          const char * const  *mids,
-                                          char               **ufrag,
-                                          char               **pwd,
-                                          GError             **error);
+GPtrArray *beacon_sdp_fragment_parse (const char          *fragment,
+                                      const char * const  *mids,
+                                      char               **ufrag,
+                                      char               **pwd,
+                                      GError             **error);
 
 /* Fingerprints */
 
 /* The first "a=fingerprint:" of an SDP text as "sha-256 AB:CD:…", or NULL. */
-char      *beacon_sdp_find_fingerprint   (const char  *sdp);
+char *beacon_sdp_find_fingerprint (const char *sdp);
 
 /* Every a=fingerprint of an SDP (session and media level), as "algorithm value" strings,
  * checked: fails (BEACON_PEER_ERROR_NO_FINGERPRINT) when there is none, when one is malformed
@@ -81,8 +81,8 @@ GPtrArray *beacon_sdp_collect_fingerprints (const char  *sdp,
  * GStreamer 1.22 announces a wrong a=fingerprint when given its certificate as PEM (it hashes
  * the PEM text), so a peer puts the fingerprint of Beacon's identity in before the description
  * is applied and sent. */
-void       beacon_sdp_announce_fingerprint (GstSDPMessage *sdp,
-                                            const char    *fingerprint);
+void beacon_sdp_announce_fingerprint (GstSDPMessage *sdp,
+                                      const char    *fingerprint);
 
 /* Checks */
 
@@ -92,9 +92,9 @@ void       beacon_sdp_announce_fingerprint (GstSDPMessage *sdp,
  * every m-line in use (port not 0) in the session's BUNDLE group, so that one verified DTLS
  * certificate covers all media. Errors are BEACON_PEER_ERROR_BAD_SDP. On success
  * @out_message receives the parsed message. */
-gboolean   beacon_sdp_validate_remote    (const char     *sdp,
-                                          GstSDPMessage **out_message,
-                                          GError        **error);
+gboolean beacon_sdp_validate_remote (const char     *sdp,
+                                     GstSDPMessage **out_message,
+                                     GError        **error);
 
 /* Checks an HTTP body that should be an offer or an answer (the direct server's WHIP and WHEP
  * endpoints) before anything is relayed: not empty, UTF-8 without NUL bytes, starting with v=0,
@@ -102,12 +102,12 @@ gboolean   beacon_sdp_validate_remote    (const char     *sdp,
  * port up to 65535, at least one m-line, and an a=ice-ufrag. webrtcbin checks the rest.
  * Returns the text normalized (beacon_sdp_normalize ()), or NULL with a G_IO_ERROR_INVALID_DATA
  * error whose message can go back to the client. */
-char      *beacon_sdp_validate_body      (GBytes   *bytes,
-                                          GError  **error);
+char *beacon_sdp_validate_body (GBytes  *bytes,
+                                GError **error);
 
 /* The first a=ice-ufrag of an SDP with CRLF line endings (as beacon_sdp_validate_body ()
  * returns it), or NULL. */
-char      *beacon_sdp_dup_ice_ufrag      (const char *sdp);
+char *beacon_sdp_dup_ice_ufrag (const char *sdp);
 
 /* Media sections */
 
@@ -115,17 +115,17 @@ char      *beacon_sdp_dup_ice_ufrag      (const char *sdp);
  * first @media_kind ("video", "audio") section, or -1. For H.264 only packetization-mode=1 in
  * the baseline family (profile_idc 42) qualifies, constrained baseline first, and
  * @profile_level_id receives the chosen one's (it is left alone for other encodings). */
-int        beacon_sdp_find_payload_type  (const GstSDPMessage  *offer,
-                                          const char           *media_kind,
-                                          const char           *encoding,
-                                          char                **profile_level_id);
+int beacon_sdp_find_payload_type (const GstSDPMessage  *offer,
+                                  const char           *media_kind,
+                                  const char           *encoding,
+                                  char                **profile_level_id);
 
 /* TRUE for a constrained baseline H.264 profile-level-id (42e01f, 42c01f, 42401f…):
  * profile_idc 66 with constraint_set1, what Beacon's encoder produces. */
-gboolean   beacon_sdp_h264_is_constrained_baseline (const char *profile_level_id);
+gboolean beacon_sdp_h264_is_constrained_baseline (const char *profile_level_id);
 
 /* TRUE when @sdp parses, has video sections, and every one of them is rejected (port 0) or
  * a=inactive; FALSE for anything else, unparsable text included. */
-gboolean   beacon_sdp_video_is_inactive  (const char *sdp);
+gboolean beacon_sdp_video_is_inactive (const char *sdp);
 
 G_END_DECLS

@@ -24,28 +24,28 @@ GQuark beacon_fingerprint_error_quark (void);
 
 /* Hash of DER bytes with the named algorithm (SDP names: "sha-256", "sha-384", "sha-512"; also
  * accepted: "sha256" etc.), as upper-case colon-separated hex "AB:CD:…". */
-char     *beacon_fingerprint_of_der          (const guint8    *der,
-                                              gsize            length,
-                                              const char      *algorithm,
-                                              GError         **error);
+char *beacon_fingerprint_of_der             (const guint8     *der,
+                                             gsize             length,
+                                             const char       *algorithm,
+                                             GError          **error);
 /* The same for the first certificate in a PEM text, and for a GTlsCertificate. */
-char     *beacon_fingerprint_of_pem          (const char      *pem,
-                                              const char      *algorithm,
-                                              GError         **error);
-char     *beacon_fingerprint_of_tls_certificate (GTlsCertificate *certificate,
-                                              const char      *algorithm,
-                                              GError         **error);
+char *beacon_fingerprint_of_pem             (const char       *pem,
+                                             const char       *algorithm,
+                                             GError          **error);
+char *beacon_fingerprint_of_tls_certificate (GTlsCertificate  *certificate,
+                                             const char       *algorithm,
+                                             GError          **error);
 
 /* Parses a pin as given on the command line or in a share link: "sha256:AB:CD:…" (also
  * "sha-256:" and without colons between the hex pairs, any case). Returns the normalised
  * upper-case colon form of the SHA-256 value, or NULL with an error. */
-char     *beacon_fingerprint_parse_pin       (const char      *pin,
-                                              GError         **error);
+char *beacon_fingerprint_parse_pin  (const char  *pin,
+                                     GError     **error);
 /* Formats "sha256:AB:CD:…". */
-char     *beacon_fingerprint_format_pin      (const char      *fingerprint);
+char *beacon_fingerprint_format_pin (const char  *fingerprint);
 
 /* Compares two fingerprints ignoring case and colons; FALSE if either is NULL. */
-gboolean  beacon_fingerprint_equal           (const char      *a,
-                                              const char      *b);
+gboolean beacon_fingerprint_equal (const char *a,
+                                   const char *b);
 
 G_END_DECLS

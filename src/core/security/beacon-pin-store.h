@@ -17,18 +17,18 @@ typedef enum {
   BEACON_PIN_STATUS_CHANGED,  /* a different identity than the first time */
 } BeaconPinStatus;
 
-const char     *beacon_pin_status_to_string (BeaconPinStatus status);
+const char *beacon_pin_status_to_string (BeaconPinStatus status);
 
 /* Trust on first use. Looks up @key (server address and stream) in "pins.json" under
  * @directory (NULL = the identity's default directory). A new key is remembered with
  * @fingerprint. A changed one is replaced only when @remember_change is TRUE. The file is
  * written with mode 0600. On a read or write failure returns FALSE with @error. */
-gboolean        beacon_pin_store_check      (const char      *directory,
-                                             const char      *key,
-                                             const char      *fingerprint,
-                                             gboolean         remember_change,
-                                             BeaconPinStatus *status,
-                                             char           **previous_fingerprint,
-                                             GError         **error);
+gboolean beacon_pin_store_check (const char       *directory,
+                                 const char       *key,
+                                 const char       *fingerprint,
+                                 gboolean          remember_change,
+                                 BeaconPinStatus  *status,
+                                 char            **previous_fingerprint,
+                                 GError          **error);
 
 G_END_DECLS

@@ -55,32 +55,32 @@ G_DECLARE_FINAL_TYPE (BeaconSecurityReport, beacon_security_report, BEACON, SECU
  * Fingerprints are "sha-256 AB:CD:…". For a broadcast with several viewers the properties
  * describe the most recently connected viewer; the JSON lists every viewer under "peers". */
 
-BeaconSecurityVerdict  beacon_security_report_get_verdict   (BeaconSecurityReport *self);
-const char * const    *beacon_security_report_get_reasons   (BeaconSecurityReport *self);
-gboolean               beacon_security_report_get_verified  (BeaconSecurityReport *self);
+BeaconSecurityVerdict  beacon_security_report_get_verdict       (BeaconSecurityReport *self);
+const char * const    *beacon_security_report_get_reasons       (BeaconSecurityReport *self);
+gboolean               beacon_security_report_get_verified      (BeaconSecurityReport *self);
 /* Verified, and the verified identity is the one the link names (a direct link's pin). */
 gboolean               beacon_security_report_get_bound_to_link (BeaconSecurityReport *self);
-const char            *beacon_security_report_get_sas       (BeaconSecurityReport *self);
-const char            *beacon_security_report_get_pin_status (BeaconSecurityReport *self);
+const char            *beacon_security_report_get_sas           (BeaconSecurityReport *self);
+const char            *beacon_security_report_get_pin_status    (BeaconSecurityReport *self);
 /* Any string property by name, for front ends that list rows generically. */
-const char            *beacon_security_report_get_string    (BeaconSecurityReport *self,
-                                                             const char           *property);
+const char            *beacon_security_report_get_string        (BeaconSecurityReport *self,
+                                                                 const char           *property);
 /* Pretty-printed JSON of everything above. */
-char                  *beacon_security_report_to_json       (BeaconSecurityReport *self);
+char                  *beacon_security_report_to_json           (BeaconSecurityReport *self);
 
-const char            *beacon_security_verdict_to_string    (BeaconSecurityVerdict verdict);
+const char *beacon_security_verdict_to_string (BeaconSecurityVerdict verdict);
 
 /* Used by BeaconSession (the report's only writer). @channel and the peer infos are
  * BeaconChannelInfo and BeaconPeerInfo; @blocked_reason, when set, makes the verdict insecure
  * (a fingerprint mismatch). Emits notify for what changed, then "changed". */
-BeaconSecurityReport  *beacon_security_report_new           (void);
-void                   beacon_security_report_update        (BeaconSecurityReport *self,
-                                                             gconstpointer         channel,
-                                                             GPtrArray            *peers,
-                                                             const char           *local_fingerprint,
-                                                             const char           *pin_status,
-                                                             const char           *blocked_reason);
+BeaconSecurityReport *beacon_security_report_new          (void);
+void                  beacon_security_report_update       (BeaconSecurityReport *self,
+                                                           gconstpointer         channel,
+                                                           GPtrArray            *peers,
+                                                           const char           *local_fingerprint,
+                                                           const char           *pin_status,
+                                                           const char           *blocked_reason);
 /* The report as a JSON object node, for embedding into a larger report. */
-gpointer               beacon_security_report_to_json_node  (BeaconSecurityReport *self);
+gpointer              beacon_security_report_to_json_node (BeaconSecurityReport *self);
 
 G_END_DECLS

@@ -47,38 +47,38 @@ G_DECLARE_FINAL_TYPE (BeaconSession, beacon_session, BEACON, SESSION, GObject)
 
 /* The controller both front ends drive: one broadcast or one watch. Configure it with
  * properties (the settings of beacon-session-config.h; start () takes them as they are then,
- * and a change while running waits for the next start ()), call start (), follow "state", "error", "viewer-count", "frames-decoded",
- * "share-url"; call stop () to end it. Everything happens on the main context. */
-BeaconSession      *beacon_session_new            (BeaconSessionRole   role);
-void                beacon_session_start          (BeaconSession      *self);
-void                beacon_session_stop           (BeaconSession      *self);
+ * and a change while running waits for the next start ()), call start (), follow "state",
+ * "error", "viewer-count", "frames-decoded", "share-url"; call stop () to end it. Everything happens on the main context. */
+BeaconSession *beacon_session_new   (BeaconSessionRole  role);
+void           beacon_session_start (BeaconSession     *self);
+void           beacon_session_stop  (BeaconSession     *self);
 
 /* What clients may take of the direct server a broadcast starts (defaults:
  * beacon_direct_server_limits_init_default ()). Like the properties, it applies from the next
  * start () on. */
-void                beacon_session_set_server_limits (BeaconSession                  *self,
-                                                      const BeaconDirectServerLimits *limits);
+void beacon_session_set_server_limits (BeaconSession                  *self,
+                                       const BeaconDirectServerLimits *limits);
 
-BeaconSessionState  beacon_session_get_state      (BeaconSession      *self);
-const GError       *beacon_session_get_error      (BeaconSession      *self);
-const char         *beacon_session_get_share_url  (BeaconSession      *self);
+BeaconSessionState    beacon_session_get_state           (BeaconSession *self);
+const GError         *beacon_session_get_error           (BeaconSession *self);
+const char           *beacon_session_get_share_url       (BeaconSession *self);
 /* With source "whip", once live: the Bearer token publishers must send (the "whip-token"
  * given, or one made up at start), or NULL when "whip-open" is set. */
-const char         *beacon_session_get_whip_token (BeaconSession      *self);
-guint               beacon_session_get_viewer_count (BeaconSession    *self);
-guint64             beacon_session_get_frames_decoded (BeaconSession  *self);
+const char           *beacon_session_get_whip_token      (BeaconSession *self);
+guint                 beacon_session_get_viewer_count    (BeaconSession *self);
+guint64               beacon_session_get_frames_decoded  (BeaconSession *self);
 /* Milliseconds from start () to the first decoded video frame, or -1. */
-gint64              beacon_session_get_first_frame_ms (BeaconSession  *self);
+gint64                beacon_session_get_first_frame_ms  (BeaconSession *self);
 /* Never NULL; describes the current (or last) connection. */
 BeaconSecurityReport *beacon_session_get_security_report (BeaconSession *self);
 /* The connection report as pretty-printed JSON: the security report plus role, state, error
  * and, watching, frames_decoded and first_frame_ms. */
-char               *beacon_session_dup_report_json (BeaconSession     *self);
+char                 *beacon_session_dup_report_json     (BeaconSession *self);
 
-const char         *beacon_session_state_to_string (BeaconSessionState state);
+const char *beacon_session_state_to_string (BeaconSessionState state);
 
 /* TRUE for failures of a security check: an untrusted or unpinned certificate, refused plain
  * signaling, a DTLS certificate that does not match its fingerprint, a changed identity. */
-gboolean            beacon_session_error_is_security (const GError *error);
+gboolean beacon_session_error_is_security (const GError *error);
 
 G_END_DECLS

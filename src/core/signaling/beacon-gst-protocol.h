@@ -71,28 +71,34 @@ typedef struct {
 /* Parses one text frame. Unknown extra fields are ignored; a missing required field, a field of
  * the wrong JSON type, an unknown "type", an SDP type other than offer/answer, or a role name
  * we do not know is an error whose message names the field. */
-BeaconGstMessage *beacon_gst_message_parse       (const char        *text,
-                                                  gssize             length,
-                                                  GError           **error);
+BeaconGstMessage *beacon_gst_message_parse          (const char              *text,
+                                                     gssize                   length,
+                                                     GError                 **error);
 /* Serialises to a compact JSON text frame. */
-char             *beacon_gst_message_to_json     (const BeaconGstMessage *message);
-BeaconGstMessage *beacon_gst_message_new         (BeaconGstMessageType type);
-void              beacon_gst_message_free        (BeaconGstMessage  *message);
-const char       *beacon_gst_message_type_to_string (BeaconGstMessageType type);
+char             *beacon_gst_message_to_json        (const BeaconGstMessage  *message);
+BeaconGstMessage *beacon_gst_message_new            (BeaconGstMessageType     type);
+void              beacon_gst_message_free           (BeaconGstMessage        *message);
+const char       *beacon_gst_message_type_to_string (BeaconGstMessageType     type);
 
-BeaconGstPeerInfo *beacon_gst_peer_info_new      (const char        *id,
-                                                  JsonObject        *meta);
-void               beacon_gst_peer_info_free     (BeaconGstPeerInfo *info);
+BeaconGstPeerInfo *beacon_gst_peer_info_new  (const char        *id,
+                                              JsonObject        *meta);
+void               beacon_gst_peer_info_free (BeaconGstPeerInfo *info);
 
 /* Convenience builders returning JSON text. */
-char *beacon_gst_build_welcome             (const char *peer_id);
-char *beacon_gst_build_set_peer_status     (BeaconGstRoles roles, JsonObject *meta);
-char *beacon_gst_build_list                (void);
-char *beacon_gst_build_start_session       (const char *peer_id, const char *offer_sdp);
-char *beacon_gst_build_peer_sdp            (const char *session_id, const char *sdp_type, const char *sdp);
-char *beacon_gst_build_peer_ice            (const char *session_id, guint sdp_mline_index, const char *candidate);
-char *beacon_gst_build_end_session         (const char *session_id);
-char *beacon_gst_build_error               (const char *details);
+char *beacon_gst_build_welcome         (const char     *peer_id);
+char *beacon_gst_build_set_peer_status (BeaconGstRoles  roles,
+                                        JsonObject     *meta);
+char *beacon_gst_build_list            (void);
+char *beacon_gst_build_start_session   (const char     *peer_id,
+                                        const char     *offer_sdp);
+char *beacon_gst_build_peer_sdp        (const char     *session_id,
+                                        const char     *sdp_type,
+                                        const char     *sdp);
+char *beacon_gst_build_peer_ice        (const char     *session_id,
+                                        guint           sdp_mline_index,
+                                        const char     *candidate);
+char *beacon_gst_build_end_session     (const char     *session_id);
+char *beacon_gst_build_error           (const char     *details);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BeaconGstMessage, beacon_gst_message_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BeaconGstPeerInfo, beacon_gst_peer_info_free)

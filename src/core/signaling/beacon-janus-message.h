@@ -28,29 +28,29 @@ G_BEGIN_DECLS
  * message to ignore (not JSON, or JSON that is not an object); NULL with an error
  * (BEACON_JSON_ERROR, not _INVALID) for one beyond the size or depth limits, which Janus never
  * sends: the server is broken or hostile. */
-JsonObject *beacon_janus_message_parse        (const char  *data,
-                                               gsize        length,
-                                               GError     **error);
+JsonObject *beacon_janus_message_parse (const char  *data,
+                                        gsize        length,
+                                        GError     **error);
 
 /* Members that never warn on a missing member or an unexpected type: what Janus sends is
  * input, not a contract. @object may be NULL. */
-JsonObject *beacon_janus_get_object           (JsonObject  *object,
-                                               const char  *name);
-JsonArray  *beacon_janus_get_array            (JsonObject  *object,
-                                               const char  *name);
-const char *beacon_janus_get_string           (JsonObject  *object,
-                                               const char  *name);
-gboolean    beacon_janus_get_int              (JsonObject  *object,
-                                               const char  *name,
-                                               gint64      *value);
-gint64      beacon_janus_get_int_or           (JsonObject  *object,
-                                               const char  *name,
-                                               gint64       fallback);
+JsonObject *beacon_janus_get_object      (JsonObject *object,
+                                          const char *name);
+JsonArray  *beacon_janus_get_array       (JsonObject *object,
+                                          const char *name);
+const char *beacon_janus_get_string      (JsonObject *object,
+                                          const char *name);
+gboolean    beacon_janus_get_int         (JsonObject *object,
+                                          const char *name,
+                                          gint64     *value);
+gint64      beacon_janus_get_int_or      (JsonObject *object,
+                                          const char *name,
+                                          gint64      fallback);
 /* TRUE only for a JSON true. */
-gboolean    beacon_janus_get_boolean          (JsonObject  *object,
-                                               const char  *name);
+gboolean    beacon_janus_get_boolean     (JsonObject *object,
+                                          const char *name);
 /* plugindata.data of a reply or event, or NULL. */
-JsonObject *beacon_janus_get_plugin_data      (JsonObject  *message);
+JsonObject *beacon_janus_get_plugin_data (JsonObject *message);
 
 /* What the error sentences name: the server, and the room, feed or mountpoint asked for. */
 typedef struct {
@@ -63,27 +63,27 @@ typedef struct {
 } BeaconJanusTarget;
 
 /* A core error reply ({"janus": "error", "error": {code, reason}}) to the @what request. */
-GError     *beacon_janus_describe_core_error  (const BeaconJanusTarget *target,
-                                               JsonObject              *reply,
-                                               const char              *what);
+GError *beacon_janus_describe_core_error   (const BeaconJanusTarget *target,
+                                            JsonObject              *reply,
+                                            const char              *what);
 /* A plugin error (plugindata.data with "error_code" and "error") of @plugin. */
-GError     *beacon_janus_describe_plugin_error (const BeaconJanusTarget *target,
-                                                const char              *plugin,
-                                                JsonObject              *data,
-                                                const char              *what);
+GError *beacon_janus_describe_plugin_error (const BeaconJanusTarget *target,
+                                            const char              *plugin,
+                                            JsonObject              *data,
+                                            const char              *what);
 /* The error a reply carries, core or plugin, or NULL. */
-GError     *beacon_janus_error_from_reply     (const BeaconJanusTarget *target,
-                                               JsonObject              *reply,
-                                               const char              *what);
+GError *beacon_janus_error_from_reply      (const BeaconJanusTarget *target,
+                                            JsonObject              *reply,
+                                            const char              *what);
 
 /* Picks the feed to watch from the data of a listparticipants reply: the one *@feed names
  * (>= 0), else the publisher whose display name is @stream_name (nullable), else the only
  * publisher; *@feed receives it. Fails with a sentence that lists the publishers. */
-gboolean    beacon_janus_choose_feed          (JsonObject  *data,
-                                               gint64       room,
-                                               const char  *stream_name,
-                                               gint64      *feed,
-                                               GError     **error);
+gboolean beacon_janus_choose_feed (JsonObject  *data,
+                                   gint64       room,
+                                   const char  *stream_name,
+                                   gint64      *feed,
+                                   GError     **error);
 
 /* The media handle an event that answers no request is read against. */
 typedef struct {
@@ -108,10 +108,10 @@ typedef struct {
 
 /* Reads a message that answers no request of ours (event, trickle, hangup, detached,
  * timeout, webrtcup, media, slowlink) into @event, which the caller clears. */
-void        beacon_janus_read_event           (JsonObject                   *message,
-                                               const BeaconJanusTarget      *target,
-                                               const BeaconJanusHandleState *state,
-                                               BeaconJanusEvent             *event);
-void        beacon_janus_event_clear          (BeaconJanusEvent             *event);
+void beacon_janus_read_event  (JsonObject                   *message,
+                               const BeaconJanusTarget      *target,
+                               const BeaconJanusHandleState *state,
+                               BeaconJanusEvent             *event);
+void beacon_janus_event_clear (BeaconJanusEvent             *event);
 
 G_END_DECLS

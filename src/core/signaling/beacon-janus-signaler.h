@@ -24,7 +24,7 @@ G_DECLARE_FINAL_TYPE (BeaconJanusSignaler, beacon_janus_signaler, BEACON, JANUS_
  * authentication) and with VideoRoom joins (the room's "allowed" list). The Janus server is the
  * media peer: publishing emits "session-requested" once the VideoRoom handle is attached,
  * watching emits "session-started" once Janus sent its offer. */
-BeaconSignaler *beacon_janus_signaler_new (const BeaconSignalerOptions *options,
-                                           GError                     **error);
+BeaconSignaler *beacon_janus_signaler_new (const BeaconSignalerOptions  *options,
+                                           GError                      **error);
 
 G_END_DECLS

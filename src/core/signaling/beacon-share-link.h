@@ -26,14 +26,14 @@ typedef struct {
   char *producer;   /* nullable */
 } BeaconShareLink;
 
-BeaconShareLink *beacon_share_link_parse  (const char      *link,
-                                           GError         **error);
+BeaconShareLink *beacon_share_link_parse  (const char       *link,
+                                           GError          **error);
 /* With @pins_tls, @fingerprint goes in as pin=, else as id=. */
-char            *beacon_share_link_format (const char      *url,
-                                           const char      *fingerprint,
-                                           gboolean         pins_tls,
-                                           const char      *producer);
-void             beacon_share_link_free   (BeaconShareLink *link);
+char            *beacon_share_link_format (const char       *url,
+                                           const char       *fingerprint,
+                                           gboolean          pins_tls,
+                                           const char       *producer);
+void             beacon_share_link_free   (BeaconShareLink  *link);
 
 /* The share link of a direct server listening on @bind_address (NULL, "", "0.0.0.0" or "::"
  * for every interface) and @port. Its host is @link_host when given (the name in the TLS

@@ -64,13 +64,13 @@ typedef struct {
                                            * ("AB:CD:…") the authenticated server announced */
 } BeaconChannelInfo;
 
-void               beacon_channel_info_free   (BeaconChannelInfo *info);
+void               beacon_channel_info_free         (BeaconChannelInfo       *info);
 /* Fills the certificate fields (fingerprint, subject, issuer, validity) from @certificate and
  * the TLS version and cipher from @message. Every dialect calls it once connected. */
-void               beacon_channel_info_set_tls (BeaconChannelInfo *info,
-                                                SoupMessage       *message);
-BeaconChannelInfo *beacon_channel_info_copy   (const BeaconChannelInfo *info);
-const char        *beacon_signaling_trust_to_string (BeaconSignalingTrust trust);
+void               beacon_channel_info_set_tls      (BeaconChannelInfo       *info,
+                                                     SoupMessage             *message);
+BeaconChannelInfo *beacon_channel_info_copy         (const BeaconChannelInfo *info);
+const char        *beacon_signaling_trust_to_string (BeaconSignalingTrust     trust);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BeaconChannelInfo, beacon_channel_info_free)
 
 #define BEACON_TYPE_SIGNALER (beacon_signaler_get_type ())
@@ -139,10 +139,10 @@ typedef struct {
   char *description;  /* nullable: e.g. "room 1234, 2 publishers", "vp8 + opus" */
 } BeaconStreamInfo;
 
-BeaconStreamInfo  *beacon_stream_info_new  (const char *id,
-                                            const char *name,
-                                            const char *description);
-void               beacon_stream_info_free (BeaconStreamInfo *info);
+BeaconStreamInfo *beacon_stream_info_new  (const char       *id,
+                                           const char       *name,
+                                           const char       *description);
+void              beacon_stream_info_free (BeaconStreamInfo *info);
 
 /* What a signaler needs to reach a server. Only the fields a dialect uses are read. */
 typedef struct {
@@ -164,59 +164,59 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (BeaconSignalerOptions, beacon_signaler_options_fr
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BeaconStreamInfo, beacon_stream_info_free)
 
 /* Watch: returns the session id of the started session. Publish: returns the producer id. */
-void               beacon_signaler_start_async      (BeaconSignaler      *self,
-                                                     BeaconSignalerRole   role,
-                                                     const char          *stream_name,
-                                                     GCancellable        *cancellable,
-                                                     GAsyncReadyCallback  callback,
-                                                     gpointer             user_data);
-char              *beacon_signaler_start_finish     (BeaconSignaler      *self,
-                                                     GAsyncResult        *result,
-                                                     GError             **error);
-void               beacon_signaler_send_description (BeaconSignaler      *self,
-                                                     const char          *session_id,
-                                                     const char          *type,
-                                                     const char          *sdp);
-void               beacon_signaler_send_candidate   (BeaconSignaler      *self,
-                                                     const char          *session_id,
-                                                     guint                mline,
-                                                     const char          *candidate);
-void               beacon_signaler_end_session      (BeaconSignaler      *self,
-                                                     const char          *session_id);
-void               beacon_signaler_stop             (BeaconSignaler      *self);
-BeaconChannelInfo *beacon_signaler_dup_channel_info (BeaconSignaler      *self);
+void               beacon_signaler_start_async      (BeaconSignaler       *self,
+                                                     BeaconSignalerRole    role,
+                                                     const char           *stream_name,
+                                                     GCancellable         *cancellable,
+                                                     GAsyncReadyCallback   callback,
+                                                     gpointer              user_data);
+char              *beacon_signaler_start_finish     (BeaconSignaler       *self,
+                                                     GAsyncResult         *result,
+                                                     GError              **error);
+void               beacon_signaler_send_description (BeaconSignaler       *self,
+                                                     const char           *session_id,
+                                                     const char           *type,
+                                                     const char           *sdp);
+void               beacon_signaler_send_candidate   (BeaconSignaler       *self,
+                                                     const char           *session_id,
+                                                     guint                 mline,
+                                                     const char           *candidate);
+void               beacon_signaler_end_session      (BeaconSignaler       *self,
+                                                     const char           *session_id);
+void               beacon_signaler_stop             (BeaconSignaler       *self);
+BeaconChannelInfo *beacon_signaler_dup_channel_info (BeaconSignaler       *self);
 
-gboolean           beacon_signaler_watcher_offers   (BeaconSignaler      *self);
-void               beacon_signaler_list_async       (BeaconSignaler      *self,
-                                                     GCancellable        *cancellable,
-                                                     GAsyncReadyCallback  callback,
-                                                     gpointer             user_data);
+gboolean   beacon_signaler_watcher_offers (BeaconSignaler       *self);
+void       beacon_signaler_list_async     (BeaconSignaler       *self,
+                                           GCancellable         *cancellable,
+                                           GAsyncReadyCallback   callback,
+                                           gpointer              user_data);
 /* Returns a GPtrArray of BeaconStreamInfo. */
-GPtrArray         *beacon_signaler_list_finish      (BeaconSignaler      *self,
-                                                     GAsyncResult        *result,
-                                                     GError             **error);
+GPtrArray *beacon_signaler_list_finish    (BeaconSignaler       *self,
+                                           GAsyncResult         *result,
+                                           GError              **error);
 
 /* The one SoupSession of the process. */
-SoupSession       *beacon_signaler_get_soup_session (void);
+SoupSession *beacon_signaler_get_soup_session (void);
 
 /* With a @pin (nullable), makes the TLS handshake of @message trust nothing but the pin, even a
  * certificate that a system authority vouches for: the message's "accept-certificate" handler
  * is asked about every certificate, before any byte of the request (a token, an offer) is
  * sent, and must accept only the pinned one. Also forces a new connection. */
-void               beacon_signaler_pin_message            (SoupMessage  *message,
-                                                           const char   *pin);
+void beacon_signaler_pin_message (SoupMessage *message,
+                                  const char  *pin);
 
 /* The signalers' HTTP requests still under way, such as the DELETE that ends a WHIP/WHEP
  * session. A program that exits while one of them is in its TLS handshake (which
  * glib-networking runs on a worker thread) crashes in the TLS library's teardown: before
  * exiting, wait for them, for at most @timeout_ms. TRUE when none is left. */
-void               beacon_signaler_request_started        (void);
-void               beacon_signaler_request_finished       (void);
-gboolean           beacon_signaler_wait_for_requests      (guint         timeout_ms);
+void     beacon_signaler_request_started   (void);
+void     beacon_signaler_request_finished  (void);
+gboolean beacon_signaler_wait_for_requests (guint timeout_ms);
 
 /* Turns a GIO/TLS error of a connection attempt into a sentence a person can act on:
  * "could not connect to wss://host:port/: connection refused". */
-GError            *beacon_signaler_describe_connect_error (const char   *url,
-                                                           const GError *error);
+GError *beacon_signaler_describe_connect_error (const char   *url,
+                                                const GError *error);
 
 G_END_DECLS

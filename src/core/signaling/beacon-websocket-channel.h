@@ -20,16 +20,16 @@ G_BEGIN_DECLS
  * "Authorization: Bearer". @info, the caller's, gets the TLS details and the trust. The
  * connection comes with Beacon's incoming message limit and a keepalive. Errors are
  * BEACON_SIGNALER_ERROR with a sentence a person can act on, or G_IO_ERROR_CANCELLED. */
-void                     beacon_websocket_channel_connect_async  (gpointer             source_object,
-                                                                  const char          *url,
-                                                                  const char          *pin,
-                                                                  const char          *token,
-                                                                  const char * const  *protocols,
-                                                                  BeaconChannelInfo   *info,
-                                                                  GCancellable        *cancellable,
-                                                                  GAsyncReadyCallback  callback,
-                                                                  gpointer             user_data);
-SoupWebsocketConnection *beacon_websocket_channel_connect_finish (GAsyncResult        *result,
-                                                                  GError             **error);
+void                     beacon_websocket_channel_connect_async  (gpointer              source_object,
+                                                                  const char           *url,
+                                                                  const char           *pin,
+                                                                  const char           *token,
+                                                                  const char * const   *protocols,
+                                                                  BeaconChannelInfo    *info,
+                                                                  GCancellable         *cancellable,
+                                                                  GAsyncReadyCallback   callback,
+                                                                  gpointer              user_data);
+SoupWebsocketConnection *beacon_websocket_channel_connect_finish (GAsyncResult         *result,
+                                                                  GError              **error);
 
 G_END_DECLS

@@ -77,28 +77,28 @@ typedef void (*BeaconWhipResponseFunc) (BeaconWhipSignaler *self,
 /* Sends @method to @url with @body of @content_type (both nullable) and @if_match (nullable),
  * then calls @func. The Bearer token goes only to the origin of the signaler's URL; with
  * @cancellable the request ends when the signaler stops. */
-void     beacon_whip_http_send              (BeaconWhipSignaler     *self,
-                                             const char             *method,
-                                             const char             *url,
-                                             const char             *content_type,
-                                             const char             *body,
-                                             const char             *if_match,
-                                             BeaconWhipResponseFunc  func,
-                                             gboolean                cancellable);
+void beacon_whip_http_send (BeaconWhipSignaler     *self,
+                            const char             *method,
+                            const char             *url,
+                            const char             *content_type,
+                            const char             *body,
+                            const char             *if_match,
+                            BeaconWhipResponseFunc  func,
+                            gboolean                cancellable);
 
 /* A sentence for a status that is not success: token, endpoint, busy, with the server's text
  * and its Retry-After. */
-GError  *beacon_whip_http_describe_status   (BeaconWhipSignaler     *self,
-                                             SoupMessage            *message,
-                                             GBytes                 *body,
-                                             const char             *url);
+GError *beacon_whip_http_describe_status (BeaconWhipSignaler *self,
+                                          SoupMessage        *message,
+                                          GBytes             *body,
+                                          const char         *url);
 
 /* The response's Location resolved against @base, or NULL. */
-char    *beacon_whip_http_resolve_location  (SoupMessage            *message,
-                                             const char             *base);
+char *beacon_whip_http_resolve_location (SoupMessage *message,
+                                         const char  *base);
 
 /* TRUE for a body that is SDP text: "v=0…", UTF-8, no NUL byte. */
-gboolean beacon_whip_http_is_sdp_body       (GBytes                 *body);
-char    *beacon_whip_http_body_text         (GBytes                 *body);
+gboolean  beacon_whip_http_is_sdp_body (GBytes *body);
+char     *beacon_whip_http_body_text   (GBytes *body);
 
 G_END_DECLS

@@ -31,8 +31,8 @@ G_DECLARE_FINAL_TYPE (BeaconWhipSignaler, beacon_whip_signaler, BEACON, WHIP_SIG
  * STUN and TURN servers that the server hands out in Link headers arrive with the answer, so
  * "ice-servers" is emitted after the offer was sent: they can serve only candidates gathered
  * from then on (a later ICE restart or reconnection), never the offer already sent. */
-BeaconSignaler *beacon_whip_signaler_new (const BeaconSignalerOptions *options,
-                                          gboolean                     whep,
-                                          GError                     **error);
+BeaconSignaler *beacon_whip_signaler_new (const BeaconSignalerOptions  *options,
+                                          gboolean                      whep,
+                                          GError                      **error);
 
 G_END_DECLS
