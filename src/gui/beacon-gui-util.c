@@ -62,21 +62,6 @@ beacon_settings_new (void)
   return g_settings_new_full (schema, NULL, NULL);
 }
 
-BeaconSecurityReport *
-beacon_session_dup_security_report (BeaconSession *session)
-{
-  GParamSpec *pspec;
-  BeaconSecurityReport *report = NULL;
-
-  g_return_val_if_fail (BEACON_IS_SESSION (session), NULL);
-
-  pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (session), "security-report");
-  if (pspec == NULL || !g_type_is_a (pspec->value_type, BEACON_TYPE_SECURITY_REPORT))
-    return NULL;
-  g_object_get (session, "security-report", &report, NULL);
-  return report;
-}
-
 const char *
 beacon_verdict_to_nick (BeaconSecurityVerdict verdict)
 {

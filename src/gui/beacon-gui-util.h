@@ -22,8 +22,6 @@ void beacon_gui_init (void);
  * `meson devenv`): then nothing is remembered, and the defaults are used. */
 GSettings *beacon_settings_new (void);
 
-/* The session's "security-report", or NULL when the core has none. */
-BeaconSecurityReport *beacon_session_dup_security_report (BeaconSession         *session);
 /* "secure", "warning", "insecure" or "unknown", for tests and CSS. */
 const char           *beacon_verdict_to_nick             (BeaconSecurityVerdict  verdict);
 const char           *beacon_verdict_icon_name           (BeaconSecurityVerdict  verdict);

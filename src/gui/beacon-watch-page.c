@@ -710,12 +710,9 @@ beacon_watch_page_init (BeaconWatchPage *self)
                            G_CONNECT_SWAPPED);
 
   /* The report object lives as long as the session, so one connection is enough. */
-  self->report = beacon_session_dup_security_report (self->session);
-  if (self->report != NULL)
-    g_signal_connect_object (self->report, "notify::verdict", G_CALLBACK (verdict_changed_cb),
-                             self, G_CONNECT_SWAPPED);
-  else
-    g_message ("This core has no security report; the security panel stays empty.");
+  self->report = g_object_ref (beacon_session_get_security_report (self->session));
+  g_signal_connect_object (self->report, "notify::verdict", G_CALLBACK (verdict_changed_cb),
+                           self, G_CONNECT_SWAPPED);
 
   reload_saved_servers (self);
   if (self->settings != NULL)

@@ -274,16 +274,14 @@ beacon_window_init (BeaconWindow *self)
   g_object_bind_property (self->switcher_title, "title-visible", self->switcher_bar, "reveal",
                           G_BINDING_SYNC_CREATE);
 
-  self->broadcast_report =
-    beacon_session_dup_security_report (beacon_broadcast_page_get_session (self->broadcast_page));
-  self->watch_report =
-    beacon_session_dup_security_report (beacon_watch_page_get_session (self->watch_page));
-  if (self->broadcast_report != NULL)
-    g_signal_connect_object (self->broadcast_report, "notify::verdict",
-                             G_CALLBACK (update_security), self, G_CONNECT_SWAPPED);
-  if (self->watch_report != NULL)
-    g_signal_connect_object (self->watch_report, "notify::verdict",
-                             G_CALLBACK (update_security), self, G_CONNECT_SWAPPED);
+  self->broadcast_report = g_object_ref (beacon_session_get_security_report (
+    beacon_broadcast_page_get_session (self->broadcast_page)));
+  self->watch_report = g_object_ref (beacon_session_get_security_report (
+    beacon_watch_page_get_session (self->watch_page)));
+  g_signal_connect_object (self->broadcast_report, "notify::verdict",
+                           G_CALLBACK (update_security), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->watch_report, "notify::verdict",
+                           G_CALLBACK (update_security), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->watch_page, "notify::blocked", G_CALLBACK (update_security),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->stack, "notify::visible-child-name",
