@@ -63,23 +63,6 @@ beacon_settings_new (void)
 }
 
 const char *
-beacon_verdict_to_nick (BeaconSecurityVerdict verdict)
-{
-  switch (verdict)
-    {
-    case BEACON_SECURITY_VERDICT_SECURE:
-      return "secure";
-    case BEACON_SECURITY_VERDICT_WARNING:
-      return "warning";
-    case BEACON_SECURITY_VERDICT_INSECURE:
-      return "insecure";
-    case BEACON_SECURITY_VERDICT_UNKNOWN:
-    default:
-      return "unknown";
-    }
-}
-
-const char *
 beacon_verdict_icon_name (BeaconSecurityVerdict verdict)
 {
   switch (verdict)

@@ -22,8 +22,7 @@ void beacon_gui_init (void);
  * `meson devenv`): then nothing is remembered, and the defaults are used. */
 GSettings *beacon_settings_new (void);
 
-/* "secure", "warning", "insecure" or "unknown", for tests and CSS. */
-const char           *beacon_verdict_to_nick             (BeaconSecurityVerdict  verdict);
+/* The verdict's symbolic icon (beacon_security_verdict_to_string () gives its nick). */
 const char           *beacon_verdict_icon_name           (BeaconSecurityVerdict  verdict);
 
 /* Failures that mean the other side could not be trusted, as opposed to failures of the
