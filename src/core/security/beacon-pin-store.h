@@ -7,7 +7,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -30,5 +30,19 @@ gboolean        beacon_pin_store_check      (const char      *directory,
                                              BeaconPinStatus *status,
                                              char           **previous_fingerprint,
                                              GError         **error);
+/* The same on a worker thread: remembering an identity waits for the disk (the file is
+ * replaced by a rename after an fsync), which the main loop must not do. Checks of one
+ * process run one at a time, so that two of them never lose each other's entry. */
+void            beacon_pin_store_check_async  (const char          *directory,
+                                               const char          *key,
+                                               const char          *fingerprint,
+                                               gboolean             remember_change,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gboolean        beacon_pin_store_check_finish (GAsyncResult        *result,
+                                               BeaconPinStatus     *status,
+                                               char               **previous_fingerprint,
+                                               GError             **error);
 
 G_END_DECLS
