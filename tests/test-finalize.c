@@ -166,6 +166,24 @@ test_watch_pipeline_unused (void)
   g_assert_finalize_object (watch);
 }
 
+/* A preview sink the raw video cannot reach (it has no sink pad): the pipeline is not built,
+ * says why, and lets go of everything, the caller's sink included. */
+static void
+test_broadcast_pipeline_build_failed (void)
+{
+  g_autoptr(GError) error = NULL;
+  GstElement *preview_sink = gst_object_ref_sink (gst_element_factory_make ("videotestsrc",
+                                                                             NULL));
+  BeaconBroadcastPipeline *broadcast;
+
+  broadcast = beacon_broadcast_pipeline_new (BEACON_SOURCE_TEST, NULL, NULL, preview_sink,
+                                             BEACON_CODEC_VP8, 320, 240, 15, &error);
+  g_assert_null (broadcast);
+  g_assert_error (error, BEACON_MEDIA_ERROR, BEACON_MEDIA_ERROR_PIPELINE);
+  g_assert_null (GST_OBJECT_PARENT (preview_sink));
+  g_assert_finalize_object (preview_sink);
+}
+
 /* A broadcast session with its direct server, a viewer session connected to it; both are
  * stopped and must finalize with everything they made. */
 static void
@@ -624,6 +642,8 @@ main (int    argc,
   g_test_add_func ("/beacon/finalize/peer-closed-while-offering",
                    test_peer_closed_while_offering);
   g_test_add_func ("/beacon/finalize/watch-pipeline-unused", test_watch_pipeline_unused);
+  g_test_add_func ("/beacon/finalize/broadcast-pipeline-build-failed",
+                   test_broadcast_pipeline_build_failed);
   g_test_add_func ("/beacon/finalize/sessions", test_sessions);
   g_test_add_func ("/beacon/finalize/direct-server-gst", test_direct_server_gst);
   g_test_add_func ("/beacon/finalize/direct-server-whip-whep", test_direct_server_whip_whep);
