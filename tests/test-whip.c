@@ -21,6 +21,7 @@
 
 #include "beacon-fingerprint.h"
 #include "beacon-signaler-factory.h"
+#include "beacon-test-child.h"
 #include "beacon-test-process.h"
 #include "beacon-test-servers.h"
 #include "beacon-test-janus.h"
@@ -262,7 +263,7 @@ static StubRequest *
 stub_wait_request (Stub *stub,
                    guint n)
 {
-  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + beacon_test_scaled_us (WAIT_SECONDS * G_USEC_PER_SEC);
 
   while (stub->requests->len < n && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
@@ -399,7 +400,7 @@ static void
 recorder_wait (Recorder   *recorder,
                const char *event)
 {
-  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + beacon_test_scaled_us (WAIT_SECONDS * G_USEC_PER_SEC);
 
   while (!recorder_has (recorder, event) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
@@ -803,7 +804,7 @@ test_gathering_bounds (void)
   offered_at = g_get_monotonic_time ();
   beacon_signaler_send_description (signaler, "whip", "offer", OFFER);
   request = stub_wait_request (stub, 1);
-  g_assert_cmpint (request->time_us - offered_at, <, 1000 * 1000);
+  g_assert_cmpint (request->time_us - offered_at, <, beacon_test_scaled_us (1000 * 1000));
   g_assert_null (request->authorization);
   g_assert_nonnull (strstr (request->body, "a=" CANDIDATE_1 "\r\na=end-of-candidates\r\n"));
   recorder_wait (&recorder, "remote-description whip answer");
@@ -817,7 +818,7 @@ test_gathering_bounds (void)
   beacon_signaler_send_description (signaler, "whip", "offer", OFFER);
   request = stub_wait_request (stub, 2);
   g_assert_cmpint (request->time_us - offered_at, >=, 1900 * 1000);
-  g_assert_cmpint (request->time_us - offered_at, <, 3000 * 1000);
+  g_assert_cmpint (request->time_us - offered_at, <, beacon_test_scaled_us (3000 * 1000));
   g_assert_null (strstr (request->body, "a=candidate"));
   recorder_wait (&recorder, "remote-description whip answer");
   g_clear_object (&signaler);
@@ -1372,7 +1373,8 @@ wait_publishing (const char *id,
                  gboolean    publishing,
                  guint       timeout_seconds)
 {
-  gint64 deadline = g_get_monotonic_time () + timeout_seconds * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () +
+                    beacon_test_scaled_us (timeout_seconds * G_USEC_PER_SEC);
 
   while (g_get_monotonic_time () < deadline)
     {
@@ -1609,7 +1611,7 @@ test_direct_whep (void)
   /* The viewer's DELETE ended its session at the broadcaster. */
   if (!g_strrstr (beacon_test_process_get_stderr (broadcast.server), "viewer left"))
     {
-      gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+      gint64 deadline = g_get_monotonic_time () + beacon_test_scaled_us (5 * G_USEC_PER_SEC);
 
       while (!g_strrstr (beacon_test_process_get_stderr (broadcast.server), "viewer left") &&
              g_get_monotonic_time () < deadline)
@@ -1740,7 +1742,8 @@ wait_stderr_contains (BeaconTestProcess *process,
                       const char        *text,
                       guint              timeout_seconds)
 {
-  gint64 deadline = g_get_monotonic_time () + timeout_seconds * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () +
+                    beacon_test_scaled_us (timeout_seconds * G_USEC_PER_SEC);
 
   while (strstr (beacon_test_process_get_stderr (process), text) == NULL &&
          g_get_monotonic_time () < deadline)
