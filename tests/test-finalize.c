@@ -18,6 +18,7 @@
 #include "beacon-peer.h"
 #include "beacon-signaler-factory.h"
 #include "beacon-test-process.h"
+#include "beacon-test-recorder.h"
 #include "beacon-test-session.h"
 #include "beacon-watch-pipeline.h"
 
@@ -240,166 +241,6 @@ test_sessions (void)
   "a=setup:active\r\n" \
   "a=rtpmap:96 VP8/90000\r\n"
 
-/* The file descriptors the process has open, as lsof would list them. */
-static guint
-count_open_fds (void)
-{
-  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
-  guint count = 0;
-
-  g_assert_nonnull (dir);
-  while (g_dir_read_name (dir) != NULL)
-    count++;
-  /* The descriptor of the listing itself. */
-  return count - 1;
-}
-
-/* What one signaler reported, for the test to wait on. */
-typedef struct {
-  char    *session_id;
-  char    *offer;           /* session-requested's offer, when the viewer made it */
-  char    *remote_type;
-  char    *remote_sdp;
-  char    *start_result;    /* the producer id or session id start returned */
-  GError  *error;
-  gboolean started;
-  gboolean session;
-  gboolean ended;
-} Recorder;
-
-static void
-recorder_clear (Recorder *recorder)
-{
-  g_clear_pointer (&recorder->session_id, g_free);
-  g_clear_pointer (&recorder->offer, g_free);
-  g_clear_pointer (&recorder->remote_type, g_free);
-  g_clear_pointer (&recorder->remote_sdp, g_free);
-  g_clear_pointer (&recorder->start_result, g_free);
-  g_clear_error (&recorder->error);
-}
-
-static void
-session_started_cb (BeaconSignaler *signaler,
-                    const char     *session_id,
-                    const char     *peer_id,
-                    Recorder       *recorder)
-{
-  g_free (recorder->session_id);
-  recorder->session_id = g_strdup (session_id);
-  recorder->session = TRUE;
-}
-
-static void
-session_requested_cb (BeaconSignaler *signaler,
-                      const char     *session_id,
-                      const char     *peer_id,
-                      const char     *offer,
-                      Recorder       *recorder)
-{
-  session_started_cb (signaler, session_id, peer_id, recorder);
-  g_free (recorder->offer);
-  recorder->offer = g_strdup (offer);
-}
-
-static void
-remote_description_cb (BeaconSignaler *signaler,
-                       const char     *session_id,
-                       const char     *type,
-                       const char     *sdp,
-                       Recorder       *recorder)
-{
-  g_free (recorder->remote_type);
-  recorder->remote_type = g_strdup (type);
-  g_free (recorder->remote_sdp);
-  recorder->remote_sdp = g_strdup (sdp);
-}
-
-static void
-session_ended_cb (BeaconSignaler *signaler,
-                  const char     *session_id,
-                  Recorder       *recorder)
-{
-  recorder->ended = TRUE;
-}
-
-static void
-signaler_failed_cb (BeaconSignaler *signaler,
-                    const GError   *error,
-                    Recorder       *recorder)
-{
-  g_clear_error (&recorder->error);
-  recorder->error = g_error_copy (error);
-}
-
-static void
-signaler_started_cb (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  Recorder *recorder = user_data;
-
-  recorder->start_result = beacon_signaler_start_finish (BEACON_SIGNALER (source), result,
-                                                         &recorder->error);
-  recorder->started = TRUE;
-}
-
-static void
-record (BeaconSignaler *signaler,
-        Recorder       *recorder)
-{
-  g_signal_connect (signaler, "session-requested", G_CALLBACK (session_requested_cb), recorder);
-  g_signal_connect (signaler, "session-started", G_CALLBACK (session_started_cb), recorder);
-  g_signal_connect (signaler, "remote-description", G_CALLBACK (remote_description_cb),
-                    recorder);
-  g_signal_connect (signaler, "session-ended", G_CALLBACK (session_ended_cb), recorder);
-  g_signal_connect (signaler, "failed", G_CALLBACK (signaler_failed_cb), recorder);
-}
-
-/* Starts @signaler in @role and waits until start finished without an error. */
-static void
-start_signaler (BeaconSignaler     *signaler,
-                BeaconSignalerRole  role,
-                const char         *stream_name,
-                Recorder           *recorder)
-{
-  record (signaler, recorder);
-  beacon_signaler_start_async (signaler, role, stream_name, NULL, signaler_started_cb, recorder);
-  g_assert_true (beacon_test_wait_until (&recorder->started, 20));
-  g_assert_no_error (recorder->error);
-}
-
-static void
-wait_for_string (char * const *field,
-                 const char   *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-
-  while (*field == NULL && g_get_monotonic_time () < deadline)
-    beacon_test_spin (20);
-  if (*field == NULL)
-    g_error ("no %s after 20 s", what);
-}
-
-/* Stops @signaler as a session does when it ends, then lets the requests and closes it
- * started run to their end: they hold the signaler until then. */
-static void
-stop_signaler (BeaconSignaler *signaler,
-               Recorder       *recorder)
-{
-  beacon_signaler_stop (signaler);
-  g_signal_handlers_disconnect_by_data (signaler, recorder);
-}
-
-/* The stopped @signaler is gone once its owner lets go, and reported no failure. */
-static void
-assert_signaler_finalizes (BeaconSignaler *signaler,
-                           Recorder       *recorder)
-{
-  g_assert_finalize_object (signaler);
-  g_assert_no_error (recorder->error);
-  recorder_clear (recorder);
-}
-
 /* A direct server listening on 127.0.0.1 with @identity's certificate. */
 static BeaconDirectServer *
 start_direct_server (BeaconIdentity *identity)
@@ -440,12 +281,12 @@ new_signaler (const char         *dialect,
 static BeaconSignaler *
 start_producer (BeaconDirectServer *server,
                 BeaconIdentity     *identity,
-                Recorder           *recorder)
+                BeaconTestRecorder *recorder)
 {
   BeaconSignaler *producer = new_signaler ("gst", server, identity, "",
                                            beacon_direct_server_get_producer_token (server));
 
-  start_signaler (producer, BEACON_SIGNALER_ROLE_PUBLISH, "finalize", recorder);
+  beacon_test_start_signaler (producer, BEACON_SIGNALER_ROLE_PUBLISH, "finalize", recorder);
   return producer;
 }
 
@@ -456,8 +297,8 @@ static void
 run_gst_session (BeaconDirectServer *server,
                  BeaconIdentity     *identity)
 {
-  Recorder producer_events = { 0 };
-  Recorder viewer_events = { 0 };
+  BeaconTestRecorder producer_events = { 0 };
+  BeaconTestRecorder viewer_events = { 0 };
   BeaconSignaler *producer;
   BeaconSignaler *viewer;
 
@@ -465,26 +306,26 @@ run_gst_session (BeaconDirectServer *server,
   g_assert_nonnull (producer_events.start_result);
 
   viewer = new_signaler ("gst", server, identity, "", NULL);
-  start_signaler (viewer, BEACON_SIGNALER_ROLE_WATCH, producer_events.start_result,
+  beacon_test_start_signaler (viewer, BEACON_SIGNALER_ROLE_WATCH, producer_events.start_result,
                   &viewer_events);
   g_assert_true (beacon_test_wait_until (&producer_events.session, 20));
   g_assert_true (beacon_test_wait_until (&viewer_events.session, 20));
 
   beacon_signaler_send_description (producer, producer_events.session_id, "offer", TEST_OFFER);
-  wait_for_string (&viewer_events.remote_sdp, "offer at the viewer");
+  beacon_test_wait_for_string (&viewer_events.remote_sdp, "offer at the viewer");
   g_assert_cmpstr (viewer_events.remote_type, ==, "offer");
   beacon_signaler_send_description (viewer, viewer_events.session_id, "answer", TEST_ANSWER);
-  wait_for_string (&producer_events.remote_sdp, "answer at the producer");
+  beacon_test_wait_for_string (&producer_events.remote_sdp, "answer at the producer");
   g_assert_cmpstr (producer_events.remote_type, ==, "answer");
   g_assert_cmpuint (beacon_direct_server_get_n_connections (server), ==, 2);
 
   beacon_signaler_end_session (viewer, viewer_events.session_id);
   g_assert_true (beacon_test_wait_until (&producer_events.ended, 20));
-  stop_signaler (viewer, &viewer_events);
-  stop_signaler (producer, &producer_events);
+  beacon_test_stop_signaler (viewer, &viewer_events);
+  beacon_test_stop_signaler (producer, &producer_events);
   beacon_test_spin (200);
-  assert_signaler_finalizes (viewer, &viewer_events);
-  assert_signaler_finalizes (producer, &producer_events);
+  beacon_test_assert_signaler_finalizes (viewer, &viewer_events);
+  beacon_test_assert_signaler_finalizes (producer, &producer_events);
 }
 
 /* A viewer of the broadcast over WHEP: its offer goes through the direct server to the
@@ -493,15 +334,15 @@ static void
 run_whep_session (BeaconDirectServer *server,
                   BeaconIdentity     *identity)
 {
-  Recorder producer_events = { 0 };
-  Recorder viewer_events = { 0 };
+  BeaconTestRecorder producer_events = { 0 };
+  BeaconTestRecorder viewer_events = { 0 };
   BeaconSignaler *producer;
   BeaconSignaler *viewer;
 
   producer = start_producer (server, identity, &producer_events);
 
   viewer = new_signaler ("whep", server, identity, "whep", NULL);
-  start_signaler (viewer, BEACON_SIGNALER_ROLE_WATCH, NULL, &viewer_events);
+  beacon_test_start_signaler (viewer, BEACON_SIGNALER_ROLE_WATCH, NULL, &viewer_events);
   g_assert_true (beacon_test_wait_until (&viewer_events.session, 20));
   g_assert_true (beacon_signaler_watcher_offers (viewer));
   beacon_signaler_send_description (viewer, viewer_events.session_id, "offer", TEST_OFFER);
@@ -513,16 +354,16 @@ run_whep_session (BeaconDirectServer *server,
   beacon_signaler_send_description (producer, producer_events.session_id, "answer",
                                     TEST_ANSWER);
   beacon_signaler_send_candidate (producer, producer_events.session_id, 0, "");
-  wait_for_string (&viewer_events.remote_sdp, "WHEP answer");
+  beacon_test_wait_for_string (&viewer_events.remote_sdp, "WHEP answer");
   g_assert_cmpstr (viewer_events.remote_type, ==, "answer");
 
   /* The WHEP client leaves with a DELETE, which ends the producer's session. */
-  stop_signaler (viewer, &viewer_events);
+  beacon_test_stop_signaler (viewer, &viewer_events);
   g_assert_true (beacon_test_wait_until (&producer_events.ended, 20));
-  stop_signaler (producer, &producer_events);
+  beacon_test_stop_signaler (producer, &producer_events);
   beacon_test_spin (200);
-  assert_signaler_finalizes (viewer, &viewer_events);
-  assert_signaler_finalizes (producer, &producer_events);
+  beacon_test_assert_signaler_finalizes (viewer, &viewer_events);
+  beacon_test_assert_signaler_finalizes (producer, &producer_events);
 }
 
 static void
@@ -548,7 +389,7 @@ static void
 run_whip_session (BeaconDirectServer *server,
                   BeaconIdentity     *identity)
 {
-  Recorder publisher_events = { 0 };
+  BeaconTestRecorder publisher_events = { 0 };
   BeaconSignaler *publisher;
   gboolean ended = FALSE;
 
@@ -557,18 +398,18 @@ run_whip_session (BeaconDirectServer *server,
   g_signal_connect (server, "whip-ended", G_CALLBACK (whip_ended_cb), &ended);
 
   publisher = new_signaler ("whip", server, identity, "whip", "whip-secret");
-  start_signaler (publisher, BEACON_SIGNALER_ROLE_PUBLISH, NULL, &publisher_events);
+  beacon_test_start_signaler (publisher, BEACON_SIGNALER_ROLE_PUBLISH, NULL, &publisher_events);
   g_assert_true (beacon_test_wait_until (&publisher_events.session, 20));
   beacon_signaler_send_description (publisher, publisher_events.session_id, "offer",
                                     TEST_OFFER);
   beacon_signaler_send_candidate (publisher, publisher_events.session_id, 0, "");
-  wait_for_string (&publisher_events.remote_sdp, "WHIP answer");
+  beacon_test_wait_for_string (&publisher_events.remote_sdp, "WHIP answer");
   g_assert_cmpstr (publisher_events.remote_type, ==, "answer");
 
-  stop_signaler (publisher, &publisher_events);
+  beacon_test_stop_signaler (publisher, &publisher_events);
   g_assert_true (beacon_test_wait_until (&ended, 20));
   beacon_test_spin (200);
-  assert_signaler_finalizes (publisher, &publisher_events);
+  beacon_test_assert_signaler_finalizes (publisher, &publisher_events);
   g_signal_handlers_disconnect_by_func (server, whip_offer_cb, NULL);
   g_signal_handlers_disconnect_by_func (server, whip_ended_cb, &ended);
 }
@@ -595,7 +436,7 @@ check_server_rounds (ServerExercise exercise)
     {
       BeaconDirectServer *server;
 
-      fds_before = count_open_fds ();
+      fds_before = beacon_test_count_open_fds ();
       server = start_direct_server (identity);
       exercise (server, identity);
       beacon_direct_server_stop (server);
@@ -604,8 +445,8 @@ check_server_rounds (ServerExercise exercise)
       g_assert_finalize_object (server);
     }
   g_test_message ("open file descriptors: %u before the second round, %u after", fds_before,
-                  count_open_fds ());
-  g_assert_cmpuint (count_open_fds (), ==, fds_before);
+                  beacon_test_count_open_fds ());
+  g_assert_cmpuint (beacon_test_count_open_fds (), ==, fds_before);
 
   g_assert_finalize_object (identity);
   beacon_test_remove_tree (dir);
