@@ -22,12 +22,40 @@ timeout_reached_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+double
+beacon_test_time_scale (void)
+{
+  static double scale;
+
+  if (scale == 0)
+    {
+      const char *value = g_getenv ("BEACON_TEST_TIME_SCALE");
+      double parsed = value != NULL ? g_ascii_strtod (value, NULL) : 1;
+
+      scale = MAX (parsed, 1);
+    }
+  return scale;
+}
+
+guint
+beacon_test_scaled_seconds (guint seconds)
+{
+  return (guint) (seconds * beacon_test_time_scale ());
+}
+
+gint64
+beacon_test_scaled_us (gint64 us)
+{
+  return (gint64) (us * beacon_test_time_scale ());
+}
+
 gboolean
 beacon_test_iterate_until (const gboolean *done,
                            guint           timeout_ms)
 {
   gboolean timed_out = FALSE;
-  guint timeout = g_timeout_add (timeout_ms, timeout_reached_cb, &timed_out);
+  guint timeout = g_timeout_add ((guint) (timeout_ms * beacon_test_time_scale ()),
+                                 timeout_reached_cb, &timed_out);
 
   while (!*done && !timed_out)
     g_main_context_iteration (NULL, TRUE);
@@ -115,7 +143,8 @@ beacon_test_child_wait_log (BeaconTestChild *child,
                             const char      *text,
                             guint            timeout_seconds)
 {
-  gint64 deadline = g_get_monotonic_time () + timeout_seconds * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () +
+                    beacon_test_scaled_us (timeout_seconds * G_USEC_PER_SEC);
 
   while (strstr (child->text->str, text) == NULL && !child->exited &&
          g_get_monotonic_time () < deadline)

@@ -39,7 +39,16 @@ void     beacon_test_child_stop     (BeaconTestChild    *child,
 /* Stops it (SIGTERM) and frees what it holds; the struct can be reused. */
 void     beacon_test_child_clear    (BeaconTestChild    *child);
 
-/* Iterates the default main context until *@done or @timeout_ms; returns *@done. */
+/* How much longer than usual the tests may wait: $BEACON_TEST_TIME_SCALE (a number, at least
+ * 1; default 1). A sanitizer build runs the same work several times slower, so every upper
+ * bound on a wait or a duration is multiplied by it; lower bounds ("not before 2 s") are not. */
+double   beacon_test_time_scale     (void);
+/* @seconds (or @us) stretched by beacon_test_time_scale (). */
+guint    beacon_test_scaled_seconds (guint               seconds);
+gint64   beacon_test_scaled_us      (gint64              us);
+
+/* Iterates the default main context until *@done or @timeout_ms (scaled, see above); returns
+ * *@done. */
 gboolean beacon_test_iterate_until  (const gboolean     *done,
                                      guint               timeout_ms);
 /* A port on 127.0.0.1 of @type that nothing uses right now: bound once, noted, released. */

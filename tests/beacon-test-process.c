@@ -167,7 +167,8 @@ beacon_test_process_wait_line (BeaconTestProcess *process,
                                const char        *prefix,
                                guint              timeout_seconds)
 {
-  gint64 deadline = g_get_monotonic_time () + timeout_seconds * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () +
+                    beacon_test_scaled_us (timeout_seconds * G_USEC_PER_SEC);
   char *found = NULL;
 
   /* Bounded both in time and by the stream closing. */

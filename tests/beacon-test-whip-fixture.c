@@ -12,6 +12,7 @@
 
 #include "config.h"
 
+#include "beacon-test-child.h"
 #include "beacon-test-whip-fixture.h"
 
 GTlsCertificate *stub_certificate;
@@ -142,7 +143,8 @@ StubRequest *
 stub_wait_request (Stub *stub,
                    guint n)
 {
-  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () +
+                    beacon_test_scaled_us (WAIT_SECONDS * G_USEC_PER_SEC);
 
   while (stub->requests->len < n && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
@@ -266,7 +268,8 @@ void
 recorder_wait (Recorder   *recorder,
                const char *event)
 {
-  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () +
+                    beacon_test_scaled_us (WAIT_SECONDS * G_USEC_PER_SEC);
 
   while (!recorder_has (recorder, event) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);

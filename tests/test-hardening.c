@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include "beacon-test-child.h"
 #include "beacon-test-process.h"
 #include "beacon-test-serve-fixture.h"
 
@@ -133,7 +134,7 @@ openssl_server_start (guint       port,
   /* Split at spaces like the options: the path is in g_dir_make_tmp ()'s directory. */
   g_autofree char *all = g_strdup_printf ("-cert %s -key %s %s", certificate, certificate,
                                           options);
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + beacon_test_scaled_us (10 * G_USEC_PER_SEC);
   GSubprocess *server;
 
   /* s_server ends when its stdin ends, so stdin stays open until openssl_server_finish (). */
@@ -276,7 +277,7 @@ test_report_mode (Fixture       *fixture,
                   gconstpointer  data)
 {
   g_autofree char *report = fixture_path (fixture, "server.json");
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + beacon_test_scaled_us (10 * G_USEC_PER_SEC);
 
   /* Written when the broadcast goes live, right after the watch: line. */
   while (!g_file_test (report, G_FILE_TEST_EXISTS) && g_get_monotonic_time () < deadline)

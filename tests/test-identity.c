@@ -182,6 +182,71 @@ test_identity_create_and_reload (Fixture       *fixture,
   g_assert_finalize_object (g_steal_pointer (&loaded));
 }
 
+typedef struct {
+  BeaconIdentity *identity;
+  GError         *error;
+  GThread        *thread;
+} AsyncLoad;
+
+static void
+identity_loaded_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  AsyncLoad *load = user_data;
+
+  load->identity = beacon_identity_load_or_create_finish (result, &load->error);
+  load->thread = g_thread_self ();
+}
+
+static void
+load_identity_async (const char *directory,
+                     AsyncLoad  *load)
+{
+  beacon_identity_load_or_create_async (directory, NULL, identity_loaded_cb, load);
+  while (load->thread == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (load->thread == g_thread_self ());
+}
+
+/* Off the main thread: created once (mode 0600), then the same identity loaded back; a
+ * directory that cannot be made is an error, delivered the same way. */
+static void
+test_identity_load_or_create_async (Fixture       *fixture,
+                                    gconstpointer  user_data)
+{
+  g_autoptr(BeaconIdentity) reloaded = NULL;
+  g_autofree char *blocked = g_build_filename (fixture->tmpdir, "not-a-directory", NULL);
+  g_autofree char *inside = g_build_filename (blocked, "beacon", NULL);
+  AsyncLoad created = { 0 };
+  AsyncLoad loaded = { 0 };
+  AsyncLoad failed = { 0 };
+  GStatBuf st;
+
+  load_identity_async (fixture->directory, &created);
+  g_assert_no_error (created.error);
+  g_assert_true (BEACON_IS_IDENTITY (created.identity));
+  g_assert_cmpint (g_stat (fixture->path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  load_identity_async (fixture->directory, &loaded);
+  g_assert_no_error (loaded.error);
+  g_assert_cmpstr (beacon_identity_get_fingerprint (loaded.identity), ==,
+                   beacon_identity_get_fingerprint (created.identity));
+  reloaded = create_identity_in (fixture->directory);
+  g_assert_cmpstr (beacon_identity_get_fingerprint (reloaded), ==,
+                   beacon_identity_get_fingerprint (created.identity));
+
+  g_assert_true (g_file_set_contents (blocked, "", 0, NULL));
+  load_identity_async (inside, &failed);
+  g_assert_null (failed.identity);
+  g_assert_nonnull (failed.error);
+  g_clear_error (&failed.error);
+
+  g_assert_finalize_object (created.identity);
+  g_assert_finalize_object (loaded.identity);
+}
+
 static void
 test_identity_file_modes (Fixture       *fixture,
                           gconstpointer  user_data)
@@ -640,6 +705,7 @@ main (int   argc,
 
   ADD_IDENTITY_TEST ("create-and-reload", test_identity_create_and_reload);
   ADD_IDENTITY_TEST ("file-modes", test_identity_file_modes);
+  ADD_IDENTITY_TEST ("load-or-create-async", test_identity_load_or_create_async);
   ADD_IDENTITY_TEST ("create-new", test_identity_create_new);
   ADD_IDENTITY_TEST ("openssl-fingerprint", test_identity_openssl_fingerprint);
   ADD_IDENTITY_TEST ("certificate", test_identity_certificate);

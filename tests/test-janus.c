@@ -18,6 +18,7 @@
 
 #include "beacon-fingerprint.h"
 #include "beacon-identity.h"
+#include "beacon-test-child.h"
 #include "beacon-test-process.h"
 #include "beacon-test-janus.h"
 
@@ -188,7 +189,7 @@ static GStrv
 wait_for_publishers (Fixture *fixture,
                      guint    count)
 {
-  gint64 deadline = g_get_monotonic_time () + 40 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + beacon_test_scaled_us (40 * G_USEC_PER_SEC);
   g_autofree char *last_output = NULL;
 
   while (g_get_monotonic_time () < deadline)
@@ -550,7 +551,8 @@ test_publisher_leaves (Fixture       *fixture,
   /* Janus tells the subscriber that the feed went away: "broadcast ended", exit 3. */
   assert_exit (watcher, beacon_test_process_wait_exit (watcher, 30), 3);
   assert_stderr_contains (watcher, "broadcast ended");
-  g_assert_cmpint ((g_get_monotonic_time () - stopped_at) / G_USEC_PER_SEC, <, 30);
+  g_assert_cmpint ((g_get_monotonic_time () - stopped_at) / G_USEC_PER_SEC, <,
+                   beacon_test_scaled_seconds (30));
 }
 
 static void
@@ -583,7 +585,8 @@ test_janus_killed (Fixture       *fixture,
   if (status != 3)
     assert_exit (watcher, status, 1);
   assert_stderr_contains (watcher, "closed");
-  g_assert_cmpint ((g_get_monotonic_time () - killed_at) / G_USEC_PER_SEC, <, 30);
+  g_assert_cmpint ((g_get_monotonic_time () - killed_at) / G_USEC_PER_SEC, <,
+                   beacon_test_scaled_seconds (30));
 
   /* The publisher has nobody to send to any more and says so. */
   assert_exit (publisher, beacon_test_process_wait_exit (publisher, 30), 1);

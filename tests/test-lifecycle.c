@@ -12,6 +12,7 @@
 #include <json-glib/json-glib.h>
 #include <signal.h>
 
+#include "beacon-test-child.h"
 #include "beacon-test-process.h"
 #include "beacon-test-session.h"
 
@@ -80,7 +81,8 @@ static void
 wait_no_viewers (const char *report_path,
                  guint       timeout_seconds)
 {
-  gint64 deadline = g_get_monotonic_time () + timeout_seconds * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () +
+                    beacon_test_scaled_us (timeout_seconds * G_USEC_PER_SEC);
   gint64 viewers;
 
   while ((viewers = read_viewers (report_path)) != 0 && g_get_monotonic_time () < deadline)
@@ -94,7 +96,8 @@ wait_released (Usage       *usage,
                const Usage *baseline,
                guint        timeout_seconds)
 {
-  gint64 deadline = g_get_monotonic_time () + timeout_seconds * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () +
+                    beacon_test_scaled_us (timeout_seconds * G_USEC_PER_SEC);
 
   do
     {
@@ -285,7 +288,7 @@ static void
 wait_viewer_count (BeaconSession *broadcast,
                    guint          count)
 {
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + beacon_test_scaled_us (20 * G_USEC_PER_SEC);
 
   while (beacon_session_get_viewer_count (broadcast) != count &&
          g_get_monotonic_time () < deadline)

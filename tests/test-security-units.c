@@ -143,6 +143,76 @@ test_pin_store (void)
   g_rmdir (dir);
 }
 
+typedef struct {
+  guint           done;
+  BeaconPinStatus status;
+  char           *previous;
+  GThread        *thread;
+} AsyncPinCheck;
+
+static void
+pin_checked_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  AsyncPinCheck *check = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (beacon_pin_store_check_finish (result, &check->status, &check->previous,
+                                                &error));
+  g_assert_no_error (error);
+  check->thread = g_thread_self ();
+  check->done++;
+}
+
+/* The store off the main thread: results arrive on the caller's main context, and checks
+ * that run at once do not lose each other's entries. */
+static void
+test_pin_store_async (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("beacon-pins-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "pins.json", NULL);
+  AsyncPinCheck checks[8] = { 0 };
+  BeaconPinStatus status;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (checks); i++)
+    {
+      g_autofree char *key = g_strdup_printf ("wss://a/ stream=%u", i);
+
+      beacon_pin_store_check_async (dir, key, FP_A, FALSE, NULL, pin_checked_cb, &checks[i]);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (checks); i++)
+    {
+      while (checks[i].done == 0)
+        g_main_context_iteration (NULL, TRUE);
+      g_assert_cmpuint (checks[i].done, ==, 1);
+      g_assert_cmpint (checks[i].status, ==, BEACON_PIN_STATUS_NEW);
+      g_assert_null (checks[i].previous);
+      g_assert_true (checks[i].thread == g_thread_self ());
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (checks); i++)
+    {
+      g_autofree char *key = g_strdup_printf ("wss://a/ stream=%u", i);
+
+      g_assert_true (beacon_pin_store_check (dir, key, FP_A, FALSE, &status, NULL, &error));
+      g_assert_cmpint (status, ==, BEACON_PIN_STATUS_MATCHES);
+    }
+
+  /* A change, with the identity remembered before. */
+  beacon_pin_store_check_async (dir, "wss://a/ stream=0", FP_B, FALSE, NULL, pin_checked_cb,
+                                &checks[0]);
+  while (checks[0].done == 1)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (checks[0].status, ==, BEACON_PIN_STATUS_CHANGED);
+  g_assert_cmpstr (checks[0].previous, ==, FP_A);
+  g_free (checks[0].previous);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 /* Writes @text as pins.json in @dir and checks that the store refuses it, saying @reason and
  * naming the file. */
 static void
@@ -346,6 +416,7 @@ main (int    argc,
   g_test_add_func ("/beacon/security/sas", test_sas);
   g_test_add_func ("/beacon/security/pin-store", test_pin_store);
   g_test_add_func ("/beacon/security/pin-store-hostile", test_pin_store_hostile);
+  g_test_add_func ("/beacon/security/pin-store-async", test_pin_store_async);
   g_test_add_func ("/beacon/security/share-link", test_share_link);
 
   return g_test_run ();

@@ -13,6 +13,7 @@
 #include <json-glib/json-glib.h>
 #include <signal.h>
 
+#include "beacon-test-child.h"
 #include "beacon-test-gst-server.h"
 #include "beacon-test-process.h"
 #include "beacon-test-relay.h"
@@ -99,7 +100,7 @@ static JsonObject *
 wait_server_peer (Fixture *fixture)
 {
   g_autofree char *path = fixture_path (fixture, "server.json");
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + beacon_test_scaled_us (30 * G_USEC_PER_SEC);
 
   while (g_get_monotonic_time () < deadline)
     {

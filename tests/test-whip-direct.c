@@ -10,6 +10,7 @@
 
 #include "config.h"
 
+#include "beacon-test-child.h"
 #include "beacon-test-whip-fixture.h"
 
 /* Beacon's own direct server */
@@ -99,7 +100,7 @@ test_direct_whep (void)
   /* The viewer's DELETE ended its session at the broadcaster. */
   if (!g_strrstr (beacon_test_process_get_stderr (broadcast.server), "viewer left"))
     {
-      gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+      gint64 deadline = g_get_monotonic_time () + beacon_test_scaled_us (5 * G_USEC_PER_SEC);
 
       while (!g_strrstr (beacon_test_process_get_stderr (broadcast.server), "viewer left") &&
              g_get_monotonic_time () < deadline)
@@ -231,7 +232,8 @@ wait_stderr_contains (BeaconTestProcess *process,
                       const char        *text,
                       guint              timeout_seconds)
 {
-  gint64 deadline = g_get_monotonic_time () + timeout_seconds * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () +
+                    beacon_test_scaled_us (timeout_seconds * G_USEC_PER_SEC);
 
   while (strstr (beacon_test_process_get_stderr (process), text) == NULL &&
          g_get_monotonic_time () < deadline)

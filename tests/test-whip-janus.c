@@ -10,6 +10,7 @@
 
 #include "config.h"
 
+#include "beacon-test-child.h"
 #include "beacon-test-whip-fixture.h"
 
 /* Real servers: Janus behind Meetecho's simple-whip-server, and Beacon's own direct server,
@@ -55,7 +56,8 @@ wait_publishing (const char *id,
                  gboolean    publishing,
                  guint       timeout_seconds)
 {
-  gint64 deadline = g_get_monotonic_time () + timeout_seconds * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () +
+                    beacon_test_scaled_us (timeout_seconds * G_USEC_PER_SEC);
 
   while (g_get_monotonic_time () < deadline)
     {

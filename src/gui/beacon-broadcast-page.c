@@ -672,10 +672,32 @@ beacon_broadcast_page_class_init (BeaconBroadcastPageClass *klass)
                                    dismiss_error_activated);
 }
 
+/* The cameras arrive after the page is shown, placed before the test pattern: the first
+ * one is chosen, as it would have been had it been listed at once, unless the user picked
+ * something else meanwhile. */
+static void
+devices_listed_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  BeaconBroadcastPage *self;
+
+  if (!beacon_device_monitor_start_finish (BEACON_DEVICE_MONITOR (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_message ("Cameras and microphones cannot be listed: %s", error->message);
+      return;
+    }
+  /* Not cancelled, so the page is alive: dispose cancels self->cancellable. */
+  self = BEACON_BROADCAST_PAGE (user_data);
+  if (adw_combo_row_get_selected_item (self->camera_row) == (gpointer) self->test_pattern)
+    adw_combo_row_set_selected (self->camera_row, 0);
+}
+
 static void
 beacon_broadcast_page_init (BeaconBroadcastPage *self)
 {
-  g_autoptr(GError) error = NULL;
   GtkExpression *name_expression;
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -687,8 +709,7 @@ beacon_broadcast_page_init (BeaconBroadcastPage *self)
   /* Cameras first, so that a camera is chosen when there is one; the test pattern always
    * stays available, and is the only entry without a camera. */
   self->devices = beacon_device_monitor_new ();
-  if (!beacon_device_monitor_start (self->devices, &error))
-    g_message ("Cameras and microphones cannot be listed: %s", error->message);
+  beacon_device_monitor_start_async (self->devices, self->cancellable, devices_listed_cb, self);
   self->test_pattern = gtk_string_object_new (_("Test Pattern"));
   self->automatic_microphone = gtk_string_object_new (_("Automatic"));
 

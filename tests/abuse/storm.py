@@ -36,6 +36,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from beacon_tap import Tap  # noqa: E402
+
 STORM_SECONDS = 35
 # Every attempt of a storm client ends within this, so the storm ends by STORM_SECONDS + it.
 ATTEMPT_LIMIT = 20
@@ -442,24 +445,6 @@ def storm_worker(host, port, seconds):
 
 
 # The test: the server, the viewers, the measurements.
-
-class Tap:
-    def __init__(self):
-        self.n = 0
-        self.failed = 0
-
-    def ok(self, passed, name, *diagnostics):
-        self.n += 1
-        self.failed += 0 if passed else 1
-        print(f'{"ok" if passed else "not ok"} {self.n} - {name}', flush=True)
-        for line in diagnostics:
-            self.diag(line)
-        return passed
-
-    def diag(self, text):
-        for line in str(text).splitlines():
-            print('# ' + line, flush=True)
-
 
 def proc_stats(pid):
     """fds, threads, VmRSS and VmHWM (KiB) of @pid, or None once it is gone."""

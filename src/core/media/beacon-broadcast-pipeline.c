@@ -449,8 +449,9 @@ build (BeaconBroadcastPipeline  *self,
       /* vcaps → raw tee → (encoder queue, preview) instead of vcaps → encoder queue. */
       gst_element_unlink (vcaps, vqueue);
       gst_bin_add (bin, raw_tee);
-      if (!gst_element_link_many (vcaps, raw_tee, vqueue, NULL) ||
-          !add_preview (self, raw_tee, preview_sink, error))
+      if (!gst_element_link_many (vcaps, raw_tee, vqueue, NULL))
+        goto link_failed;
+      if (!add_preview (self, raw_tee, preview_sink, error))
         return FALSE;
     }
 
@@ -472,6 +473,12 @@ build (BeaconBroadcastPipeline  *self,
   return TRUE;
 
 link_failed:
+  {
+    /* The raw tee joins the bin last: a link that failed before it leaves it ours. */
+    GstElement *made[] = { raw_tee };
+
+    drop_unadded (made, G_N_ELEMENTS (made));
+  }
   g_set_error (error, BEACON_MEDIA_ERROR, BEACON_MEDIA_ERROR_PIPELINE,
                "could not build the %s broadcast pipeline at %ux%u, %u fps",
                beacon_codec_to_string (codec), width, height, fps);

@@ -23,6 +23,8 @@ struct _BeaconDeviceMonitor
   guint             bus_watch;
   GListStore       *cameras;
   GListStore       *microphones;
+  /* While the providers start on a worker thread: stop () cancels it. */
+  GCancellable     *starting;
   gboolean          started;
   gboolean          portal_requested;
 };
@@ -149,6 +151,18 @@ beacon_device_monitor_new (void)
 }
 
 static void
+restarted_after_portal_cb (GObject      *source,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!beacon_device_monitor_start_finish (BEACON_DEVICE_MONITOR (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_message ("Cameras and microphones cannot be listed: %s", error->message);
+}
+
+static void
 camera_portal_answered_cb (GObject      *source,
                            GAsyncResult *result,
                            gpointer      user_data)
@@ -165,20 +179,109 @@ camera_portal_answered_cb (GObject      *source,
   if (self->started)
     {
       beacon_device_monitor_stop (self);
-      beacon_device_monitor_start (self, NULL);
+      beacon_device_monitor_start_async (self, NULL, restarted_after_portal_cb, NULL);
     }
 }
 
-gboolean
-beacon_device_monitor_start (BeaconDeviceMonitor  *self,
-                             GError              **error)
+static void
+device_list_free (gpointer data)
 {
+  g_list_free_full (data, gst_object_unref);
+}
+
+/* On the worker thread: touches only the GstDeviceMonitor (task data, thread-safe), never
+ * the stores, which belong to the main context. */
+static void
+start_providers_in_thread (GTask        *task,
+                           gpointer      source_object,
+                           gpointer      task_data,
+                           GCancellable *cancellable)
+{
+  GstDeviceMonitor *monitor = task_data;
+
+  if (!gst_device_monitor_start (monitor))
+    {
+      g_task_return_new_error (task, BEACON_MEDIA_ERROR, BEACON_MEDIA_ERROR_MISSING_ELEMENT,
+                               "no GStreamer device provider could start, so no camera or "
+                               "microphone can be listed: install the Video4Linux, PipeWire "
+                               "or PulseAudio GStreamer plugins");
+      return;
+    }
+  g_task_return_pointer (task, gst_device_monitor_get_devices (monitor), device_list_free);
+}
+
+/* Back on the main context with the devices the providers listed. */
+static void
+providers_started_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  BeaconDeviceMonitor *self = BEACON_DEVICE_MONITOR (source);
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
   GList *devices;
 
-  g_return_val_if_fail (BEACON_IS_DEVICE_MONITOR (self), FALSE);
+  g_assert (BEACON_IS_DEVICE_MONITOR (self));
+
+  devices = g_task_propagate_pointer (G_TASK (result), &error);
+  if (devices == NULL && error != NULL)
+    {
+      g_clear_object (&self->starting);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (g_cancellable_is_cancelled (self->starting) ||
+      g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    {
+      /* stop () or the caller came first: the providers started for nobody. */
+      gst_device_monitor_stop (self->monitor);
+      device_list_free (devices);
+      g_clear_object (&self->starting);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               "the device monitor was stopped while it started");
+      return;
+    }
+  g_clear_object (&self->starting);
+
+  /* Devices plugged in since the providers started wait on the bus, which keeps its messages
+   * until a watch takes them: they are seen after this list, as add_device () ignores the
+   * duplicates this can cause. */
+  self->bus_watch = gst_bus_add_watch (self->bus, bus_message_cb, self);
+  for (GList *l = devices; l != NULL; l = l->next)
+    add_device (self, l->data);
+  device_list_free (devices);
+
+  self->started = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STARTED]);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+beacon_device_monitor_start_async (BeaconDeviceMonitor *self,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) worker = NULL;
+
+  g_return_if_fail (BEACON_IS_DEVICE_MONITOR (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, beacon_device_monitor_start_async);
 
   if (self->started)
-    return TRUE;
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  if (self->starting != NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING,
+                               "the device monitor is already starting");
+      return;
+    }
 
   /* Inside Flatpak the cameras appear once the user granted access through the portal; the
    * microphones are listed at once. */
@@ -188,27 +291,25 @@ beacon_device_monitor_start (BeaconDeviceMonitor  *self,
       beacon_camera_portal_request_async (NULL, camera_portal_answered_cb, g_object_ref (self));
     }
 
-  if (!gst_device_monitor_start (self->monitor))
-    {
-      g_set_error (error, BEACON_MEDIA_ERROR, BEACON_MEDIA_ERROR_MISSING_ELEMENT,
-                   "no GStreamer device provider could start, so no camera or microphone can "
-                   "be listed: install the Video4Linux, PipeWire or PulseAudio GStreamer "
-                   "plugins");
-      return FALSE;
-    }
+  /* gst_device_monitor_start () starts every provider and waits for each one's first
+   * listing (a PipeWire or PulseAudio round trip, udev enumeration): seconds on a busy
+   * system, which the main loop that draws the window must not wait for. */
+  self->starting = g_cancellable_new ();
+  worker = g_task_new (self, NULL, providers_started_cb, g_steal_pointer (&task));
+  g_task_set_source_tag (worker, start_providers_in_thread);
+  g_task_set_task_data (worker, gst_object_ref (self->monitor), gst_object_unref);
+  g_task_run_in_thread (worker, start_providers_in_thread);
+}
 
-  /* The watch goes first so that no device plugged in between listing and watching is
-   * missed; add_device () ignores the duplicates this can cause. */
-  self->bus_watch = gst_bus_add_watch (self->bus, bus_message_cb, self);
+gboolean
+beacon_device_monitor_start_finish (BeaconDeviceMonitor  *self,
+                                    GAsyncResult         *result,
+                                    GError              **error)
+{
+  g_return_val_if_fail (BEACON_IS_DEVICE_MONITOR (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
-  devices = gst_device_monitor_get_devices (self->monitor);
-  for (GList *l = devices; l != NULL; l = l->next)
-    add_device (self, l->data);
-  g_list_free_full (devices, gst_object_unref);
-
-  self->started = TRUE;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STARTED]);
-  return TRUE;
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 void
@@ -216,6 +317,8 @@ beacon_device_monitor_stop (BeaconDeviceMonitor *self)
 {
   g_return_if_fail (BEACON_IS_DEVICE_MONITOR (self));
 
+  if (self->starting != NULL)
+    g_cancellable_cancel (self->starting);
   if (!self->started)
     return;
 

@@ -18,11 +18,21 @@ G_DECLARE_FINAL_TYPE (BeaconDeviceMonitor, beacon_device_monitor, BEACON, DEVICE
 
 /* The cameras ("Video/Source") and microphones ("Audio/Source", without the monitors of
  * speakers) GStreamer's device providers see, as two GListModels of GstDevice that follow
- * hot-plugging. Changes arrive on the main context that was the thread default when start ()
- * was called. Properties: "cameras", "microphones" (GListModel, never NULL), "started". */
+ * hot-plugging. Changes arrive on the main context that was the thread default when
+ * start_async () was called. Properties: "cameras", "microphones" (GListModel, never NULL),
+ * "started". */
 BeaconDeviceMonitor *beacon_device_monitor_new             (void);
-/* FALSE with an error when no device provider could start (none installed, or all failed). */
-gboolean             beacon_device_monitor_start           (BeaconDeviceMonitor  *self,
+/* Starts the device providers on a worker thread (some talk to PipeWire, PulseAudio or udev
+ * and take long), then lists the devices they found and follows their changes. "started"
+ * becomes TRUE before @callback runs. Finish FALSE with an error when no device provider could
+ * start (none installed, or all failed), or G_IO_ERROR_CANCELLED when @cancellable was
+ * cancelled or stop () was called first; G_IO_ERROR_PENDING while another start runs. */
+void                 beacon_device_monitor_start_async     (BeaconDeviceMonitor  *self,
+                                                            GCancellable         *cancellable,
+                                                            GAsyncReadyCallback   callback,
+                                                            gpointer              user_data);
+gboolean             beacon_device_monitor_start_finish    (BeaconDeviceMonitor  *self,
+                                                            GAsyncResult         *result,
                                                             GError              **error);
 void                 beacon_device_monitor_stop            (BeaconDeviceMonitor  *self);
 gboolean             beacon_device_monitor_get_started     (BeaconDeviceMonitor  *self);

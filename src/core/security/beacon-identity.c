@@ -701,6 +701,46 @@ beacon_identity_load_or_create (const char  *directory,
   return g_steal_pointer (&identity);
 }
 
+static void
+load_or_create_in_thread (GTask        *task,
+                          gpointer      source_object,
+                          gpointer      task_data,
+                          GCancellable *cancellable)
+{
+  const char *directory = task_data;
+  GError *error = NULL;
+  BeaconIdentity *identity = beacon_identity_load_or_create (directory, &error);
+
+  if (identity == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, identity, g_object_unref);
+}
+
+void
+beacon_identity_load_or_create_async (const char          *directory,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, beacon_identity_load_or_create_async);
+  g_task_set_task_data (task, g_strdup (directory), g_free);
+  g_task_run_in_thread (task, load_or_create_in_thread);
+}
+
+BeaconIdentity *
+beacon_identity_load_or_create_finish (GAsyncResult  *result,
+                                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        beacon_identity_load_or_create_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 BeaconIdentity *
 beacon_identity_create_new (const char  *directory,
                             GError     **error)

@@ -35,8 +35,17 @@ char *beacon_identity_dup_default_directory (void);
  * 0600) when it does not exist yet. A NULL @directory means the default directory. A file
  * that group or others may access is refused (BEACON_IDENTITY_ERROR_PERMISSIONS). Processes
  * that create it at the same time all end with the same identity. */
-BeaconIdentity *beacon_identity_load_or_create (const char  *directory,
-                                                GError     **error);
+BeaconIdentity *beacon_identity_load_or_create     (const char      *directory,
+                                                    GError         **error);
+/* The same on a worker thread: creating an identity waits for the disk (fsync), which the
+ * main loop that carries media and signaling must not do. The result arrives on the thread
+ * default main context of the caller. */
+void            beacon_identity_load_or_create_async  (const char          *directory,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+BeaconIdentity *beacon_identity_load_or_create_finish (GAsyncResult        *result,
+                                                       GError             **error);
 /* Replaces the stored identity with a newly generated one and returns it. */
 BeaconIdentity *beacon_identity_create_new     (const char  *directory,
                                                 GError     **error);

@@ -33,6 +33,10 @@ beacon_pin_status_to_string (BeaconPinStatus status)
     }
 }
 
+/* Every check of the process, on the main thread or a worker, reads and rewrites the file
+ * under this lock: two at once would each write back what they read, losing an entry. */
+static GMutex pins_file_lock;
+
 gboolean
 beacon_pin_store_check (const char       *directory,
                         const char       *key,
@@ -42,6 +46,7 @@ beacon_pin_store_check (const char       *directory,
                         char            **previous_fingerprint,
                         GError          **error)
 {
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&pins_file_lock);
   g_autofree char *default_directory = NULL;
   g_autofree char *path = NULL;
   g_autofree char *contents = NULL;
@@ -129,5 +134,89 @@ beacon_pin_store_check (const char       *directory,
     if (!g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error))
       return FALSE;
   }
+  return TRUE;
+}
+
+typedef struct {
+  char            *directory;
+  char            *key;
+  char            *fingerprint;
+  gboolean         remember_change;
+  BeaconPinStatus  status;
+  char            *previous_fingerprint;
+} PinCheck;
+
+static void
+pin_check_free (gpointer data)
+{
+  PinCheck *check = data;
+
+  g_free (check->directory);
+  g_free (check->key);
+  g_free (check->fingerprint);
+  g_free (check->previous_fingerprint);
+  g_free (check);
+}
+
+static void
+check_in_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  PinCheck *check = task_data;
+  GError *error = NULL;
+
+  if (beacon_pin_store_check (check->directory, check->key, check->fingerprint,
+                              check->remember_change, &check->status,
+                              &check->previous_fingerprint, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+beacon_pin_store_check_async (const char          *directory,
+                              const char          *key,
+                              const char          *fingerprint,
+                              gboolean             remember_change,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  PinCheck *check;
+
+  g_return_if_fail (key != NULL && fingerprint != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  check = g_new0 (PinCheck, 1);
+  check->directory = g_strdup (directory);
+  check->key = g_strdup (key);
+  check->fingerprint = g_strdup (fingerprint);
+  check->remember_change = remember_change;
+  g_task_set_source_tag (task, beacon_pin_store_check_async);
+  g_task_set_task_data (task, check, pin_check_free);
+  g_task_run_in_thread (task, check_in_thread);
+}
+
+gboolean
+beacon_pin_store_check_finish (GAsyncResult     *result,
+                               BeaconPinStatus  *status,
+                               char            **previous_fingerprint,
+                               GError          **error)
+{
+  PinCheck *check;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        beacon_pin_store_check_async, FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  check = g_task_get_task_data (G_TASK (result));
+  *status = check->status;
+  if (previous_fingerprint != NULL)
+    *previous_fingerprint = g_steal_pointer (&check->previous_fingerprint);
   return TRUE;
 }

@@ -7,7 +7,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -23,12 +23,26 @@ const char *beacon_pin_status_to_string (BeaconPinStatus status);
  * @directory (NULL = the identity's default directory). A new key is remembered with
  * @fingerprint. A changed one is replaced only when @remember_change is TRUE. The file is
  * written with mode 0600. On a read or write failure returns FALSE with @error. */
-gboolean beacon_pin_store_check (const char       *directory,
-                                 const char       *key,
-                                 const char       *fingerprint,
-                                 gboolean          remember_change,
-                                 BeaconPinStatus  *status,
-                                 char            **previous_fingerprint,
-                                 GError          **error);
+gboolean        beacon_pin_store_check      (const char      *directory,
+                                             const char      *key,
+                                             const char      *fingerprint,
+                                             gboolean         remember_change,
+                                             BeaconPinStatus *status,
+                                             char           **previous_fingerprint,
+                                             GError         **error);
+/* The same on a worker thread: remembering an identity waits for the disk (the file is
+ * replaced by a rename after an fsync), which the main loop must not do. Checks of one
+ * process run one at a time, so that two of them never lose each other's entry. */
+void            beacon_pin_store_check_async  (const char          *directory,
+                                               const char          *key,
+                                               const char          *fingerprint,
+                                               gboolean             remember_change,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gboolean        beacon_pin_store_check_finish (GAsyncResult        *result,
+                                               BeaconPinStatus     *status,
+                                               char               **previous_fingerprint,
+                                               GError             **error);
 
 G_END_DECLS
