@@ -12,9 +12,9 @@ network namespace with only loopback, as root (gdb attaches to the server).
   BEACON_CLI=_build/src/cli/beacon-cli tests/bench/bench-connection-heap.py [N]
 
 December 2026, 2 shared cores: 3000 connections left 63.6 MiB more heap in use 15 s after the
-last one closed, about 22 KB each. It is memory in use, not memory glibc keeps: after each of
-three abuse storms the heap in use grew by 17 to 40 MiB and malloc_trim (0) gave back only 3 to
-4 MiB of RSS.
+last one closed, about 22 KB each: libsoup 3.2 kept each unused connection, with its TLS
+session, in a reference cycle with its first message. beacon-soup-initial-message.c breaks it
+now; test-direct-server-limits' unused-connections-freed case checks it (under 1 KB each).
 """
 
 import os

@@ -14,6 +14,7 @@
 #include "beacon-http-refusal.h"
 #include "beacon-random.h"
 #include "beacon-signalling-room.h"
+#include "beacon-soup-initial-message.h"
 #include "beacon-websocket-peer.h"
 #include "beacon-whep-endpoint.h"
 #include "beacon-whip-endpoint.h"
@@ -35,6 +36,7 @@ typedef struct {
                                          * ends an HTTP connection */
   SoupWebsocketConnection *websocket;   /* nullable: once upgraded; its "closed" ends it */
   gboolean                 upgrading;
+  gboolean                 request_read; /* headers of a request came on it */
   guint                    deadline_source;
 } Connection;
 
@@ -117,6 +119,9 @@ connection_free (Connection *connection)
   g_clear_handle_id (&connection->deadline_source, g_source_remove);
   if (connection->msg != NULL)
     g_signal_handlers_disconnect_by_data (connection->msg, connection);
+  /* The connection's first message, with no request read on it: libsoup 3.2 would keep it. */
+  if (connection->msg != NULL && !connection->request_read)
+    beacon_soup_release_unused_initial_message (g_steal_pointer (&connection->msg));
   g_clear_object (&connection->msg);
   if (connection->websocket != NULL)
     g_signal_handlers_disconnect_by_data (connection->websocket, connection);
@@ -163,6 +168,15 @@ connection_request_read_cb (SoupServerMessage *msg,
   Connection *connection = user_data;
 
   g_clear_handle_id (&connection->deadline_source, g_source_remove);
+}
+
+static void
+connection_got_headers_cb (SoupServerMessage *msg,
+                           gpointer           user_data)
+{
+  Connection *connection = user_data;
+
+  connection->request_read = TRUE;
 }
 
 static void
@@ -246,6 +260,7 @@ request_started_cb (SoupServer        *server,
   if (connection->msg != NULL)
     g_signal_handlers_disconnect_by_data (connection->msg, connection);
   g_set_object (&connection->msg, msg);
+  g_signal_connect (msg, "got-headers", G_CALLBACK (connection_got_headers_cb), connection);
   g_signal_connect (msg, "got-body", G_CALLBACK (connection_request_read_cb), connection);
   g_signal_connect (msg, "finished", G_CALLBACK (connection_request_done_cb), connection);
   g_signal_connect (msg, "disconnected", G_CALLBACK (connection_disconnected_cb), connection);
