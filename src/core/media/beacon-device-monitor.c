@@ -216,8 +216,8 @@ providers_started_cb (GObject      *source,
                       GAsyncResult *result,
                       gpointer      user_data)
 {
-  BeaconDeviceMonitor *self = BEACON_DEVICE_MONITOR (source);
   g_autoptr(GTask) task = user_data;
+  BeaconDeviceMonitor *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
   GList *devices;
 
@@ -295,7 +295,10 @@ beacon_device_monitor_start_async (BeaconDeviceMonitor *self,
    * listing (a PipeWire or PulseAudio round trip, udev enumeration): seconds on a busy
    * system, which the main loop that draws the window must not wait for. */
   self->starting = g_cancellable_new ();
-  worker = g_task_new (self, NULL, providers_started_cb, g_steal_pointer (&task));
+  /* The worker task has no source object: its thread drops its own reference to the task
+   * after the callback may have run, and the monitor's last reference must never go there
+   * (dispose on the wrong thread, and g_assert_finalize_object () fails at random). */
+  worker = g_task_new (NULL, NULL, providers_started_cb, g_steal_pointer (&task));
   g_task_set_source_tag (worker, start_providers_in_thread);
   g_task_set_task_data (worker, gst_object_ref (self->monitor), gst_object_unref);
   g_task_run_in_thread (worker, start_providers_in_thread);
