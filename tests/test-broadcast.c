@@ -114,10 +114,7 @@ test_three_viewers (Fixture       *fixture,
 static void
 wait_first_frame (BeaconTestProcess *viewer)
 {
-  g_autofree char *line = beacon_test_process_wait_line (viewer, "first-frame-ms: ", 40);
-
-  if (line == NULL)
-    g_error ("the viewer decoded no frame; stderr:\n%s", beacon_test_process_get_stderr (viewer));
+  beacon_test_serve_fixture_wait_first_frame (viewer, 40);
 }
 
 static void
