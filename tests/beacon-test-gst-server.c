@@ -7,6 +7,8 @@
 
 #include "beacon-test-gst-server.h"
 
+#include "beacon-test-process.h"
+
 #include "beacon-direct-server.h"
 #include "beacon-fingerprint.h"
 #include "beacon-identity.h"
@@ -51,4 +53,24 @@ beacon_test_gst_server_free (BeaconTestGstServer *self)
   g_free (self->token);
   g_free (self->link);
   g_free (self);
+}
+
+gpointer
+beacon_test_gst_server_start_publisher (BeaconTestGstServer *server,
+                                        const char          *directory,
+                                        const char          *name)
+{
+  BeaconTestProcess *publisher;
+  g_autofree char *live = NULL;
+
+  publisher = beacon_test_process_start (directory, (const char *[]) {
+    "publish", "--dialect", "gst", "--name", name, "--pin", server->pin,
+    "--token", server->token, "--source", "test", "--width", "320", "--height", "240",
+    "--ice-address", "127.0.0.1", server->url, NULL });
+  /* On a server that only introduces viewers, the producer is live once registered. */
+  live = beacon_test_process_wait_line (publisher, "live", 30);
+  if (live == NULL)
+    g_error ("the publisher did not go live; stderr:\n%s",
+             beacon_test_process_get_stderr (publisher));
+  return publisher;
 }

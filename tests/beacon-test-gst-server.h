@@ -29,6 +29,11 @@ typedef struct {
 BeaconTestGstServer *beacon_test_gst_server_new  (const char          *directory,
                                                   gboolean             announce_identity);
 void                 beacon_test_gst_server_free (BeaconTestGstServer *server);
+/* Starts `beacon-cli publish` of the test source as @name on @server, its data in
+ * @directory, and waits (30 s at most) until it is live; the process goes to the caller. */
+gpointer             beacon_test_gst_server_start_publisher (BeaconTestGstServer *server,
+                                                             const char          *directory,
+                                                             const char          *name);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BeaconTestGstServer, beacon_test_gst_server_free)
 

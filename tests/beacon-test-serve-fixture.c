@@ -84,6 +84,17 @@ beacon_test_serve_fixture_start_viewer (BeaconTestServeFixture *fixture,
   return beacon_test_process_start (data_dir, (const char * const *) argv->pdata);
 }
 
+void
+beacon_test_serve_fixture_wait_first_frame (BeaconTestProcess *viewer,
+                                            guint              timeout_seconds)
+{
+  g_autofree char *line = beacon_test_process_wait_line (viewer, "first-frame-ms: ",
+                                                         timeout_seconds);
+
+  if (line == NULL)
+    g_error ("the viewer decoded no frame; stderr:\n%s", beacon_test_process_get_stderr (viewer));
+}
+
 JsonObject *
 beacon_test_serve_fixture_read_report (BeaconTestServeFixture *fixture,
                                        const char             *name)

@@ -44,6 +44,10 @@ BeaconTestProcess *beacon_test_serve_fixture_start_viewer (BeaconTestServeFixtur
                                                            const char             *name,
                                                            const char             *link,
                                                            const char * const     *extra);
+/* Waits (@timeout_seconds at most) for @viewer's first decoded frame; fails the test with its
+ * stderr otherwise. */
+void        beacon_test_serve_fixture_wait_first_frame (BeaconTestProcess *viewer,
+                                                        guint              timeout_seconds);
 /* The report in @name.json of the directory. */
 JsonObject *beacon_test_serve_fixture_read_report  (BeaconTestServeFixture *fixture,
                                                     const char             *name);

@@ -115,10 +115,7 @@ test_three_viewers (Fixture       *fixture,
 static void
 wait_first_frame (BeaconTestProcess *viewer)
 {
-  g_autofree char *line = beacon_test_process_wait_line (viewer, "first-frame-ms: ", 40);
-
-  if (line == NULL)
-    g_error ("the viewer decoded no frame; stderr:\n%s", beacon_test_process_get_stderr (viewer));
+  beacon_test_serve_fixture_wait_first_frame (viewer, 40);
 }
 
 static void
@@ -297,16 +294,8 @@ test_publish_to_gst_server (Fixture       *fixture,
   g_autoptr(BeaconTestProcess) publisher = NULL;
   g_autoptr(BeaconTestProcess) viewer = NULL;
   g_autoptr(JsonObject) report = NULL;
-  g_autofree char *live = NULL;
 
-  publisher = beacon_test_process_start (publisher_dir, (const char *[]) {
-    "publish", "--dialect", "gst", "--name", "second", "--pin", server->pin,
-    "--token", server->token, "--source", "test", "--width", "320", "--height", "240",
-    "--ice-address", "127.0.0.1", server->url, NULL });
-
-  /* On a server that only introduces viewers, the producer is live once registered. */
-  live = beacon_test_process_wait_line (publisher, "live", 30);
-  g_assert_nonnull (live);
+  publisher = beacon_test_gst_server_start_publisher (server, publisher_dir, "second");
 
   /* Registered as a producer: the server lists it. */
   {

@@ -77,6 +77,7 @@ beacon_cli_options_init (BeaconCliOptions *options)
   options->height = 720;
   options->fps = 30;
   options->room = options->feed = options->mountpoint = -1;
+  options->reconnect_timeout = -1;
 }
 
 GOptionGroup *
@@ -106,6 +107,7 @@ beacon_cli_network_group (BeaconCliOptions *o)
     { "turn", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->turn, "TURN server, turn(s):user:pass@host:port (repeatable)", "SERVER" },
     { "relay-only", 0, 0, G_OPTION_ARG_NONE, &o->relay_only, "Send media only through TURN relays", NULL },
     { "upnp", 0, 0, G_OPTION_ARG_NONE, &o->upnp, "Let ICE ask the router for port mappings over UPnP (off by default)", NULL },
+    { "reconnect-timeout", 0, 0, G_OPTION_ARG_INT, &o->reconnect_timeout, "Try a lost signaling connection again for this long (direct and gst servers; default: 15, 0 = never)", "SECONDS" },
     { "report", 0, 0, G_OPTION_ARG_FILENAME, &o->report, "Write a JSON security report to FILE, updated on change", "FILE" },
     { NULL }
   };
@@ -214,7 +216,11 @@ beacon_cli_apply_options (BeaconCliOptions       *o,
     return beacon_cli_usage_error ("--relay-only needs a TURN server (--turn)");
   if (o->timeout < 0 || o->frames < 0)
     return beacon_cli_usage_error ("--frames and --timeout must not be negative");
+  if (o->reconnect_timeout > 3600)
+    return beacon_cli_usage_error ("--reconnect-timeout must be at most 3600 seconds");
   turn_servers = g_strv_builder_end (turn);
+  if (o->reconnect_timeout >= 0)
+    g_object_set (session, "reconnect-timeout", (guint) o->reconnect_timeout, NULL);
 
   g_object_set (session,
                 "ice-addresses", o->ice_addresses,

@@ -34,6 +34,7 @@ typedef struct {
   GStrv    turn;
   gboolean relay_only;
   gboolean upnp;
+  int      reconnect_timeout;  /* -1: the session's default */
   /* server and trust */
   char    *dialect;
   char    *pin;

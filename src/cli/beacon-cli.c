@@ -259,6 +259,30 @@ frames_decoded_cb (BeaconSession *session,
     }
 }
 
+static void
+reconnect_waiting_cb (BeaconSession *session,
+                      guint          attempt,
+                      guint          delay_ms,
+                      Run           *run)
+{
+  g_printerr ("reconnecting to signaling server (attempt %u, next in %.1f s)\n", attempt,
+              delay_ms / 1000.0);
+}
+
+static void
+reconnecting_changed_cb (BeaconSession *session,
+                         GParamSpec    *pspec,
+                         Run           *run)
+{
+  gboolean reconnecting;
+  BeaconSessionState state = beacon_session_get_state (session);
+
+  g_object_get (session, "reconnecting", &reconnecting, NULL);
+  if (!reconnecting && state != BEACON_SESSION_STATE_FAILED && state != BEACON_SESSION_STATE_ENDED)
+    g_printerr ("reconnected\n");
+  write_report (run);
+}
+
 static gboolean
 stop_signal_cb (gpointer user_data)
 {
@@ -295,6 +319,9 @@ run_session (Run *run)
   g_signal_connect (run->session, "notify::viewer-count",
                     G_CALLBACK (viewer_count_changed_cb), run);
   g_signal_connect (run->session, "notify::frames-decoded", G_CALLBACK (frames_decoded_cb), run);
+  g_signal_connect (run->session, "reconnect-waiting", G_CALLBACK (reconnect_waiting_cb), run);
+  g_signal_connect (run->session, "notify::reconnecting", G_CALLBACK (reconnecting_changed_cb),
+                    run);
   g_signal_connect (beacon_session_get_security_report (run->session), "changed",
                     G_CALLBACK (security_report_changed_cb), run);
   if (run->timeout_seconds > 0)

@@ -159,10 +159,24 @@ update_elapsed (BeaconBroadcastPage *self)
   gtk_label_set_text (self->elapsed_label, text);
 }
 
+static const char *state_description (BeaconSessionState state);
+
+/* The state line says "Reconnecting… N s" while the signaling is tried again: the viewers
+ * already connected keep receiving meanwhile. */
+static void
+update_reconnecting (BeaconBroadcastPage *self)
+{
+  g_autofree char *text = beacon_session_dup_reconnecting_text (self->session);
+  const char *state_text = state_description (beacon_session_get_state (self->session));
+
+  gtk_label_set_text (self->state_label, text ? text : state_text);
+}
+
 static gboolean
 elapsed_tick_cb (gpointer user_data)
 {
   update_elapsed (user_data);
+  update_reconnecting (user_data);
   return G_SOURCE_CONTINUE;
 }
 
@@ -294,6 +308,7 @@ state_changed_cb (BeaconBroadcastPage *self)
   gboolean running = state_is_running (state);
 
   gtk_label_set_text (self->state_label, state_description (state));
+  update_reconnecting (self);
   gtk_widget_set_sensitive (self->source_group, !running);
   gtk_widget_set_sensitive (self->destination_group, !running);
   gtk_widget_set_sensitive (self->quality_group, !running);
@@ -746,6 +761,8 @@ beacon_broadcast_page_init (BeaconBroadcastPage *self)
 
   g_signal_connect_object (self->session, "notify::state", G_CALLBACK (state_changed_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::reconnecting",
+                           G_CALLBACK (update_reconnecting), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::share-url", G_CALLBACK (update_share_url),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::viewer-count", G_CALLBACK (update_viewers),

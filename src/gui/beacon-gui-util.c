@@ -150,3 +150,18 @@ beacon_token_lookup_finish_for_start (GAsyncResult  *result,
     }
   return TRUE;
 }
+
+char *
+beacon_session_dup_reconnecting_text (BeaconSession *session)
+{
+  gboolean reconnecting = FALSE;
+  gint64 since = 0;
+
+  g_object_get (session, "reconnecting", &reconnecting, "reconnecting-since", &since, NULL);
+  if (!reconnecting)
+    return NULL;
+  /* Translators: the signaling connection was lost and is being tried again, for %u seconds
+   * so far; the broadcast itself may still be playing meanwhile. */
+  return g_strdup_printf (_("Reconnecting… %u s"),
+                          (guint) ((g_get_monotonic_time () - since) / G_USEC_PER_SEC));
+}

@@ -35,6 +35,9 @@ gboolean beacon_error_is_identity_changed (const GError *error);
  * ending with a full stop. */
 char *beacon_error_dup_display_message (const GError *error);
 
+/* "Reconnecting… 12 s" while @session tries a lost signaling connection again, else NULL. */
+char *beacon_session_dup_reconnecting_text (BeaconSession *session);
+
 /* @text, or NULL when it is NULL or empty: an empty entry means "not set" to the session. */
 const char *beacon_text_or_null (const char *text);
 

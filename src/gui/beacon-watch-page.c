@@ -39,6 +39,8 @@ struct _BeaconWatchPage
   GtkSpinner           *waiting_spinner;
   GtkPicture           *video_picture;
   GtkWidget            *controls;
+  GtkLabel             *reconnecting_label;
+  guint                 reconnecting_timer;
   GtkToggleButton      *mute_button;
   GtkAdjustment        *volume_adjustment;
   AdwStatusPage        *failed_page;
@@ -257,6 +259,29 @@ state_changed_cb (BeaconWatchPage *self)
         show_page (self, "start");
       break;
     }
+}
+
+/* While the signaling is tried again the picture keeps playing (or stands still when the
+ * broadcaster is gone): a small label on it says "Reconnecting… N s", counted each second. */
+static gboolean
+reconnecting_tick_cb (gpointer user_data)
+{
+  BeaconWatchPage *self = user_data;
+  g_autofree char *text = beacon_session_dup_reconnecting_text (self->session);
+
+  gtk_label_set_text (self->reconnecting_label, text ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->reconnecting_label), text != NULL);
+  if (text == NULL)
+    self->reconnecting_timer = 0;
+  return text != NULL ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+static void
+update_reconnecting (BeaconWatchPage *self)
+{
+  g_clear_handle_id (&self->reconnecting_timer, g_source_remove);
+  if (reconnecting_tick_cb (self))
+    self->reconnecting_timer = g_timeout_add_seconds (1, reconnecting_tick_cb, self);
 }
 
 static void
@@ -604,6 +629,7 @@ beacon_watch_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->reconnecting_timer, g_source_remove);
   if (self->identity_dialog != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->identity_dialog, self);
@@ -688,6 +714,7 @@ beacon_watch_page_class_init (BeaconWatchPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BeaconWatchPage, volume_adjustment);
   gtk_widget_class_bind_template_child (widget_class, BeaconWatchPage, failed_page);
   gtk_widget_class_bind_template_child (widget_class, BeaconWatchPage, blocked_page);
+  gtk_widget_class_bind_template_child (widget_class, BeaconWatchPage, reconnecting_label);
   gtk_widget_class_bind_template_callback (widget_class, link_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, link_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, video_pressed_cb);
@@ -708,6 +735,8 @@ beacon_watch_page_init (BeaconWatchPage *self)
 
   g_signal_connect_object (self->session, "notify::state", G_CALLBACK (state_changed_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::reconnecting",
+                           G_CALLBACK (update_reconnecting), self, G_CONNECT_SWAPPED);
 
   /* The report object lives as long as the session, so one connection is enough. */
   self->report = g_object_ref (beacon_session_get_security_report (self->session));

@@ -23,9 +23,15 @@ struct _BeaconWatchPipeline
   gint          frames_decoded;   /* atomic */
   gint          notify_pending;   /* atomic */
   gboolean      first_frame_seen;
-  gboolean      video_linked;
-  gboolean      audio_linked;
+  /* The sink chains, made for the first stream of each kind and kept (the pipeline owns them):
+   * a peer that replaces another (a reconnect) links its streams to the same sinks. */
+  GstElement   *video_chain;
+  GstElement   *audio_chain;
+  GMutex        chain_lock;
 };
+
+/* The webrtcbin a decodebin decodes for, compared by pointer only (beacon_watch_pipeline_detach_peer ()). */
+#define WEBRTCBIN_KEY "beacon-webrtcbin"
 
 enum {
   PROP_0,
@@ -164,8 +170,9 @@ decoded_pad_added_cb (GstElement          *decodebin,
   g_autoptr(GstCaps) caps = gst_pad_get_current_caps (pad);
   const char *media;
   gboolean is_video;
-  GstElement *chain;
+  GstElement **chain;
   g_autoptr(GstPad) chain_sink = NULL;
+  g_autoptr(GMutexLocker) locker = NULL;
 
   if (caps == NULL)
     caps = gst_pad_query_caps (pad, NULL);
@@ -173,18 +180,18 @@ decoded_pad_added_cb (GstElement          *decodebin,
   is_video = g_str_has_prefix (media, "video/");
   if (!is_video && !g_str_has_prefix (media, "audio/"))
     return;
+  locker = g_mutex_locker_new (&self->chain_lock);
+  chain = is_video ? &self->video_chain : &self->audio_chain;
+  if (*chain == NULL)
+    {
+      *chain = make_sink_chain (self, is_video);
+      gst_bin_add (GST_BIN (self->pipeline), *chain);
+      gst_element_sync_state_with_parent (*chain);
+    }
+  chain_sink = gst_element_get_static_pad (*chain, "sink");
   /* One video and one audio stream are shown; anything more is left unlinked. */
-  if ((is_video && self->video_linked) || (!is_video && self->audio_linked))
+  if (gst_pad_is_linked (chain_sink))
     return;
-  if (is_video)
-    self->video_linked = TRUE;
-  else
-    self->audio_linked = TRUE;
-
-  chain = make_sink_chain (self, is_video);
-  gst_bin_add (GST_BIN (self->pipeline), chain);
-  gst_element_sync_state_with_parent (chain);
-  chain_sink = gst_element_get_static_pad (chain, "sink");
   if (gst_pad_link (pad, chain_sink) != GST_PAD_LINK_OK)
     g_debug ("could not link the decoded %s stream", is_video ? "video" : "audio");
 }
@@ -201,6 +208,7 @@ received_pad_added_cb (GstElement          *webrtcbin,
     return;
 
   decodebin = gst_element_factory_make ("decodebin", NULL);
+  g_object_set_data (G_OBJECT (decodebin), WEBRTCBIN_KEY, webrtcbin);
   g_signal_connect_object (decodebin, "pad-added", G_CALLBACK (decoded_pad_added_cb), self, 0);
   gst_bin_add (GST_BIN (self->pipeline), decodebin);
   gst_element_sync_state_with_parent (decodebin);
@@ -248,6 +256,32 @@ beacon_watch_pipeline_attach_peer (BeaconWatchPipeline *self,
 {
   g_return_if_fail (BEACON_IS_WATCH_PIPELINE (self));
   g_signal_connect_object (webrtcbin, "pad-added", G_CALLBACK (received_pad_added_cb), self, 0);
+}
+
+void
+beacon_watch_pipeline_detach_peer (BeaconWatchPipeline *self,
+                                   GstElement          *webrtcbin)
+{
+  g_autoptr(GPtrArray) decoders = g_ptr_array_new_with_free_func (gst_object_unref);
+  GList *children;
+
+  g_return_if_fail (BEACON_IS_WATCH_PIPELINE (self));
+
+  g_signal_handlers_disconnect_by_data (webrtcbin, self);
+  GST_OBJECT_LOCK (self->pipeline);
+  for (children = GST_BIN_CHILDREN (self->pipeline); children != NULL; children = children->next)
+    if (g_object_get_data (children->data, WEBRTCBIN_KEY) == webrtcbin)
+      g_ptr_array_add (decoders, gst_object_ref (children->data));
+  GST_OBJECT_UNLOCK (self->pipeline);
+  /* Removing a decoder unlinks it from the sink chains, free for the next peer's streams. */
+  for (guint i = 0; i < decoders->len; i++)
+    {
+      GstElement *decoder = g_ptr_array_index (decoders, i);
+
+      gst_element_set_locked_state (decoder, TRUE);
+      gst_element_set_state (decoder, GST_STATE_NULL);
+      gst_bin_remove (GST_BIN (self->pipeline), decoder);
+    }
 }
 
 gboolean
@@ -318,6 +352,7 @@ beacon_watch_pipeline_finalize (GObject *object)
   BeaconWatchPipeline *self = BEACON_WATCH_PIPELINE (object);
 
   g_main_context_unref (self->context);
+  g_mutex_clear (&self->chain_lock);
 
   G_OBJECT_CLASS (beacon_watch_pipeline_parent_class)->finalize (object);
 }
@@ -348,4 +383,5 @@ static void
 beacon_watch_pipeline_init (BeaconWatchPipeline *self)
 {
   self->context = g_main_context_ref_thread_default ();
+  g_mutex_init (&self->chain_lock);
 }

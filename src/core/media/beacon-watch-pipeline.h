@@ -24,6 +24,10 @@ GstBin              *beacon_watch_pipeline_get_bin            (BeaconWatchPipeli
 /* Decodes what @webrtcbin (already in the bin) receives. */
 void                 beacon_watch_pipeline_attach_peer        (BeaconWatchPipeline  *self,
                                                                GstElement           *webrtcbin);
+/* Forgets @webrtcbin (closed, or about to be): its decoders go, and the streams of the next
+ * peer attached reach the same sinks. */
+void                 beacon_watch_pipeline_detach_peer        (BeaconWatchPipeline  *self,
+                                                               GstElement           *webrtcbin);
 gboolean             beacon_watch_pipeline_start              (BeaconWatchPipeline  *self,
                                                                GError              **error);
 void                 beacon_watch_pipeline_stop               (BeaconWatchPipeline  *self);

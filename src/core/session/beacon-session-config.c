@@ -8,6 +8,7 @@
 #include "beacon-session-config.h"
 
 #include "beacon-enums.h"
+#include "beacon-session.h"
 
 /* Each setting is a property and a field. One table says which field a property is, and the
  * property's value type says how to read, write, copy and free the field: a new setting is a
@@ -47,6 +48,7 @@ enum {
   SETTING_TLS_CERTIFICATE_FILE,
   SETTING_TLS_KEY_FILE,
   SETTING_LINK_HOST,
+  SETTING_RECONNECT_TIMEOUT,
   N_SETTINGS
 };
 
@@ -87,6 +89,7 @@ static const glong setting_offsets[N_SETTINGS] = {
   [SETTING_TLS_CERTIFICATE_FILE] = FIELD (tls_certificate_file),
   [SETTING_TLS_KEY_FILE] = FIELD (tls_key_file),
   [SETTING_LINK_HOST] = FIELD (link_host),
+  [SETTING_RECONNECT_TIMEOUT] = FIELD (reconnect_timeout),
 };
 
 #undef FIELD
@@ -178,6 +181,11 @@ make_setting_pspec (guint setting)
       /* The host name share links carry (the name in the TLS certificate); NULL = an
        * address. */
       return g_param_spec_string ("link-host", NULL, NULL, NULL, rw);
+    case SETTING_RECONNECT_TIMEOUT:
+      /* Seconds a lost signaling channel (direct and gst dialects) is tried again before the
+       * session ends; 0 = never, as before. 15 s covers a broadcaster that restarts, and a
+       * viewer whose broadcaster is gone for good still ends well within half a minute. */
+      return g_param_spec_uint ("reconnect-timeout", NULL, NULL, 0, 3600, 15, rw);
     default:
       g_assert_not_reached ();
     }
@@ -436,4 +444,89 @@ beacon_session_config_set_property (BeaconSessionConfig *config,
     return FALSE;
   write_setting (config, prop_id - first_prop_id, value);
   return TRUE;
+}
+
+BeaconSignalerOptions *
+beacon_session_config_make_signaler_options (const BeaconSessionConfig *config,
+                                             const char                *url,
+                                             const char                *pin,
+                                             const char                *producer_token)
+{
+  BeaconSignalerOptions *options = beacon_signaler_options_new ();
+
+  options->dialect = g_strdup (config->dialect ? config->dialect : "direct");
+  options->url = g_strdup (url);
+  options->pin = g_strdup (pin);
+  options->allow_insecure = config->allow_insecure_signaling;
+  /* The broadcaster's own connection to its direct server proves with the server's producer
+   * token that it may produce there. */
+  options->token = g_strdup (producer_token != NULL ? producer_token : config->token);
+  options->room = config->room;
+  options->feed = config->feed;
+  options->mountpoint = config->mountpoint;
+  options->display_name = g_strdup (config->stream_name ? config->stream_name : "Beacon");
+  options->video_codec = g_strdup (beacon_codec_to_string (config->codec));
+  /* A reconnecting session wants to notice a silent channel soon; only the broadcaster's own
+   * direct server (the one with a producer token) runs in this process, with nothing
+   * between to go silent. */
+  options->check_liveness = beacon_session_config_reconnects (config) && producer_token == NULL;
+  return options;
+}
+
+gboolean
+beacon_session_config_reconnects (const BeaconSessionConfig *config)
+{
+  const char *dialect = config->dialect ? config->dialect : "direct";
+
+  return config->reconnect_timeout > 0 &&
+         (g_str_equal (dialect, "direct") || g_str_equal (dialect, "gst"));
+}
+
+GTlsCertificate *
+beacon_session_config_load_tls_certificate (const BeaconSessionConfig  *config,
+                                            BeaconIdentity             *identity,
+                                            GError                    **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  GTlsCertificate *certificate;
+
+  if (config->tls_certificate_file == NULL && config->tls_key_file == NULL)
+    return g_object_ref (beacon_identity_get_tls_certificate (identity));
+  if (config->tls_certificate_file == NULL || config->tls_key_file == NULL)
+    {
+      g_set_error (error, BEACON_SESSION_ERROR, BEACON_SESSION_ERROR_INVALID,
+                   "a TLS certificate needs both its certificate file and its key file");
+      return NULL;
+    }
+  certificate = g_tls_certificate_new_from_files (config->tls_certificate_file,
+                                                  config->tls_key_file, &local_error);
+  if (certificate == NULL)
+    g_set_error (error, BEACON_SESSION_ERROR, BEACON_SESSION_ERROR_INVALID,
+                 "could not load the TLS certificate %s with the key %s: %s",
+                 config->tls_certificate_file, config->tls_key_file, local_error->message);
+  return certificate;
+}
+
+void
+beacon_session_config_add_ice_servers (const BeaconSessionConfig  *config,
+                                       const char * const         *servers,
+                                       GStrv                      *turn_servers,
+                                       char                      **stun_server)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  /* Servers the server hands out join those the user configured, for peers made from now on;
+   * the configuration itself stays as it was given. */
+  if (*turn_servers != NULL)
+    g_strv_builder_addv (builder, (const char **) *turn_servers);
+  else if (config->turn_servers != NULL)
+    g_strv_builder_addv (builder, (const char **) config->turn_servers);
+  for (guint i = 0; servers != NULL && servers[i] != NULL; i++)
+    if (g_str_has_prefix (servers[i], "turn"))
+      g_strv_builder_add (builder, servers[i]);
+    else if (g_str_has_prefix (servers[i], "stun") && config->stun_server == NULL &&
+             *stun_server == NULL)
+      *stun_server = g_strdup (servers[i]);
+  g_strfreev (*turn_servers);
+  *turn_servers = g_strv_builder_end (builder);
 }

@@ -13,6 +13,7 @@
 #include "beacon-identity.h"
 #include "beacon-media-source.h"
 #include "beacon-peer.h"
+#include "beacon-signaler.h"
 
 G_BEGIN_DECLS
 
@@ -56,6 +57,7 @@ typedef struct {
   char                    *tls_certificate_file;
   char                    *tls_key_file;
   char                    *link_host;
+  guint                    reconnect_timeout;  /* seconds; 0 = no reconnecting */
 } BeaconSessionConfig;
 
 #define BEACON_TYPE_SESSION_CONFIG (beacon_session_config_get_type ())
@@ -92,6 +94,26 @@ gboolean             beacon_session_config_set_property (BeaconSessionConfig    
                                                          guint                      first_prop_id,
                                                          guint                      prop_id,
                                                          const GValue              *value);
+
+/* What a signaler of this session needs to reach @url; @producer_token (nullable) replaces
+ * the configured token: the broadcaster's own connection to its direct server. */
+BeaconSignalerOptions *beacon_session_config_make_signaler_options (const BeaconSessionConfig *config,
+                                                                    const char                *url,
+                                                                    const char                *pin,
+                                                                    const char                *producer_token);
+/* A lost signaling channel is tried again ("reconnect-timeout" > 0 and a dialect of the
+ * GStreamer protocol: Janus, WHIP and WHEP servers are the media peer themselves). */
+gboolean             beacon_session_config_reconnects (const BeaconSessionConfig *config);
+/* The ICE @servers a signaling server handed out, added to *@turn_servers (the config's when
+ * NULL); the first STUN server becomes *@stun_server unless one is set already. */
+void                 beacon_session_config_add_ice_servers (const BeaconSessionConfig  *config,
+                                                            const char * const         *servers,
+                                                            GStrv                      *turn_servers,
+                                                            char                      **stun_server);
+/* The direct server's TLS certificate: the user's own (serve --tls-cert) or @identity's. */
+GTlsCertificate     *beacon_session_config_load_tls_certificate (const BeaconSessionConfig  *config,
+                                                                 BeaconIdentity             *identity,
+                                                                 GError                    **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BeaconSessionConfig, beacon_session_config_unref)
 

@@ -9,8 +9,10 @@
  * signaler, the pipelines, the report) from callbacks of the signaler, the peers and the
  * pipelines. The parts with a state of their own live beside it: the settings
  * (beacon-session-config), the WHIP ingest (beacon-whip-ingest), whom a viewer connects to
- * and trusts (beacon-watch-target) and the share link (signaling/beacon-share-link). Cutting
- * the rest by role would split one object's state between files.
+ * and trusts (beacon-watch-target), the share link (signaling/beacon-share-link) and bringing
+ * a lost signaling channel back (beacon-reconnector: only swapping in its signaler and keeping
+ * the peers meanwhile is here, ~90 lines, because that is the peer table and the signaler).
+ * Cutting the rest by role would split one object's state between files.
  */
 
 #include "beacon-session.h"
@@ -23,6 +25,7 @@
 #include "beacon-fingerprint.h"
 #include "beacon-identity.h"
 #include "beacon-peer.h"
+#include "beacon-reconnector.h"
 #include "beacon-security-report.h"
 #include "beacon-session-config.h"
 #include "beacon-share-link.h"
@@ -72,6 +75,7 @@ struct _BeaconSession
   GStrv                    turn_servers;
   char                    *stun_server;
   BeaconWhipIngest        *whip_ingest;     /* source "whip": the publisher's connection */
+  BeaconReconnector       *reconnector;     /* NULL unless the config reconnects */
 };
 
 enum {
@@ -85,11 +89,20 @@ enum {
   PROP_FIRST_FRAME_MS,
   PROP_SECURITY_REPORT,
   PROP_BITRATE_KBPS,
+  PROP_RECONNECTING,
+  PROP_RECONNECTING_SINCE,
   N_PROPS
   /* The settings follow, from N_PROPS on: beacon_session_config_install_properties (). */
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_RECONNECT_WAITING,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 G_DEFINE_QUARK (beacon-session-error, beacon_session_error)
 
@@ -119,6 +132,12 @@ set_state (BeaconSession      *self,
 }
 
 static gboolean is_direct (BeaconSession *self);
+
+static gboolean
+is_reconnecting (BeaconSession *self)
+{
+  return self->reconnector != NULL && beacon_reconnector_is_active (self->reconnector);
+}
 static gboolean through_media_server (BeaconSession *self);
 
 static void
@@ -149,6 +168,11 @@ tear_down (BeaconSession *self)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->report_timer, g_source_remove);
+  if (self->reconnector != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->reconnector, self);
+      beacon_reconnector_cancel (self->reconnector);
+    }
   if (self->whip_ingest != NULL)
     beacon_whip_ingest_close (self->whip_ingest);
   /* The last word of the report describes the connection as it was when it ended. */
@@ -254,6 +278,8 @@ remove_peer (BeaconSession *self,
   if (self->broadcast != NULL)
     beacon_broadcast_pipeline_detach_peer (self->broadcast, beacon_peer_get_webrtcbin (peer));
   beacon_peer_close (peer);
+  if (self->watch != NULL)
+    beacon_watch_pipeline_detach_peer (self->watch, beacon_peer_get_webrtcbin (peer));
   g_hash_table_remove (self->peers, session_id);
   if (self->role == BEACON_SESSION_ROLE_BROADCAST)
     notify_viewer_count (self);
@@ -318,25 +344,6 @@ peer_identity_verified_cb (BeaconPeer    *peer,
     beacon_peer_reject (peer, error);
 }
 
-/* The BeaconSecurityError a peer failure stands for, or -1 when it is not a security one. */
-static int
-security_error_of_peer_error (const GError *error)
-{
-  if (error->domain != BEACON_PEER_ERROR)
-    return -1;
-  switch (error->code)
-    {
-    case BEACON_PEER_ERROR_IDENTITY_MISMATCH:
-      return BEACON_SECURITY_ERROR_IDENTITY_MISMATCH;
-    case BEACON_PEER_ERROR_NOT_EXPECTED_IDENTITY:
-      return BEACON_SECURITY_ERROR_NOT_LINK_IDENTITY;
-    case BEACON_PEER_ERROR_NO_FINGERPRINT:
-      return BEACON_SECURITY_ERROR_NO_FINGERPRINT;
-    default:
-      return -1;
-    }
-}
-
 static void
 peer_failed_cb (BeaconPeer    *peer,
                 const GError  *error,
@@ -360,7 +367,13 @@ peer_failed_cb (BeaconPeer    *peer,
       remove_peer (self, session_id);
       return;
     }
-  security_code = security_error_of_peer_error (error);
+  security_code = beacon_watch_target_security_error_of_peer_error (error);
+  if (security_code < 0 && is_reconnecting (self))
+    {
+      /* The broadcaster is gone with the signaling; the new session brings a new peer. */
+      remove_peer (self, session_id);
+      return;
+    }
   if (security_code >= 0)
     {
       /* This failure, not an earlier one, is what the report blocks on. */
@@ -460,17 +473,37 @@ session_started_cb (BeaconSignaler *signaler,
   g_autoptr(GError) error = NULL;
   BeaconPeer *peer;
 
-  if (self->role != BEACON_SESSION_ROLE_WATCH || g_hash_table_size (self->peers) > 0)
+  if (self->role != BEACON_SESSION_ROLE_WATCH)
     return;
+  if (g_hash_table_size (self->peers) > 0)
+    {
+      g_autofree gpointer *keys = NULL;
+      g_auto(GStrv) ids = NULL;
+
+      if (!is_reconnecting (self))
+        return;
+      /* The old session belonged to the lost connection, and the server ends it once it sees
+       * that connection go: the new session's fresh negotiation replaces its peer. Until now
+       * it kept playing whatever still came. */
+      keys = g_hash_table_get_keys_as_array (self->peers, NULL);
+      ids = g_strdupv ((GStrv) keys);
+      for (guint i = 0; ids[i] != NULL; i++)
+        remove_peer (self, ids[i]);
+    }
 
   peer = add_peer (self, beacon_watch_pipeline_get_bin (self->watch), session_id);
   beacon_watch_pipeline_attach_peer (self->watch, beacon_peer_get_webrtcbin (peer));
-  if (!beacon_watch_pipeline_start (self->watch, &error))
+  if (!beacon_watch_pipeline_start (self->watch, &error) ||
+      !gst_element_sync_state_with_parent (beacon_peer_get_webrtcbin (peer)))
     {
-      fail_with (self, g_steal_pointer (&error));
+      fail_with (self, error ? g_steal_pointer (&error)
+                             : g_error_new (BEACON_SESSION_ERROR, BEACON_SESSION_ERROR_FAILED,
+                                            "could not start a connection to the broadcaster"));
       return;
     }
-  set_state (self, BEACON_SESSION_STATE_NEGOTIATING);
+  /* Reconnected, a viewer that was watching stays so while the new peer connects. */
+  if (self->state < BEACON_SESSION_STATE_NEGOTIATING)
+    set_state (self, BEACON_SESSION_STATE_NEGOTIATING);
   if (beacon_signaler_watcher_offers (signaler))
     {
       beacon_peer_add_receive_transceivers (peer);
@@ -586,10 +619,45 @@ session_ended_cb (BeaconSignaler *signaler,
 }
 
 static void
+notify_reconnecting (BeaconSession *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECONNECTING]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECONNECTING_SINCE]);
+}
+
+/* A lost connection, not an ended session: the peers stay (their media does not pass through
+ * the signaling), and the reconnector brings the channel back. The old signaler stays until
+ * the first attempt's replaces it, so that the report still describes the channel. */
+static gboolean
+begin_reconnect (BeaconSession *self,
+                 const GError  *error)
+{
+  if (self->reconnector == NULL || is_reconnecting (self) ||
+      !g_error_matches (error, BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_CLOSED) ||
+      (self->state != BEACON_SESSION_STATE_LIVE && self->state < BEACON_SESSION_STATE_NEGOTIATING) ||
+      self->state > BEACON_SESSION_STATE_WATCHING)
+    return FALSE;
+  g_debug ("signaling lost (%s): reconnecting", error->message);
+  g_signal_handlers_disconnect_by_data (self->signaler, self);
+  beacon_signaler_stop (self->signaler);
+  beacon_reconnector_begin (self->reconnector, error);
+  notify_reconnecting (self);
+  return TRUE;
+}
+
+static void
 signaler_failed_cb (BeaconSignaler *signaler,
                     const GError   *error,
                     BeaconSession  *self)
 {
+  /* A broadcaster killed and restarted, or a network outage, is a lost connection; a
+   * broadcast ended on purpose says so with endSession first (session_ended_cb ()). */
+  if (self->role == BEACON_SESSION_ROLE_WATCH && self->reconnector != NULL &&
+      !watch_peers_pass_identity_check (self))
+    return;
+  if (begin_reconnect (self, error))
+    return;
+
   /* A viewer whose signaling channel closes has lost the broadcaster: Beacon's broadcaster and
    * its server live in one process, and other servers end sessions the same way. */
   if (self->role == BEACON_SESSION_ROLE_WATCH &&
@@ -652,9 +720,14 @@ frames_decoded_cb (BeaconWatchPipeline *pipeline,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FRAMES_DECODED]);
 }
 
+static void ice_servers_cb (BeaconSignaler *signaler,
+                            const char    **servers,
+                            BeaconSession  *self);
+
 static void
 connect_signaler (BeaconSession *self)
 {
+  g_signal_connect_object (self->signaler, "ice-servers", G_CALLBACK (ice_servers_cb), self, 0);
   g_signal_connect_object (self->signaler, "session-requested",
                            G_CALLBACK (session_requested_cb), self, 0);
   g_signal_connect_object (self->signaler, "session-started",
@@ -733,55 +806,74 @@ ice_servers_cb (BeaconSignaler *signaler,
                 const char    **servers,
                 BeaconSession  *self)
 {
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-
-  /* Servers the server hands out join those the user configured, for peers made from now on;
-   * the configuration itself stays as it was given. */
-  if (self->turn_servers != NULL)
-    g_strv_builder_addv (builder, (const char **) self->turn_servers);
-  else if (self->config->turn_servers != NULL)
-    g_strv_builder_addv (builder, (const char **) self->config->turn_servers);
-  for (guint i = 0; servers != NULL && servers[i] != NULL; i++)
-    if (g_str_has_prefix (servers[i], "turn"))
-      g_strv_builder_add (builder, servers[i]);
-    else if (g_str_has_prefix (servers[i], "stun") && self->config->stun_server == NULL &&
-             self->stun_server == NULL)
-      self->stun_server = g_strdup (servers[i]);
-  g_strfreev (self->turn_servers);
-  self->turn_servers = g_strv_builder_end (builder);
+  beacon_session_config_add_ice_servers (self->config, servers, &self->turn_servers,
+                                         &self->stun_server);
 }
 
-static BeaconSignalerOptions *
-make_signaler_options (BeaconSession *self,
-                       const char    *url,
-                       const char    *pin)
-{
-  const BeaconSessionConfig *config = self->config;
-  BeaconSignalerOptions *options = beacon_signaler_options_new ();
+/* Reconnector callbacks */
 
-  options->dialect = g_strdup (config->dialect ? config->dialect : "direct");
-  options->url = g_strdup (url);
-  options->pin = g_strdup (pin);
-  options->allow_insecure = config->allow_insecure_signaling;
-  /* The broadcaster's own connection to its direct server proves with the server's producer
-   * token that it may produce there. */
-  options->token = g_strdup (self->server != NULL
-                               ? beacon_direct_server_get_producer_token (self->server)
-                               : config->token);
-  options->room = config->room;
-  options->feed = config->feed;
-  options->mountpoint = config->mountpoint;
-  options->display_name = g_strdup (config->stream_name ? config->stream_name : "Beacon");
-  options->video_codec = g_strdup (beacon_codec_to_string (config->codec));
-  return options;
+static void
+reconnect_waiting_cb (BeaconReconnector *reconnector,
+                      guint              attempt,
+                      guint              delay_ms,
+                      BeaconSession     *self)
+{
+  g_signal_emit (self, signals[SIGNAL_RECONNECT_WAITING], 0, attempt, delay_ms);
+}
+
+/* Each attempt's signaler becomes the session's before it starts: a viewer's new session
+ * starts while the signaler does (session_started_cb ()). */
+static void
+reconnect_signaler_created_cb (BeaconReconnector *reconnector,
+                               BeaconSignaler    *signaler,
+                               BeaconSession     *self)
+{
+  if (self->signaler != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->signaler, self);
+      beacon_signaler_stop (self->signaler);
+    }
+  g_set_object (&self->signaler, signaler);
+  connect_signaler (self);
+}
+
+static void
+reconnected_cb (BeaconReconnector *reconnector,
+                BeaconSignaler    *signaler,
+                const char        *id,
+                BeaconSession     *self)
+{
+  notify_reconnecting (self);
+  update_security_report (self);
+}
+
+static void
+reconnect_failed_cb (BeaconReconnector *reconnector,
+                     const GError      *error,
+                     BeaconSession     *self)
+{
+  /* Time up: for a viewer, the broadcast is over, as when the connection closed before
+   * Beacon reconnected. A refused certificate fails closed, with the first connection's error. */
+  if (self->role == BEACON_SESSION_ROLE_WATCH &&
+      g_error_matches (error, BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_CLOSED))
+    finish (self, BEACON_SESSION_STATE_ENDED,
+            g_error_new (BEACON_SESSION_ERROR, BEACON_SESSION_ERROR_FAILED, "broadcast ended: %s",
+                         error->message));
+  else
+    fail_with (self, g_error_copy (error));
+  notify_reconnecting (self);
 }
 
 static gboolean
-create_signaler (BeaconSession *self,
-                 const char    *url,
-                 const char    *pin)
+create_signaler (BeaconSession      *self,
+                 BeaconSignalerRole  role,
+                 const char         *url,
+                 const char         *pin,
+                 const char         *name)
 {
-  g_autoptr(BeaconSignalerOptions) options = make_signaler_options (self, url, pin);
+  g_autoptr(BeaconSignalerOptions) options = beacon_session_config_make_signaler_options (
+    self->config, url, pin,
+    self->server != NULL ? beacon_direct_server_get_producer_token (self->server) : NULL);
   g_autoptr(GError) error = NULL;
 
   self->signaler = beacon_signaler_new_for_dialect (options, &error);
@@ -791,7 +883,16 @@ create_signaler (BeaconSession *self,
       return FALSE;
     }
   connect_signaler (self);
-  g_signal_connect_object (self->signaler, "ice-servers", G_CALLBACK (ice_servers_cb), self, 0);
+  if (!beacon_session_config_reconnects (self->config))
+    return TRUE;
+  self->reconnector = beacon_reconnector_new (g_steal_pointer (&options), role, name,
+                                              self->config->reconnect_timeout * 1000);
+  g_signal_connect_object (self->reconnector, "waiting", G_CALLBACK (reconnect_waiting_cb),
+                           self, 0);
+  g_signal_connect_object (self->reconnector, "signaler-created",
+                           G_CALLBACK (reconnect_signaler_created_cb), self, 0);
+  g_signal_connect_object (self->reconnector, "reconnected", G_CALLBACK (reconnected_cb), self, 0);
+  g_signal_connect_object (self->reconnector, "failed", G_CALLBACK (reconnect_failed_cb), self, 0);
   return TRUE;
 }
 
@@ -821,32 +922,6 @@ through_media_server (BeaconSession *self)
   return beacon_session_config_through_media_server (self->config);
 }
 
-/* The direct server's TLS certificate: the user's own (serve --tls-cert) or the identity's. */
-static GTlsCertificate *
-load_tls_certificate (BeaconSession  *self,
-                      GError        **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  GTlsCertificate *certificate;
-
-  if (self->config->tls_certificate_file == NULL && self->config->tls_key_file == NULL)
-    return g_object_ref (beacon_identity_get_tls_certificate (self->identity));
-  if (self->config->tls_certificate_file == NULL || self->config->tls_key_file == NULL)
-    {
-      g_set_error (error, BEACON_SESSION_ERROR, BEACON_SESSION_ERROR_INVALID,
-                   "a TLS certificate needs both its certificate file and its key file");
-      return NULL;
-    }
-  certificate = g_tls_certificate_new_from_files (self->config->tls_certificate_file,
-                                                  self->config->tls_key_file, &local_error);
-  if (certificate == NULL)
-    g_set_error (error, BEACON_SESSION_ERROR, BEACON_SESSION_ERROR_INVALID,
-                 "could not load the TLS certificate %s with the key %s: %s",
-                 self->config->tls_certificate_file, self->config->tls_key_file,
-                 local_error->message);
-  return certificate;
-}
-
 /* Creates the signaler for @url and starts it in @role, as @name. */
 static void
 start_signaling (BeaconSession      *self,
@@ -855,7 +930,7 @@ start_signaling (BeaconSession      *self,
                  const char         *pin,
                  const char         *name)
 {
-  if (!create_signaler (self, url, pin))
+  if (!create_signaler (self, role, url, pin, name))
     return;
   self->report_timer = g_timeout_add_seconds (1, report_timer_cb, self);
   beacon_signaler_start_async (self->signaler, role, name, self->cancellable,
@@ -901,7 +976,8 @@ start_serve (BeaconSession *self)
   g_autofree char *local_url = NULL;
   guint port;
 
-  tls_certificate = load_tls_certificate (self, &error);
+  tls_certificate = beacon_session_config_load_tls_certificate (self->config, self->identity,
+                                                               &error);
   if (tls_certificate == NULL)
     {
       fail_with (self, g_steal_pointer (&error));
@@ -1010,6 +1086,7 @@ clear_running (BeaconSession *self)
 {
   g_clear_handle_id (&self->close_timeout, g_source_remove);
   g_clear_object (&self->whip_ingest);
+  g_clear_object (&self->reconnector);
   g_clear_object (&self->cancellable);
   g_hash_table_remove_all (self->peers);
   g_clear_object (&self->signaler);
@@ -1158,6 +1235,10 @@ beacon_session_dup_report_json (BeaconSession *self)
                                    beacon_identity_get_fingerprint (self->identity));
   if (self->share_url != NULL)
     json_object_set_string_member (object, "share_url", self->share_url);
+  json_object_set_boolean_member (object, "reconnecting", is_reconnecting (self));
+  json_object_set_int_member (object, "reconnects",
+                              self->reconnector ? beacon_reconnector_get_reconnects (self->reconnector)
+                                                : 0);
   if (self->role == BEACON_SESSION_ROLE_WATCH)
     {
       json_object_set_int_member (object, "frames_decoded",
@@ -1238,6 +1319,13 @@ beacon_session_get_property (GObject    *object,
       break;
     case PROP_FIRST_FRAME_MS:
       g_value_set_int64 (value, self->first_frame_ms);
+      break;
+    case PROP_RECONNECTING:
+      g_value_set_boolean (value, is_reconnecting (self));
+      break;
+    case PROP_RECONNECTING_SINCE:
+      g_value_set_int64 (value, is_reconnecting (self)
+                                  ? beacon_reconnector_get_since_us (self->reconnector) : 0);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1324,7 +1412,17 @@ beacon_session_class_init (BeaconSessionClass *klass)
   properties[PROP_FIRST_FRAME_MS] =
     g_param_spec_int64 ("first-frame-ms", NULL, NULL, -1, G_MAXINT64, -1, ro);
 
+  /* While a lost signaling channel is tried again; since when, in g_get_monotonic_time ()
+   * microseconds (0 when not). "reconnect-waiting" (attempt, delay_ms): the next try. */
+  properties[PROP_RECONNECTING] =
+    g_param_spec_boolean ("reconnecting", NULL, NULL, FALSE, ro);
+  properties[PROP_RECONNECTING_SINCE] =
+    g_param_spec_int64 ("reconnecting-since", NULL, NULL, 0, G_MAXINT64, 0, ro);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
+  signals[SIGNAL_RECONNECT_WAITING] =
+    g_signal_new ("reconnect-waiting", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
   beacon_session_config_install_properties (object_class, N_PROPS);
 }
 

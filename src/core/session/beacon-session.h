@@ -48,7 +48,11 @@ G_DECLARE_FINAL_TYPE (BeaconSession, beacon_session, BEACON, SESSION, GObject)
 /* The controller both front ends drive: one broadcast or one watch. Configure it with
  * properties (the settings of beacon-session-config.h; start () takes them as they are then,
  * and a change while running waits for the next start ()), call start (), follow "state",
- * "error", "viewer-count", "frames-decoded", "share-url"; call stop () to end it. Everything happens on the main context. */
+ * "error", "viewer-count", "frames-decoded", "share-url"; call stop () to end it. Everything happens on the main context.
+ * A lost signaling channel (direct and gst dialects) is tried again while the peers keep
+ * playing: "reconnecting" (boolean) and "reconnecting-since" (g_get_monotonic_time ()
+ * microseconds, 0 when not) say so, and the signal "reconnect-waiting" (guint attempt, guint
+ * delay_ms) announces each try. The state stays what it was (live, watching). */
 BeaconSession *beacon_session_new   (BeaconSessionRole  role);
 void           beacon_session_start (BeaconSession     *self);
 void           beacon_session_stop  (BeaconSession     *self);

@@ -145,3 +145,21 @@ beacon_watch_target_free (BeaconWatchTarget *target)
   g_clear_pointer (&target->config, beacon_session_config_unref);
   g_free (target);
 }
+
+int
+beacon_watch_target_security_error_of_peer_error (const GError *error)
+{
+  if (error->domain != BEACON_PEER_ERROR)
+    return -1;
+  switch (error->code)
+    {
+    case BEACON_PEER_ERROR_IDENTITY_MISMATCH:
+      return BEACON_SECURITY_ERROR_IDENTITY_MISMATCH;
+    case BEACON_PEER_ERROR_NOT_EXPECTED_IDENTITY:
+      return BEACON_SECURITY_ERROR_NOT_LINK_IDENTITY;
+    case BEACON_PEER_ERROR_NO_FINGERPRINT:
+      return BEACON_SECURITY_ERROR_NO_FINGERPRINT;
+    default:
+      return -1;
+    }
+}

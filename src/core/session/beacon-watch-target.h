@@ -44,6 +44,10 @@ void               beacon_watch_target_bind_peer      (BeaconWatchTarget   *targ
 GError            *beacon_watch_target_check_identity (BeaconWatchTarget   *target,
                                                        const char          *fingerprint);
 
+/* The BeaconSecurityError a failure of the watched peer stands for, or -1 when it is not a
+ * security one. */
+int                beacon_watch_target_security_error_of_peer_error (const GError *error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BeaconWatchTarget, beacon_watch_target_free)
 
 G_END_DECLS

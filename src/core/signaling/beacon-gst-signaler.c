@@ -11,6 +11,15 @@
 #include "beacon-gst-protocol.h"
 #include "beacon-websocket-channel.h"
 
+/* See beacon_gst_signaler_set_liveness_check (). A probe is a "list" request, which every
+ * server of this protocol answers and which changes nothing on it. Four seconds without a
+ * word on a channel that was asked to speak is far beyond a round trip on any network a
+ * stream plays over, and short enough that a viewer reconnects within a brief outage; a false
+ * alarm costs one new negotiation, not the broadcast. */
+#define PROBE_AFTER_MS 2000
+#define DEAD_AFTER_MS  4000
+#define LIVENESS_TICK_MS 500
+
 struct _BeaconGstSignaler
 {
   GObject                  parent_instance;
@@ -33,6 +42,12 @@ struct _BeaconGstSignaler
   BeaconChannelInfo       *info;
   gboolean                 listing;
   gboolean                 stopped;
+
+  gboolean                 check_liveness;
+  guint                    liveness_source;
+  gint64                   last_received_us;
+  gint64                   last_tick_us;
+  gboolean                 probe_sent;
 };
 
 static void beacon_gst_signaler_iface_init (BeaconSignalerInterface *iface);
@@ -65,6 +80,7 @@ fail (BeaconGstSignaler *self,
       g_object_unref (task);
       return;
     }
+  g_clear_handle_id (&self->liveness_source, g_source_remove);
   if (!self->stopped)
     {
       self->stopped = TRUE;
@@ -305,6 +321,8 @@ message_received_cb (SoupWebsocketConnection *connection,
   const char *data;
 
   g_object_ref (self);
+  self->last_received_us = g_get_monotonic_time ();
+  self->probe_sent = FALSE;
   data = g_bytes_get_data (payload, &length);
   if (type != SOUP_WEBSOCKET_DATA_TEXT)
     {
@@ -354,6 +372,54 @@ connection_closed_cb (SoupWebsocketConnection *connection,
   g_object_unref (self);
 }
 
+static gboolean
+liveness_tick_cb (gpointer user_data)
+{
+  BeaconGstSignaler *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+  gint64 silent_ms = (now - self->last_received_us) / 1000;
+
+  if (self->stopped || self->connection == NULL)
+    {
+      self->liveness_source = 0;
+      return G_SOURCE_REMOVE;
+    }
+  /* A main loop that was held up (a loaded machine) may have an answer waiting unread in the
+   * socket: it gets one more turn before the silence counts. */
+  if ((now - self->last_tick_us) / 1000 > 2 * LIVENESS_TICK_MS)
+    {
+      self->last_tick_us = now;
+      return G_SOURCE_CONTINUE;
+    }
+  self->last_tick_us = now;
+  if (silent_ms >= DEAD_AFTER_MS)
+    {
+      g_autoptr(SoupWebsocketConnection) connection = g_steal_pointer (&self->connection);
+
+      self->liveness_source = 0;
+      g_debug ("no message from %s for %" G_GINT64_FORMAT " ms: closing the channel", self->url,
+               silent_ms);
+      /* The close frame will probably not arrive; the channel is given up either way. */
+      g_signal_handlers_disconnect_by_data (connection, self);
+      if (soup_websocket_connection_get_state (connection) == SOUP_WEBSOCKET_STATE_OPEN)
+        soup_websocket_connection_close (connection, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
+      g_object_ref (self);
+      fail (self, g_error_new (BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_CLOSED,
+                               "the signaling connection to %s stopped answering (nothing "
+                               "for %u s)", self->url, DEAD_AFTER_MS / 1000));
+      g_object_unref (self);
+      return G_SOURCE_REMOVE;
+    }
+  if (silent_ms >= PROBE_AFTER_MS && !self->probe_sent)
+    {
+      g_autofree char *list = beacon_gst_build_list ();
+
+      self->probe_sent = TRUE;
+      send_text (self, list);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 websocket_connected_cb (GObject      *source,
                         GAsyncResult *result,
@@ -373,6 +439,9 @@ websocket_connected_cb (GObject      *source,
                            G_CALLBACK (message_received_cb), self, 0);
   g_signal_connect_object (self->connection, "closed",
                            G_CALLBACK (connection_closed_cb), self, 0);
+  self->last_received_us = self->last_tick_us = g_get_monotonic_time ();
+  if (self->check_liveness && !self->listing)
+    self->liveness_source = g_timeout_add (LIVENESS_TICK_MS, liveness_tick_cb, self);
   /* The server speaks first (welcome); the rest of start happens in handle_message (). */
 }
 
@@ -475,6 +544,7 @@ beacon_gst_signaler_stop (BeaconSignaler *signaler)
     }
   g_hash_table_remove_all (self->sessions);
 
+  g_clear_handle_id (&self->liveness_source, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   if (self->connection != NULL &&
       soup_websocket_connection_get_state (self->connection) == SOUP_WEBSOCKET_STATE_OPEN)
@@ -530,6 +600,7 @@ beacon_gst_signaler_dispose (GObject *object)
 {
   BeaconGstSignaler *self = BEACON_GST_SIGNALER (object);
 
+  g_clear_handle_id (&self->liveness_source, g_source_remove);
   if (self->connection != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->connection, self);
@@ -592,4 +663,13 @@ beacon_gst_signaler_new (const char *url,
   self->info->url = g_strdup (url);
   self->info->scheme = g_strdup (uri ? g_uri_get_scheme (uri) : NULL);
   return self;
+}
+
+void
+beacon_gst_signaler_set_liveness_check (BeaconGstSignaler *self,
+                                        gboolean           enabled)
+{
+  g_return_if_fail (BEACON_IS_GST_SIGNALER (self));
+
+  self->check_liveness = enabled;
 }

@@ -24,4 +24,12 @@ BeaconGstSignaler *beacon_gst_signaler_new (const char *url,
                                             const char *pin,
                                             const char *token);
 
+/* Off by default. Once started, asks the server for its producer list after PROBE_AFTER_MS of
+ * silence and, when nothing at all has come back DEAD_AFTER_MS after the last message, closes
+ * the channel and reports it closed ("failed" with BEACON_SIGNALER_ERROR_CLOSED). A TCP
+ * connection whose packets are dropped stays open for minutes, and libsoup 3.2 does not tell
+ * a client whether its pings are answered; a session that reconnects wants to know soon. */
+void beacon_gst_signaler_set_liveness_check (BeaconGstSignaler *self,
+                                             gboolean           enabled);
+
 G_END_DECLS

@@ -64,8 +64,13 @@ beacon_signaler_new_for_dialect (const BeaconSignalerOptions  *options,
     }
 
   if (g_str_equal (dialect, "direct") || g_str_equal (dialect, "gst"))
-    return BEACON_SIGNALER (beacon_gst_signaler_new (options->url, options->pin,
-                                                      options->token));
+    {
+      BeaconGstSignaler *signaler = beacon_gst_signaler_new (options->url, options->pin,
+                                                             options->token);
+
+      beacon_gst_signaler_set_liveness_check (signaler, options->check_liveness);
+      return BEACON_SIGNALER (signaler);
+    }
   if (g_str_equal (dialect, "janus"))
     return beacon_janus_signaler_new (options, error);
   if (g_str_equal (dialect, "whip"))

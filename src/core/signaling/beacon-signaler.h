@@ -156,6 +156,8 @@ typedef struct {
   gint64    mountpoint;         /* Janus Streaming mountpoint, or -1 */
   char     *display_name;       /* nullable: publisher display name */
   char     *video_codec;        /* "vp8" | "h264": what a publisher sends */
+  gboolean  check_liveness;     /* gst dialect: notice a silent channel soon (see
+                                 * beacon_gst_signaler_set_liveness_check ()) */
 } BeaconSignalerOptions;
 
 BeaconSignalerOptions *beacon_signaler_options_new  (void);

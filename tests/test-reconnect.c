@@ -1,0 +1,401 @@
+/* test-reconnect.c
+ *
+ * Copyright 2026 The Beacon developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Interruptions, end to end: `beacon-cli serve` and `beacon-cli watch` on 127.0.0.1 inside
+ * the test's network namespace. The signaling connection is cut for real with nftables
+ * (packets to the server's port dropped, as a network outage does), and the broadcaster is
+ * killed with SIGKILL and started again on the same port with the same identity.
+ */
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <signal.h>
+
+#include "beacon-test-child.h"
+#include "beacon-test-gst-server.h"
+#include "beacon-test-process.h"
+#include "beacon-test-serve-fixture.h"
+
+/* How long the signaling port is cut, as the issue asks. */
+#define CUT_SECONDS 5
+/* How long a restarted broadcaster's viewer may take to decode again. */
+#define REJOIN_SECONDS 10
+
+typedef BeaconTestServeFixture Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  beacon_test_serve_fixture_init (fixture, "reconnect");
+}
+
+static const char **
+server_argv (guint port_number)
+{
+  static char port[16];
+  static const char *argv[] = {
+    "serve", "--bind", "127.0.0.1", "--port", port, "--source", "test", "--codec", "vp8",
+    "--width", "320", "--height", "240", "--fps", "30", "--name", "test-reconnect",
+    "--ice-address", "127.0.0.1", NULL
+  };
+
+  g_snprintf (port, sizeof port, "%u", port_number);
+  return argv;
+}
+
+static BeaconTestProcess *
+start_viewer (Fixture *fixture)
+{
+  const char *extra[] = { "--timeout", "120", NULL };
+
+  return beacon_test_serve_fixture_start_viewer (fixture, "viewer", fixture->url, extra);
+}
+
+static void
+wait_first_frame (BeaconTestProcess *viewer)
+{
+  beacon_test_serve_fixture_wait_first_frame (viewer, 60);
+}
+
+/* Keeps the main context (which collects the children's output) running for @ms. */
+static void
+iterate_for (guint ms)
+{
+  gboolean never = FALSE;
+
+  beacon_test_iterate_until (&never, ms);
+}
+
+static gint64
+frames_decoded (Fixture *fixture)
+{
+  g_autoptr(JsonObject) report = beacon_test_serve_fixture_read_report (fixture, "viewer");
+
+  return json_object_get_int_member (report, "frames_decoded");
+}
+
+/* Waits, for at most @timeout_ms, until the viewer's report counts more than @frames frames;
+ * returns how long that took, or -1. */
+static gint64
+wait_frames_above (Fixture *fixture,
+                   gint64   frames,
+                   guint    timeout_ms)
+{
+  gint64 start = g_get_monotonic_time ();
+
+  while ((g_get_monotonic_time () - start) / 1000 < timeout_ms)
+    {
+      if (frames_decoded (fixture) > frames)
+        return (g_get_monotonic_time () - start) / 1000;
+      iterate_for (100);
+    }
+  return -1;
+}
+
+static gboolean
+stderr_has (BeaconTestProcess *process,
+            const char        *text)
+{
+  return strstr (beacon_test_process_get_stderr (process), text) != NULL;
+}
+
+static gboolean
+wait_stderr (BeaconTestProcess *process,
+             const char        *text,
+             guint              timeout_ms)
+{
+  gint64 start = g_get_monotonic_time ();
+
+  while (!stderr_has (process, text))
+    {
+      if ((g_get_monotonic_time () - start) / 1000 >= timeout_ms)
+        return FALSE;
+      iterate_for (100);
+    }
+  return TRUE;
+}
+
+static gboolean
+nft (const char * const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+
+  g_ptr_array_add (argv, (gpointer) "nft");
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
+                     &err, &status, &error) ||
+      !g_spawn_check_wait_status (status, NULL))
+    {
+      g_test_message ("nft failed: %s", error ? error->message : err);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Makes a table whose input chain the cuts go in; FALSE (the test is skipped) when nftables
+ * cannot be used. */
+static gboolean
+prepare_cuts (void)
+{
+  if (!nft ((const char *[]) { "add", "table", "inet", "beacon_test", NULL }))
+    {
+      g_test_skip ("nftables cannot be used here (run the test inside unshare -n as root)");
+      return FALSE;
+    }
+  g_assert_true (nft ((const char *[]) { "add", "chain", "inet", "beacon_test", "in",
+                                         "{ type filter hook input priority 0 ; }", NULL }));
+  return TRUE;
+}
+
+/* Drops every TCP packet to @port for CUT_SECONDS, keeping the children's output flowing. */
+static void
+cut_port (guint port)
+{
+  g_autofree char *port_text = g_strdup_printf ("%u", port);
+
+  g_assert_true (nft ((const char *[]) { "add", "rule", "inet", "beacon_test", "in", "tcp",
+                                         "dport", port_text, "drop", NULL }));
+  iterate_for (CUT_SECONDS * 1000);
+  g_assert_true (nft ((const char *[]) { "flush", "chain", "inet", "beacon_test", "in", NULL }));
+}
+
+static void
+remove_cuts (void)
+{
+  nft ((const char *[]) { "delete", "table", "inet", "beacon_test", NULL });
+}
+
+/* (1) The signaling connection is cut for CUT_SECONDS while live: the media keeps flowing, the
+ * viewer notices the silent channel, reconnects once the cut ends and goes on watching. */
+static void
+test_signaling_cut (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(BeaconTestProcess) viewer = NULL;
+  g_autoptr(JsonObject) report = NULL;
+  gint64 at_cut, during_cut, after_cut, resumed_ms;
+  gint64 cut_at;
+
+  if (!prepare_cuts ())
+    return;
+
+  beacon_test_serve_fixture_start_server (fixture, server_argv (0));
+  viewer = start_viewer (fixture);
+  wait_first_frame (viewer);
+  g_assert_cmpint (wait_frames_above (fixture, 30, 30000), >=, 0);
+
+  at_cut = frames_decoded (fixture);
+  cut_at = g_get_monotonic_time ();
+  cut_port (fixture->port);
+  during_cut = frames_decoded (fixture);
+  /* The viewer saw a silent channel during the cut and started reconnecting. */
+  g_assert_true (stderr_has (viewer, "reconnecting to signaling server (attempt 1, next in"));
+  g_test_message ("cut: %" G_GINT64_FORMAT " frames decoded during %d s without signaling",
+                  during_cut - at_cut, CUT_SECONDS);
+  /* The report is rewritten once a second: 4 s or more at 30 fps give far more than this even
+   * on a loaded machine, and none would come if the media had stopped with the signaling. */
+  g_assert_cmpint (during_cut - at_cut, >=, 30);
+
+  g_assert_true (wait_stderr (viewer, "reconnected", 20000));
+  g_test_message ("cut: reconnected %" G_GINT64_FORMAT " ms after the cut began",
+                  (g_get_monotonic_time () - cut_at) / 1000);
+  after_cut = frames_decoded (fixture);
+  resumed_ms = wait_frames_above (fixture, after_cut + 30, 20000);
+  g_test_message ("cut: 30 more frames %" G_GINT64_FORMAT " ms after reconnecting", resumed_ms);
+  g_assert_cmpint (resumed_ms, >=, 0);
+
+  report = beacon_test_serve_fixture_read_report (fixture, "viewer");
+  g_assert_cmpstr (json_object_get_string_member (report, "state"), ==, "watching");
+  g_assert_false (json_object_get_boolean_member (report, "reconnecting"));
+  g_assert_cmpint (json_object_get_int_member (report, "reconnects"), >=, 1);
+
+  beacon_test_process_send_signal (viewer, SIGTERM);
+  beacon_test_assert_exit (viewer, beacon_test_process_wait_exit (viewer, 15), 0);
+  remove_cuts ();
+}
+
+/* (2) A broadcaster killed and started again on the same port with the same identity: the
+ * same viewer process decodes again within REJOIN_SECONDS of the restart. */
+static void
+test_broadcaster_restarts (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(BeaconTestProcess) viewer = NULL;
+  g_autoptr(JsonObject) report = NULL;
+  guint port = beacon_test_free_port ();
+  gint64 at_kill, rejoin_ms;
+
+  beacon_test_serve_fixture_start_server (fixture, server_argv (port));
+  viewer = start_viewer (fixture);
+  wait_first_frame (viewer);
+
+  beacon_test_process_send_signal (fixture->server, SIGKILL);
+  g_assert_cmpint (beacon_test_process_wait_exit (fixture->server, 15), ==, 128 + SIGKILL);
+  g_assert_true (wait_stderr (viewer, "reconnecting to signaling server (attempt 1", 10000));
+  at_kill = frames_decoded (fixture);
+  iterate_for (1000);
+
+  beacon_test_serve_fixture_start_server (fixture, server_argv (port));
+  g_assert_cmpuint (fixture->port, ==, port);
+  rejoin_ms = wait_frames_above (fixture, at_kill + 10, REJOIN_SECONDS * 1000);
+  g_test_message ("restart: decoding again %" G_GINT64_FORMAT " ms after the broadcaster "
+                  "printed its link", rejoin_ms);
+  if (rejoin_ms < 0)
+    g_error ("the viewer did not decode again within %d s; stderr:\n%s", REJOIN_SECONDS,
+             beacon_test_process_get_stderr (viewer));
+  g_assert_true (stderr_has (viewer, "reconnected"));
+
+  report = beacon_test_serve_fixture_read_report (fixture, "viewer");
+  g_assert_cmpstr (json_object_get_string_member (report, "state"), ==, "watching");
+  g_assert_cmpint (json_object_get_int_member (report, "reconnects"), ==, 1);
+
+  beacon_test_process_send_signal (viewer, SIGTERM);
+  beacon_test_assert_exit (viewer, beacon_test_process_wait_exit (viewer, 15), 0);
+}
+
+/* (3) A broadcaster stopped on purpose says so (endSession) before its server goes: the viewer
+ * ends with "broadcast ended" (exit 3), as before, and does not try to reconnect. */
+static void
+test_clean_stop_ends (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(BeaconTestProcess) viewer = NULL;
+
+  beacon_test_serve_fixture_start_server (fixture, server_argv (0));
+  viewer = start_viewer (fixture);
+  wait_first_frame (viewer);
+
+  beacon_test_process_send_signal (fixture->server, SIGTERM);
+  beacon_test_assert_exit (fixture->server, beacon_test_process_wait_exit (fixture->server, 15), 0);
+  /* Within 10 s, well before reconnecting would give up (15 s): the endSession ended it. A
+   * loaded machine may have made the viewer reconnect once before, which changes nothing. */
+  beacon_test_assert_exit (viewer, beacon_test_process_wait_exit (viewer, 10), 3);
+  g_assert_true (stderr_has (viewer, "broadcast ended"));
+  g_assert_false (stderr_has (viewer, "gave up reconnecting"));
+}
+
+/* (4) A broadcaster that comes back with another identity (another certificate on the same
+ * port) is refused as at the first connection: exit 5, the pin does not match. The reconnect
+ * never trusts on first use again. */
+static void
+test_changed_certificate_fails_closed (Fixture       *fixture,
+                                       gconstpointer  data)
+{
+  g_autoptr(BeaconTestProcess) viewer = NULL;
+  g_autoptr(BeaconTestProcess) impostor = NULL;
+  g_autofree char *impostor_dir = beacon_test_serve_fixture_path (fixture, "impostor");
+  g_autofree char *link = NULL;
+  guint port = beacon_test_free_port ();
+
+  beacon_test_serve_fixture_start_server (fixture, server_argv (port));
+  viewer = start_viewer (fixture);
+  wait_first_frame (viewer);
+
+  beacon_test_process_send_signal (fixture->server, SIGKILL);
+  g_assert_cmpint (beacon_test_process_wait_exit (fixture->server, 15), ==, 128 + SIGKILL);
+  impostor = beacon_test_process_start (impostor_dir, server_argv (port));
+  link = beacon_test_process_wait_line (impostor, "watch: ", 30);
+  g_assert_nonnull (link);
+  g_assert_cmpstr (link, !=, fixture->url);
+
+  beacon_test_assert_exit (viewer, beacon_test_process_wait_exit (viewer, 30), 5);
+  g_assert_true (stderr_has (viewer, "TLS certificate not trusted (it does not match the "
+                                     "pinned fingerprint)"));
+  beacon_test_process_send_signal (impostor, SIGKILL);
+  beacon_test_process_wait_exit (impostor, 15);
+}
+
+static guint
+count_listed (const char *link,
+              const char *dir,
+              const char *name)
+{
+  g_autoptr(BeaconTestProcess) lister =
+    beacon_test_process_start (dir, (const char *[]) { "list", link, NULL });
+  g_autofree char *needle = g_strdup_printf ("\t%s\t", name);
+  guint count = 0;
+
+  if (beacon_test_process_wait_exit (lister, 30) != 0)
+    return 0;
+  for (const char *p = beacon_test_process_get_stdout (lister); (p = strstr (p, needle)) != NULL;
+       p++)
+    count++;
+  return count;
+}
+
+/* (5) A broadcaster publishing to a GStreamer signalling server whose port is cut for
+ * CUT_SECONDS: it notices, registers again once the cut ends, and a viewer then watches it. */
+static void
+test_publisher_reconnects (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autofree char *publisher_dir = beacon_test_serve_fixture_path (fixture, "publisher");
+  g_autofree char *server_dir = beacon_test_serve_fixture_path (fixture, "gst-server");
+  g_autofree char *lister_dir = beacon_test_serve_fixture_path (fixture, "lister");
+  g_autofree char *viewer_dir = beacon_test_serve_fixture_path (fixture, "viewer");
+  g_autoptr(BeaconTestGstServer) server = NULL;
+  g_autoptr(BeaconTestProcess) publisher = NULL;
+  g_autoptr(BeaconTestProcess) viewer = NULL;
+  g_autoptr(GUri) uri = NULL;
+  g_autofree char *link = NULL;
+  gint64 deadline;
+
+  if (!prepare_cuts ())
+    return;
+  server = beacon_test_gst_server_new (server_dir, FALSE);
+  uri = g_uri_parse (server->url, G_URI_FLAGS_NONE, NULL);
+  publisher = beacon_test_gst_server_start_publisher (server, publisher_dir, "second");
+
+  cut_port (g_uri_get_port (uri));
+  g_assert_true (stderr_has (publisher, "reconnecting to signaling server (attempt 1"));
+  g_assert_true (wait_stderr (publisher, "reconnected", 20000));
+
+  /* The server forgets the old registration once it sees that connection closed (after the
+   * cut): until then a viewer could pick the stale one. */
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (count_listed (server->link, lister_dir, "second") != 1)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      iterate_for (500);
+    }
+
+  link = g_strconcat (server->link, "&producer=second", NULL);
+  viewer = beacon_test_process_start (viewer_dir, (const char *[]) {
+    "watch", "--dialect", "gst", link, "--ice-address", "127.0.0.1", "--timeout", "60",
+    "--frames", "30", NULL });
+  beacon_test_assert_exit (viewer, beacon_test_process_wait_exit (viewer, 90), 0);
+  /* Still the same publisher process, live all along. */
+  g_assert_cmpint (beacon_test_process_get_pid (publisher), !=, 0);
+
+  beacon_test_process_send_signal (publisher, SIGTERM);
+  beacon_test_assert_exit (publisher, beacon_test_process_wait_exit (publisher, 15), 0);
+  remove_cuts ();
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/beacon/reconnect/" path, Fixture, NULL, fixture_set_up, func, \
+              beacon_test_serve_fixture_tear_down)
+
+  ADD ("signaling-cut-media-keeps-flowing", test_signaling_cut);
+  ADD ("broadcaster-restarts-viewer-rejoins", test_broadcaster_restarts);
+  ADD ("clean-stop-ends-viewer", test_clean_stop_ends);
+  ADD ("changed-certificate-fails-closed", test_changed_certificate_fails_closed);
+  ADD ("publisher-reconnects-to-gst-server", test_publisher_reconnects);
+
+  return g_test_run ();
+}
