@@ -5,6 +5,12 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* Capture, encode once, and a branch per viewer, in one GstPipeline (about 1,100 lines). It
+ * stays one file for now because the three share the pipeline's state and its locking: the
+ * next cut is one viewer's branch (queue, payload-type rewrite, link to its webrtcbin) into a
+ * file of its own, which the loss-recovery work (NACK, RTX, key-frame limiter) does as it adds
+ * per-viewer state there. */
+
 #include "beacon-broadcast-pipeline.h"
 
 #include <stdlib.h>
