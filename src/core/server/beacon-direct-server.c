@@ -222,6 +222,14 @@ connection_new (BeaconDirectServer *self,
 }
 
 static void
+refused_disconnected_cb (SoupServerMessage *msg,
+                         gpointer           user_data)
+{
+  g_signal_handlers_disconnect_by_func (msg, refused_disconnected_cb, user_data);
+  beacon_soup_release_unused_initial_message (g_object_ref (msg));
+}
+
+static void
 request_started_cb (SoupServer        *server,
                     SoupServerMessage *msg,
                     gpointer           user_data)
@@ -250,6 +258,9 @@ request_started_cb (SoupServer        *server,
           g_debug ("Refusing a connection from %s: %u connections, %u from that address",
                    address, g_hash_table_size (self->connections), from_address);
           g_socket_shutdown (socket, TRUE, TRUE, NULL);
+          /* Never counted, so connection_free () will not see it: its first message goes
+           * unused too (see beacon-soup-initial-message.h). */
+          g_signal_connect (msg, "disconnected", G_CALLBACK (refused_disconnected_cb), NULL);
           return;
         }
       connection = connection_new (self, socket, address);
