@@ -48,6 +48,9 @@ struct _BeaconPeer
   gboolean      relay_only;
   guint         n_local_candidates;
 
+  /* identity-verified was emitted; "connected" waits until no handler holds the identity. */
+  gboolean      identity_presented;
+  guint         identity_holds;
   gboolean      connected;
   gboolean      verified;
   gboolean      failed;

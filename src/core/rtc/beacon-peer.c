@@ -96,6 +96,18 @@ check_gathering (BeaconPeer *self)
                              "name or password, or the server cannot be reached)"));
 }
 
+/* The identity is verified and every identity-verified handler that held it let it go. */
+static void
+finish_connecting (BeaconPeer *self)
+{
+  if (self->connected || self->failed || self->closed)
+    return;
+  self->verified = TRUE;
+  self->connected = TRUE;
+  g_atomic_int_set (self->media_allowed, 1);
+  g_signal_emit (self, signals[SIGNAL_CONNECTED], 0);
+}
+
 static void
 check_connection_state (BeaconPeer *self)
 {
@@ -107,17 +119,15 @@ check_connection_state (BeaconPeer *self)
                 "ice-connection-state", &ice_state,
                 NULL);
 
-  if (state == GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED && !self->connected && !self->failed)
+  if (state == GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED && !self->identity_presented &&
+      !self->failed)
     {
       if (!beacon_peer_verify_remote_identity (self))
         return;
+      self->identity_presented = TRUE;
       g_signal_emit (self, signals[SIGNAL_IDENTITY_VERIFIED], 0, self->presented_fingerprint);
-      if (self->failed || self->closed)
-        return;
-      self->verified = TRUE;
-      self->connected = TRUE;
-      g_atomic_int_set (self->media_allowed, 1);
-      g_signal_emit (self, signals[SIGNAL_CONNECTED], 0);
+      if (self->identity_holds == 0)
+        finish_connecting (self);
     }
   else if (ice_state == GST_WEBRTC_ICE_CONNECTION_STATE_FAILED)
     {
@@ -742,6 +752,25 @@ beacon_peer_reject (BeaconPeer *self,
 {
   g_return_if_fail (BEACON_IS_PEER (self));
   fail (self, error);
+}
+
+void
+beacon_peer_hold_identity (BeaconPeer *self)
+{
+  g_return_if_fail (BEACON_IS_PEER (self));
+  g_return_if_fail (!self->connected);
+
+  self->identity_holds++;
+}
+
+void
+beacon_peer_release_identity (BeaconPeer *self)
+{
+  g_return_if_fail (BEACON_IS_PEER (self));
+  g_return_if_fail (self->identity_holds > 0);
+
+  if (--self->identity_holds == 0 && self->identity_presented)
+    finish_connecting (self);
 }
 
 GstElement *

@@ -69,8 +69,10 @@ G_DECLARE_FINAL_TYPE (BeaconPeer, beacon_peer, BEACON, PEER, GObject)
  *   local-description (type, sdp)   to send to the remote side
  *   local-candidate   (mline, candidate)
  *   identity-verified (fingerprint) the remote DTLS certificate matches its SDP; a handler
- *                                   may still refuse it with beacon_peer_reject ()
- *   connected ()                    ICE and DTLS are up and the identity is verified
+ *                                   may still refuse it with beacon_peer_reject (), or
+ *                                   decide later: beacon_peer_hold_identity ()
+ *   connected ()                    ICE and DTLS are up, the identity is verified and no
+ *                                   handler holds it
  *   failed (GError)                 negotiation, ICE or DTLS failed, or the identity did not
  *                                   match (fail closed)
  * No media passes in either direction until the identity is verified: pad probes on every
@@ -94,6 +96,11 @@ gboolean    beacon_peer_check_identity           (BeaconPeer             *self);
 /* Fails the peer with @error (taken) from an identity-verified handler. */
 void        beacon_peer_reject                   (BeaconPeer             *self,
                                                   GError                 *error);
+/* From an identity-verified handler whose answer takes time (a file to read, a person to
+ * ask): the peer stays unconnected, and no media passes, until every hold is released —
+ * or the peer is rejected, which still needs the release afterwards. */
+void        beacon_peer_hold_identity            (BeaconPeer             *self);
+void        beacon_peer_release_identity         (BeaconPeer             *self);
 GstElement *beacon_peer_get_webrtcbin            (BeaconPeer             *self);
 const char *beacon_peer_get_session_id           (BeaconPeer             *self);
 gboolean    beacon_peer_is_connected             (BeaconPeer             *self);

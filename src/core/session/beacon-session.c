@@ -329,19 +329,54 @@ peer_connected_cb (BeaconPeer    *peer,
     }
 }
 
-/* Watching, the broadcaster's identity is remembered on first use: see beacon-watch-target. */
+typedef struct {
+  BeaconSession *session;
+  BeaconPeer    *peer;
+} IdentityCheckCall;
+
+static void
+identity_checked_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  IdentityCheckCall *call = user_data;
+  BeaconSession *self = call->session;
+  g_autoptr(GError) error = NULL;
+  const char *pin_status = NULL;
+  gboolean passed = beacon_watch_target_check_identity_finish (result, &pin_status, &error);
+  gboolean cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  if (pin_status != NULL && !cancelled && self->watch_target != NULL)
+    {
+      g_free (self->watch_target->pin_status);
+      self->watch_target->pin_status = g_strdup (pin_status);
+    }
+  if (!passed && !cancelled)
+    beacon_peer_reject (call->peer, g_steal_pointer (&error));
+  /* Cancelled: the session stopped, and the peer is closed, so the release lets nothing in. */
+beacon_peer_release_identity (call->peer);
+  g_object_unref (call->peer);
+  g_object_unref (call->session);
+  g_free (call);
+}
+
+/* Watching, the broadcaster's identity is remembered on first use: see beacon-watch-target.
+ * Until the pin store answers, the peer holds the media and the verdict back. */
 static void
 peer_identity_verified_cb (BeaconPeer    *peer,
                            const char    *fingerprint,
                            BeaconSession *self)
 {
-  GError *error;
+  IdentityCheckCall *call;
 
   if (self->watch_target == NULL)
     return;
-  error = beacon_watch_target_check_identity (self->watch_target, fingerprint);
-  if (error != NULL)
-    beacon_peer_reject (peer, error);
+  call = g_new0 (IdentityCheckCall, 1);
+  call->session = g_object_ref (self);
+  call->peer = g_object_ref (peer);
+beacon_peer_hold_identity (peer);
+  beacon_watch_target_check_identity_async (self->watch_target, fingerprint, self->cancellable,
+                                            identity_checked_cb, call);
 }
 
 static void
@@ -897,20 +932,6 @@ create_signaler (BeaconSession      *self,
 }
 
 static gboolean
-load_identity (BeaconSession *self)
-{
-  g_autoptr(GError) error = NULL;
-
-  self->identity = beacon_identity_load_or_create (self->config->data_directory, &error);
-  if (self->identity == NULL)
-    {
-      fail_with (self, g_steal_pointer (&error));
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
 is_direct (BeaconSession *self)
 {
   return beacon_session_config_is_direct (self->config);
@@ -1015,11 +1036,45 @@ start_serve (BeaconSession *self)
                    config->stream_name ? config->stream_name : "Beacon");
 }
 
+static void start_broadcast_media (BeaconSession *self);
+static void start_watch_media     (BeaconSession *self);
+
+static void
+identity_loaded_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(BeaconSession) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->identity = beacon_identity_load_or_create_finish (result, &error);
+  if (self->identity == NULL)
+    {
+      /* Cancelled: the session was stopped (and maybe started again) meanwhile. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        fail_with (self, g_steal_pointer (&error));
+      return;
+    }
+  if (self->role == BEACON_SESSION_ROLE_BROADCAST)
+    start_broadcast_media (self);
+  else
+    start_watch_media (self);
+}
+
+/* The identity (the DTLS certificate and, serving, the TLS one) is read, or created and
+ * written, on a worker thread: creating it waits for the disk. The session goes on once it
+ * is there. */
+static void
+load_identity (BeaconSession *self)
+{
+  beacon_identity_load_or_create_async (self->config->data_directory, self->cancellable,
+                                        identity_loaded_cb, g_object_ref (self));
+}
+
 static void
 start_broadcast (BeaconSession *self)
 {
   const BeaconSessionConfig *config = self->config;
-  g_autoptr(GError) error = NULL;
 
   if (config->source == BEACON_SOURCE_WHIP && !is_direct (self))
     {
@@ -1028,8 +1083,14 @@ start_broadcast (BeaconSession *self)
                                     "publishing to another server"));
       return;
     }
-  if (!load_identity (self))
-    return;
+  load_identity (self);
+}
+
+static void
+start_broadcast_media (BeaconSession *self)
+{
+  const BeaconSessionConfig *config = self->config;
+  g_autoptr(GError) error = NULL;
 
   self->broadcast = beacon_broadcast_pipeline_new (config->source, config->camera,
                                                    config->microphone, config->preview_sink,
@@ -1058,9 +1119,7 @@ start_broadcast (BeaconSession *self)
 static void
 start_watch (BeaconSession *self)
 {
-  const BeaconSessionConfig *config = self->config;
   g_autoptr(GError) error = NULL;
-  BeaconWatchTarget *target;
 
   self->watch_target = beacon_watch_target_new (self->config, &error);
   if (self->watch_target == NULL)
@@ -1068,9 +1127,14 @@ start_watch (BeaconSession *self)
       fail_with (self, g_steal_pointer (&error));
       return;
     }
-  target = self->watch_target;
-  if (!load_identity (self))
-    return;
+  load_identity (self);
+}
+
+static void
+start_watch_media (BeaconSession *self)
+{
+  const BeaconSessionConfig *config = self->config;
+  BeaconWatchTarget *target = self->watch_target;
 
   self->watch = beacon_watch_pipeline_new (config->video_sink, config->audio_sink);
   g_signal_connect_object (self->watch, "failed", G_CALLBACK (media_failed_cb), self, 0);

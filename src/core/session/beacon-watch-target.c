@@ -105,30 +105,96 @@ beacon_watch_target_bind_peer (BeaconWatchTarget *target,
 }
 
 /* Trust on first use of the broadcaster's (or media server's) DTLS identity, per server and
- * stream. A changed identity stops the session unless the user accepted it. */
-GError *
-beacon_watch_target_check_identity (BeaconWatchTarget *target,
-                                    const char        *fingerprint)
+ * stream. A changed identity stops the session unless the user accepted it. The answer is
+ * read from (and a new identity written to) the pin store on a worker thread: the write
+ * waits for the disk. The task carries its own copies, so the target may be gone by then. */
+typedef struct {
+  char       *pin_key;
+  char       *fingerprint;
+  gboolean    accept_new_identity;
+  const char *pin_status;   /* NULL until the store answered */
+} IdentityCheck;
+
+static void
+identity_check_free (gpointer data)
 {
+  IdentityCheck *check = data;
+
+  g_free (check->pin_key);
+  g_free (check->fingerprint);
+  g_free (check);
+}
+
+static void
+pin_store_checked_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  IdentityCheck *check = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autofree char *previous = NULL;
-  const char *value = strchr (fingerprint, ' ') ? strchr (fingerprint, ' ') + 1 : fingerprint;
   BeaconPinStatus status;
 
-  if (!beacon_pin_store_check (target->config->data_directory, target->pin_key, value,
-                               target->config->accept_new_identity, &status,
-                               &previous, &error))
-    return g_error_new (BEACON_SECURITY_ERROR, BEACON_SECURITY_ERROR_PIN_STORE, "%s",
-                        error->message);
-  g_free (target->pin_status);
-  target->pin_status = g_strdup (beacon_pin_status_to_string (status));
-  if (status == BEACON_PIN_STATUS_CHANGED && !target->config->accept_new_identity)
-    return g_error_new (BEACON_SECURITY_ERROR, BEACON_SECURITY_ERROR_IDENTITY_CHANGED,
-                        "the identity of %s changed since the first connection (was "
-                        "sha256:%s, now sha256:%s); if you expect this, accept the new "
-                        "identity (--accept-new-identity)",
-                        target->pin_key, previous, value);
-  return NULL;
+  if (!beacon_pin_store_check_finish (result, &status, &previous, &error))
+    {
+      g_task_return_new_error (task, BEACON_SECURITY_ERROR, BEACON_SECURITY_ERROR_PIN_STORE,
+                               "%s", error->message);
+      return;
+    }
+  check->pin_status = beacon_pin_status_to_string (status);
+  if (status == BEACON_PIN_STATUS_CHANGED && !check->accept_new_identity)
+    {
+      g_task_return_new_error (task, BEACON_SECURITY_ERROR, BEACON_SECURITY_ERROR_IDENTITY_CHANGED,
+                               "the identity of %s changed since the first connection (was "
+                               "sha256:%s, now sha256:%s); if you expect this, accept the new "
+                               "identity (--accept-new-identity)",
+                               check->pin_key, previous, check->fingerprint);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+beacon_watch_target_check_identity_async (BeaconWatchTarget   *target,
+                                          const char          *fingerprint,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  IdentityCheck *check;
+  const char *value;
+
+  g_return_if_fail (target != NULL && fingerprint != NULL);
+
+  value = strchr (fingerprint, ' ') ? strchr (fingerprint, ' ') + 1 : fingerprint;
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, beacon_watch_target_check_identity_async);
+  check = g_new0 (IdentityCheck, 1);
+  check->pin_key = g_strdup (target->pin_key);
+  check->fingerprint = g_strdup (value);
+  check->accept_new_identity = target->config->accept_new_identity;
+  g_task_set_task_data (task, check, identity_check_free);
+  beacon_pin_store_check_async (target->config->data_directory, check->pin_key,
+                                check->fingerprint, check->accept_new_identity, cancellable,
+                                pin_store_checked_cb, g_steal_pointer (&task));
+}
+
+gboolean
+beacon_watch_target_check_identity_finish (GAsyncResult  *result,
+                                           const char   **pin_status,
+                                           GError       **error)
+{
+  IdentityCheck *check;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        beacon_watch_target_check_identity_async, FALSE);
+
+  check = g_task_get_task_data (G_TASK (result));
+  *pin_status = check->pin_status;
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 void

@@ -38,11 +38,20 @@ void               beacon_watch_target_free           (BeaconWatchTarget   *targ
 void               beacon_watch_target_bind_peer      (BeaconWatchTarget   *target,
                                                        BeaconSignaler      *signaler,
                                                        BeaconPeer          *peer);
-/* Trust on first use of the verified DTLS @fingerprint ("sha-256 AB:…"): NULL when it may
- * pass, else the BEACON_SECURITY_ERROR to reject the peer with (a changed identity, unless
- * "accept-new-identity", or a pin store that cannot be used). Sets pin_status. */
-GError            *beacon_watch_target_check_identity (BeaconWatchTarget   *target,
-                                                       const char          *fingerprint);
+/* Trust on first use of the verified DTLS @fingerprint ("sha-256 AB:…"), on a worker
+ * thread (remembering an identity waits for the disk). TRUE when the identity may pass, else
+ * FALSE with the BEACON_SECURITY_ERROR to reject the peer with: a changed identity, unless
+ * "accept-new-identity", or a pin store that cannot be used. *@pin_status is what the store
+ * said (beacon_pin_status_to_string (), "changed" too), NULL when it could not say; after a
+ * cancellation it means nothing. @target need not outlive the call. */
+void               beacon_watch_target_check_identity_async  (BeaconWatchTarget   *target,
+                                                              const char          *fingerprint,
+                                                              GCancellable        *cancellable,
+                                                              GAsyncReadyCallback  callback,
+                                                              gpointer             user_data);
+gboolean           beacon_watch_target_check_identity_finish (GAsyncResult        *result,
+                                                              const char         **pin_status,
+                                                              GError             **error);
 
 /* The BeaconSecurityError a failure of the watched peer stands for, or -1 when it is not a
  * security one. */
