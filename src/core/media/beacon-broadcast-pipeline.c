@@ -15,6 +15,7 @@
 #include <gst/video/video.h>
 #include <gst/webrtc/webrtc.h>
 
+#include "beacon-key-frame-limiter.h"
 #include "beacon-sdp.h"
 #include "beacon-viewer-branch.h"
 
@@ -25,6 +26,14 @@
  * lost waits for a picture. */
 #define KEY_FRAME_INTERVAL_SECONDS 2
 
+/* Every viewer's PLI or FIR reaches the one shared encoder, and a key frame costs several
+ * times a delta frame, paid by every viewer: one viewer that asks continuously would otherwise
+ * make the whole broadcast all key frames. 500 ms keeps such a storm to two forced key frames
+ * a second, while a viewer that joins or truly lost a picture waits at most half a second
+ * more (requests inside the interval are answered together at its end; NACK repairs most
+ * losses before a decoder ever asks). */
+#define KEY_FRAME_MIN_INTERVAL_MS 500
+
 struct _BeaconBroadcastPipeline
 {
   GObject      parent_instance;
@@ -32,6 +41,7 @@ struct _BeaconBroadcastPipeline
   GstElement  *pipeline;
   BeaconCodec  codec;
   GstElement  *video_encoder;
+  BeaconKeyFrameLimiter *key_frames;
   GstElement  *video_tee;
   GstElement  *audio_tee;
   char        *source_description;
@@ -479,6 +489,9 @@ beacon_broadcast_pipeline_new (BeaconSourceKind   source,
   if (!build (self, source, camera, microphone, preview_sink, codec, width, height, fps, error))
     return NULL;
 
+  self->key_frames = beacon_key_frame_limiter_new (self->video_encoder,
+                                                   KEY_FRAME_MIN_INTERVAL_MS);
+
   bus = gst_pipeline_get_bus (GST_PIPELINE (self->pipeline));
   self->bus_watch = gst_bus_add_watch (bus, bus_message_cb, self);
   return g_steal_pointer (&self);
@@ -601,13 +614,15 @@ beacon_broadcast_pipeline_detach_peer (BeaconBroadcastPipeline *self,
 void
 beacon_broadcast_pipeline_request_key_frame (BeaconBroadcastPipeline *self)
 {
-  g_autoptr(GstPad) pad = NULL;
-
   g_return_if_fail (BEACON_IS_BROADCAST_PIPELINE (self));
+  beacon_key_frame_limiter_request (self->key_frames);
+}
 
-  pad = gst_element_get_static_pad (self->video_encoder, "src");
-  gst_pad_send_event (pad, gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE,
-                                                                        TRUE, 0));
+BeaconKeyFrameLimiter *
+beacon_broadcast_pipeline_get_key_frame_limiter (BeaconBroadcastPipeline *self)
+{
+  g_return_val_if_fail (BEACON_IS_BROADCAST_PIPELINE (self), NULL);
+  return self->key_frames;
 }
 
 
@@ -854,8 +869,11 @@ beacon_broadcast_pipeline_dispose (GObject *object)
   BeaconBroadcastPipeline *self = BEACON_BROADCAST_PIPELINE (object);
 
   g_clear_handle_id (&self->bus_watch, g_source_remove);
+  if (self->key_frames != NULL)
+    beacon_key_frame_limiter_detach (self->key_frames);
   if (self->pipeline != NULL)
     gst_element_set_state (self->pipeline, GST_STATE_NULL);
+  g_clear_object (&self->key_frames);
   g_hash_table_remove_all (self->branches);
   beacon_broadcast_pipeline_detach_ingest (self);
   gst_clear_object (&self->video_selector);
