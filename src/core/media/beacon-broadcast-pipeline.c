@@ -34,6 +34,10 @@
  * losses before a decoder ever asks). */
 #define KEY_FRAME_MIN_INTERVAL_MS 500
 
+/* Opus in-band FEC carries a coarse copy of the previous frame; the encoder spends bits on it
+ * only when told the loss to expect. 10 % covers lossy Wi-Fi; a lossless path costs little. */
+#define OPUS_EXPECTED_LOSS_PERCENT 10
+
 struct _BeaconBroadcastPipeline
 {
   GObject      parent_instance;
@@ -354,6 +358,8 @@ build (BeaconBroadcastPipeline  *self,
   g_object_set (aqueue, "max-size-time", 200 * GST_MSECOND, "leaky", 2, NULL);
   g_object_set (vpay, "pt", VIDEO_PAYLOAD_TYPE, "mtu", 1200, NULL);
   g_object_set (apay, "pt", AUDIO_PAYLOAD_TYPE, "mtu", 1200, NULL);
+  g_object_set (aencoder, "inband-fec", TRUE, "packet-loss-percentage",
+                OPUS_EXPECTED_LOSS_PERCENT, NULL);
   g_object_set (video_tee, "allow-not-linked", TRUE, NULL);
   g_object_set (audio_tee, "allow-not-linked", TRUE, NULL);
 
@@ -396,7 +402,7 @@ build (BeaconBroadcastPipeline  *self,
   g_object_set (vrtpcaps, "caps", rtp_video_caps, NULL);
 
   rtp_audio_caps = gst_caps_from_string ("application/x-rtp,media=audio,encoding-name=OPUS,"
-                                         "clock-rate=48000");
+                                         "clock-rate=48000,useinbandfec=(string)1");
   gst_caps_set_simple (rtp_audio_caps, "payload", G_TYPE_INT, AUDIO_PAYLOAD_TYPE,
                        "ssrc", G_TYPE_UINT, audio_ssrc, NULL);
   g_object_set (artpcaps, "caps", rtp_audio_caps, NULL);

@@ -189,6 +189,21 @@ decoded_pad_added_cb (GstElement          *decodebin,
     g_debug ("could not link the decoded %s stream", is_video ? "video" : "audio");
 }
 
+/* Opus in-band FEC: a lost packet is rebuilt from the copy the next one carries, when the
+ * broadcaster's encoder put one there (useinbandfec=1); packet loss concealment otherwise. */
+static void
+deep_element_added_cb (GstBin     *bin,
+                       GstBin     *sub_bin,
+                       GstElement *element,
+                       gpointer    user_data)
+{
+  GstElementFactory *factory = gst_element_get_factory (element);
+
+  if (factory != NULL &&
+      g_strcmp0 (gst_plugin_feature_get_name (GST_PLUGIN_FEATURE (factory)), "opusdec") == 0)
+    g_object_set (element, "use-inband-fec", TRUE, "plc", TRUE, NULL);
+}
+
 static void
 received_pad_added_cb (GstElement          *webrtcbin,
                        GstPad              *pad,
@@ -229,6 +244,9 @@ beacon_watch_pipeline_new (GstElement *video_sink,
     }
   self->video_sink = gst_object_ref_sink (video_sink);
   self->audio_sink = gst_object_ref_sink (audio_sink);
+
+  g_signal_connect (self->pipeline, "deep-element-added", G_CALLBACK (deep_element_added_cb),
+                    NULL);
 
   bus = gst_pipeline_get_bus (GST_PIPELINE (self->pipeline));
   self->bus_watch = gst_bus_add_watch (bus, bus_message_cb, self);
