@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "beacon-fingerprint.h"
+#include "beacon-loss-recovery.h"
 #include "beacon-peer-private.h"
 #include "beacon-sdp.h"
 
@@ -673,6 +674,7 @@ beacon_peer_new (GstBin                 *bin,
   g_assert (self->webrtcbin != NULL);
   gst_object_ref_sink (self->webrtcbin);
   g_object_set (self->webrtcbin, "bundle-policy", GST_WEBRTC_BUNDLE_POLICY_MAX_BUNDLE, NULL);
+  beacon_loss_recovery_configure (self->webrtcbin);
   if (config->stun_server != NULL)
     g_object_set (self->webrtcbin, "stun-server", config->stun_server, NULL);
   if (config->turn_servers != NULL)
