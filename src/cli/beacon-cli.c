@@ -223,6 +223,15 @@ state_changed_cb (BeaconSession *session,
     }
 }
 
+/* The bitrate changes each second while live: the report follows, so that its stats do. */
+static void
+bitrate_changed_cb (BeaconSession *session,
+                    GParamSpec    *pspec,
+                    Run           *run)
+{
+  write_report (run);
+}
+
 static void
 viewer_count_changed_cb (BeaconSession *session,
                          GParamSpec    *pspec,
@@ -295,6 +304,7 @@ run_session (Run *run)
   g_signal_connect (run->session, "notify::viewer-count",
                     G_CALLBACK (viewer_count_changed_cb), run);
   g_signal_connect (run->session, "notify::frames-decoded", G_CALLBACK (frames_decoded_cb), run);
+  g_signal_connect (run->session, "notify::bitrate-kbps", G_CALLBACK (bitrate_changed_cb), run);
   g_signal_connect (beacon_session_get_security_report (run->session), "changed",
                     G_CALLBACK (security_report_changed_cb), run);
   if (run->timeout_seconds > 0)

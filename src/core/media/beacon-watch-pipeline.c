@@ -21,6 +21,9 @@ struct _BeaconWatchPipeline
 
   /* Written by the streaming thread, read on the main context. */
   gint          frames_decoded;   /* atomic */
+  GMutex        freeze_lock;
+  gint64        last_frame_us;    /* under freeze_lock */
+  gint64        longest_freeze_us; /* under freeze_lock: the longest gap after the first frame */
   gint          notify_pending;   /* atomic */
   gboolean      first_frame_seen;
   gboolean      video_linked;
@@ -104,7 +107,13 @@ video_frame_probe_cb (GstPad          *pad,
                       gpointer         user_data)
 {
   BeaconWatchPipeline *self = user_data;
+  gint64 now = g_get_monotonic_time ();
 
+  g_mutex_lock (&self->freeze_lock);
+  if (self->last_frame_us != 0)
+    self->longest_freeze_us = MAX (self->longest_freeze_us, now - self->last_frame_us);
+  self->last_frame_us = now;
+  g_mutex_unlock (&self->freeze_lock);
   g_atomic_int_inc (&self->frames_decoded);
   /* Coalesce: at most one pending notification, however fast frames arrive. */
   if (g_atomic_int_compare_and_exchange (&self->notify_pending, 0, 1))
@@ -297,6 +306,18 @@ beacon_watch_pipeline_get_frames_decoded (BeaconWatchPipeline *self)
   return (guint64) (guint) g_atomic_int_get (&self->frames_decoded);
 }
 
+guint64
+beacon_watch_pipeline_get_longest_freeze_ms (BeaconWatchPipeline *self)
+{
+  gint64 longest;
+
+  g_return_val_if_fail (BEACON_IS_WATCH_PIPELINE (self), 0);
+  g_mutex_lock (&self->freeze_lock);
+  longest = self->longest_freeze_us;
+  g_mutex_unlock (&self->freeze_lock);
+  return (guint64) longest / 1000;
+}
+
 static void
 beacon_watch_pipeline_get_property (GObject    *object,
                                     guint       prop_id,
@@ -336,6 +357,7 @@ beacon_watch_pipeline_finalize (GObject *object)
   BeaconWatchPipeline *self = BEACON_WATCH_PIPELINE (object);
 
   g_main_context_unref (self->context);
+  g_mutex_clear (&self->freeze_lock);
 
   G_OBJECT_CLASS (beacon_watch_pipeline_parent_class)->finalize (object);
 }
@@ -366,4 +388,5 @@ static void
 beacon_watch_pipeline_init (BeaconWatchPipeline *self)
 {
   self->context = g_main_context_ref_thread_default ();
+  g_mutex_init (&self->freeze_lock);
 }

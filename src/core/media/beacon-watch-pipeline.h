@@ -28,5 +28,8 @@ gboolean             beacon_watch_pipeline_start        (BeaconWatchPipeline *se
                                                          GError             **error);
 void                 beacon_watch_pipeline_stop         (BeaconWatchPipeline *self);
 guint64              beacon_watch_pipeline_get_frames_decoded (BeaconWatchPipeline *self);
+/* The longest time between two decoded video frames, in milliseconds (0 before the second
+ * frame). A stream that stops for good shows in frames-decoded instead. */
+guint64              beacon_watch_pipeline_get_longest_freeze_ms (BeaconWatchPipeline *self);
 
 G_END_DECLS
