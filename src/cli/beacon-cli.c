@@ -477,11 +477,13 @@ command_watch (int    argc,
                char **argv)
 {
   g_auto(BeaconCliOptions) o;
+  int key_frame_interval = 0;
   GOptionEntry entries[] = {
     { "producer", 0, 0, G_OPTION_ARG_STRING, &o.producer, "Watch the broadcast with this name", "NAME" },
     { "frames", 0, 0, G_OPTION_ARG_INT, &o.frames, "Exit 0 after N decoded video frames", "N" },
     { "timeout", 0, 0, G_OPTION_ARG_INT, &o.timeout, "Give up after S seconds (exit 4)", "S" },
     { "accept-new-identity", 0, 0, G_OPTION_ARG_NONE, &o.accept_new_identity, "Continue when the broadcaster's identity changed, and remember the new one", NULL },
+    { "request-key-frames", 0, 0, G_OPTION_ARG_INT, &key_frame_interval, "Testing: ask the broadcaster for a key frame every MS milliseconds (sent as PLI)", "MS" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("URL - watch a broadcast");
@@ -506,7 +508,15 @@ command_watch (int    argc,
       g_object_unref (run.session);
       return status;
     }
-  g_object_set (run.session, "url", argv[1], NULL);
+  if (key_frame_interval < 0 || key_frame_interval > 60000)
+    {
+      g_object_unref (run.session);
+      return beacon_cli_usage_error ("--request-key-frames takes 0 to 60000 milliseconds");
+    }
+  g_object_set (run.session,
+                "url", argv[1],
+                "key-frame-request-interval", (guint) key_frame_interval,
+                NULL);
   run.report_path = o.report;
   run.frames_wanted = (guint64) o.frames;
   run.timeout_seconds = (guint) o.timeout;

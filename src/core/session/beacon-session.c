@@ -1054,6 +1054,8 @@ start_watch (BeaconSession *self)
     return;
 
   self->watch = beacon_watch_pipeline_new (config->video_sink, config->audio_sink);
+  beacon_watch_pipeline_set_key_frame_request_interval (self->watch,
+                                                        config->key_frame_request_interval);
   g_signal_connect_object (self->watch, "failed", G_CALLBACK (media_failed_cb), self, 0);
   g_signal_connect_object (self->watch, "first-frame", G_CALLBACK (first_frame_cb), self, 0);
   g_signal_connect_object (self->watch, "notify::frames-decoded",
