@@ -178,10 +178,12 @@ beacon_key_frame_limiter_detach (BeaconKeyFrameLimiter *self)
 {
   g_return_if_fail (BEACON_IS_KEY_FRAME_LIMITER (self));
 
-  if (self->pad == NULL)
+  if (self->pad == NULL || self->event_probe == 0)
     return;
   gst_pad_remove_probe (self->pad, self->event_probe);
   gst_pad_remove_probe (self->pad, self->buffer_probe);
+  self->event_probe = 0;
+  self->buffer_probe = 0;
   g_mutex_lock (&self->lock);
   self->detached = TRUE;
   if (self->deferred != NULL)

@@ -31,7 +31,7 @@ guint64                beacon_key_frame_limiter_get_forwarded     (BeaconKeyFram
 guint64                beacon_key_frame_limiter_get_key_frames    (BeaconKeyFrameLimiter *self);
 /* All frames the encoder produced, key frames or not. */
 guint64                beacon_key_frame_limiter_get_frames        (BeaconKeyFrameLimiter *self);
-/* Removes the probes and the timer; also done by dispose. */
+/* Removes the probes and the timer; also done by dispose. Again is harmless. */
 void                   beacon_key_frame_limiter_detach            (BeaconKeyFrameLimiter *self);
 
 G_END_DECLS
