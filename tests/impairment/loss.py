@@ -57,17 +57,37 @@ def nft(*args):
     subprocess.run(['nft'] + list(args), check=True)
 
 
-def set_loss(percent):
-    """Drops @percent % of all UDP on lo (0 removes the rule); TCP signaling is spared."""
+def set_loss(percent, signaling_port=None):
+    """Drops @percent % of all UDP on lo (None removes the rules). With @signaling_port, all
+    other TCP is dropped too: ICE would otherwise move the media to an ICE-TCP pair, where
+    the loss does not reach it (TCP retransmits on its own). The signaling stays untouched."""
     subprocess.run(['nft', 'delete', 'table', 'inet', 'beacon_loss'],
                    stderr=subprocess.DEVNULL)
-    if percent <= 0:
+    if percent is None:
         return
     nft('add', 'table', 'inet', 'beacon_loss')
     nft('add', 'chain', 'inet', 'beacon_loss', 'input',
         '{ type filter hook input priority 0; }')
-    nft('add', 'rule', 'inet', 'beacon_loss', 'input', 'meta', 'l4proto', 'udp',
-        'numgen', 'random', 'mod', '100', '<', str(percent), 'drop')
+    if signaling_port is not None:
+        for direction in ('dport', 'sport'):
+            nft('add', 'rule', 'inet', 'beacon_loss', 'input', 'tcp', direction,
+                str(signaling_port), 'accept')
+        nft('add', 'rule', 'inet', 'beacon_loss', 'input', 'meta', 'l4proto', 'tcp', 'drop')
+    if percent > 0:
+        nft('add', 'rule', 'inet', 'beacon_loss', 'input', 'meta', 'l4proto', 'udp',
+            'numgen', 'random', 'mod', '100', '<', str(percent), 'drop')
+
+
+def port_of(url):
+    """The port of a wss://host:port/… link."""
+    return int(url.split('://', 1)[1].split('/', 1)[0].rsplit(':', 1)[1])
+
+
+def media_over_udp(report):
+    """Whether the report's selected candidate pair carries the media over UDP."""
+    data, _ = read_report(report)
+    candidate = ((data or {}).get('ice') or {}).get('local_candidate') or ''
+    return ' udp ' in f' {candidate.lower()} ' 
 
 
 def read_report(path):
@@ -162,9 +182,9 @@ def sample(report, keys):
 
 def measure_loss(run, percent, seconds):
     """Figures of one viewer watching a 1280x720 broadcast with @percent % UDP loss."""
-    set_loss(0)
+    set_loss(None)
     server, url, server_report = run.serve(f'serve-{percent}', 1280, 720)
-    set_loss(percent)
+    set_loss(percent, port_of(url))
     viewer, viewer_report = run.watch(f'watch-{percent}', url)
     figures = {'loss_percent': percent}
     try:
@@ -172,6 +192,7 @@ def measure_loss(run, percent, seconds):
         figures['first_frame_ms'] = first_frame_ms
         if first_frame_ms is None:
             return figures
+        figures['udp'] = media_over_udp(viewer_report)
         # Rates from the reports' own write times: each is rewritten about once a second.
         d0 = sample(viewer_report, ['frames_decoded'])
         e0 = sample(server_report, ['frames_encoded'])
@@ -185,7 +206,7 @@ def measure_loss(run, percent, seconds):
         figures['decoded_percent'] = round(100 * decoded_rate / max(0.001, encoded_rate), 1)
     finally:
         run.stop(viewer)
-        set_loss(0)
+        set_loss(None)
         run.stop(server)
     viewer_stats = (read_report(viewer_report)[0] or {}).get('stats', {})
     server_stats = (read_report(server_report)[0] or {}).get('stats', {})
@@ -260,21 +281,22 @@ def main():
             percents = [int(a) for a in sys.argv[sys.argv.index('--bench') + 1:]] or [0, 2, 5, 10]
             seconds = int(os.environ.get('BEACON_BENCH_SECONDS', '20'))
             print('loss  first-frame-ms  decoded%  enc-fps  longest-freeze-ms  '
-                  'nack-sent  rtx-received  pli-sent')
+                  'nack-sent  rtx-received  pli-sent  udp')
             for percent in percents:
                 f = measure_loss(run, percent, seconds)
                 print(f"{percent:3d}%  {f.get('first_frame_ms')!s:>14}  "
                       f"{f.get('decoded_percent')!s:>8}  {f.get('encoded_fps')!s:>7}  "
                       f"{f.get('longest_freeze_ms')!s:>17}  {f.get('viewer_nack_sent')!s:>9}  "
                       f"{f.get('viewer_retransmitted_received')!s:>12}  "
-                      f"{f.get('viewer_pli_sent')!s:>8}", flush=True)
+                      f"{f.get('viewer_pli_sent')!s:>8}  {f.get('udp')!s:>3}", flush=True)
             return 0
 
         tap = Tap()
-        print('1..6', flush=True)
+        print('1..7', flush=True)
         f = measure_loss(run, 5, LOSS_SECONDS)
         tap.check(f.get('first_frame_ms') is not None, 'the viewer shows a picture with 5 % loss',
                   f)
+        tap.check(f.get('udp') is True, 'the media goes over UDP, where the loss is')
         tap.check((f.get('decoded_percent') or 0) >= 100 * MIN_DECODED_RATIO,
                   f'it decodes at least {100 * MIN_DECODED_RATIO:.0f} % of the frames encoded')
         tap.check(f.get('longest_freeze_ms') is not None and
@@ -299,7 +321,7 @@ def main():
         return 1 if tap.failed else 0
     finally:
         run.stop_all()
-        set_loss(0)
+        set_loss(None)
         if os.environ.get('BEACON_LOSS_KEEP') != '1':
             shutil.rmtree(work, ignore_errors=True)
         else:
