@@ -7,7 +7,8 @@
 """Loss recovery on a lossy network, with real processes: `beacon-cli serve --source test` and
 `beacon-cli watch` in this test's own network namespace, nftables dropping UDP on loopback.
 
-  * 5 % random loss of every UDP packet, both ways (all of them cross lo's input hook), for
+  * 5 % random loss of every UDP packet, both ways (all of them cross lo's input hook; TCP
+    other than the signaling is blocked so that ICE cannot dodge the loss over ICE-TCP), for
     LOSS_SECONDS at 1280x720, 30 fps: the viewer decodes at least 90 % of the frames the
     broadcaster encodes, no freeze lasts longer than 1 s, and both reports count NACKs and
     retransmissions.

@@ -31,10 +31,14 @@ new_transceiver_cb (GstElement              *webrtcbin,
                     GstWebRTCRTPTransceiver *transceiver,
                     gpointer                 user_data)
 {
-  /* Audio too: a retransmitted Opus packet that still arrives within the latency beats
-   * in-band FEC's coarse copy, and a browser that does not NACK audio leaves it out of its
-   * answer. */
-  g_object_set (transceiver, "do-nack", TRUE, NULL);
+  GstWebRTCKind kind = GST_WEBRTC_KIND_UNKNOWN;
+
+  /* Video only. With do-nack on audio, webrtcbin 1.22 announces an RTX SSRC in the audio
+   * m-line too, and Chromium refuses such an offer ("Failed to add remote stream ssrc … to
+   * {mid: audio1}"); browsers do not NACK audio either. Opus in-band FEC repairs audio. */
+  g_object_get (transceiver, "kind", &kind, NULL);
+  if (kind == GST_WEBRTC_KIND_VIDEO)
+    g_object_set (transceiver, "do-nack", TRUE, NULL);
 }
 
 static void

@@ -15,7 +15,7 @@ G_BEGIN_DECLS
 #define BEACON_LOSS_RECOVERY_LATENCY_MS 300
 
 /* Turns on what repairs lost packets on a new webrtcbin, sending or receiving: NACK and RTX
- * on every transceiver it makes (webrtcbin 1.22 then offers or answers rtcp-fb nack and an
+ * on every video transceiver it makes (webrtcbin 1.22 then offers or answers rtcp-fb nack and an
  * rtx payload type, keeps sent packets for retransmission and makes its jitter buffers ask
  * for missing ones), and a jitter buffer sized and tuned for it. PLI and FIR are always
  * negotiated for video by webrtcbin. Call before the webrtcbin makes any transceiver. */

@@ -152,14 +152,16 @@ stats_to_json (BeaconSession *self)
     {
       json_object_set_int_member (object, "frames_decoded",
                                   (gint64) beacon_session_get_frames_decoded (self));
-      json_object_set_int_member (object, "longest_freeze_ms",
-                                  self->watch != NULL
-                                    ? (gint64) beacon_watch_pipeline_get_longest_freeze_ms (self->watch)
-                                    : 0);
+      guint64 freeze_ms = self->watch != NULL
+                            ? beacon_watch_pipeline_get_longest_freeze_ms (self->watch)
+                            : 0;
+
+      json_object_set_int_member (object, "longest_freeze_ms", (gint64) freeze_ms);
     }
   else if (self->broadcast != NULL)
     {
-      BeaconKeyFrameLimiter *limiter = beacon_broadcast_pipeline_get_key_frame_limiter (self->broadcast);
+      BeaconKeyFrameLimiter *limiter =
+        beacon_broadcast_pipeline_get_key_frame_limiter (self->broadcast);
       JsonObject *key_frames = json_object_new ();
 
       json_object_set_int_member (key_frames, "requested",
