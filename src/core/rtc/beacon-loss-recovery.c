@@ -32,12 +32,16 @@ new_transceiver_cb (GstElement              *webrtcbin,
                     gpointer                 user_data)
 {
   GstWebRTCKind kind = GST_WEBRTC_KIND_UNKNOWN;
+  GstWebRTCRTPTransceiverDirection direction = GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_NONE;
 
-  /* Video only. With do-nack on audio, webrtcbin 1.22 announces an RTX SSRC in the audio
-   * m-line too, and Chromium refuses such an offer ("Failed to add remote stream ssrc … to
-   * {mid: audio1}"); browsers do not NACK audio either. Opus in-band FEC repairs audio. */
-  g_object_get (transceiver, "kind", &kind, NULL);
-  if (kind == GST_WEBRTC_KIND_VIDEO)
+  /* Sending, video only: with do-nack on audio, webrtcbin 1.22 announces an RTX SSRC in the
+   * audio m-line too, and Chromium refuses such an offer ("Failed to add remote stream ssrc
+   * … to {mid: audio1}"); browsers do not NACK audio, Opus in-band FEC repairs it. Receiving,
+   * every transceiver: in a bundle, 1.22 takes a jitter buffer's do-retransmission from the
+   * transceiver its SSRC maps to, and with only the video one set no NACK went out at all.
+   * A receiver's answer adds RTX only where the offer has it. */
+  g_object_get (transceiver, "kind", &kind, "direction", &direction, NULL);
+  if (kind == GST_WEBRTC_KIND_VIDEO || direction == GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY)
     g_object_set (transceiver, "do-nack", TRUE, NULL);
 }
 
@@ -62,6 +66,20 @@ deep_element_added_cb (GstBin     *bin,
                 "rtx-next-seqnum", FALSE,
                 "faststart-min-packets", FASTSTART_MIN_PACKETS,
                 NULL);
+}
+
+void
+beacon_loss_recovery_before_negotiation (GstElement *webrtcbin)
+{
+  g_autoptr(GArray) transceivers = NULL;
+
+  /* A transceiver made for a requested sink pad learns its kind only from the caps that come
+   * later, so on-new-transceiver saw it unknown: by the time a description is made, it is
+   * known. */
+  g_signal_emit_by_name (webrtcbin, "get-transceivers", &transceivers);
+  for (guint i = 0; transceivers != NULL && i < transceivers->len; i++)
+    new_transceiver_cb (webrtcbin, g_array_index (transceivers, GstWebRTCRTPTransceiver *, i),
+                        NULL);
 }
 
 void

@@ -19,6 +19,9 @@ G_BEGIN_DECLS
  * rtx payload type, keeps sent packets for retransmission and makes its jitter buffers ask
  * for missing ones), and a jitter buffer sized and tuned for it. PLI and FIR are always
  * negotiated for video by webrtcbin. Call before the webrtcbin makes any transceiver. */
-void beacon_loss_recovery_configure (GstElement *webrtcbin);
+void beacon_loss_recovery_configure          (GstElement *webrtcbin);
+/* Call before each create-offer or create-answer: NACK for the video transceivers whose kind
+ * became known after they were made. */
+void beacon_loss_recovery_before_negotiation (GstElement *webrtcbin);
 
 G_END_DECLS

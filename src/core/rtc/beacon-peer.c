@@ -288,6 +288,7 @@ create_description (BeaconPeer *self,
   request->type = g_intern_string (type);
   promise = gst_promise_new_with_change_func (description_created_cb, request,
                                               description_request_free);
+  beacon_loss_recovery_before_negotiation (self->webrtcbin);
   g_signal_emit_by_name (self->webrtcbin,
                          g_str_equal (type, "offer") ? "create-offer" : "create-answer",
                          NULL, promise);
