@@ -223,6 +223,15 @@ state_changed_cb (BeaconSession *session,
     }
 }
 
+/* The bitrate changes each second while live: the report follows, so that its stats do. */
+static void
+bitrate_changed_cb (BeaconSession *session,
+                    GParamSpec    *pspec,
+                    Run           *run)
+{
+  write_report (run);
+}
+
 static void
 viewer_count_changed_cb (BeaconSession *session,
                          GParamSpec    *pspec,
@@ -322,6 +331,7 @@ run_session (Run *run)
   g_signal_connect (run->session, "reconnect-waiting", G_CALLBACK (reconnect_waiting_cb), run);
   g_signal_connect (run->session, "notify::reconnecting", G_CALLBACK (reconnecting_changed_cb),
                     run);
+  g_signal_connect (run->session, "notify::bitrate-kbps", G_CALLBACK (bitrate_changed_cb), run);
   g_signal_connect (beacon_session_get_security_report (run->session), "changed",
                     G_CALLBACK (security_report_changed_cb), run);
   if (run->timeout_seconds > 0)
@@ -494,11 +504,13 @@ command_watch (int    argc,
                char **argv)
 {
   g_auto(BeaconCliOptions) o;
+  int key_frame_interval = 0;
   GOptionEntry entries[] = {
     { "producer", 0, 0, G_OPTION_ARG_STRING, &o.producer, "Watch the broadcast with this name", "NAME" },
     { "frames", 0, 0, G_OPTION_ARG_INT, &o.frames, "Exit 0 after N decoded video frames", "N" },
     { "timeout", 0, 0, G_OPTION_ARG_INT, &o.timeout, "Give up after S seconds (exit 4)", "S" },
     { "accept-new-identity", 0, 0, G_OPTION_ARG_NONE, &o.accept_new_identity, "Continue when the broadcaster's identity changed, and remember the new one", NULL },
+    { "request-key-frames", 0, 0, G_OPTION_ARG_INT, &key_frame_interval, "Testing: ask the broadcaster for a key frame every MS milliseconds (sent as PLI)", "MS" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("URL - watch a broadcast");
@@ -523,7 +535,15 @@ command_watch (int    argc,
       g_object_unref (run.session);
       return status;
     }
-  g_object_set (run.session, "url", argv[1], NULL);
+  if (key_frame_interval < 0 || key_frame_interval > 60000)
+    {
+      g_object_unref (run.session);
+      return beacon_cli_usage_error ("--request-key-frames takes 0 to 60000 milliseconds");
+    }
+  g_object_set (run.session,
+                "url", argv[1],
+                "key-frame-request-interval", (guint) key_frame_interval,
+                NULL);
   run.report_path = o.report;
   run.frames_wanted = (guint64) o.frames;
   run.timeout_seconds = (guint) o.timeout;

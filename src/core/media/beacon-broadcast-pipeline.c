@@ -5,11 +5,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* Capture, encode once, and a branch per viewer, in one GstPipeline (about 1,100 lines). It
- * stays one file for now because the three share the pipeline's state and its locking: the
- * next cut is one viewer's branch (queue, payload-type rewrite, link to its webrtcbin) into a
- * file of its own, which the loss-recovery work (NACK, RTX, key-frame limiter) does as it adds
- * per-viewer state there. */
+/* Capture, encode once, and a branch per viewer, in one GstPipeline. One viewer's branch
+ * (queue, payload-type rewrite, link to its webrtcbin) lives in beacon-viewer-branch.c and the
+ * limit on key-frame requests in beacon-key-frame-limiter.c; capture and encoding stay here
+ * because they share the pipeline's state and its locking. */
 
 #include "beacon-broadcast-pipeline.h"
 
@@ -17,12 +16,13 @@
 #include <string.h>
 
 #define GST_USE_UNSTABLE_API
-#include <gst/rtp/rtp.h>
 #include <gst/sdp/sdp.h>
 #include <gst/video/video.h>
 #include <gst/webrtc/webrtc.h>
 
+#include "beacon-key-frame-limiter.h"
 #include "beacon-sdp.h"
+#include "beacon-viewer-branch.h"
 
 #define VIDEO_PAYLOAD_TYPE 96
 #define AUDIO_PAYLOAD_TYPE 97
@@ -31,6 +31,18 @@
  * lost waits for a picture. */
 #define KEY_FRAME_INTERVAL_SECONDS 2
 
+/* Every viewer's PLI or FIR reaches the one shared encoder, and a key frame costs several
+ * times a delta frame, paid by every viewer: one viewer that asks continuously would otherwise
+ * make the whole broadcast all key frames. 500 ms keeps such a storm to two forced key frames
+ * a second, while a viewer that joins or truly lost a picture waits at most half a second
+ * more (requests inside the interval are answered together at its end; NACK repairs most
+ * losses before a decoder ever asks). */
+#define KEY_FRAME_MIN_INTERVAL_MS 500
+
+/* Opus in-band FEC carries a coarse copy of the previous frame; the encoder spends bits on it
+ * only when told the loss to expect. 10 % covers lossy Wi-Fi; a lossless path costs little. */
+#define OPUS_EXPECTED_LOSS_PERCENT 10
+
 struct _BeaconBroadcastPipeline
 {
   GObject      parent_instance;
@@ -38,6 +50,7 @@ struct _BeaconBroadcastPipeline
   GstElement  *pipeline;
   BeaconCodec  codec;
   GstElement  *video_encoder;
+  BeaconKeyFrameLimiter *key_frames;
   GstElement  *video_tee;
   GstElement  *audio_tee;
   char        *source_description;
@@ -61,13 +74,6 @@ struct _BeaconBroadcastPipeline
   guint64      ingest_frames;
 };
 
-typedef struct {
-  GstElement *tee;
-  GstPad     *tee_pad;
-  GstElement *queue;
-  GstElement *retype;   /* nullable: a capssetter giving the branch the viewer's payload type */
-} Branch;
-
 enum {
   SIGNAL_FAILED,
   SIGNAL_VIEWER_FAILED,
@@ -77,18 +83,6 @@ enum {
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (BeaconBroadcastPipeline, beacon_broadcast_pipeline, G_TYPE_OBJECT)
-
-static void
-branch_free (gpointer data)
-{
-  Branch *branch = data;
-
-  gst_clear_object (&branch->tee_pad);
-  gst_clear_object (&branch->tee);
-  gst_clear_object (&branch->queue);
-  gst_clear_object (&branch->retype);
-  g_free (branch);
-}
 
 /* The webrtcbin of the viewer whose connection or branch @element belongs to. */
 static GstElement *
@@ -105,9 +99,7 @@ find_viewer_of (BeaconBroadcastPipeline *self,
   while (g_hash_table_iter_next (&iter, (gpointer *) &webrtcbin, (gpointer *) &branches))
     for (guint i = 0; i < branches->len; i++)
       {
-        Branch *branch = g_ptr_array_index (branches, i);
-
-        if (GST_OBJECT (branch->queue) == element || GST_OBJECT (branch->retype) == element)
+        if (beacon_viewer_branch_has_element (g_ptr_array_index (branches, i), element))
           return webrtcbin;
       }
   return NULL;
@@ -371,6 +363,8 @@ build (BeaconBroadcastPipeline  *self,
   g_object_set (aqueue, "max-size-time", 200 * GST_MSECOND, "leaky", 2, NULL);
   g_object_set (vpay, "pt", VIDEO_PAYLOAD_TYPE, "mtu", 1200, NULL);
   g_object_set (apay, "pt", AUDIO_PAYLOAD_TYPE, "mtu", 1200, NULL);
+  g_object_set (aencoder, "inband-fec", TRUE, "packet-loss-percentage",
+                OPUS_EXPECTED_LOSS_PERCENT, NULL);
   g_object_set (video_tee, "allow-not-linked", TRUE, NULL);
   g_object_set (audio_tee, "allow-not-linked", TRUE, NULL);
 
@@ -413,7 +407,7 @@ build (BeaconBroadcastPipeline  *self,
   g_object_set (vrtpcaps, "caps", rtp_video_caps, NULL);
 
   rtp_audio_caps = gst_caps_from_string ("application/x-rtp,media=audio,encoding-name=OPUS,"
-                                         "clock-rate=48000");
+                                         "clock-rate=48000,useinbandfec=(string)1");
   gst_caps_set_simple (rtp_audio_caps, "payload", G_TYPE_INT, AUDIO_PAYLOAD_TYPE,
                        "ssrc", G_TYPE_UINT, audio_ssrc, NULL);
   g_object_set (artpcaps, "caps", rtp_audio_caps, NULL);
@@ -513,6 +507,9 @@ beacon_broadcast_pipeline_new (BeaconSourceKind   source,
   if (!build (self, source, camera, microphone, preview_sink, codec, width, height, fps, error))
     return NULL;
 
+  self->key_frames = beacon_key_frame_limiter_new (self->video_encoder,
+                                                   KEY_FRAME_MIN_INTERVAL_MS);
+
   bus = gst_pipeline_get_bus (GST_PIPELINE (self->pipeline));
   self->bus_watch = gst_bus_add_watch (bus, bus_message_cb, self);
   return g_steal_pointer (&self);
@@ -554,149 +551,6 @@ beacon_broadcast_pipeline_get_source_description (BeaconBroadcastPipeline *self)
   return self->source_description;
 }
 
-static gboolean
-rewrite_one_payload_type (GstBuffer **buffer,
-                          guint       index,
-                          gpointer    user_data)
-{
-  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
-
-  *buffer = gst_buffer_make_writable (*buffer);
-  /* Mapping for writing copies the memory the other viewers' branches share. */
-  if (gst_rtp_buffer_map (*buffer, GST_MAP_READWRITE, &rtp))
-    {
-      gst_rtp_buffer_set_payload_type (&rtp, GPOINTER_TO_UINT (user_data));
-      gst_rtp_buffer_unmap (&rtp);
-    }
-  return TRUE;
-}
-
-static GstPadProbeReturn
-rewrite_payload_type_cb (GstPad          *pad,
-                         GstPadProbeInfo *info,
-                         gpointer         user_data)
-{
-  if (info->type & GST_PAD_PROBE_TYPE_BUFFER)
-    {
-      GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
-
-      rewrite_one_payload_type (&buffer, 0, user_data);
-      GST_PAD_PROBE_INFO_DATA (info) = buffer;
-    }
-  else if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST)
-    {
-      GstBufferList *list = gst_buffer_list_make_writable (GST_PAD_PROBE_INFO_BUFFER_LIST (info));
-
-      gst_buffer_list_foreach (list, rewrite_one_payload_type, user_data);
-      GST_PAD_PROBE_INFO_DATA (info) = list;
-    }
-  return GST_PAD_PROBE_OK;
-}
-
-static gboolean
-attach_branch (BeaconBroadcastPipeline  *self,
-               GstElement               *tee,
-               GstElement               *webrtcbin,
-               GPtrArray                *branches,
-               int                       payload_type,
-               const char               *profile_level_id,
-               GError                  **error)
-{
-  g_autoptr(GstPad) tee_sink = gst_element_get_static_pad (tee, "sink");
-  g_autoptr(GstCaps) current = gst_pad_get_current_caps (tee_sink);
-  g_autoptr(GstCaps) caps = NULL;
-  g_autoptr(GstPad) queue_sink = NULL;
-  g_autoptr(GstPad) branch_src = NULL;
-  g_autoptr(GstPad) webrtc_sink = NULL;
-  g_autoptr(GstElement) tee_element = gst_object_ref (tee);
-  GstPadTemplate *template;
-  GstWebRTCRTPTransceiver *transceiver = NULL;
-  Branch *branch = g_new0 (Branch, 1);
-  int own_payload_type = -1;
-  const char *own_profile;
-
-  caps = current ? gst_caps_copy (current) : gst_pad_get_allowed_caps (tee_sink);
-  gst_structure_get_int (gst_caps_get_structure (caps, 0), "payload", &own_payload_type);
-
-  branch->tee = g_steal_pointer (&tee_element);
-  branch->queue = gst_object_ref (gst_element_factory_make ("queue", NULL));
-  g_object_set (branch->queue, "max-size-time", 500 * GST_MSECOND, "max-size-bytes", 0,
-                "max-size-buffers", 0, "leaky", 2 /* downstream */, NULL);
-  g_ptr_array_add (branches, branch);
-  gst_bin_add (GST_BIN (self->pipeline), branch->queue);
-  branch_src = gst_element_get_static_pad (branch->queue, "src");
-
-  /* The stream is payloaded once for every viewer; a viewer that chose other payload type
-   * numbers in its offer gets them rewritten on its own branch. */
-  own_profile = gst_structure_get_string (gst_caps_get_structure (caps, 0), "profile-level-id");
-  if ((payload_type >= 0 && payload_type != own_payload_type) ||
-      (profile_level_id != NULL && g_ascii_strcasecmp (profile_level_id, own_profile ? own_profile : "") != 0))
-    {
-      g_autoptr(GstCaps) retype_caps = NULL;
-
-      if (payload_type < 0)
-        payload_type = own_payload_type;
-      retype_caps = gst_caps_new_simple ("application/x-rtp", "payload", G_TYPE_INT, payload_type,
-                                         NULL);
-
-      /* Constrained baseline is announced as 42c01f by the payloader and usually offered as
-       * 42e01f: the same stream, so it is described in the viewer's words. A constrained
-       * baseline stream is also a valid baseline one, for a viewer that offers only that. */
-      if (profile_level_id != NULL)
-        {
-          const char *profile = beacon_sdp_h264_is_constrained_baseline (profile_level_id)
-                                  ? "constrained-baseline" : "baseline";
-
-          gst_caps_set_simple (retype_caps, "profile-level-id", G_TYPE_STRING, profile_level_id,
-                               "profile", G_TYPE_STRING, profile, NULL);
-          gst_caps_set_simple (caps, "profile-level-id", G_TYPE_STRING, profile_level_id,
-                               "profile", G_TYPE_STRING, profile, NULL);
-        }
-      g_autoptr(GstPad) retype_sink = NULL;
-
-      branch->retype = gst_object_ref (gst_element_factory_make ("capssetter", NULL));
-      g_object_set (branch->retype, "caps", retype_caps, NULL);
-      gst_bin_add (GST_BIN (self->pipeline), branch->retype);
-      retype_sink = gst_element_get_static_pad (branch->retype, "sink");
-      gst_pad_link (branch_src, retype_sink);
-      g_clear_object (&branch_src);
-      branch_src = gst_element_get_static_pad (branch->retype, "src");
-      gst_pad_add_probe (branch_src, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
-                         rewrite_payload_type_cb, GUINT_TO_POINTER (payload_type), NULL);
-      gst_caps_set_simple (caps, "payload", G_TYPE_INT, payload_type, NULL);
-    }
-
-  template = gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (webrtcbin), "sink_%u");
-  webrtc_sink = gst_element_request_pad (webrtcbin, template, NULL, caps);
-  queue_sink = gst_element_get_static_pad (branch->queue, "sink");
-  if (webrtc_sink == NULL || gst_pad_link (branch_src, webrtc_sink) != GST_PAD_LINK_OK)
-    {
-      g_set_error (error, BEACON_MEDIA_ERROR, BEACON_MEDIA_ERROR_PIPELINE,
-                   "could not link a viewer's connection to the encoder");
-      return FALSE;
-    }
-
-  g_object_get (webrtc_sink, "transceiver", &transceiver, NULL);
-  if (transceiver != NULL)
-    {
-      g_object_set (transceiver, "direction",
-                    GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDONLY, NULL);
-      gst_object_unref (transceiver);
-    }
-
-  if (branch->retype != NULL)
-    gst_element_sync_state_with_parent (branch->retype);
-  gst_element_sync_state_with_parent (branch->queue);
-  branch->tee_pad = gst_element_request_pad_simple (tee, "src_%u");
-  if (gst_pad_link (branch->tee_pad, queue_sink) != GST_PAD_LINK_OK)
-    {
-      g_set_error (error, BEACON_MEDIA_ERROR, BEACON_MEDIA_ERROR_PIPELINE,
-                   "could not link a viewer's branch to the encoder");
-      return FALSE;
-    }
-  return TRUE;
-}
-
 gboolean
 beacon_broadcast_pipeline_attach_peer (BeaconBroadcastPipeline  *self,
                                        GstElement               *webrtcbin,
@@ -731,16 +585,17 @@ beacon_broadcast_pipeline_attach_peer (BeaconBroadcastPipeline  *self,
         }
     }
 
-  branches = g_ptr_array_new_with_free_func (branch_free);
+  branches = g_ptr_array_new_with_free_func (beacon_viewer_branch_free);
   g_hash_table_insert (self->branches, gst_object_ref (webrtcbin), branches);
 
   /* The webrtcbin must be playing before the first buffer reaches it: a buffer pushed into an
    * element still in NULL returns FLUSHING, which stops the branch's queue for good. */
   gst_element_sync_state_with_parent (webrtcbin);
-  if (!attach_branch (self, self->video_tee, webrtcbin, branches, video_pt, profile_level_id,
-                      error) ||
+  if (!beacon_viewer_branch_attach (GST_BIN (self->pipeline), self->video_tee, webrtcbin,
+                                    branches, video_pt, profile_level_id, error) ||
       ((remote_offer == NULL || audio_pt >= 0) &&
-       !attach_branch (self, self->audio_tee, webrtcbin, branches, audio_pt, NULL, error)))
+       !beacon_viewer_branch_attach (GST_BIN (self->pipeline), self->audio_tee, webrtcbin,
+                                     branches, audio_pt, NULL, error)))
     {
       beacon_broadcast_pipeline_detach_peer (self, webrtcbin);
       return FALSE;
@@ -761,23 +616,7 @@ beacon_broadcast_pipeline_detach_peer (BeaconBroadcastPipeline *self,
     return;
 
   for (guint i = 0; i < branches->len; i++)
-    {
-      Branch *branch = g_ptr_array_index (branches, i);
-
-      if (branch->tee_pad != NULL)
-        {
-          GstPad *queue_sink = gst_pad_get_peer (branch->tee_pad);
-
-          /* The tee allows unlinked pads, so unlinking while it streams only makes it skip
-           * this branch; the pad is then given back. */
-          if (queue_sink != NULL)
-            {
-              gst_pad_unlink (branch->tee_pad, queue_sink);
-              gst_object_unref (queue_sink);
-            }
-          gst_element_release_request_pad (branch->tee, branch->tee_pad);
-        }
-    }
+    beacon_viewer_branch_unlink (g_ptr_array_index (branches, i));
 
   /* A branch's queue may be blocked pushing into the webrtcbin (waiting for a connection that
    * never came): only stopping the webrtcbin lets the queue's task end. Locked, so that no
@@ -786,32 +625,22 @@ beacon_broadcast_pipeline_detach_peer (BeaconBroadcastPipeline *self,
   gst_element_set_state (webrtcbin, GST_STATE_NULL);
 
   for (guint i = 0; i < branches->len; i++)
-    {
-      Branch *branch = g_ptr_array_index (branches, i);
-
-      gst_element_set_state (branch->queue, GST_STATE_NULL);
-      if (GST_OBJECT_PARENT (branch->queue) == GST_OBJECT (self->pipeline))
-        gst_bin_remove (GST_BIN (self->pipeline), branch->queue);
-      if (branch->retype != NULL)
-        {
-          gst_element_set_state (branch->retype, GST_STATE_NULL);
-          if (GST_OBJECT_PARENT (branch->retype) == GST_OBJECT (self->pipeline))
-            gst_bin_remove (GST_BIN (self->pipeline), branch->retype);
-        }
-    }
+    beacon_viewer_branch_remove (g_ptr_array_index (branches, i), GST_BIN (self->pipeline));
   g_hash_table_remove (self->branches, webrtcbin);
 }
 
 void
 beacon_broadcast_pipeline_request_key_frame (BeaconBroadcastPipeline *self)
 {
-  g_autoptr(GstPad) pad = NULL;
-
   g_return_if_fail (BEACON_IS_BROADCAST_PIPELINE (self));
+  beacon_key_frame_limiter_request (self->key_frames);
+}
 
-  pad = gst_element_get_static_pad (self->video_encoder, "src");
-  gst_pad_send_event (pad, gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE,
-                                                                        TRUE, 0));
+BeaconKeyFrameLimiter *
+beacon_broadcast_pipeline_get_key_frame_limiter (BeaconBroadcastPipeline *self)
+{
+  g_return_val_if_fail (BEACON_IS_BROADCAST_PIPELINE (self), NULL);
+  return self->key_frames;
 }
 
 
@@ -1058,8 +887,11 @@ beacon_broadcast_pipeline_dispose (GObject *object)
   BeaconBroadcastPipeline *self = BEACON_BROADCAST_PIPELINE (object);
 
   g_clear_handle_id (&self->bus_watch, g_source_remove);
+  if (self->key_frames != NULL)
+    beacon_key_frame_limiter_detach (self->key_frames);
   if (self->pipeline != NULL)
     gst_element_set_state (self->pipeline, GST_STATE_NULL);
+  g_clear_object (&self->key_frames);
   g_hash_table_remove_all (self->branches);
   beacon_broadcast_pipeline_detach_ingest (self);
   gst_clear_object (&self->video_selector);

@@ -9,6 +9,7 @@
 
 #include <gst/gst.h>
 
+#include "beacon-key-frame-limiter.h"
 #include "beacon-media-source.h"
 
 G_BEGIN_DECLS
@@ -51,8 +52,11 @@ void     beacon_broadcast_pipeline_detach_peer       (BeaconBroadcastPipeline  *
                                                       GstElement               *webrtcbin);
 /* Bytes of encoded video produced so far (what one viewer receives, before RTP overhead). */
 guint64  beacon_broadcast_pipeline_get_encoded_bytes (BeaconBroadcastPipeline  *self);
-/* Asks the encoder for a key frame, so that a viewer who just connected starts at once. */
+/* Asks the encoder for a key frame, so that a viewer who just connected starts at once;
+ * rate-limited with the viewers' own requests (PLI, FIR), see beacon-key-frame-limiter. */
 void     beacon_broadcast_pipeline_request_key_frame (BeaconBroadcastPipeline  *self);
+/* The limiter on the shared encoder, for its counters. */
+BeaconKeyFrameLimiter *beacon_broadcast_pipeline_get_key_frame_limiter (BeaconBroadcastPipeline *self);
 
 
 /* WHIP ingest (a pipeline made with BEACON_SOURCE_WHIP): the media @webrtcbin (already in the

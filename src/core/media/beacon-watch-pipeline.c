@@ -9,6 +9,8 @@
 
 #include "beacon-media-source.h"
 
+#include <gst/video/video.h>
+
 struct _BeaconWatchPipeline
 {
   GObject       parent_instance;
@@ -18,9 +20,14 @@ struct _BeaconWatchPipeline
   GstElement   *video_sink;
   GstElement   *audio_sink;
   guint         bus_watch;
+  guint         key_frame_timer;
+  GWeakRef      webrtcbin;        /* the newest peer's, for the key frame requests */
 
   /* Written by the streaming thread, read on the main context. */
   gint          frames_decoded;   /* atomic */
+  GMutex        freeze_lock;
+  gint64        last_frame_us;    /* under freeze_lock */
+  gint64        longest_freeze_us; /* under freeze_lock: the longest gap after the first frame */
   gint          notify_pending;   /* atomic */
   gboolean      first_frame_seen;
   /* The sink chains, made for the first stream of each kind and kept (the pipeline owns them):
@@ -110,7 +117,13 @@ video_frame_probe_cb (GstPad          *pad,
                       gpointer         user_data)
 {
   BeaconWatchPipeline *self = user_data;
+  gint64 now = g_get_monotonic_time ();
 
+  g_mutex_lock (&self->freeze_lock);
+  if (self->last_frame_us != 0)
+    self->longest_freeze_us = MAX (self->longest_freeze_us, now - self->last_frame_us);
+  self->last_frame_us = now;
+  g_mutex_unlock (&self->freeze_lock);
   g_atomic_int_inc (&self->frames_decoded);
   /* Coalesce: at most one pending notification, however fast frames arrive. */
   if (g_atomic_int_compare_and_exchange (&self->notify_pending, 0, 1))
@@ -196,6 +209,26 @@ decoded_pad_added_cb (GstElement          *decodebin,
     g_debug ("could not link the decoded %s stream", is_video ? "video" : "audio");
 }
 
+/* Opus in-band FEC: a lost packet is rebuilt from the copy the next one carries, when the
+ * broadcaster's encoder put one there (useinbandfec=1); packet loss concealment otherwise.
+ * A video packet that even retransmission did not bring back within the jitter buffer's
+ * latency breaks the pictures after it until the next key frame: the depayloader then asks
+ * for one at once (a PLI) instead of waiting up to the 2 s of the periodic ones. */
+static void
+deep_element_added_cb (GstBin     *bin,
+                       GstBin     *sub_bin,
+                       GstElement *element,
+                       gpointer    user_data)
+{
+  GstElementFactory *factory = gst_element_get_factory (element);
+  const char *name = factory ? gst_plugin_feature_get_name (GST_PLUGIN_FEATURE (factory)) : NULL;
+
+  if (g_strcmp0 (name, "opusdec") == 0)
+    g_object_set (element, "use-inband-fec", TRUE, "plc", TRUE, NULL);
+  else if (g_strcmp0 (name, "rtpvp8depay") == 0 || g_strcmp0 (name, "rtph264depay") == 0)
+    g_object_set (element, "request-keyframe", TRUE, NULL);
+}
+
 static void
 received_pad_added_cb (GstElement          *webrtcbin,
                        GstPad              *pad,
@@ -238,9 +271,53 @@ beacon_watch_pipeline_new (GstElement *video_sink,
   self->video_sink = gst_object_ref_sink (video_sink);
   self->audio_sink = gst_object_ref_sink (audio_sink);
 
+  g_signal_connect (self->pipeline, "deep-element-added", G_CALLBACK (deep_element_added_cb),
+                    NULL);
+
   bus = gst_pipeline_get_bus (GST_PIPELINE (self->pipeline));
   self->bus_watch = gst_bus_add_watch (bus, bus_message_cb, self);
   return self;
+}
+
+/* Sent up from the video sink, the request passes the decoder and the depayloader; the
+ * webrtcbin's RTP session turns it into a PLI to the broadcaster, as it does for a decoder
+ * that lost its picture. */
+static gboolean
+request_key_frame_cb (gpointer user_data)
+{
+  BeaconWatchPipeline *self = user_data;
+  g_autoptr(GstPad) pad = gst_element_get_static_pad (self->video_sink, "sink");
+  g_autoptr(GstElement) webrtcbin = g_weak_ref_get (&self->webrtcbin);
+  g_autoptr(GstElement) rtpbin = webrtcbin ? gst_bin_get_by_name (GST_BIN (webrtcbin), "rtpbin")
+                                           : NULL;
+  g_autoptr(GObject) session = NULL;
+
+  /* The RTP session sends at most one PLI per RTCP packet, and under RFC 4585 its regular
+   * packets come no more often than its minimum interval (5 s by default): without it, RTCP
+   * follows the stream's bandwidth, and the requests go out about as fast as they are made,
+   * as a browser's would. */
+  if (rtpbin != NULL)
+    g_signal_emit_by_name (rtpbin, "get-internal-session", 0, &session);
+  if (session != NULL)
+    g_object_set (session, "rtcp-min-interval", (guint64) 0, NULL);
+
+  /* Without all-headers the RTP session sends a PLI; with it, a FIR, whose repeats with the
+   * same sequence number a sender rightly ignores. */
+  if (pad != NULL && gst_pad_is_linked (pad))
+    gst_pad_push_event (pad, gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE,
+                                                                          FALSE, 0));
+  return G_SOURCE_CONTINUE;
+}
+
+void
+beacon_watch_pipeline_set_key_frame_request_interval (BeaconWatchPipeline *self,
+                                                      guint                interval_ms)
+{
+  g_return_if_fail (BEACON_IS_WATCH_PIPELINE (self));
+
+  g_clear_handle_id (&self->key_frame_timer, g_source_remove);
+  if (interval_ms > 0)
+    self->key_frame_timer = g_timeout_add (interval_ms, request_key_frame_cb, self);
 }
 
 GstBin *
@@ -255,6 +332,7 @@ beacon_watch_pipeline_attach_peer (BeaconWatchPipeline *self,
                                    GstElement          *webrtcbin)
 {
   g_return_if_fail (BEACON_IS_WATCH_PIPELINE (self));
+  g_weak_ref_set (&self->webrtcbin, webrtcbin);
   g_signal_connect_object (webrtcbin, "pad-added", G_CALLBACK (received_pad_added_cb), self, 0);
 }
 
@@ -303,6 +381,7 @@ void
 beacon_watch_pipeline_stop (BeaconWatchPipeline *self)
 {
   g_return_if_fail (BEACON_IS_WATCH_PIPELINE (self));
+  g_clear_handle_id (&self->key_frame_timer, g_source_remove);
   gst_element_set_state (self->pipeline, GST_STATE_NULL);
 }
 
@@ -311,6 +390,18 @@ beacon_watch_pipeline_get_frames_decoded (BeaconWatchPipeline *self)
 {
   g_return_val_if_fail (BEACON_IS_WATCH_PIPELINE (self), 0);
   return (guint64) (guint) g_atomic_int_get (&self->frames_decoded);
+}
+
+guint64
+beacon_watch_pipeline_get_longest_freeze_ms (BeaconWatchPipeline *self)
+{
+  gint64 longest;
+
+  g_return_val_if_fail (BEACON_IS_WATCH_PIPELINE (self), 0);
+  g_mutex_lock (&self->freeze_lock);
+  longest = self->longest_freeze_us;
+  g_mutex_unlock (&self->freeze_lock);
+  return (guint64) longest / 1000;
 }
 
 static void
@@ -337,6 +428,7 @@ beacon_watch_pipeline_dispose (GObject *object)
   BeaconWatchPipeline *self = BEACON_WATCH_PIPELINE (object);
 
   g_clear_handle_id (&self->bus_watch, g_source_remove);
+  g_clear_handle_id (&self->key_frame_timer, g_source_remove);
   if (self->pipeline != NULL)
     gst_element_set_state (self->pipeline, GST_STATE_NULL);
   gst_clear_object (&self->pipeline);
@@ -353,6 +445,8 @@ beacon_watch_pipeline_finalize (GObject *object)
 
   g_main_context_unref (self->context);
   g_mutex_clear (&self->chain_lock);
+  g_mutex_clear (&self->freeze_lock);
+  g_weak_ref_clear (&self->webrtcbin);
 
   G_OBJECT_CLASS (beacon_watch_pipeline_parent_class)->finalize (object);
 }
@@ -384,4 +478,6 @@ beacon_watch_pipeline_init (BeaconWatchPipeline *self)
 {
   self->context = g_main_context_ref_thread_default ();
   g_mutex_init (&self->chain_lock);
+  g_mutex_init (&self->freeze_lock);
+  g_weak_ref_init (&self->webrtcbin, NULL);
 }

@@ -32,5 +32,12 @@ gboolean             beacon_watch_pipeline_start              (BeaconWatchPipeli
                                                                GError              **error);
 void                 beacon_watch_pipeline_stop               (BeaconWatchPipeline  *self);
 guint64              beacon_watch_pipeline_get_frames_decoded (BeaconWatchPipeline  *self);
+/* The longest time between two decoded video frames, in milliseconds (0 before the second
+ * frame). A stream that stops for good shows in frames-decoded instead. */
+guint64              beacon_watch_pipeline_get_longest_freeze_ms (BeaconWatchPipeline  *self);
+/* For tests: ask the broadcaster for a key frame every @interval_ms (0 = stop), through the
+ * decoder's path, so that the RTP session sends real PLIs. */
+void                 beacon_watch_pipeline_set_key_frame_request_interval (BeaconWatchPipeline *self,
+                                                                           guint                interval_ms);
 
 G_END_DECLS

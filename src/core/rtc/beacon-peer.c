@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "beacon-fingerprint.h"
+#include "beacon-loss-recovery.h"
 #include "beacon-peer-private.h"
 #include "beacon-sdp.h"
 
@@ -297,6 +298,7 @@ create_description (BeaconPeer *self,
   request->type = g_intern_string (type);
   promise = gst_promise_new_with_change_func (description_created_cb, request,
                                               description_request_free);
+  beacon_loss_recovery_before_negotiation (self->webrtcbin);
   g_signal_emit_by_name (self->webrtcbin,
                          g_str_equal (type, "offer") ? "create-offer" : "create-answer",
                          NULL, promise);
@@ -683,6 +685,7 @@ beacon_peer_new (GstBin                 *bin,
   g_assert (self->webrtcbin != NULL);
   gst_object_ref_sink (self->webrtcbin);
   g_object_set (self->webrtcbin, "bundle-policy", GST_WEBRTC_BUNDLE_POLICY_MAX_BUNDLE, NULL);
+  beacon_loss_recovery_configure (self->webrtcbin);
   if (config->stun_server != NULL)
     g_object_set (self->webrtcbin, "stun-server", config->stun_server, NULL);
   if (config->turn_servers != NULL)

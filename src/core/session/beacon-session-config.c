@@ -49,6 +49,7 @@ enum {
   SETTING_TLS_KEY_FILE,
   SETTING_LINK_HOST,
   SETTING_RECONNECT_TIMEOUT,
+  SETTING_KEY_FRAME_REQUEST_INTERVAL,
   N_SETTINGS
 };
 
@@ -90,6 +91,7 @@ static const glong setting_offsets[N_SETTINGS] = {
   [SETTING_TLS_KEY_FILE] = FIELD (tls_key_file),
   [SETTING_LINK_HOST] = FIELD (link_host),
   [SETTING_RECONNECT_TIMEOUT] = FIELD (reconnect_timeout),
+  [SETTING_KEY_FRAME_REQUEST_INTERVAL] = FIELD (key_frame_request_interval),
 };
 
 #undef FIELD
@@ -118,6 +120,10 @@ make_setting_pspec (guint setting)
       return g_param_spec_uint ("fps", NULL, NULL, 1, 120, 30, rw);
     case SETTING_MAX_VIEWERS:
       return g_param_spec_uint ("max-viewers", NULL, NULL, 0, 10000, 0, rw);
+    case SETTING_KEY_FRAME_REQUEST_INTERVAL:
+      /* Watching, for tests: milliseconds between key frame requests the viewer makes on its
+       * own, as a decoder that keeps losing pictures would; 0 = only when needed. */
+      return g_param_spec_uint ("key-frame-request-interval", NULL, NULL, 0, 60000, 0, rw);
     case SETTING_BIND_ADDRESS:
       return g_param_spec_string ("bind-address", NULL, NULL, NULL, rw);
     case SETTING_PORT:

@@ -30,6 +30,7 @@ typedef struct {
   guint                    height;
   guint                    fps;
   guint                    max_viewers;
+  guint                    key_frame_request_interval;  /* ms, watching; 0 = off */
   BeaconDirectServerLimits server_limits;   /* not a property: beacon_session_set_server_limits () */
   char                    *bind_address;
   guint                    port;

@@ -25,6 +25,7 @@
 #include "beacon-fingerprint.h"
 #include "beacon-identity.h"
 #include "beacon-peer.h"
+#include "beacon-peer-stats.h"
 #include "beacon-reconnector.h"
 #include "beacon-security-report.h"
 #include "beacon-session-config.h"
@@ -62,6 +63,7 @@ struct _BeaconSession
   char                    *share_url;
   gint64                   started_at_us;
   gint64                   first_frame_ms;
+  BeaconPeerStats          departed_stats;  /* of the peers already gone, for the report */
   guint                    close_timeout;
   BeaconSecurityReport    *security_report;
   guint                    report_timer;
@@ -140,6 +142,60 @@ is_reconnecting (BeaconSession *self)
 }
 static gboolean through_media_server (BeaconSession *self);
 
+/* How long the report waits for one webrtcbin's statistics: they come from its own thread,
+ * and a peer that does not answer must not hold up the report or the end of the session. */
+#define STATS_TIMEOUT_MS 200
+
+/* A peer's loss-recovery figures stay in the report after it leaves. */
+static void
+keep_stats_of (BeaconSession *self,
+               BeaconPeer    *peer)
+{
+  beacon_peer_stats_add (&self->departed_stats, beacon_peer_get_webrtcbin (peer),
+                         STATS_TIMEOUT_MS);
+}
+
+static JsonObject *
+stats_to_json (BeaconSession *self)
+{
+  BeaconPeerStats stats = self->departed_stats;
+  JsonObject *object = json_object_new ();
+  GHashTableIter iter;
+  BeaconPeer *peer;
+
+  g_hash_table_iter_init (&iter, self->peers);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &peer))
+    beacon_peer_stats_add (&stats, beacon_peer_get_webrtcbin (peer), STATS_TIMEOUT_MS);
+  beacon_peer_stats_to_json (&stats, object);
+  if (self->role == BEACON_SESSION_ROLE_WATCH)
+    {
+      json_object_set_int_member (object, "frames_decoded",
+                                  (gint64) beacon_session_get_frames_decoded (self));
+      guint64 freeze_ms = self->watch != NULL
+                            ? beacon_watch_pipeline_get_longest_freeze_ms (self->watch)
+                            : 0;
+
+      json_object_set_int_member (object, "longest_freeze_ms", (gint64) freeze_ms);
+    }
+  else if (self->broadcast != NULL)
+    {
+      BeaconKeyFrameLimiter *limiter =
+        beacon_broadcast_pipeline_get_key_frame_limiter (self->broadcast);
+      JsonObject *key_frames = json_object_new ();
+
+      json_object_set_int_member (key_frames, "requested",
+                                  (gint64) beacon_key_frame_limiter_get_requests (limiter));
+      json_object_set_int_member (key_frames, "forced",
+                                  (gint64) beacon_key_frame_limiter_get_forwarded (limiter));
+      json_object_set_int_member (key_frames, "encoded",
+                                  (gint64) beacon_key_frame_limiter_get_key_frames (limiter));
+      json_object_set_object_member (object, "key_frames", key_frames);
+      json_object_set_int_member (object, "frames_encoded",
+                                  (gint64) beacon_key_frame_limiter_get_frames (limiter));
+    }
+  return object;
+}
+
 static void
 update_security_report (BeaconSession *self)
 {
@@ -183,6 +239,7 @@ tear_down (BeaconSession *self)
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &peer))
     {
       g_signal_handlers_disconnect_by_data (peer, self);
+      keep_stats_of (self, peer);
       if (self->signaler != NULL)
         beacon_signaler_end_session (self->signaler, beacon_peer_get_session_id (peer));
       beacon_peer_close (peer);
@@ -274,6 +331,7 @@ remove_peer (BeaconSession *self,
   if (peer == NULL)
     return;
   g_signal_handlers_disconnect_by_data (peer, self);
+  keep_stats_of (self, peer);
   /* The branch goes first, so the tee never pushes into a webrtcbin already stopped. */
   if (self->broadcast != NULL)
     beacon_broadcast_pipeline_detach_peer (self->broadcast, beacon_peer_get_webrtcbin (peer));
@@ -561,6 +619,7 @@ replace_watch_peer (BeaconSession *self,
 
   g_debug ("session %s: the server offers itself; answering with a new peer", id);
   g_signal_handlers_disconnect_by_data (old_peer, self);
+  keep_stats_of (self, old_peer);
   beacon_peer_close (old_peer);
   g_hash_table_remove (self->peers, id);
 
@@ -1137,6 +1196,8 @@ start_watch_media (BeaconSession *self)
   BeaconWatchTarget *target = self->watch_target;
 
   self->watch = beacon_watch_pipeline_new (config->video_sink, config->audio_sink);
+  beacon_watch_pipeline_set_key_frame_request_interval (self->watch,
+                                                        config->key_frame_request_interval);
   g_signal_connect_object (self->watch, "failed", G_CALLBACK (media_failed_cb), self, 0);
   g_signal_connect_object (self->watch, "first-frame", G_CALLBACK (first_frame_cb), self, 0);
   g_signal_connect_object (self->watch, "notify::frames-decoded",
@@ -1165,6 +1226,7 @@ clear_running (BeaconSession *self)
   g_clear_pointer (&self->stun_server, g_free);
   g_clear_error (&self->error);
   self->first_frame_ms = -1;
+  self->departed_stats = (BeaconPeerStats) { 0, };
   self->last_encoded_bytes = 0;
   self->bitrate_kbps = 0;
 }
@@ -1331,6 +1393,8 @@ beacon_session_dup_report_json (BeaconSession *self)
           json_object_set_object_member (object, "ingest", ingest);
         }
     }
+
+  json_object_set_object_member (object, "stats", stats_to_json (self));
 
   json_generator_set_root (generator, root);
   json_generator_set_pretty (generator, TRUE);
