@@ -43,19 +43,61 @@ visible_report (BeaconWindow *self)
   return g_strcmp0 (page, "watch") == 0 ? self->watch_report : self->broadcast_report;
 }
 
+static BeaconSession *
+visible_session (BeaconWindow *self)
+{
+  const char *page = adw_view_stack_get_visible_child_name (self->stack);
+
+  return g_strcmp0 (page, "watch") == 0 ? beacon_watch_page_get_session (self->watch_page)
+                                        : beacon_broadcast_page_get_session (self->broadcast_page);
+}
+
+/* A session that is connecting or connected has a connection to describe; a stopped, ended
+ * or failed one has not, and what its report last said is history. */
+static gboolean
+session_has_connection (BeaconSession *session)
+{
+  switch (beacon_session_get_state (session))
+    {
+    case BEACON_SESSION_STATE_CONNECTING:
+    case BEACON_SESSION_STATE_NEGOTIATING:
+    case BEACON_SESSION_STATE_CONNECTED:
+    case BEACON_SESSION_STATE_LIVE:
+    case BEACON_SESSION_STATE_WATCHING:
+      return TRUE;
+    case BEACON_SESSION_STATE_IDLE:
+    case BEACON_SESSION_STATE_CLOSING:
+    case BEACON_SESSION_STATE_ENDED:
+    case BEACON_SESSION_STATE_FAILED:
+    default:
+      return FALSE;
+    }
+}
+
 static void
 update_security (BeaconWindow *self)
 {
   BeaconSecurityReport *report = visible_report (self);
+  BeaconSession *session = visible_session (self);
   BeaconSecurityVerdict verdict = report ? beacon_security_report_get_verdict (report)
                                          : BEACON_SECURITY_VERDICT_UNKNOWN;
+  gboolean connected = session_has_connection (session);
+  GtkWidget *button = GTK_WIDGET (self->security_button);
+  const char *tooltip;
 
   /* A watch blocked before the report could judge (a link whose pin the server's certificate
    * does not match) is just as untrusted. */
   if (report == self->watch_report && beacon_watch_page_get_blocked (self->watch_page))
     verdict = BEACON_SECURITY_VERDICT_INSECURE;
-  GtkWidget *button = GTK_WIDGET (self->security_button);
-  const char *tooltip;
+  /* Never an older success for a session that is gone: only a failure that was this attempt's
+   * own blocking (the session failed on it) outlives the connection. */
+  if (!connected &&
+      !(verdict == BEACON_SECURITY_VERDICT_INSECURE &&
+        beacon_session_get_state (session) == BEACON_SESSION_STATE_FAILED))
+    {
+      verdict = BEACON_SECURITY_VERDICT_UNKNOWN;
+      report = NULL;
+    }
 
   switch (verdict)
     {
@@ -70,7 +112,8 @@ update_security (BeaconWindow *self)
       break;
     case BEACON_SECURITY_VERDICT_UNKNOWN:
     default:
-      tooltip = _("Connection Security: Not Verified Yet");
+      tooltip = connected ? _("Connection Security: Not Verified Yet")
+                          : _("Connection Security: Not Connected");
       break;
     }
 
@@ -227,6 +270,12 @@ beacon_window_dispose (GObject *object)
   g_clear_object (&self->broadcast_report);
   g_clear_object (&self->watch_report);
   g_clear_object (&self->settings);
+  /* The pages stop their sessions as they go; the lock is gone by then. */
+  if (self->broadcast_page != NULL)
+    g_signal_handlers_disconnect_by_data (beacon_broadcast_page_get_session (self->broadcast_page),
+                                          self);
+  if (self->watch_page != NULL)
+    g_signal_handlers_disconnect_by_data (beacon_watch_page_get_session (self->watch_page), self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), BEACON_TYPE_WINDOW);
 
@@ -284,6 +333,11 @@ beacon_window_init (BeaconWindow *self)
                            G_CALLBACK (update_security), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->watch_page, "notify::blocked", G_CALLBACK (update_security),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (beacon_broadcast_page_get_session (self->broadcast_page),
+                           "notify::state", G_CALLBACK (update_security), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (beacon_watch_page_get_session (self->watch_page), "notify::state",
+                           G_CALLBACK (update_security), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->stack, "notify::visible-child-name",
                            G_CALLBACK (update_security), self, G_CONNECT_SWAPPED);
   g_signal_connect (self, "notify::fullscreened", G_CALLBACK (fullscreened_cb), NULL);

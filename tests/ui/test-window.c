@@ -42,6 +42,13 @@ watching_many_frames (gpointer data)
 }
 
 static gboolean
+security_icon_is_neutral (gpointer data)
+{
+  return g_strcmp0 (beacon_window_get_security_icon (data),
+                    "security-low-symbolic") == 0;
+}
+
+static gboolean
 report_is_secure (gpointer data)
 {
   return beacon_security_report_get_verdict (data) == BEACON_SECURITY_VERDICT_SECURE;
@@ -195,6 +202,28 @@ test_broadcast_and_watch (void)
   g_assert_true (wait_until (watch_page_shows, &ended, WAIT_SECONDS));
   g_assert_cmpint (beacon_session_get_state (watch_session), ==, BEACON_SESSION_STATE_ENDED);
   g_assert_cmpstr (beacon_broadcast_page_get_shown_link (broadcast_page), ==, "");
+
+  /* No stale verdict: both locks and both panels go back to "not connected" once the
+   * sessions they described are gone, instead of staying green. */
+  g_assert_true (wait_until (security_icon_is_neutral, viewer, WAIT_SECONDS));
+  g_assert_cmpstr (beacon_security_panel_get_visible_page (watch_panel), ==, "empty");
+  g_assert_true (wait_until (security_icon_is_neutral, broadcaster, WAIT_SECONDS));
+  g_assert_cmpstr (beacon_security_panel_get_visible_page (broadcast_panel), ==, "empty");
+
+  /* The next attempt fails (nobody listens there any more): it shows its own failure, and
+   * neither the lock, the panel nor the report show the previous session's success. */
+  {
+    PageState failed = { watch_page, "failed" };
+
+    watch (viewer, url);
+    g_assert_true (wait_until (watch_page_shows, &failed, WAIT_SECONDS));
+    g_assert_cmpstr (beacon_window_get_security_icon (viewer), ==, "security-low-symbolic");
+    g_assert_cmpstr (beacon_security_panel_get_visible_page (watch_panel), ==, "empty");
+    g_assert_false (beacon_security_report_get_verified (watch_report));
+    g_assert_null (beacon_security_report_get_sas (watch_report));
+    g_assert_cmpint (beacon_security_report_get_verdict (watch_report), ==,
+                     BEACON_SECURITY_VERDICT_UNKNOWN);
+  }
 
   destroy_window (viewer);
   destroy_window (broadcaster);

@@ -1247,6 +1247,9 @@ beacon_session_start (BeaconSession *self)
   self->config = beacon_session_config_copy (self->settings);
   self->cancellable = g_cancellable_new ();
   self->started_at_us = g_get_monotonic_time ();
+  /* A new attempt starts from nothing: the report never shows the previous session's
+   * verdict, words or certificates as if they were this one's. */
+  update_security_report (self);
   set_state (self, BEACON_SESSION_STATE_CONNECTING);
 
   if (self->role == BEACON_SESSION_ROLE_BROADCAST)
