@@ -314,10 +314,22 @@ test_publish_to_gst_server (Fixture       *fixture,
 
     viewer = beacon_test_process_start (data_dir, (const char *[]) {
       "watch", "--dialect", "gst", link, "--ice-address", "127.0.0.1", "--timeout", "60",
-      "--report", report_path, "--frames", "60", NULL });
+      "--report", report_path, "--frames", "60", "--measure-latency", NULL });
   }
   assert_exit (viewer, beacon_test_process_wait_exit (viewer, 90), 0);
   report = read_report (fixture, "viewer");
+  /* The publisher's test pattern carries latency stamps, through the server to the viewer:
+   * every decoded frame was measured. */
+  g_assert_nonnull (strstr (beacon_test_process_get_stdout (viewer), "latency-ms: p50 "));
+  {
+    JsonObject *latency = json_object_get_object_member (
+      json_object_get_object_member (report, "stats"), "latency");
+
+    g_assert_nonnull (latency);
+    g_assert_cmpint (json_object_get_int_member (latency, "frames"), >=, 50);
+    g_assert_cmpint (json_object_get_int_member (latency, "p50_ms"), <=,
+                     json_object_get_int_member (latency, "p95_ms"));
+  }
   /* The producer's identity, not the server's, is what the viewer saw and now remembers. */
   g_assert_cmpstr (json_object_get_string_member (report, "pin"), ==, "new");
   g_assert_false (json_object_get_boolean_member (json_object_get_object_member (report, "dtls"),

@@ -35,6 +35,7 @@ typedef struct {
   gboolean       report_writing;  /* a write is on its worker thread */
   char          *report_pending;  /* the newest report, taken meanwhile: written after it */
   gint64         report_frames_us; /* when frames last rewrote the report */
+  gboolean       measure_latency;  /* print the latency stamps' figures at the end */
 } Run;
 
 typedef struct {
@@ -132,6 +133,20 @@ flush_report (Run *run)
 }
 
 /* Stops the session and leaves the loop once it is idle, with @exit_code. */
+/* `watch --measure-latency`: glass-to-glass, read from the test pattern's stamps. */
+static void
+print_latency (Run *run)
+{
+  BeaconLatencyFigures figures;
+
+  if (beacon_session_get_latency (run->session, &figures))
+    g_print ("latency-ms: p50 %u p95 %u max %u (%u frames)\n", figures.p50_ms, figures.p95_ms,
+             figures.max_ms, figures.frames);
+  else
+    g_printerr ("beacon-cli: no latency measured: no decoded frame carried a latency stamp "
+                "(only a Beacon test pattern broadcast on this machine has them)\n");
+}
+
 static void
 finish_run (Run *run,
             int  exit_code)
@@ -140,6 +155,8 @@ finish_run (Run *run,
     return;
   run->stopping = TRUE;
   run->exit_code = exit_code;
+  if (run->measure_latency)
+    print_latency (run);
   write_report (run);
   if (beacon_session_get_state (run->session) == BEACON_SESSION_STATE_IDLE)
     g_main_loop_quit (run->loop);
@@ -505,12 +522,14 @@ command_watch (int    argc,
 {
   g_auto(BeaconCliOptions) o;
   int key_frame_interval = 0;
+  gboolean measure_latency = FALSE;
   GOptionEntry entries[] = {
     { "producer", 0, 0, G_OPTION_ARG_STRING, &o.producer, "Watch the broadcast with this name", "NAME" },
     { "frames", 0, 0, G_OPTION_ARG_INT, &o.frames, "Exit 0 after N decoded video frames", "N" },
     { "timeout", 0, 0, G_OPTION_ARG_INT, &o.timeout, "Give up after S seconds (exit 4)", "S" },
     { "accept-new-identity", 0, 0, G_OPTION_ARG_NONE, &o.accept_new_identity, "Continue when the broadcaster's identity changed, and remember the new one", NULL },
     { "request-key-frames", 0, 0, G_OPTION_ARG_INT, &key_frame_interval, "Testing: ask the broadcaster for a key frame every MS milliseconds (sent as PLI)", "MS" },
+    { "measure-latency", 0, 0, G_OPTION_ARG_NONE, &measure_latency, "Print the glass-to-glass latency at the end (a Beacon test pattern broadcast on this machine)", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("URL - watch a broadcast");
@@ -547,6 +566,7 @@ command_watch (int    argc,
   run.report_path = o.report;
   run.frames_wanted = (guint64) o.frames;
   run.timeout_seconds = (guint) o.timeout;
+  run.measure_latency = measure_latency;
   return run_session (&run);
 }
 

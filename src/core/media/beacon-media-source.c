@@ -7,6 +7,8 @@
 
 #include "beacon-media-source.h"
 
+#include "beacon-latency-stamp.h"
+
 G_DEFINE_QUARK (beacon-media-error, beacon_media_error)
 
 gboolean
@@ -104,7 +106,14 @@ make_test_video (GError **error)
   GstElement *source = beacon_media_make_element ("videotestsrc", "video-source", error);
 
   if (source != NULL)
-    g_object_set (source, "is-live", TRUE, "pattern", 18 /* ball: moves every frame */, NULL);
+    {
+      g_autoptr(GstPad) pad = gst_element_get_static_pad (source, "src");
+
+      g_object_set (source, "is-live", TRUE, "pattern", 18 /* ball: moves every frame */, NULL);
+      /* The time each frame was made, for a viewer's latency meter (see beacon-latency-stamp):
+       * the test pattern is what benchmarks and tests broadcast. */
+      beacon_latency_stamp_attach (pad);
+    }
   return source;
 }
 

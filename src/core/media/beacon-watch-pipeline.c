@@ -7,6 +7,7 @@
 
 #include "beacon-watch-pipeline.h"
 
+#include "beacon-latency-stamp.h"
 #include "beacon-media-source.h"
 
 #include <gst/video/video.h>
@@ -33,6 +34,7 @@ struct _BeaconWatchPipeline
   /* The sink chains, made for the first stream of each kind and kept (the pipeline owns them):
    * a peer that replaces another (a reconnect) links its streams to the same sinks. */
   GstElement   *video_chain;
+  BeaconLatencyMeter *latency_meter; /* reads the stamps of a Beacon test pattern */
   GstElement   *audio_chain;
   GMutex        chain_lock;
 };
@@ -165,6 +167,9 @@ make_sink_chain (BeaconWatchPipeline *self,
 
   sink_pad = gst_element_get_static_pad (queue, "sink");
   gst_element_add_pad (bin, gst_ghost_pad_new ("sink", sink_pad));
+  /* On the decoder's own frames, before any conversion: the stamp is read in its format. */
+  if (is_video)
+    beacon_latency_meter_attach (self->latency_meter, sink_pad);
 
   if (is_video)
     {
@@ -392,6 +397,14 @@ beacon_watch_pipeline_get_frames_decoded (BeaconWatchPipeline *self)
   return (guint64) (guint) g_atomic_int_get (&self->frames_decoded);
 }
 
+gboolean
+beacon_watch_pipeline_get_latency (BeaconWatchPipeline  *self,
+                                   BeaconLatencyFigures *figures)
+{
+  g_return_val_if_fail (BEACON_IS_WATCH_PIPELINE (self), FALSE);
+  return beacon_latency_meter_get (self->latency_meter, figures);
+}
+
 guint64
 beacon_watch_pipeline_get_longest_freeze_ms (BeaconWatchPipeline *self)
 {
@@ -444,6 +457,7 @@ beacon_watch_pipeline_finalize (GObject *object)
   BeaconWatchPipeline *self = BEACON_WATCH_PIPELINE (object);
 
   g_main_context_unref (self->context);
+  beacon_latency_meter_free (self->latency_meter);
   g_mutex_clear (&self->chain_lock);
   g_mutex_clear (&self->freeze_lock);
   g_weak_ref_clear (&self->webrtcbin);
@@ -477,6 +491,7 @@ static void
 beacon_watch_pipeline_init (BeaconWatchPipeline *self)
 {
   self->context = g_main_context_ref_thread_default ();
+  self->latency_meter = beacon_latency_meter_new ();
   g_mutex_init (&self->chain_lock);
   g_mutex_init (&self->freeze_lock);
   g_weak_ref_init (&self->webrtcbin, NULL);

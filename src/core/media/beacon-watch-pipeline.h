@@ -9,6 +9,8 @@
 
 #include <gst/gst.h>
 
+#include "beacon-latency-stamp.h"
+
 G_BEGIN_DECLS
 
 #define BEACON_TYPE_WATCH_PIPELINE (beacon_watch_pipeline_get_type ())
@@ -32,6 +34,10 @@ gboolean             beacon_watch_pipeline_start              (BeaconWatchPipeli
                                                                GError              **error);
 void                 beacon_watch_pipeline_stop               (BeaconWatchPipeline  *self);
 guint64              beacon_watch_pipeline_get_frames_decoded (BeaconWatchPipeline  *self);
+/* Glass-to-glass latency of the frames that carried a latency stamp (a Beacon test pattern
+ * broadcast on this machine): FALSE while none did. */
+gboolean             beacon_watch_pipeline_get_latency        (BeaconWatchPipeline  *self,
+                                                               BeaconLatencyFigures *figures);
 /* The longest time between two decoded video frames, in milliseconds (0 before the second
  * frame). A stream that stops for good shows in frames-decoded instead. */
 guint64              beacon_watch_pipeline_get_longest_freeze_ms (BeaconWatchPipeline  *self);

@@ -155,6 +155,25 @@ keep_stats_of (BeaconSession *self,
                          STATS_TIMEOUT_MS);
 }
 
+/* Glass-to-glass, when the broadcast carries latency stamps (see beacon-latency-stamp). */
+static void
+add_latency (BeaconSession *self,
+             JsonObject    *object)
+{
+  BeaconLatencyFigures figures;
+  JsonObject *latency;
+
+  if (!beacon_session_get_latency (self, &figures))
+    return;
+  latency = json_object_new ();
+  json_object_set_int_member (latency, "frames", figures.frames);
+  json_object_set_int_member (latency, "p50_ms", figures.p50_ms);
+  json_object_set_int_member (latency, "p95_ms", figures.p95_ms);
+  json_object_set_int_member (latency, "max_ms", figures.max_ms);
+  json_object_set_int_member (latency, "last_ms", figures.last_ms);
+  json_object_set_object_member (object, "latency", latency);
+}
+
 static JsonObject *
 stats_to_json (BeaconSession *self)
 {
@@ -176,6 +195,7 @@ stats_to_json (BeaconSession *self)
                             : 0;
 
       json_object_set_int_member (object, "longest_freeze_ms", (gint64) freeze_ms);
+      add_latency (self, object);
     }
   else if (self->broadcast != NULL)
     {
@@ -1320,6 +1340,14 @@ beacon_session_get_viewer_count (BeaconSession *self)
 {
   g_return_val_if_fail (BEACON_IS_SESSION (self), 0);
   return self->role == BEACON_SESSION_ROLE_BROADCAST ? g_hash_table_size (self->peers) : 0;
+}
+
+gboolean
+beacon_session_get_latency (BeaconSession        *self,
+                            BeaconLatencyFigures *figures)
+{
+  g_return_val_if_fail (BEACON_IS_SESSION (self), FALSE);
+  return self->watch != NULL && beacon_watch_pipeline_get_latency (self->watch, figures);
 }
 
 guint64

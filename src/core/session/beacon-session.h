@@ -10,6 +10,7 @@
 #include <gst/gst.h>
 
 #include "beacon-direct-server.h"
+#include "beacon-latency-stamp.h"
 #include "beacon-media-source.h"
 #include "beacon-security-report.h"
 
@@ -71,6 +72,10 @@ const char           *beacon_session_get_share_url       (BeaconSession *self);
 const char           *beacon_session_get_whip_token      (BeaconSession *self);
 guint                 beacon_session_get_viewer_count    (BeaconSession *self);
 guint64               beacon_session_get_frames_decoded  (BeaconSession *self);
+/* Watching a Beacon test pattern on this machine: its glass-to-glass latency so far (see
+ * beacon-latency-stamp); FALSE while no frame carried a stamp. */
+gboolean              beacon_session_get_latency         (BeaconSession        *self,
+                                                          BeaconLatencyFigures *figures);
 /* Milliseconds from start () to the first decoded video frame, or -1. */
 gint64                beacon_session_get_first_frame_ms  (BeaconSession *self);
 /* Never NULL; describes the current (or last) connection. */
