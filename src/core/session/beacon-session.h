@@ -11,6 +11,7 @@
 
 #include "beacon-direct-server.h"
 #include "beacon-media-source.h"
+#include "beacon-peer-health.h"
 #include "beacon-security-report.h"
 
 G_BEGIN_DECLS
@@ -73,6 +74,11 @@ guint                 beacon_session_get_viewer_count    (BeaconSession *self);
 guint64               beacon_session_get_frames_decoded  (BeaconSession *self);
 /* Milliseconds from start () to the first decoded video frame, or -1. */
 gint64                beacon_session_get_first_frame_ms  (BeaconSession *self);
+/* Health, updated each second (signal "health-updated", after the peers' statistics came):
+ * broadcasting, a list of BeaconPeerHealth, one per viewer in the order they came (empty
+ * watching); watching, the broadcaster connection's, or NULL (also when broadcasting). */
+GListModel           *beacon_session_get_viewer_health   (BeaconSession *self);
+BeaconPeerHealth     *beacon_session_get_watch_health    (BeaconSession *self);
 /* Never NULL; describes the current (or last) connection. */
 BeaconSecurityReport *beacon_session_get_security_report (BeaconSession *self);
 /* The connection report as pretty-printed JSON: the security report plus role, state, error
