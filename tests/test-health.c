@@ -1,0 +1,334 @@
+/* test-health.c
+ *
+ * Copyright 2026 The Beacon developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Connection health: each second every peer's webrtcbin is asked for its statistics without
+ * the main loop waiting for the answer, which comes back on the main context, never to a peer
+ * that closed or went away meanwhile. A real broadcast and viewer on 127.0.0.1 then show
+ * figures that match what the test source sends.
+ */
+
+#include <json-glib/json-glib.h>
+
+#include "beacon-peer.h"
+#include "beacon-test-process.h"
+#include "beacon-test-session.h"
+
+/* The frame rate of beacon_test_new_broadcast (). */
+#define SOURCE_FPS 15
+
+/* beacon_peer_stats_request () */
+
+static void
+count_answer_cb (GObject            *owner,
+                 const GstStructure *reply)
+{
+  guint *answers = g_object_get_data (owner, "answers");
+
+  g_assert_true (gst_structure_has_name (reply, "application/x-webrtc-stats"));
+  (*answers)++;
+}
+
+static GstElement *
+new_running_webrtcbin (void)
+{
+  GstElement *webrtcbin = gst_element_factory_make ("webrtcbin", NULL);
+
+  g_assert_nonnull (webrtcbin);
+  gst_object_ref_sink (webrtcbin);
+  /* Its thread, which answers get-stats, runs from READY on. */
+  g_assert_cmpint (gst_element_set_state (webrtcbin, GST_STATE_READY), !=,
+                   GST_STATE_CHANGE_FAILURE);
+  return webrtcbin;
+}
+
+static void
+stop_webrtcbin (GstElement *webrtcbin)
+{
+  gst_element_set_state (webrtcbin, GST_STATE_NULL);
+  gst_object_unref (webrtcbin);
+}
+
+/* The answer comes later, on the main context: the request never waits for it. */
+static void
+test_request_answers_later (void)
+{
+  GstElement *webrtcbin = new_running_webrtcbin ();
+  g_autoptr(GObject) owner = g_object_new (G_TYPE_OBJECT, NULL);
+  guint answers = 0;
+  gint64 deadline;
+
+  g_object_set_data (owner, "answers", &answers);
+  beacon_peer_stats_request (webrtcbin, owner, count_answer_cb);
+  g_assert_cmpuint (answers, ==, 0);
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (answers == 0 && g_get_monotonic_time () < deadline)
+    beacon_test_spin (10);
+  g_assert_cmpuint (answers, ==, 1);
+  stop_webrtcbin (webrtcbin);
+}
+
+/* A pending request holds its owner by a weak reference: the owner finalizes, and its
+ * answer goes nowhere. */
+static void
+test_request_keeps_no_owner (void)
+{
+  GstElement *webrtcbin = new_running_webrtcbin ();
+  GObject *owner = g_object_new (G_TYPE_OBJECT, NULL);
+  guint answers = 0;
+
+  g_object_set_data (owner, "answers", &answers);
+  beacon_peer_stats_request (webrtcbin, owner, count_answer_cb);
+  g_assert_finalize_object (owner);
+  beacon_test_spin (300);
+  g_assert_cmpuint (answers, ==, 0);
+  stop_webrtcbin (webrtcbin);
+}
+
+static void
+count_stats_updated_cb (BeaconPeer *peer,
+                        guint      *updates)
+{
+  (*updates)++;
+}
+
+/* A peer closed while its request was on its way drops the answer: no "stats-updated" after
+ * beacon_peer_close (), and the peer still finalizes. */
+static void
+test_closed_peer_drops_answer (void)
+{
+  GstElement *pipeline = gst_pipeline_new (NULL);
+  BeaconPeerConfig config = { 0, };
+  BeaconPeer *open_peer = beacon_peer_new (GST_BIN (pipeline), "open", &config);
+  BeaconPeer *closed_peer = beacon_peer_new (GST_BIN (pipeline), "closed", &config);
+  guint open_updates = 0;
+  guint closed_updates = 0;
+  gint64 deadline;
+
+  g_signal_connect (open_peer, "stats-updated", G_CALLBACK (count_stats_updated_cb),
+                    &open_updates);
+  g_signal_connect (closed_peer, "stats-updated", G_CALLBACK (count_stats_updated_cb),
+                    &closed_updates);
+  gst_element_set_state (pipeline, GST_STATE_READY);
+  beacon_peer_request_stats (open_peer);
+  beacon_peer_request_stats (closed_peer);
+  beacon_peer_close (closed_peer);
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (open_updates == 0 && g_get_monotonic_time () < deadline)
+    beacon_test_spin (10);
+  beacon_test_spin (200);
+  g_assert_cmpuint (open_updates, ==, 1);
+  g_assert_cmpuint (closed_updates, ==, 0);
+  g_assert_cmpuint (beacon_peer_health_get_samples (beacon_peer_get_health (open_peer)), ==, 1);
+  g_assert_cmpuint (beacon_peer_health_get_samples (beacon_peer_get_health (closed_peer)), ==, 0);
+
+  beacon_peer_close (open_peer);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  g_assert_finalize_object (open_peer);
+  g_assert_finalize_object (closed_peer);
+  gst_object_unref (pipeline);
+}
+
+/* A real broadcast */
+
+typedef struct {
+  gint64 last_tick_us;
+  gint64 longest_gap_us;
+  guint  ticks;
+} Ticker;
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  Ticker *ticker = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (ticker->last_tick_us > 0)
+    ticker->longest_gap_us = MAX (ticker->longest_gap_us, now - ticker->last_tick_us);
+  ticker->last_tick_us = now;
+  ticker->ticks++;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+count_health_updated_cb (BeaconSession *session,
+                         guint         *updates)
+{
+  (*updates)++;
+}
+
+static BeaconPeerHealth *
+first_viewer_health (BeaconSession *broadcast)
+{
+  GListModel *viewers = beacon_session_get_viewer_health (broadcast);
+  BeaconPeerHealth *health;
+
+  if (g_list_model_get_n_items (viewers) == 0)
+    return NULL;
+  health = g_list_model_get_item (viewers, 0);
+  /* The list holds it as long as the viewer is there. */
+  g_object_unref (health);
+  return health;
+}
+
+static gboolean
+figures_settled (BeaconSession *broadcast,
+                 BeaconSession *viewer)
+{
+  BeaconPeerHealth *sent = first_viewer_health (broadcast);
+  BeaconPeerHealth *received = beacon_session_get_watch_health (viewer);
+
+  /* The RTT needs a receiver report that answers a sender report: a few seconds. */
+  return sent != NULL && received != NULL &&
+         beacon_peer_health_get_samples (received) >= 3 &&
+         beacon_peer_health_get_bitrate_kbps (received) > 0 &&
+         beacon_peer_health_get_bitrate_kbps (sent) > 0 &&
+         beacon_peer_health_get_rtt_ms (sent) >= 0;
+}
+
+static JsonObject *
+parse_report_stats (BeaconSession *session)
+{
+  g_autofree char *json = beacon_session_dup_report_json (session);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *root;
+
+  json_parser_load_from_data (parser, json, -1, &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_true (json_object_has_member (root, "stats"));
+  return json_object_ref (json_object_get_object_member (root, "stats"));
+}
+
+static void
+assert_health_members (JsonObject *health)
+{
+  static const char * const members[] = {
+    "session", "address", "bitrate_kbps", "fps", "loss_percent", "rtt_ms", "jitter_ms",
+    "nack", "pli",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (members); i++)
+    if (!json_object_has_member (health, members[i]))
+      g_error ("the report's health has no \"%s\"", members[i]);
+  g_assert_cmpint (json_object_get_int_member (health, "bitrate_kbps"), >, 0);
+}
+
+static void
+test_broadcast_health (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("beacon-health-XXXXXX", &error);
+  g_autoptr(JsonObject) broadcast_stats = NULL;
+  g_autoptr(JsonObject) viewer_stats = NULL;
+  BeaconSession *broadcast;
+  BeaconSession *viewer;
+  BeaconPeerHealth *sent;
+  BeaconPeerHealth *received;
+  Ticker ticker = { 0, };
+  guint updates = 0;
+  guint tick_source;
+  gint64 deadline;
+  JsonArray *viewers;
+
+  g_assert_no_error (error);
+  broadcast = beacon_test_start_broadcast (dir, NULL);
+  viewer = beacon_test_start_viewer (dir, "viewer", broadcast);
+  beacon_test_wait_frames_beyond (viewer, 5, 60);
+
+  /* While the statistics are gathered, each second, a 10 ms timeout keeps its pace: the
+   * main loop never waits for webrtcbin's threads. */
+  g_signal_connect (viewer, "health-updated", G_CALLBACK (count_health_updated_cb), &updates);
+  tick_source = g_timeout_add (10, tick_cb, &ticker);
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (!figures_settled (broadcast, viewer) && g_get_monotonic_time () < deadline)
+    beacon_test_spin (50);
+  beacon_test_spin (2000);
+  g_source_remove (tick_source);
+  g_signal_handlers_disconnect_by_data (viewer, &updates);
+
+  sent = first_viewer_health (broadcast);
+  received = beacon_session_get_watch_health (viewer);
+  g_assert_nonnull (sent);
+  g_assert_nonnull (received);
+  g_test_message ("viewer: %u kbit/s, %.1f fps, %.1f %% loss, jitter %.1f ms, %u samples",
+                  beacon_peer_health_get_bitrate_kbps (received),
+                  beacon_peer_health_get_fps (received),
+                  beacon_peer_health_get_loss_percent (received),
+                  beacon_peer_health_get_jitter_ms (received),
+                  beacon_peer_health_get_samples (received));
+  g_test_message ("broadcaster: %u kbit/s, %.1f fps, %.1f %% loss, RTT %.2f ms, address %s",
+                  beacon_peer_health_get_bitrate_kbps (sent),
+                  beacon_peer_health_get_fps (sent),
+                  beacon_peer_health_get_loss_percent (sent),
+                  beacon_peer_health_get_rtt_ms (sent),
+                  beacon_peer_health_get_address (sent));
+  g_test_message ("main loop: %u ticks of 10 ms, longest gap %" G_GINT64_FORMAT " ms; %u "
+                  "health updates", ticker.ticks, ticker.longest_gap_us / 1000, updates);
+
+  g_assert_true (figures_settled (broadcast, viewer));
+  g_assert_false (beacon_peer_health_is_sending (received));
+  g_assert_cmpfloat (beacon_peer_health_get_fps (received), >=, SOURCE_FPS * 0.6);
+  g_assert_cmpfloat (beacon_peer_health_get_fps (received), <=, SOURCE_FPS * 1.4);
+  g_assert_cmpfloat (beacon_peer_health_get_loss_percent (received), ==, 0);
+  g_assert_cmpfloat (beacon_peer_health_get_rtt_ms (received), <, 0);
+  g_assert_cmpfloat (beacon_peer_health_get_jitter_ms (received), >=, 0);
+
+  g_assert_cmpuint (g_list_model_get_n_items (beacon_session_get_viewer_health (broadcast)), ==,
+                    1);
+  g_assert_true (beacon_peer_health_is_sending (sent));
+  g_assert_cmpfloat (beacon_peer_health_get_rtt_ms (sent), >=, 0);
+  g_assert_cmpfloat (beacon_peer_health_get_rtt_ms (sent), <, 500);
+  g_assert_cmpfloat (beacon_peer_health_get_fps (sent), >=, SOURCE_FPS * 0.6);
+  g_assert_nonnull (beacon_peer_health_get_address (sent));
+  g_assert_true (g_str_has_prefix (beacon_peer_health_get_address (sent), "127.0.0.1:"));
+
+  /* One update a second, and a loaded machine may still stretch a tick, but never by the
+   * 200 ms a wait for one webrtcbin took. */
+  g_assert_cmpuint (updates, >=, 2);
+  g_assert_cmpint (ticker.longest_gap_us, <, 150 * 1000);
+
+  broadcast_stats = parse_report_stats (broadcast);
+  viewers = json_object_get_array_member (broadcast_stats, "viewers");
+  g_assert_nonnull (viewers);
+  g_assert_cmpuint (json_array_get_length (viewers), ==, 1);
+  assert_health_members (json_array_get_object_element (viewers, 0));
+  g_assert_false (json_object_get_null_member (json_array_get_object_element (viewers, 0),
+                                               "rtt_ms"));
+  g_assert_cmpint (json_object_get_int_member (broadcast_stats, "packets_sent"), >, 0);
+  viewer_stats = parse_report_stats (viewer);
+  assert_health_members (json_object_get_object_member (viewer_stats, "health"));
+  g_assert_cmpint (json_object_get_int_member (viewer_stats, "packets_received"), >, 0);
+
+  /* A viewer that leaves leaves the list. */
+  beacon_test_stop_session (viewer);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (beacon_session_get_viewer_count (broadcast) > 0 && g_get_monotonic_time () < deadline)
+    beacon_test_spin (50);
+  g_assert_cmpuint (g_list_model_get_n_items (beacon_session_get_viewer_health (broadcast)), ==,
+                    0);
+
+  beacon_test_stop_session (broadcast);
+  beacon_test_spin (500);
+  g_assert_finalize_object (viewer);
+  g_assert_finalize_object (broadcast);
+  beacon_test_remove_tree (dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  gst_init (&argc, &argv);
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/beacon/health/request-answers-later", test_request_answers_later);
+  g_test_add_func ("/beacon/health/request-keeps-no-owner", test_request_keeps_no_owner);
+  g_test_add_func ("/beacon/health/closed-peer-drops-answer", test_closed_peer_drops_answer);
+  g_test_add_func ("/beacon/health/broadcast", test_broadcast_health);
+
+  return g_test_run ();
+}
