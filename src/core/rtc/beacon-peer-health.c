@@ -9,6 +9,7 @@
 
 #define GST_USE_UNSTABLE_API
 #include <gst/webrtc/webrtc.h>
+#include <math.h>
 
 #include "beacon-peer-stats.h"
 
@@ -23,7 +24,8 @@ typedef struct {
   gint64   packets_lost;        /* inbound "packets-lost" (the jitter buffer's) */
   double   fraction_lost;       /* remote-inbound "fraction-lost", the worst; -1: none */
   double   rtt_s;               /* remote-inbound "round-trip-time"; -1: none */
-  double   jitter_s;            /* inbound, or remote-inbound, "jitter"; -1: none */
+  double   jitter_s;            /* inbound "jitter"; -1: none */
+  double   remote_jitter_s;     /* remote-inbound "jitter"; -1: none */
   guint64  nack_sent;           /* inbound "nack-count": what we asked for */
   guint64  nack_received;       /* outbound "nack-count": what the remote asked for */
   guint64  pli_sent;
@@ -77,7 +79,12 @@ take_worst (double             *worst,
             const GstStructure *s,
             const char         *field)
 {
-  *worst = MAX (*worst, get_double (s, field, -1));
+  double value = get_double (s, field, -1);
+
+  /* A source whose clock rate is unknown (-1: an RTCP-only one) has its jitter divided by
+   * it, down to -0.0, which is no figure at all. */
+  if (value >= 0 && !signbit (value))
+    *worst = MAX (*worst, value);
 }
 
 static void
@@ -108,7 +115,7 @@ read_one_stats (int                 type,
     case GST_WEBRTC_STATS_REMOTE_INBOUND_RTP:
       take_worst (&sample->fraction_lost, s, "fraction-lost");
       take_worst (&sample->rtt_s, s, "round-trip-time");
-      take_worst (&sample->jitter_s, s, "jitter");
+      take_worst (&sample->remote_jitter_s, s, "jitter");
       break;
     case GST_WEBRTC_STATS_REMOTE_CANDIDATE:
       if (sample->address == NULL && gst_structure_has_field (s, "address"))
@@ -131,6 +138,7 @@ read_sample (Sample             *sample,
   sample->fraction_lost = -1;
   sample->rtt_s = -1;
   sample->jitter_s = -1;
+  sample->remote_jitter_s = -1;
   beacon_peer_stats_foreach_entry (reply, read_one_stats, sample);
   sample->receiving = sample->bytes_received > sample->bytes_sent;
 }
@@ -175,7 +183,7 @@ beacon_peer_health_add_reply (BeaconPeerHealth   *self,
   if (!sample.receiving)
     self->loss_percent = sample.fraction_lost >= 0 ? 100.0 * sample.fraction_lost : 0;
   self->rtt_ms = sample.receiving ? -1 : to_ms (sample.rtt_s);
-  self->jitter_ms = to_ms (sample.jitter_s);
+  self->jitter_ms = to_ms (sample.receiving ? sample.jitter_s : sample.remote_jitter_s);
   self->nack = sample.receiving ? sample.nack_sent : sample.nack_received;
   self->pli = sample.receiving ? sample.pli_sent : sample.pli_received;
   if (sample.address != NULL && g_strcmp0 (sample.address, self->address) != 0)
