@@ -12,6 +12,8 @@
  * and trusts (beacon-watch-target), the share link (signaling/beacon-share-link) and bringing
  * a lost signaling channel back (beacon-reconnector: only swapping in its signaler and keeping
  * the peers meanwhile is here, ~90 lines, because that is the peer table and the signaler).
+ * Asking every peer for its statistics each second, and the round that ends in
+ * "health-updated" (~80 lines), stay for the same reason: they walk the peer table.
  * Cutting the rest by role would split one object's state between files.
  */
 
@@ -515,7 +517,9 @@ peer_failed_cb (BeaconPeer    *peer,
 }
 
 /* One round of statistics is over when every peer asked answered; a peer that does not
- * (closing, or busy) holds it up until the next round at most: see report_timer_cb (). */
+ * (closing, or busy) holds it up until the next round at most: see request_health (). An
+ * answer that comes after its round counts towards the next one, which then ends a little
+ * early, with that peer's newest figures all the same. */
 static void
 finish_health_round (BeaconSession *self)
 {
