@@ -11,6 +11,8 @@
  */
 
 #include <json-glib/json-glib.h>
+#define GST_USE_UNSTABLE_API
+#include <gst/webrtc/webrtc.h>
 
 #include "beacon-peer.h"
 #include "beacon-test-process.h"
@@ -18,6 +20,136 @@
 
 /* The frame rate of beacon_test_new_broadcast (). */
 #define SOURCE_FPS 15
+
+/* BeaconPeerHealth from two replies, made up with the fields of GStreamer 1.22's
+ * gstwebrtcstats.c */
+
+static void
+add_entry (GstStructure       *reply,
+           const char         *id,
+           GstWebRTCStatsType  type,
+           double              timestamp_ms,
+           const char         *first_field,
+           ...)
+{
+  GstStructure *entry = gst_structure_new (id, "type", GST_TYPE_WEBRTC_STATS_TYPE, type,
+                                           "timestamp", G_TYPE_DOUBLE, timestamp_ms, NULL);
+  va_list fields;
+
+  va_start (fields, first_field);
+  gst_structure_set_valist (entry, first_field, fields);
+  va_end (fields);
+  gst_structure_set (reply, id, GST_TYPE_STRUCTURE, entry, NULL);
+  gst_structure_free (entry);
+}
+
+/* What a viewer's webrtcbin answers: its RTCP-only source shows as an outbound entry, and
+ * an inbound entry of unknown clock rate carries the jitter -0.0. */
+static GstStructure *
+new_receiver_reply (double  timestamp_ms,
+                    guint64 bytes,
+                    guint64 received,
+                    gint64  lost)
+{
+  GstStructure *reply = gst_structure_new_empty ("application/x-webrtc-stats");
+
+  add_entry (reply, "rtp-inbound-stream-stats_1", GST_WEBRTC_STATS_INBOUND_RTP, timestamp_ms,
+             "bytes-received", G_TYPE_UINT64, bytes, "packets-received", G_TYPE_UINT64, received,
+             "packets-lost", G_TYPE_INT64, lost, "jitter", G_TYPE_DOUBLE, 0.004,
+             "nack-count", G_TYPE_UINT, 7, "pli-count", G_TYPE_UINT, 2, NULL);
+  add_entry (reply, "rtp-inbound-stream-stats_2", GST_WEBRTC_STATS_INBOUND_RTP, timestamp_ms,
+             "bytes-received", G_TYPE_UINT64, (guint64) 0, "jitter", G_TYPE_DOUBLE, -0.0, NULL);
+  add_entry (reply, "rtp-outbound-stream-stats_3", GST_WEBRTC_STATS_OUTBOUND_RTP, timestamp_ms,
+             "bytes-sent", G_TYPE_UINT64, (guint64) 0, "nack-count", G_TYPE_UINT, 0, NULL);
+  add_entry (reply, "ice-candidate-remote_1", GST_WEBRTC_STATS_REMOTE_CANDIDATE, timestamp_ms,
+             "address", G_TYPE_STRING, "192.0.2.7", "port", G_TYPE_UINT, 40000, NULL);
+  return reply;
+}
+
+static void
+test_health_of_receiver (void)
+{
+  g_autoptr(BeaconPeerHealth) health = beacon_peer_health_new ("s1");
+  GstStructure *first = new_receiver_reply (1000, 0, 0, 0);
+  GstStructure *second = new_receiver_reply (2000, 125000, 95, 5);
+
+  beacon_peer_health_add_reply (health, first);
+  g_assert_cmpuint (beacon_peer_health_get_samples (health), ==, 1);
+  g_assert_cmpuint (beacon_peer_health_get_bitrate_kbps (health), ==, 0);
+  beacon_peer_health_add_reply (health, second);
+
+  g_assert_false (beacon_peer_health_is_sending (health));
+  /* 125000 bytes in one second */
+  g_assert_cmpuint (beacon_peer_health_get_bitrate_kbps (health), ==, 1000);
+  /* 5 lost of the 100 expected */
+  g_assert_cmpfloat_with_epsilon (beacon_peer_health_get_loss_percent (health), 5.0, 0.001);
+  g_assert_cmpfloat_with_epsilon (beacon_peer_health_get_jitter_ms (health), 4.0, 0.001);
+  g_assert_cmpfloat (beacon_peer_health_get_rtt_ms (health), <, 0);
+  g_assert_cmpuint (beacon_peer_health_get_nack (health), ==, 7);
+  g_assert_cmpuint (beacon_peer_health_get_pli (health), ==, 2);
+  g_assert_cmpstr (beacon_peer_health_get_address (health), ==, "192.0.2.7:40000");
+  gst_structure_free (first);
+  gst_structure_free (second);
+}
+
+/* What a broadcaster's webrtcbin answers for one viewer: audio and video sent, the viewer's
+ * receiver reports on both (no jitter: 1.22 leaves it out), and the viewer's RTCP-only source
+ * as an inbound entry. */
+static GstStructure *
+new_sender_reply (double  timestamp_ms,
+                  guint64 video_bytes)
+{
+  GstStructure *reply = gst_structure_new_empty ("application/x-webrtc-stats");
+
+  add_entry (reply, "rtp-outbound-stream-stats_1", GST_WEBRTC_STATS_OUTBOUND_RTP, timestamp_ms,
+             "bytes-sent", G_TYPE_UINT64, video_bytes, "nack-count", G_TYPE_UINT, 3,
+             "pli-count", G_TYPE_UINT, 1, NULL);
+  add_entry (reply, "rtp-outbound-stream-stats_2", GST_WEBRTC_STATS_OUTBOUND_RTP, timestamp_ms,
+             "bytes-sent", G_TYPE_UINT64, video_bytes / 10, "nack-count", G_TYPE_UINT, 0,
+             "pli-count", G_TYPE_UINT, 0, NULL);
+  add_entry (reply, "rtp-remote-inbound-stream-stats_1", GST_WEBRTC_STATS_REMOTE_INBOUND_RTP,
+             timestamp_ms, "fraction-lost", G_TYPE_DOUBLE, 0.25, "round-trip-time",
+             G_TYPE_DOUBLE, 0.012, NULL);
+  add_entry (reply, "rtp-remote-inbound-stream-stats_2", GST_WEBRTC_STATS_REMOTE_INBOUND_RTP,
+             timestamp_ms, "fraction-lost", G_TYPE_DOUBLE, 0.0, "round-trip-time",
+             G_TYPE_DOUBLE, 0.010, NULL);
+  add_entry (reply, "rtp-inbound-stream-stats_9", GST_WEBRTC_STATS_INBOUND_RTP, timestamp_ms,
+             "bytes-received", G_TYPE_UINT64, (guint64) 0, "jitter", G_TYPE_DOUBLE, -0.0,
+             "nack-count", G_TYPE_UINT, 0, NULL);
+  return reply;
+}
+
+static void
+test_health_of_sender (void)
+{
+  g_autoptr(BeaconPeerHealth) health = beacon_peer_health_new ("s2");
+  g_autoptr(JsonObject) json = NULL;
+  GstStructure *first = new_sender_reply (5000, 100000);
+  GstStructure *second = new_sender_reply (5500, 100000 + 50000);
+
+  beacon_peer_health_add_reply (health, first);
+  beacon_peer_health_add_reply (health, second);
+
+  g_assert_true (beacon_peer_health_is_sending (health));
+  /* 55000 bytes (video and audio) in half a second */
+  g_assert_cmpuint (beacon_peer_health_get_bitrate_kbps (health), ==, 880);
+  /* The worse of the two reports. */
+  g_assert_cmpfloat_with_epsilon (beacon_peer_health_get_loss_percent (health), 25.0, 0.001);
+  g_assert_cmpfloat_with_epsilon (beacon_peer_health_get_rtt_ms (health), 12.0, 0.001);
+  g_assert_cmpfloat (beacon_peer_health_get_jitter_ms (health), <, 0);
+  g_assert_cmpuint (beacon_peer_health_get_nack (health), ==, 3);
+  g_assert_cmpuint (beacon_peer_health_get_pli (health), ==, 1);
+  g_assert_null (beacon_peer_health_get_address (health));
+
+  json = beacon_peer_health_to_json (health);
+  g_assert_cmpstr (json_object_get_string_member (json, "session"), ==, "s2");
+  g_assert_cmpint (json_object_get_int_member (json, "bitrate_kbps"), ==, 880);
+  g_assert_cmpfloat (json_object_get_double_member (json, "rtt_ms"), ==, 12.0);
+  g_assert_true (json_object_get_null_member (json, "jitter_ms"));
+  g_assert_true (json_object_get_null_member (json, "address"));
+  gst_structure_free (first);
+  gst_structure_free (second);
+}
 
 /* beacon_peer_stats_request () */
 
@@ -416,6 +548,8 @@ main (int    argc,
   gst_init (&argc, &argv);
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/beacon/health/receiver", test_health_of_receiver);
+  g_test_add_func ("/beacon/health/sender", test_health_of_sender);
   g_test_add_func ("/beacon/health/request-answers-later", test_request_answers_later);
   g_test_add_func ("/beacon/health/request-while-webrtcbin-busy",
                    test_request_while_webrtcbin_busy);
