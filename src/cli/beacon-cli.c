@@ -240,11 +240,11 @@ state_changed_cb (BeaconSession *session,
     }
 }
 
-/* The bitrate changes each second while live: the report follows, so that its stats do. */
+/* Each second, once the peers' statistics came: the report follows, so that its stats, the
+ * viewers' health and the bitrate do. */
 static void
-bitrate_changed_cb (BeaconSession *session,
-                    GParamSpec    *pspec,
-                    Run           *run)
+health_updated_cb (BeaconSession *session,
+                   Run           *run)
 {
   write_report (run);
 }
@@ -348,7 +348,7 @@ run_session (Run *run)
   g_signal_connect (run->session, "reconnect-waiting", G_CALLBACK (reconnect_waiting_cb), run);
   g_signal_connect (run->session, "notify::reconnecting", G_CALLBACK (reconnecting_changed_cb),
                     run);
-  g_signal_connect (run->session, "notify::bitrate-kbps", G_CALLBACK (bitrate_changed_cb), run);
+  g_signal_connect (run->session, "health-updated", G_CALLBACK (health_updated_cb), run);
   g_signal_connect (beacon_session_get_security_report (run->session), "changed",
                     G_CALLBACK (security_report_changed_cb), run);
   if (run->timeout_seconds > 0)

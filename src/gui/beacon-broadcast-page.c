@@ -51,6 +51,8 @@ struct _BeaconBroadcastPage
   GtkWidget            *live_badge;
   GtkButton            *go_live_button;
   AdwPreferencesGroup  *live_group;
+  GtkWidget            *viewers_group;
+  GtkListBox           *viewers_list;
   AdwActionRow         *share_row;
   GtkLabel             *state_label;
   GtkLabel             *elapsed_label;
@@ -205,13 +207,38 @@ update_bitrate (BeaconBroadcastPage *self)
   g_autofree char *text = NULL;
 
   g_object_get (self->session, "bitrate-kbps", &kbps, NULL);
-  if (kbps >= 1000)
-    /* Translators: a data rate in megabits per second. */
-    text = g_strdup_printf (_("%.1f Mbit/s"), kbps / 1000.0);
-  else
-    /* Translators: a data rate in kilobits per second. */
-    text = g_strdup_printf (_("%u kbit/s"), kbps);
+  text = beacon_format_bitrate (kbps);
   gtk_label_set_text (self->bitrate_label, text);
+}
+
+/* One row per viewer, in the order they came: its address, and its health in the subtitle,
+ * rewritten after each answer of its statistics (about once a second). */
+static void
+update_viewer_row (AdwActionRow     *row,
+                   BeaconPeerHealth *health)
+{
+  const char *address = beacon_peer_health_get_address (health);
+  g_autofree char *summary = beacon_health_dup_summary (health);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                 address != NULL ? address : _("Viewer connecting"));
+  adw_action_row_set_subtitle (row, summary);
+}
+
+static GtkWidget *
+create_viewer_row (gpointer item,
+                   gpointer user_data)
+{
+  BeaconPeerHealth *health = BEACON_PEER_HEALTH (item);
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_action_row_set_icon_name (ADW_ACTION_ROW (row), "avatar-default-symbolic");
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  gtk_widget_add_css_class (row, "numeric");
+  update_viewer_row (ADW_ACTION_ROW (row), health);
+  g_signal_connect_object (health, "changed", G_CALLBACK (update_viewer_row), row,
+                           G_CONNECT_SWAPPED);
+  return row;
 }
 
 /* From Go Live until the session has fully stopped: its settings must not change meanwhile.
@@ -313,6 +340,7 @@ state_changed_cb (BeaconBroadcastPage *self)
   gtk_widget_set_sensitive (self->destination_group, !running);
   gtk_widget_set_sensitive (self->quality_group, !running);
   gtk_widget_set_visible (GTK_WIDGET (self->live_group), state == BEACON_SESSION_STATE_LIVE);
+  gtk_widget_set_visible (self->viewers_group, state == BEACON_SESSION_STATE_LIVE);
   gtk_widget_set_visible (self->live_badge, state == BEACON_SESSION_STATE_LIVE);
 
   switch (state)
@@ -598,6 +626,13 @@ beacon_broadcast_page_get_shown_viewers (BeaconBroadcastPage *self)
   return gtk_label_get_text (self->viewers_label);
 }
 
+GtkListBox *
+beacon_broadcast_page_get_viewer_list (BeaconBroadcastPage *self)
+{
+  g_return_val_if_fail (BEACON_IS_BROADCAST_PAGE (self), NULL);
+  return self->viewers_list;
+}
+
 static void
 load_defaults (BeaconBroadcastPage *self)
 {
@@ -666,6 +701,8 @@ beacon_broadcast_page_class_init (BeaconBroadcastPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, live_badge);
   gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, go_live_button);
   gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, live_group);
+  gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, viewers_group);
+  gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, viewers_list);
   gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, share_row);
   gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, state_label);
   gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, elapsed_label);
@@ -770,6 +807,8 @@ beacon_broadcast_page_init (BeaconBroadcastPage *self)
   g_signal_connect_object (self->session, "notify::bitrate-kbps", G_CALLBACK (update_bitrate),
                            self, G_CONNECT_SWAPPED);
   update_bitrate (self);
+  gtk_list_box_bind_model (self->viewers_list, beacon_session_get_viewer_health (self->session),
+                           create_viewer_row, NULL, NULL);
 
   state_changed_cb (self);
 }

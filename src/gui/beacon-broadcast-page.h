@@ -30,5 +30,7 @@ void                  beacon_broadcast_page_select_test_pattern (BeaconBroadcast
 /* What the page shows: the link to share ("" when not live) and the number of viewers. */
 const char           *beacon_broadcast_page_get_shown_link      (BeaconBroadcastPage *self);
 const char           *beacon_broadcast_page_get_shown_viewers   (BeaconBroadcastPage *self);
+/* For tests: the list of viewers, one AdwActionRow each (address, health in the subtitle). */
+GtkListBox           *beacon_broadcast_page_get_viewer_list     (BeaconBroadcastPage *self);
 
 G_END_DECLS

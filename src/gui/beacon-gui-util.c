@@ -110,6 +110,49 @@ beacon_error_dup_display_message (const GError *error)
   return g_string_free (message, FALSE);
 }
 
+char *
+beacon_format_bitrate (guint kbps)
+{
+  if (kbps >= 1000)
+    /* Translators: a data rate in megabits per second. */
+    return g_strdup_printf (_("%.1f Mbit/s"), kbps / 1000.0);
+  /* Translators: a data rate in kilobits per second. */
+  return g_strdup_printf (_("%u kbit/s"), kbps);
+}
+
+char *
+beacon_health_dup_summary (BeaconPeerHealth *health)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  double rtt_ms = beacon_peer_health_get_rtt_ms (health);
+  double jitter_ms = beacon_peer_health_get_jitter_ms (health);
+
+  /* The rates are differences between two answers. */
+  if (beacon_peer_health_get_samples (health) < 2)
+    return g_strdup (_("Measuring…"));
+
+  g_ptr_array_add (parts, beacon_format_bitrate (beacon_peer_health_get_bitrate_kbps (health)));
+  /* Translators: video frames per second. */
+  g_ptr_array_add (parts, g_strdup_printf (_("%.0f fps"), beacon_peer_health_get_fps (health)));
+  /* Translators: the share of packets lost on the network, in percent. */
+  g_ptr_array_add (parts, g_strdup_printf (_("%.1f %% loss"),
+                                           beacon_peer_health_get_loss_percent (health)));
+  if (rtt_ms >= 0)
+    /* Translators: the round-trip time of the network, in milliseconds. */
+    g_ptr_array_add (parts, g_strdup_printf (_("RTT %.0f ms"), rtt_ms));
+  if (jitter_ms >= 0)
+    /* Translators: how unevenly packets arrive, in milliseconds. */
+    g_ptr_array_add (parts, g_strdup_printf (_("jitter %.0f ms"), jitter_ms));
+  /* Translators: counts of retransmission requests (NACK) and picture loss indications
+   * (PLI, a request for a new key frame); keep the abbreviations. */
+  g_ptr_array_add (parts, g_strdup_printf (_("NACK %" G_GUINT64_FORMAT),
+                                           beacon_peer_health_get_nack (health)));
+  g_ptr_array_add (parts, g_strdup_printf (_("PLI %" G_GUINT64_FORMAT),
+                                           beacon_peer_health_get_pli (health)));
+  g_ptr_array_add (parts, NULL);
+  return g_strjoinv (" · ", (char **) parts->pdata);
+}
+
 const char *
 beacon_text_or_null (const char *text)
 {

@@ -38,6 +38,14 @@ char *beacon_error_dup_display_message (const GError *error);
 /* "Reconnecting… 12 s" while @session tries a lost signaling connection again, else NULL. */
 char *beacon_session_dup_reconnecting_text (BeaconSession *session);
 
+/* A data rate: "850 kbit/s", "1.8 Mbit/s". */
+char *beacon_format_bitrate (guint kbps);
+
+/* One connection's health on one line, in words and numbers (never only a color):
+ * "1.8 Mbit/s · 30 fps · 0.5 % loss · RTT 4 ms · jitter 2 ms · NACK 3 · PLI 1", the RTT and
+ * jitter only when known; "Measuring…" until two answers of its statistics came. */
+char *beacon_health_dup_summary (BeaconPeerHealth *health);
+
 /* @text, or NULL when it is NULL or empty: an empty entry means "not set" to the session. */
 const char *beacon_text_or_null (const char *text);
 

@@ -41,6 +41,7 @@ struct _BeaconWatchPage
   GtkWidget            *controls;
   GtkLabel             *reconnecting_label;
   guint                 reconnecting_timer;
+  GtkLabel             *health_label;
   GtkToggleButton      *mute_button;
   GtkAdjustment        *volume_adjustment;
   AdwStatusPage        *failed_page;
@@ -203,6 +204,8 @@ update_watch_button (BeaconWatchPage *self,
   gtk_widget_add_css_class (button, running ? "destructive-action" : "suggested-action");
 }
 
+static void update_health (BeaconWatchPage *self);
+
 static void
 state_changed_cb (BeaconWatchPage *self)
 {
@@ -212,6 +215,7 @@ state_changed_cb (BeaconWatchPage *self)
                      state <= BEACON_SESSION_STATE_WATCHING;
 
   update_watch_button (self, running);
+  update_health (self);
 
   switch (state)
     {
@@ -282,6 +286,26 @@ update_reconnecting (BeaconWatchPage *self)
   g_clear_handle_id (&self->reconnecting_timer, g_source_remove);
   if (reconnecting_tick_cb (self))
     self->reconnecting_timer = g_timeout_add_seconds (1, reconnecting_tick_cb, self);
+}
+
+/* The connection's health on the picture, one small line, rewritten each second. It goes with
+ * the controls in immersive mode, and stays away until there is something to show. */
+static void
+update_health (BeaconWatchPage *self)
+{
+  BeaconPeerHealth *health = beacon_session_get_watch_health (self->session);
+  g_autofree char *summary = NULL;
+
+  if (health == NULL || beacon_session_get_state (self->session) != BEACON_SESSION_STATE_WATCHING)
+    {
+      gtk_label_set_text (self->health_label, "");
+      gtk_widget_set_visible (GTK_WIDGET (self->health_label), FALSE);
+      return;
+    }
+  summary = beacon_health_dup_summary (health);
+  gtk_label_set_text (self->health_label, summary);
+  gtk_widget_set_visible (GTK_WIDGET (self->health_label),
+                          gtk_widget_get_visible (self->controls));
 }
 
 static void
@@ -578,6 +602,16 @@ beacon_watch_page_get_blocked (BeaconWatchPage *self)
 }
 
 const char *
+beacon_watch_page_get_shown_health (BeaconWatchPage *self)
+{
+  g_return_val_if_fail (BEACON_IS_WATCH_PAGE (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->health_label)))
+    return NULL;
+  return gtk_label_get_text (self->health_label);
+}
+
+const char *
 beacon_watch_page_get_message (BeaconWatchPage *self)
 {
   const char *state;
@@ -618,6 +652,7 @@ beacon_watch_page_set_immersive (BeaconWatchPage *self,
 
   gtk_widget_set_visible (self->link_bar, !immersive);
   gtk_widget_set_visible (self->controls, !immersive);
+  update_health (self);
 }
 
 /* GObject */
@@ -715,6 +750,7 @@ beacon_watch_page_class_init (BeaconWatchPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BeaconWatchPage, failed_page);
   gtk_widget_class_bind_template_child (widget_class, BeaconWatchPage, blocked_page);
   gtk_widget_class_bind_template_child (widget_class, BeaconWatchPage, reconnecting_label);
+  gtk_widget_class_bind_template_child (widget_class, BeaconWatchPage, health_label);
   gtk_widget_class_bind_template_callback (widget_class, link_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, link_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, video_pressed_cb);
@@ -737,6 +773,8 @@ beacon_watch_page_init (BeaconWatchPage *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::reconnecting",
                            G_CALLBACK (update_reconnecting), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "health-updated", G_CALLBACK (update_health), self,
+                           G_CONNECT_SWAPPED);
 
   /* The report object lives as long as the session, so one connection is enough. */
   self->report = g_object_ref (beacon_session_get_security_report (self->session));

@@ -30,6 +30,8 @@ const char           *beacon_watch_page_get_visible_state (BeaconWatchPage *self
 /* TRUE while the blocked page shows: the other side could not be trusted. Notified through
  * the "blocked" property. */
 gboolean              beacon_watch_page_get_blocked       (BeaconWatchPage *self);
+/* The health line on the picture ("1.8 Mbit/s · 30 fps · …"), or NULL while it is hidden. */
+const char           *beacon_watch_page_get_shown_health  (BeaconWatchPage *self);
 /* The message the failed or blocked page shows. */
 const char           *beacon_watch_page_get_message       (BeaconWatchPage *self);
 void                  beacon_watch_page_set_url           (BeaconWatchPage *self,

@@ -205,6 +205,13 @@ def measure_loss(run, percent, seconds):
         figures['decoded_fps'] = round(decoded_rate, 1)
         figures['encoded_fps'] = round(encoded_rate, 1)
         figures['decoded_percent'] = round(100 * decoded_rate / max(0.001, encoded_rate), 1)
+        # The last second's health, as the windows show it: printed, not asserted.
+        health = (read_report(viewer_report)[0] or {}).get('stats', {}).get('health') or {}
+        viewers = (read_report(server_report)[0] or {}).get('stats', {}).get('viewers') or [{}]
+        for key in ('bitrate_kbps', 'fps', 'loss_percent', 'jitter_ms', 'nack'):
+            figures['viewer_health_' + key] = health.get(key)
+        for key in ('bitrate_kbps', 'loss_percent', 'rtt_ms', 'nack'):
+            figures['server_health_' + key] = viewers[0].get(key)
     finally:
         run.stop(viewer)
         set_loss(None)

@@ -74,6 +74,51 @@ one_viewer_shown (gpointer data)
   return g_strcmp0 (beacon_broadcast_page_get_shown_viewers (data), "1") == 0;
 }
 
+/* The broadcaster's row of its one viewer, and the viewer's line on the picture, both show
+ * the figures of a connection that carries media: a data rate, frames and no loss. */
+static gboolean
+shows_health_figures (const char *text)
+{
+  return text != NULL && (strstr (text, "kbit/s") != NULL || strstr (text, "Mbit/s") != NULL) &&
+         strstr (text, "fps") != NULL && strstr (text, "0.0 % loss") != NULL &&
+         !g_str_has_prefix (text, "0 kbit/s");
+}
+
+static gboolean
+viewer_row_shows_health (gpointer data)
+{
+  GtkListBox *list = beacon_broadcast_page_get_viewer_list (data);
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (list, 0);
+
+  return ADW_IS_ACTION_ROW (row) && gtk_list_box_get_row_at_index (list, 1) == NULL &&
+         shows_health_figures (adw_action_row_get_subtitle (ADW_ACTION_ROW (row))) &&
+         strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "RTT") != NULL &&
+         g_str_has_prefix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)),
+                           "127.0.0.1:");
+}
+
+static gboolean
+watch_page_shows_health (gpointer data)
+{
+  return shows_health_figures (beacon_watch_page_get_shown_health (data));
+}
+
+/* Scrolls the page @widget is on so that it shows @above_px below the top of the view. */
+static void
+scroll_into_view (GtkWidget *widget,
+                  double     above_px)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment;
+  double x = 0;
+  double y = 0;
+
+  g_assert_nonnull (scrolled);
+  g_assert_true (gtk_widget_translate_coordinates (widget, scrolled, 0, 0, &x, &y));
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + y - above_px);
+}
+
 static void
 expand_row (GtkWidget  *widget,
             const char *title)
@@ -157,6 +202,13 @@ test_broadcast_and_watch (void)
 
   g_assert_true (wait_until (preview_has_frames, broadcast_page, WAIT_SECONDS));
 
+  g_assert_true (wait_until (viewer_row_shows_health, broadcast_page, WAIT_SECONDS));
+  g_assert_true (wait_until (watch_page_shows_health, watch_page, WAIT_SECONDS));
+  g_test_message ("viewer row: %s",
+                  adw_action_row_get_subtitle (ADW_ACTION_ROW (gtk_list_box_get_row_at_index (
+                    beacon_broadcast_page_get_viewer_list (broadcast_page), 0))));
+  g_test_message ("watch page: %s", beacon_watch_page_get_shown_health (watch_page));
+
   broadcast_report = g_object_ref (beacon_session_get_security_report (broadcast_session));
   watch_report = g_object_ref (beacon_session_get_security_report (watch_session));
 
@@ -195,6 +247,8 @@ test_broadcast_and_watch (void)
   gtk_widget_set_visible (GTK_WIDGET (watch_panel), FALSE);
 
   save_screenshot (GTK_WIDGET (broadcaster), "broadcast.png");
+  scroll_into_view (GTK_WIDGET (beacon_broadcast_page_get_viewer_list (broadcast_page)), 400);
+  save_screenshot (GTK_WIDGET (broadcaster), "broadcast-viewers.png");
   save_screenshot (GTK_WIDGET (viewer), "watch.png");
 
   /* Stopping the broadcast ends the watch, which says so. */

@@ -17,7 +17,8 @@
 
 /* What the security report shows about a BeaconPeer (beacon_peer_dup_info ()): states,
  * fingerprints, the DTLS role and SRTP profile, the selected candidate pair. It only reads
- * the webrtcbin; nothing here changes the peer. */
+ * the webrtcbin. Below it, the statistics: the only state kept here is the last answer of
+ * get-stats (the peer's health and loss-recovery totals). */
 
 static char *
 enum_nick (GType  type,
@@ -201,4 +202,44 @@ beacon_peer_info_free (BeaconPeerInfo *info)
   g_free (info->remote_candidate_type);
   g_free (info->relay_server);
   g_free (info);
+}
+
+/* An answer of get-stats, on the peer's main context. */
+static void
+stats_answered_cb (GObject            *owner,
+                   const GstStructure *reply)
+{
+  BeaconPeer *self = BEACON_PEER (owner);
+
+  if (self->closed)
+    return;
+  self->stats = (BeaconPeerStats) { 0, };
+  beacon_peer_stats_add_reply (&self->stats, reply);
+  beacon_peer_stats_add_retransmissions (&self->stats, self->webrtcbin);
+  beacon_peer_health_add_reply (self->health, reply);
+  beacon_peer_emit_stats_updated (self);
+}
+
+void
+beacon_peer_request_stats (BeaconPeer *self)
+{
+  g_return_if_fail (BEACON_IS_PEER (self));
+
+  if (self->closed)
+    return;
+  beacon_peer_stats_request (self->webrtcbin, G_OBJECT (self), stats_answered_cb);
+}
+
+BeaconPeerHealth *
+beacon_peer_get_health (BeaconPeer *self)
+{
+  g_return_val_if_fail (BEACON_IS_PEER (self), NULL);
+  return self->health;
+}
+
+const BeaconPeerStats *
+beacon_peer_get_stats (BeaconPeer *self)
+{
+  g_return_val_if_fail (BEACON_IS_PEER (self), NULL);
+  return &self->stats;
 }

@@ -55,6 +55,10 @@ struct _BeaconPeer
   gboolean      verified;
   gboolean      failed;
   gboolean      closed;
+
+  /* From the last get-stats answer (beacon-peer-info.c). */
+  BeaconPeerHealth *health;
+  BeaconPeerStats   stats;
 };
 
 typedef struct {
@@ -72,5 +76,8 @@ gboolean beacon_peer_verify_remote_identity (BeaconPeer *self);
 /* BEACON_PEER_ERROR_NOT_EXPECTED_IDENTITY for media from @fingerprint (nullable). */
 GError *beacon_peer_not_expected_identity_error (BeaconPeer *self,
                                                  const char *fingerprint);
+
+/* Emits "stats-updated" (beacon-peer-info.c asks for the statistics). */
+void beacon_peer_emit_stats_updated (BeaconPeer *self);
 
 G_END_DECLS

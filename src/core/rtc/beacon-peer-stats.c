@@ -10,51 +10,96 @@
 #define GST_USE_UNSTABLE_API
 #include <gst/webrtc/webrtc.h>
 
-/* A reply of get-stats, shared between the waiting main thread and webrtcbin's thread, which
- * may answer after the wait gave up: whoever lets go last frees it. */
+/* One get-stats request on its way: webrtcbin answers on its own thread, and the answer goes
+ * back to the requester's main context. Only a weak reference to the owner travels with it, so
+ * a request that is never answered (a webrtcbin stopping) keeps nothing alive but itself, and
+ * no strong reference is ever taken or dropped on webrtcbin's thread (dropping the last one
+ * there would dispose the owner, and stop the webrtcbin, from that webrtcbin's own thread).
+ * Shared by the promise and the delivery: whoever lets go last frees it. */
 typedef struct {
-  GMutex        lock;
-  GCond         cond;
-  gboolean      done;
-  GstStructure *reply;
-} StatsWait;
+  GMainContext        *context;
+  GWeakRef             owner;
+  BeaconPeerStatsFunc  func;
+  GstStructure        *reply;  /* written before the delivery is attached, read after */
+} StatsRequest;
 
 static void
-stats_wait_clear (gpointer data)
+stats_request_clear (gpointer data)
 {
-  StatsWait *wait = data;
+  StatsRequest *request = data;
 
-  gst_clear_structure (&wait->reply);
-  g_mutex_clear (&wait->lock);
-  g_cond_clear (&wait->cond);
+  g_main_context_unref (request->context);
+  g_weak_ref_clear (&request->owner);
+  gst_clear_structure (&request->reply);
 }
 
 static void
-stats_wait_release (gpointer data)
+stats_request_release (gpointer data)
 {
-  g_atomic_rc_box_release_full (data, stats_wait_clear);
+  g_atomic_rc_box_release_full (data, stats_request_clear);
 }
 
+static gboolean
+stats_deliver_cb (gpointer data)
+{
+  StatsRequest *request = data;
+  g_autoptr(GObject) owner = g_weak_ref_get (&request->owner);
+
+  if (owner != NULL)
+    request->func (owner, request->reply);
+  return G_SOURCE_REMOVE;
+}
+
+/* webrtcbin's thread (or the caller's, when webrtcbin refuses at once). */
 static void
 stats_replied_cb (GstPromise *promise,
                   gpointer    user_data)
 {
-  StatsWait *wait = user_data;
+  StatsRequest *request = user_data;
   const GstStructure *reply = NULL;
+  GSource *source;
 
   if (gst_promise_wait (promise) == GST_PROMISE_RESULT_REPLIED)
     reply = gst_promise_get_reply (promise);
-  g_mutex_lock (&wait->lock);
-  if (reply != NULL && !gst_structure_has_field (reply, "error"))
-    wait->reply = gst_structure_copy (reply);
-  wait->done = TRUE;
-  g_cond_signal (&wait->cond);
-  g_mutex_unlock (&wait->lock);
+  if (reply == NULL || gst_structure_has_field (reply, "error"))
+    return;
+
+  /* An idle source rather than g_main_context_invoke (), which would call the owner
+   * synchronously when the answer comes on the owner's own thread. */
+  request->reply = gst_structure_copy (reply);
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, stats_deliver_cb, g_atomic_rc_box_acquire (request),
+                         stats_request_release);
+  g_source_set_static_name (source, "[beacon] get-stats reply");
+  g_source_attach (source, request->context);
+  g_source_unref (source);
 }
 
-static guint64
-get_count (const GstStructure *s,
-           const char         *field)
+void
+beacon_peer_stats_request (GstElement          *webrtcbin,
+                           GObject             *owner,
+                           BeaconPeerStatsFunc  func)
+{
+  StatsRequest *request;
+  GstPromise *promise;
+
+  g_return_if_fail (GST_IS_ELEMENT (webrtcbin));
+  g_return_if_fail (G_IS_OBJECT (owner));
+  g_return_if_fail (func != NULL);
+
+  request = g_atomic_rc_box_new0 (StatsRequest);
+  request->context = g_main_context_ref_thread_default ();
+  g_weak_ref_init (&request->owner, owner);
+  request->func = func;
+  promise = gst_promise_new_with_change_func (stats_replied_cb, request, stats_request_release);
+  g_signal_emit_by_name (webrtcbin, "get-stats", NULL, promise);
+  gst_promise_unref (promise);
+}
+
+guint64
+beacon_peer_stats_get_count (const GstStructure *s,
+                             const char         *field)
 {
   const GValue *value = gst_structure_get_value (s, field);
 
@@ -71,50 +116,74 @@ get_count (const GstStructure *s,
   return 0;
 }
 
+typedef struct {
+  BeaconPeerStatsEntryFunc func;
+  gpointer                 user_data;
+} ForeachEntry;
+
 static gboolean
-add_one_stats_cb (GQuark        field,
+foreach_entry_cb (GQuark        field,
                   const GValue *value,
                   gpointer      user_data)
 {
-  BeaconPeerStats *stats = user_data;
+  ForeachEntry *foreach = user_data;
   const GstStructure *s;
   GstWebRTCStatsType type;
 
   if (!GST_VALUE_HOLDS_STRUCTURE (value))
     return TRUE;
   s = gst_value_get_structure (value);
-  if (!gst_structure_get (s, "type", GST_TYPE_WEBRTC_STATS_TYPE, &type, NULL))
-    return TRUE;
+  if (gst_structure_get (s, "type", GST_TYPE_WEBRTC_STATS_TYPE, &type, NULL))
+    foreach->func (type, s, foreach->user_data);
+  return TRUE;
+}
+
+void
+beacon_peer_stats_foreach_entry (const GstStructure       *reply,
+                                 BeaconPeerStatsEntryFunc  func,
+                                 gpointer                  user_data)
+{
+  ForeachEntry foreach = { func, user_data };
+
+  gst_structure_foreach (reply, foreach_entry_cb, &foreach);
+}
+
+static void
+add_one_stats (int                 type,
+               const GstStructure *s,
+               gpointer            user_data)
+{
+  BeaconPeerStats *stats = user_data;
+
   switch (type)
     {
     case GST_WEBRTC_STATS_INBOUND_RTP:
-      stats->packets_received += get_count (s, "packets-received");
-      stats->packets_lost += get_count (s, "packets-lost");
-      stats->packets_repaired += get_count (s, "packets-repaired");
-      stats->nack_sent += get_count (s, "nack-count");
-      stats->pli_sent += get_count (s, "pli-count");
-      stats->fir_sent += get_count (s, "fir-count");
+      stats->packets_received += beacon_peer_stats_get_count (s, "packets-received");
+      stats->packets_lost += beacon_peer_stats_get_count (s, "packets-lost");
+      stats->packets_repaired += beacon_peer_stats_get_count (s, "packets-repaired");
+      stats->nack_sent += beacon_peer_stats_get_count (s, "nack-count");
+      stats->pli_sent += beacon_peer_stats_get_count (s, "pli-count");
+      stats->fir_sent += beacon_peer_stats_get_count (s, "fir-count");
       break;
     case GST_WEBRTC_STATS_OUTBOUND_RTP:
-      stats->packets_sent += get_count (s, "packets-sent");
-      stats->nack_received += get_count (s, "nack-count");
-      stats->pli_received += get_count (s, "pli-count");
-      stats->fir_received += get_count (s, "fir-count");
+      stats->packets_sent += beacon_peer_stats_get_count (s, "packets-sent");
+      stats->nack_received += beacon_peer_stats_get_count (s, "nack-count");
+      stats->pli_received += beacon_peer_stats_get_count (s, "pli-count");
+      stats->fir_received += beacon_peer_stats_get_count (s, "fir-count");
       break;
     case GST_WEBRTC_STATS_REMOTE_INBOUND_RTP:
-      stats->remote_packets_lost += get_count (s, "packets-lost");
+      stats->remote_packets_lost += beacon_peer_stats_get_count (s, "packets-lost");
       break;
     default:
       break;
     }
-  return TRUE;
 }
 
 /* webrtcbin 1.22's stats have no retransmission counters: its rtprtxsend and rtprtxreceive
  * keep them. */
-static void
-add_retransmissions (BeaconPeerStats *stats,
-                     GstElement      *webrtcbin)
+void
+beacon_peer_stats_add_retransmissions (BeaconPeerStats *stats,
+                                       GstElement      *webrtcbin)
 {
   g_autoptr(GstIterator) iterator = gst_bin_iterate_recurse (GST_BIN (webrtcbin));
   GValue item = G_VALUE_INIT;
@@ -143,39 +212,33 @@ add_retransmissions (BeaconPeerStats *stats,
 }
 
 void
-beacon_peer_stats_add (BeaconPeerStats *stats,
-                       GstElement      *webrtcbin,
-                       guint            timeout_ms)
+beacon_peer_stats_add_reply (BeaconPeerStats    *stats,
+                             const GstStructure *reply)
 {
-  StatsWait *wait = g_atomic_rc_box_new0 (StatsWait);
-  GstPromise *promise;
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-  GstStructure *reply;
+  g_return_if_fail (stats != NULL && reply != NULL);
 
-  g_return_if_fail (stats != NULL && GST_IS_ELEMENT (webrtcbin));
-
-  g_mutex_init (&wait->lock);
-  g_cond_init (&wait->cond);
-  promise = gst_promise_new_with_change_func (stats_replied_cb,
-                                              g_atomic_rc_box_acquire (wait),
-                                              stats_wait_release);
-  g_signal_emit_by_name (webrtcbin, "get-stats", NULL, promise);
-  gst_promise_unref (promise);
-
-  g_mutex_lock (&wait->lock);
-  while (!wait->done)
-    if (!g_cond_wait_until (&wait->cond, &wait->lock, deadline))
-      break;
-  reply = g_steal_pointer (&wait->reply);
-  g_mutex_unlock (&wait->lock);
-  stats_wait_release (wait);
-
-  add_retransmissions (stats, webrtcbin);
-  if (reply == NULL)
-    return;
   stats->peers++;
-  gst_structure_foreach (reply, add_one_stats_cb, stats);
-  gst_structure_free (reply);
+  beacon_peer_stats_foreach_entry (reply, add_one_stats, stats);
+}
+
+void
+beacon_peer_stats_add_totals (BeaconPeerStats       *stats,
+                              const BeaconPeerStats *other)
+{
+  stats->peers += other->peers;
+  stats->packets_sent += other->packets_sent;
+  stats->packets_received += other->packets_received;
+  stats->packets_lost += other->packets_lost;
+  stats->remote_packets_lost += other->remote_packets_lost;
+  stats->packets_repaired += other->packets_repaired;
+  stats->nack_sent += other->nack_sent;
+  stats->nack_received += other->nack_received;
+  stats->pli_sent += other->pli_sent;
+  stats->pli_received += other->pli_received;
+  stats->fir_sent += other->fir_sent;
+  stats->fir_received += other->fir_received;
+  stats->retransmitted_sent += other->retransmitted_sent;
+  stats->retransmitted_received += other->retransmitted_received;
 }
 
 void

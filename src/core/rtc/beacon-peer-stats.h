@@ -33,14 +33,44 @@ typedef struct {
   guint64 retransmitted_received;
 } BeaconPeerStats;
 
-/* Adds the figures of @webrtcbin to @stats. Asks webrtcbin's get-stats and waits at most
- * @timeout_ms for its answer (it comes from webrtcbin's own thread); a webrtcbin that does not
- * answer in time, or is closed, adds nothing but its retransmission counters. Main thread. */
-void        beacon_peer_stats_add     (BeaconPeerStats *stats,
-                                       GstElement      *webrtcbin,
-                                       guint            timeout_ms);
+/* Adds the figures of one get-stats @reply (of one webrtcbin) to @stats. */
+void        beacon_peer_stats_add_reply           (BeaconPeerStats       *stats,
+                                                   const GstStructure    *reply);
+/* Adds the retransmission counters of @webrtcbin's rtprtxsend and rtprtxreceive: properties,
+ * read at once, without waiting for webrtcbin's thread. */
+void        beacon_peer_stats_add_retransmissions (BeaconPeerStats       *stats,
+                                                   GstElement            *webrtcbin);
+/* Adds every figure of @other to @stats. */
+void        beacon_peer_stats_add_totals          (BeaconPeerStats       *stats,
+                                                   const BeaconPeerStats *other);
+
+/* Called on the main context beacon_peer_stats_request () was called on, with a get-stats
+ * reply that is no error. */
+typedef void (*BeaconPeerStatsFunc) (GObject            *owner,
+                                     const GstStructure *reply);
+
+/* Asks @webrtcbin's get-stats and returns at once: the reply comes from webrtcbin's own thread
+ * and is handed to @func on the thread-default main context, never synchronously. The pending
+ * request holds @owner by a weak reference only: an owner finalized meanwhile gets nothing,
+ * and an owner closed meanwhile must drop the reply itself. A webrtcbin that is closed, or
+ * never answers, calls nothing. */
+void        beacon_peer_stats_request             (GstElement            *webrtcbin,
+                                                   GObject               *owner,
+                                                   BeaconPeerStatsFunc    func);
+/* Calls @func with each entry of a get-stats @reply that has a type (a GstWebRTCStatsType:
+ * int here, so that this header needs no unstable API). */
+typedef void (*BeaconPeerStatsEntryFunc) (int                 type,
+                                          const GstStructure *entry,
+                                          gpointer            user_data);
+void        beacon_peer_stats_foreach_entry       (const GstStructure       *reply,
+                                                   BeaconPeerStatsEntryFunc  func,
+                                                   gpointer                  user_data);
+/* A counter of one stats structure, whatever integer type it has (0 when absent, negative or
+ * of another type). */
+guint64     beacon_peer_stats_get_count           (const GstStructure    *s,
+                                                   const char            *field);
 /* The figures as the report's "stats" members, added to @object. */
-void        beacon_peer_stats_to_json (const BeaconPeerStats *stats,
-                                       JsonObject            *object);
+void        beacon_peer_stats_to_json             (const BeaconPeerStats *stats,
+                                                   JsonObject            *object);
 
 G_END_DECLS

@@ -26,6 +26,7 @@ enum {
   SIGNAL_IDENTITY_VERIFIED,
   SIGNAL_CONNECTED,
   SIGNAL_FAILED,
+  SIGNAL_STATS_UPDATED,
   N_SIGNALS
 };
 
@@ -679,6 +680,7 @@ beacon_peer_new (GstBin                 *bin,
 
   self->bin = gst_object_ref (bin);
   self->session_id = g_strdup (session_id);
+  self->health = beacon_peer_health_new (session_id);
   self->identity_pem = g_strdup (config->identity_pem);
   self->identity_fingerprint = g_strdup (config->identity_fingerprint);
   self->webrtcbin = gst_element_factory_make ("webrtcbin", NULL);
@@ -845,6 +847,7 @@ beacon_peer_finalize (GObject *object)
     g_free (g_array_index (self->pending_candidates, PendingCandidate, i).candidate);
   g_array_unref (self->pending_candidates);
   g_free (self->session_id);
+  g_clear_object (&self->health);
   g_free (self->local_sdp);
   g_free (self->remote_sdp);
   g_free (self->identity_pem);
@@ -882,6 +885,15 @@ beacon_peer_class_init (BeaconPeerClass *klass)
   signals[SIGNAL_FAILED] =
     g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+  signals[SIGNAL_STATS_UPDATED] =
+    g_signal_new ("stats-updated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+void
+beacon_peer_emit_stats_updated (BeaconPeer *self)
+{
+  g_signal_emit (self, signals[SIGNAL_STATS_UPDATED], 0);
 }
 
 static void

@@ -9,6 +9,9 @@
 
 #include <gst/gst.h>
 
+#include "beacon-peer-health.h"
+#include "beacon-peer-stats.h"
+
 G_BEGIN_DECLS
 
 #define BEACON_PEER_ERROR (beacon_peer_error_quark ())
@@ -121,5 +124,13 @@ void            beacon_peer_add_remote_candidate   (BeaconPeer *self,
 /* Stops the webrtcbin and removes it from its bin. */
 void            beacon_peer_close                  (BeaconPeer *self);
 BeaconPeerInfo *beacon_peer_dup_info               (BeaconPeer *self);
+
+/* Asks webrtcbin for its statistics without waiting (see beacon_peer_stats_request ()); when
+ * they come, the peer keeps them as its health and its loss-recovery totals and emits
+ * "stats-updated". A closed peer asks nothing, and drops an answer that comes after. */
+void                   beacon_peer_request_stats (BeaconPeer *self);
+/* Never NULL: the figures of the last answer (zero before the first). */
+BeaconPeerHealth      *beacon_peer_get_health    (BeaconPeer *self);
+const BeaconPeerStats *beacon_peer_get_stats     (BeaconPeer *self);
 
 G_END_DECLS

@@ -12,6 +12,8 @@
  * and trusts (beacon-watch-target), the share link (signaling/beacon-share-link) and bringing
  * a lost signaling channel back (beacon-reconnector: only swapping in its signaler and keeping
  * the peers meanwhile is here, ~90 lines, because that is the peer table and the signaler).
+ * Asking every peer for its statistics each second, and the round that ends in
+ * "health-updated" (~80 lines), stay for the same reason: they walk the peer table.
  * Cutting the rest by role would split one object's state between files.
  */
 
@@ -25,7 +27,6 @@
 #include "beacon-fingerprint.h"
 #include "beacon-identity.h"
 #include "beacon-peer.h"
-#include "beacon-peer-stats.h"
 #include "beacon-reconnector.h"
 #include "beacon-security-report.h"
 #include "beacon-session-config.h"
@@ -72,6 +73,13 @@ struct _BeaconSession
   guint64                  last_encoded_bytes;
   guint                    bitrate_kbps;
 
+  /* Health, each second: the get-stats requests of one round still unanswered, and what the
+   * frame rate is measured from (frames decoded, or encoded, at the last tick). */
+  GListStore              *viewer_health;   /* BeaconPeerHealth of each viewer, broadcasting */
+  guint                    stats_pending;
+  gint64                   last_tick_us;
+  guint64                  last_frames;
+
   /* ICE servers the signaling server handed out, added to the configured ones for the peers
    * made from then on; NULL until it does. */
   GStrv                    turn_servers;
@@ -101,6 +109,7 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   SIGNAL_RECONNECT_WAITING,
+  SIGNAL_HEALTH_UPDATED,
   N_SIGNALS
 };
 
@@ -142,17 +151,24 @@ is_reconnecting (BeaconSession *self)
 }
 static gboolean through_media_server (BeaconSession *self);
 
-/* How long the report waits for one webrtcbin's statistics: they come from its own thread,
- * and a peer that does not answer must not hold up the report or the end of the session. */
-#define STATS_TIMEOUT_MS 200
-
-/* A peer's loss-recovery figures stay in the report after it leaves. */
+/* A peer's loss-recovery figures stay in the report after it leaves: those of its last
+ * statistics, at most a second old (asking again now would mean waiting for its thread). */
 static void
 keep_stats_of (BeaconSession *self,
                BeaconPeer    *peer)
 {
-  beacon_peer_stats_add (&self->departed_stats, beacon_peer_get_webrtcbin (peer),
-                         STATS_TIMEOUT_MS);
+  beacon_peer_stats_add_totals (&self->departed_stats, beacon_peer_get_stats (peer));
+}
+
+/* A viewer that leaves leaves the list of viewers' health. */
+static void
+forget_health_of (BeaconSession *self,
+                  BeaconPeer    *peer)
+{
+  guint position;
+
+  if (g_list_store_find (self->viewer_health, beacon_peer_get_health (peer), &position))
+    g_list_store_remove (self->viewer_health, position);
 }
 
 /* Glass-to-glass, when the broadcast carries latency stamps (see beacon-latency-stamp). */
@@ -184,10 +200,16 @@ stats_to_json (BeaconSession *self)
 
   g_hash_table_iter_init (&iter, self->peers);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &peer))
-    beacon_peer_stats_add (&stats, beacon_peer_get_webrtcbin (peer), STATS_TIMEOUT_MS);
+    beacon_peer_stats_add_totals (&stats, beacon_peer_get_stats (peer));
   beacon_peer_stats_to_json (&stats, object);
   if (self->role == BEACON_SESSION_ROLE_WATCH)
     {
+      BeaconPeerHealth *health = beacon_session_get_watch_health (self);
+
+      if (health != NULL)
+        json_object_set_object_member (object, "health", beacon_peer_health_to_json (health));
+      else
+        json_object_set_null_member (object, "health");
       json_object_set_int_member (object, "frames_decoded",
                                   (gint64) beacon_session_get_frames_decoded (self));
       guint64 freeze_ms = self->watch != NULL
@@ -212,6 +234,20 @@ stats_to_json (BeaconSession *self)
       json_object_set_object_member (object, "key_frames", key_frames);
       json_object_set_int_member (object, "frames_encoded",
                                   (gint64) beacon_key_frame_limiter_get_frames (limiter));
+    }
+  if (self->role == BEACON_SESSION_ROLE_BROADCAST)
+    {
+      JsonArray *viewers = json_array_new ();
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->viewer_health));
+
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(BeaconPeerHealth) health =
+            g_list_model_get_item (G_LIST_MODEL (self->viewer_health), i);
+
+          json_array_add_object_element (viewers, beacon_peer_health_to_json (health));
+        }
+      json_object_set_array_member (object, "viewers", viewers);
     }
   return object;
 }
@@ -260,6 +296,7 @@ tear_down (BeaconSession *self)
     {
       g_signal_handlers_disconnect_by_data (peer, self);
       keep_stats_of (self, peer);
+      forget_health_of (self, peer);
       if (self->signaler != NULL)
         beacon_signaler_end_session (self->signaler, beacon_peer_get_session_id (peer));
       beacon_peer_close (peer);
@@ -352,6 +389,7 @@ remove_peer (BeaconSession *self,
     return;
   g_signal_handlers_disconnect_by_data (peer, self);
   keep_stats_of (self, peer);
+  forget_health_of (self, peer);
   /* The branch goes first, so the tee never pushes into a webrtcbin already stopped. */
   if (self->broadcast != NULL)
     beacon_broadcast_pipeline_detach_peer (self->broadcast, beacon_peer_get_webrtcbin (peer));
@@ -498,6 +536,25 @@ peer_failed_cb (BeaconPeer    *peer,
   fail_with (self, g_error_copy (error));
 }
 
+/* One round of statistics is over when every peer asked answered; a peer that does not
+ * (closing, or busy) holds it up until the next round at most: see request_health (). An
+ * answer that comes after its round counts towards the next one, which then ends a little
+ * early, with that peer's newest figures all the same. */
+static void
+finish_health_round (BeaconSession *self)
+{
+  self->stats_pending = 0;
+  g_signal_emit (self, signals[SIGNAL_HEALTH_UPDATED], 0);
+}
+
+static void
+peer_stats_updated_cb (BeaconPeer    *peer,
+                       BeaconSession *self)
+{
+  if (self->stats_pending > 0 && --self->stats_pending == 0)
+    finish_health_round (self);
+}
+
 static BeaconPeer *
 make_peer (BeaconSession *self,
            GstBin        *bin,
@@ -528,7 +585,10 @@ add_peer (BeaconSession *self,
                            G_CALLBACK (peer_identity_verified_cb), self, 0);
   g_signal_connect_object (peer, "connected", G_CALLBACK (peer_connected_cb), self, 0);
   g_signal_connect_object (peer, "failed", G_CALLBACK (peer_failed_cb), self, 0);
+  g_signal_connect_object (peer, "stats-updated", G_CALLBACK (peer_stats_updated_cb), self, 0);
   g_hash_table_insert (self->peers, g_strdup (session_id), peer);
+  if (self->role == BEACON_SESSION_ROLE_BROADCAST)
+    g_list_store_append (self->viewer_health, beacon_peer_get_health (peer));
   return peer;
 }
 
@@ -884,6 +944,54 @@ signaler_started_cb (GObject      *source,
   g_object_unref (self);
 }
 
+/* Frames per second since the last tick: decoded watching; broadcasting, encoded by the one
+ * encoder all viewers share (webrtcbin 1.22 counts no frames sent per viewer). */
+static double
+measure_fps (BeaconSession *self,
+             gint64         now_us)
+{
+  guint64 frames = 0;
+  double fps = 0;
+
+  if (self->watch != NULL)
+    frames = beacon_watch_pipeline_get_frames_decoded (self->watch);
+  else if (self->broadcast != NULL)
+    frames = beacon_key_frame_limiter_get_frames (
+      beacon_broadcast_pipeline_get_key_frame_limiter (self->broadcast));
+  if (self->last_tick_us > 0 && now_us > self->last_tick_us && frames >= self->last_frames)
+    fps = (frames - self->last_frames) * (double) G_USEC_PER_SEC / (now_us - self->last_tick_us);
+  self->last_tick_us = now_us;
+  self->last_frames = frames;
+  return fps;
+}
+
+/* Each second: asks every peer for its statistics, without waiting. The answers come back
+ * one by one (peer_stats_updated_cb ()), and "health-updated" follows the last of them, or
+ * this tick of the next second when one never came. */
+static void
+request_health (BeaconSession *self)
+{
+  double fps = measure_fps (self, g_get_monotonic_time ());
+  g_autoptr(GPtrArray) peers = g_ptr_array_new_with_free_func (g_object_unref);
+  GHashTableIter iter;
+  BeaconPeer *peer;
+
+  if (self->stats_pending > 0)
+    finish_health_round (self);
+  g_hash_table_iter_init (&iter, self->peers);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &peer))
+    g_ptr_array_add (peers, g_object_ref (peer));
+  self->stats_pending = peers->len;
+  for (guint i = 0; i < peers->len; i++)
+    {
+      peer = g_ptr_array_index (peers, i);
+      beacon_peer_health_set_fps (beacon_peer_get_health (peer), fps);
+      beacon_peer_request_stats (peer);
+    }
+  if (peers->len == 0)
+    finish_health_round (self);
+}
+
 static gboolean
 report_timer_cb (gpointer user_data)
 {
@@ -903,6 +1011,7 @@ report_timer_cb (gpointer user_data)
     }
   /* ICE and DTLS states change without telling the session; refresh what the panel shows. */
   update_security_report (self);
+  request_health (self);
   return G_SOURCE_CONTINUE;
 }
 
@@ -1249,6 +1358,10 @@ clear_running (BeaconSession *self)
   self->departed_stats = (BeaconPeerStats) { 0, };
   self->last_encoded_bytes = 0;
   self->bitrate_kbps = 0;
+  g_list_store_remove_all (self->viewer_health);
+  self->stats_pending = 0;
+  self->last_tick_us = 0;
+  self->last_frames = 0;
 }
 
 void
@@ -1432,6 +1545,33 @@ beacon_session_dup_report_json (BeaconSession *self)
   return json_generator_to_data (generator, NULL);
 }
 
+GListModel *
+beacon_session_get_viewer_health (BeaconSession *self)
+{
+  g_return_val_if_fail (BEACON_IS_SESSION (self), NULL);
+  return G_LIST_MODEL (self->viewer_health);
+}
+
+/* While a reconnection brings a new peer, the old one may still be in the table: the one
+ * that is connected is the one that plays. */
+BeaconPeerHealth *
+beacon_session_get_watch_health (BeaconSession *self)
+{
+  GHashTableIter iter;
+  BeaconPeer *peer;
+  BeaconPeer *found = NULL;
+
+  g_return_val_if_fail (BEACON_IS_SESSION (self), NULL);
+
+  if (self->role != BEACON_SESSION_ROLE_WATCH)
+    return NULL;
+  g_hash_table_iter_init (&iter, self->peers);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &peer))
+    if (found == NULL || beacon_peer_is_connected (peer))
+      found = peer;
+  return found != NULL ? beacon_peer_get_health (found) : NULL;
+}
+
 BeaconSecurityReport *
 beacon_session_get_security_report (BeaconSession *self)
 {
@@ -1532,6 +1672,7 @@ beacon_session_finalize (GObject *object)
   BeaconSession *self = BEACON_SESSION (object);
 
   g_hash_table_unref (self->peers);
+  g_object_unref (self->viewer_health);
   beacon_session_config_unref (self->settings);
   beacon_session_config_unref (self->config);
 
@@ -1582,6 +1723,11 @@ beacon_session_class_init (BeaconSessionClass *klass)
   signals[SIGNAL_RECONNECT_WAITING] =
     g_signal_new ("reconnect-waiting", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                   NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
+  /* Each second while running, once the peers' statistics came: see
+   * beacon_session_get_viewer_health () and beacon_session_get_watch_health (). */
+  signals[SIGNAL_HEALTH_UPDATED] =
+    g_signal_new ("health-updated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 0);
   beacon_session_config_install_properties (object_class, N_PROPS);
 }
 
@@ -1589,6 +1735,7 @@ static void
 beacon_session_init (BeaconSession *self)
 {
   self->peers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->viewer_health = g_list_store_new (BEACON_TYPE_PEER_HEALTH);
   self->settings = beacon_session_config_new ();
   /* Until the first start (), the running config is the defaults: the report and
    * tear_down () may read it before anything ran. */

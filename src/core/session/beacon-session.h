@@ -12,6 +12,7 @@
 #include "beacon-direct-server.h"
 #include "beacon-latency-stamp.h"
 #include "beacon-media-source.h"
+#include "beacon-peer-health.h"
 #include "beacon-security-report.h"
 
 G_BEGIN_DECLS
@@ -78,6 +79,11 @@ gboolean              beacon_session_get_latency         (BeaconSession        *
                                                           BeaconLatencyFigures *figures);
 /* Milliseconds from start () to the first decoded video frame, or -1. */
 gint64                beacon_session_get_first_frame_ms  (BeaconSession *self);
+/* Health, updated each second (signal "health-updated", after the peers' statistics came):
+ * broadcasting, a list of BeaconPeerHealth, one per viewer in the order they came (empty
+ * watching); watching, the broadcaster connection's, or NULL (also when broadcasting). */
+GListModel           *beacon_session_get_viewer_health   (BeaconSession *self);
+BeaconPeerHealth     *beacon_session_get_watch_health    (BeaconSession *self);
 /* Never NULL; describes the current (or last) connection. */
 BeaconSecurityReport *beacon_session_get_security_report (BeaconSession *self);
 /* The connection report as pretty-printed JSON: the security report plus role, state, error
