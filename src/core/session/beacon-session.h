@@ -73,6 +73,9 @@ guint                 beacon_session_get_viewer_count    (BeaconSession *self);
 guint64               beacon_session_get_frames_decoded  (BeaconSession *self);
 /* Milliseconds from start () to the first decoded video frame, or -1. */
 gint64                beacon_session_get_first_frame_ms  (BeaconSession *self);
+/* Watching: TRUE while a failed media path (ICE) is negotiated again over the signaling
+ * ("reconnecting" is TRUE then too, and "reconnect-waiting" announces each attempt). */
+gboolean              beacon_session_is_repairing_media  (BeaconSession *self);
 /* Never NULL; describes the current (or last) connection. */
 BeaconSecurityReport *beacon_session_get_security_report (BeaconSession *self);
 /* The connection report as pretty-printed JSON: the security report plus role, state, error
