@@ -561,8 +561,12 @@ test_ice_failure_repaired (Fixture       *fixture,
   assert_media_over_udp (fixture);
   /* The broadcaster served the new session with a branch of its own, and is the same
    * process. */
+  g_test_message ("ice cut: the server's stderr:\n%s",
+                  beacon_test_process_get_stderr (fixture->server));
   g_assert_cmpuint (count_in (beacon_test_process_get_stderr (fixture->server),
                               "viewer connected"), >, connected_before);
+  /* The failed session's branch went when the viewer ended that session. */
+  g_assert_true (stderr_has (fixture->server, "viewer left (session"));
   g_assert_cmpint (beacon_test_process_get_pid (fixture->server), !=, 0);
 
   beacon_test_process_send_signal (viewer, SIGTERM);
