@@ -440,7 +440,8 @@ test_publisher_reconnects (Fixture       *fixture,
 /* A broadcaster and a viewer that decodes, its media over UDP; NULL (the test is skipped)
  * when nftables cannot be used. */
 static BeaconTestProcess *
-start_watching_over_udp (Fixture *fixture)
+start_watching_over_udp (Fixture            *fixture,
+                         const char * const *extra)
 {
   BeaconTestProcess *viewer;
 
@@ -448,7 +449,7 @@ start_watching_over_udp (Fixture *fixture)
     return NULL;
   beacon_test_serve_fixture_start_server (fixture, server_argv (0));
   keep_media_on_udp (fixture->port);
-  viewer = start_viewer (fixture);
+  viewer = beacon_test_serve_fixture_start_viewer (fixture, "viewer", fixture->url, extra);
   wait_first_frame (viewer);
   g_assert_cmpint (wait_frames_above (fixture, 30, 30000), >=, 0);
   assert_media_over_udp (fixture);
@@ -468,7 +469,7 @@ test_udp_cut (Fixture       *fixture,
   gint64 after_cut, resumed_ms, freeze_ms;
   GPid pid;
 
-  viewer = start_watching_over_udp (fixture);
+  viewer = start_watching_over_udp (fixture, (const char *[]) { "--timeout", "120", NULL });
   if (viewer == NULL)
     return;
   pid = beacon_test_process_get_pid (viewer);
@@ -520,7 +521,7 @@ test_ice_failure_repaired (Fixture       *fixture,
   guint connected_before;
   GPid pid;
 
-  viewer = start_watching_over_udp (fixture);
+  viewer = start_watching_over_udp (fixture, (const char *[]) { "--timeout", "120", NULL });
   if (viewer == NULL)
     return;
   pid = beacon_test_process_get_pid (viewer);
@@ -574,6 +575,37 @@ test_ice_failure_repaired (Fixture       *fixture,
   remove_cuts ();
 }
 
+/* (8) UDP cut for good: the repair is bounded by --reconnect-timeout (here 5 s, after the
+ * 10 s of silence that count as a failure), and then the viewer fails with a clear error. */
+static void
+test_ice_repair_gives_up (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(BeaconTestProcess) viewer = NULL;
+  gint64 cut_began;
+  int status;
+
+  viewer = start_watching_over_udp (fixture, (const char *[]) { "--timeout", "120",
+                                                                "--reconnect-timeout", "5",
+                                                                NULL });
+  if (viewer == NULL)
+    return;
+  cut_began = g_get_monotonic_time ();
+  g_assert_true (nft ((const char *[]) { "add", "rule", "inet", "beacon_test", "in", "meta",
+                                         "l4proto", "udp", "drop", NULL }));
+  status = beacon_test_process_wait_exit (viewer, 60);
+  g_test_message ("gives up: the viewer ended %" G_GINT64_FORMAT " ms after the cut began; "
+                  "stderr:\n%s", (g_get_monotonic_time () - cut_began) / 1000,
+                  beacon_test_process_get_stderr (viewer));
+  beacon_test_assert_exit (viewer, status, 1);
+  g_assert_true (stderr_has (viewer, "reconnecting media (attempt 1, next in"));
+  g_assert_true (stderr_has (viewer, "the media connection failed (ICE failed: nothing arrived "
+                                     "from the peer for 10 s) and could not be repaired within "
+                                     "5 s"));
+  g_assert_false (stderr_has (viewer, "reconnected"));
+  remove_cuts ();
+}
+
 int
 main (int    argc,
       char **argv)
@@ -591,6 +623,7 @@ main (int    argc,
   ADD ("publisher-reconnects-to-gst-server", test_publisher_reconnects);
   ADD ("udp-cut-playback-resumes", test_udp_cut);
   ADD ("ice-failure-repaired", test_ice_failure_repaired);
+  ADD ("ice-repair-gives-up", test_ice_repair_gives_up);
 
   return g_test_run ();
 }

@@ -524,7 +524,7 @@ schedule_repair (BeaconSession *self)
     {
       fail_with (self, g_error_new (BEACON_SESSION_ERROR, BEACON_SESSION_ERROR_FAILED,
                                     "the media connection failed (%s) and could not be "
-                                    "repaired within %u s (%u attempts)",
+                                    "repaired within %u s (attempts: %u)",
                                     self->repair_reason, (guint) (elapsed_ms / 1000),
                                     self->repair_attempt));
       return;
