@@ -495,6 +495,19 @@ beacon_peer_hold_identity (peer);
 
 static void schedule_repair (BeaconSession *self);
 
+/* The server did not start the session asked for (it may have refused it with an error,
+ * which the gst protocol does not tie to the request): the next attempt follows. */
+static gboolean
+repair_session_timed_out_cb (gpointer user_data)
+{
+  BeaconSession *self = user_data;
+
+  self->repair_source = 0;
+  g_message ("no new session within %u s", BEACON_RECONNECT_ATTEMPT_MS / 1000);
+  schedule_repair (self);
+  return G_SOURCE_REMOVE;
+}
+
 static gboolean
 repair_wait_elapsed_cb (gpointer user_data)
 {
@@ -502,12 +515,17 @@ repair_wait_elapsed_cb (gpointer user_data)
 
   self->repair_source = 0;
   if (self->signaler == NULL || !beacon_signaler_start_session (self->signaler))
-    fail_with (self, g_error_new (BEACON_SESSION_ERROR, BEACON_SESSION_ERROR_FAILED,
-                                  "the media connection failed (%s), and the signaling "
-                                  "server could not be asked for a new one",
-                                  self->repair_reason));
+    {
+      fail_with (self, g_error_new (BEACON_SESSION_ERROR, BEACON_SESSION_ERROR_FAILED,
+                                    "the media connection failed (%s), and the signaling "
+                                    "server could not be asked for a new one",
+                                    self->repair_reason));
+      return G_SOURCE_REMOVE;
+    }
   /* The new session's peer (session_started_cb ()) ends the repair once connected, or fails
    * and schedules the next attempt. */
+  self->repair_source = g_timeout_add (BEACON_RECONNECT_ATTEMPT_MS, repair_session_timed_out_cb,
+                                       self);
   return G_SOURCE_REMOVE;
 }
 
@@ -734,7 +752,10 @@ session_started_cb (BeaconSignaler *signaler,
    * pair again once its checks failed (during a cut that goes on), and with trickle ICE it
    * never declares the whole path failed either, so that peer would wait for ever. */
   if (is_repairing (self))
-    beacon_peer_watch_reception (peer, BEACON_RECONNECT_ATTEMPT_MS);
+    {
+      g_clear_handle_id (&self->repair_source, g_source_remove);
+      beacon_peer_watch_reception (peer, BEACON_RECONNECT_ATTEMPT_MS);
+    }
   /* Reconnected, a viewer that was watching stays so while the new peer connects. */
   if (self->state < BEACON_SESSION_STATE_NEGOTIATING)
     set_state (self, BEACON_SESSION_STATE_NEGOTIATING);
