@@ -408,14 +408,24 @@ can_repair (BeaconSession *self)
   return self->role == BEACON_SESSION_ROLE_WATCH && beacon_session_config_reconnects (self->config);
 }
 
+/* The repair is over once a picture through the new peer is decoded, not when it connects:
+ * a peer that connected right as a cut ended was once seen to bring nothing at all, and it
+ * then fails within the attempt's time like any other. From now on the peer gets the usual
+ * time. */
 static void
 end_repair (BeaconSession *self)
 {
+  GHashTableIter iter;
+  BeaconPeer *peer;
+
   g_message ("media connection repaired (attempt %u)", self->repair_attempt);
   g_clear_handle_id (&self->repair_source, g_source_remove);
   self->repair_since_us = 0;
   self->repairs++;
   g_clear_pointer (&self->repair_reason, g_free);
+  g_hash_table_iter_init (&iter, self->peers);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &peer))
+    beacon_peer_watch_reception (peer, RECEPTION_TIMEOUT_MS);
   notify_reconnecting (self);
 }
 
@@ -436,10 +446,9 @@ peer_connected_cb (BeaconPeer    *peer,
     {
       if (self->state == BEACON_SESSION_STATE_NEGOTIATING)
         set_state (self, BEACON_SESSION_STATE_CONNECTED);
-      if (can_repair (self))
+      /* A repair's peer keeps the attempt's time until a picture comes (end_repair ()). */
+      if (can_repair (self) && !is_repairing (self))
         beacon_peer_watch_reception (peer, RECEPTION_TIMEOUT_MS);
-      if (is_repairing (self))
-        end_repair (self);
     }
 }
 
@@ -977,6 +986,9 @@ frames_decoded_cb (BeaconWatchPipeline *pipeline,
                    BeaconSession       *self)
 {
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FRAMES_DECODED]);
+  /* The failed peer is gone: what is decoded now came through the new one. */
+  if (is_repairing (self) && g_hash_table_size (self->peers) > 0)
+    end_repair (self);
 }
 
 static void ice_servers_cb (BeaconSignaler *signaler,
