@@ -216,6 +216,16 @@ cut_udp (guint port,
   return g_get_monotonic_time ();
 }
 
+static gint64
+key_frames_requested (Fixture *fixture)
+{
+  g_autoptr(JsonObject) report = beacon_test_serve_fixture_read_report (fixture, "server");
+  JsonObject *stats = json_object_get_object_member (report, "stats");
+
+  return json_object_get_int_member (json_object_get_object_member (stats, "key_frames"),
+                                     "requested");
+}
+
 static void
 assert_media_over_udp (Fixture *fixture)
 {
@@ -437,17 +447,23 @@ test_publisher_reconnects (Fixture       *fixture,
   remove_cuts ();
 }
 
-/* A broadcaster and a viewer that decodes, its media over UDP; NULL (the test is skipped)
- * when nftables cannot be used. */
+/* A broadcaster (its report in server.json) and a viewer that decodes, its media over UDP;
+ * NULL (the test is skipped) when nftables cannot be used. */
 static BeaconTestProcess *
 start_watching_over_udp (Fixture            *fixture,
                          const char * const *extra)
 {
+  g_autofree char *report = beacon_test_serve_fixture_path (fixture, "server.json");
+  g_autoptr(GStrvBuilder) argv = g_strv_builder_new ();
+  g_auto(GStrv) server_args = NULL;
   BeaconTestProcess *viewer;
 
   if (!prepare_cuts ())
     return NULL;
-  beacon_test_serve_fixture_start_server (fixture, server_argv (0));
+  g_strv_builder_addv (argv, server_argv (0));
+  g_strv_builder_add_many (argv, "--report", report, NULL);
+  server_args = g_strv_builder_end (argv);
+  beacon_test_serve_fixture_start_server (fixture, (const char * const *) server_args);
   keep_media_on_udp (fixture->port);
   viewer = beacon_test_serve_fixture_start_viewer (fixture, "viewer", fixture->url, extra);
   wait_first_frame (viewer);
@@ -499,7 +515,9 @@ test_udp_cut (Fixture       *fixture,
   g_assert_cmpstr (json_object_get_string_member (report, "state"), ==, "watching");
   g_assert_true (json_object_get_null_member (report, "error"));
   g_assert_cmpint (json_object_get_int_member (report, "media_repairs"), ==, 0);
-  g_assert_false (stderr_has (viewer, "reconnecting"));
+  /* The same path carried the media again. (A loaded machine may have made the signaling
+   * reconnect meanwhile, which is not what this test is about.) */
+  g_assert_false (stderr_has (viewer, "reconnecting media"));
   assert_media_over_udp (fixture);
 
   beacon_test_process_send_signal (viewer, SIGTERM);
@@ -519,6 +537,7 @@ test_ice_failure_repaired (Fixture       *fixture,
   g_autoptr(JsonObject) report = NULL;
   gint64 cut_began, cut_ended, after_cut, resumed_ms;
   guint connected_before;
+  gint64 key_frames_before, reconnects_before;
   GPid pid;
 
   viewer = start_watching_over_udp (fixture, (const char *[]) { "--timeout", "120", NULL });
@@ -527,6 +546,10 @@ test_ice_failure_repaired (Fixture       *fixture,
   pid = beacon_test_process_get_pid (viewer);
   connected_before = count_in (beacon_test_process_get_stderr (fixture->server),
                               "viewer connected");
+  key_frames_before = key_frames_requested (fixture);
+  report = beacon_test_serve_fixture_read_report (fixture, "viewer");
+  reconnects_before = json_object_get_int_member (report, "reconnects");
+  g_clear_pointer (&report, json_object_unref);
   g_test_message ("ice cut: the server before the cut:\n%s",
                   beacon_test_process_get_stderr (fixture->server));
 
@@ -558,7 +581,8 @@ test_ice_failure_repaired (Fixture       *fixture,
   g_assert_cmpstr (json_object_get_string_member (report, "state"), ==, "watching");
   g_assert_false (json_object_get_boolean_member (report, "reconnecting"));
   g_assert_cmpint (json_object_get_int_member (report, "media_repairs"), ==, 1);
-  g_assert_cmpint (json_object_get_int_member (report, "reconnects"), ==, 0);
+  /* Repaired over the same signaling channel, not by reconnecting it. */
+  g_assert_cmpint (json_object_get_int_member (report, "reconnects"), ==, reconnects_before);
   assert_media_over_udp (fixture);
   /* The broadcaster served the new session with a branch of its own, and is the same
    * process. */
@@ -566,8 +590,14 @@ test_ice_failure_repaired (Fixture       *fixture,
                   beacon_test_process_get_stderr (fixture->server));
   g_assert_cmpuint (count_in (beacon_test_process_get_stderr (fixture->server),
                               "viewer connected"), >, connected_before);
-  /* The failed session's branch went when the viewer ended that session. */
+  /* The failed session's branch went when the viewer ended that session; the new one began
+   * with a key frame (the report is rewritten every second). */
   g_assert_true (stderr_has (fixture->server, "viewer left (session"));
+  iterate_for (1500);
+  g_test_message ("ice cut: key frames requested at the broadcaster: %" G_GINT64_FORMAT
+                  " before the cut, %" G_GINT64_FORMAT " after the repair", key_frames_before,
+                  key_frames_requested (fixture));
+  g_assert_cmpint (key_frames_requested (fixture), >, key_frames_before);
   g_assert_cmpint (beacon_test_process_get_pid (fixture->server), !=, 0);
 
   beacon_test_process_send_signal (viewer, SIGTERM);
@@ -583,6 +613,7 @@ test_ice_repair_gives_up (Fixture       *fixture,
 {
   g_autoptr(BeaconTestProcess) viewer = NULL;
   gint64 cut_began;
+  const char *lost;
   int status;
 
   viewer = start_watching_over_udp (fixture, (const char *[]) { "--timeout", "120",
@@ -602,7 +633,9 @@ test_ice_repair_gives_up (Fixture       *fixture,
   g_assert_true (stderr_has (viewer, "the media connection failed (ICE failed: nothing arrived "
                                      "from the peer for 10 s) and could not be repaired within "
                                      "5 s"));
-  g_assert_false (stderr_has (viewer, "reconnected"));
+  lost = strstr (beacon_test_process_get_stderr (viewer), "media connection lost");
+  g_assert_nonnull (lost);
+  g_assert_null (strstr (lost, "reconnected"));
   remove_cuts ();
 }
 
