@@ -659,9 +659,12 @@ reception_tick_cb (gpointer user_data)
   if ((now - self->reception_last_change_us) / 1000 < self->reception_timeout_ms)
     return G_SOURCE_CONTINUE;
   self->reception_timer = 0;
+  /* A "failed" handler may drop the last other reference (the session removes the peer). */
+  g_object_ref (self);
   fail (self, g_error_new (BEACON_PEER_ERROR, BEACON_PEER_ERROR_ICE_FAILED,
                            "ICE failed: nothing arrived from the peer for %u s",
                            self->reception_timeout_ms / 1000));
+  g_object_unref (self);
   return G_SOURCE_REMOVE;
 }
 
