@@ -292,7 +292,7 @@ start_producer (BeaconDirectServer *server,
 
 /* The producer (the broadcaster's own connection, with the producer token) and a viewer speak
  * the gst dialect through the direct server: a session is asked for, offered, answered and
- * ended, both leave, the server stops. */
+ * ended, the viewer asks for another over the same channel, both leave, the server stops. */
 static void
 run_gst_session (BeaconDirectServer *server,
                  BeaconIdentity     *identity)
@@ -301,6 +301,7 @@ run_gst_session (BeaconDirectServer *server,
   BeaconTestRecorder viewer_events = { 0 };
   BeaconSignaler *producer;
   BeaconSignaler *viewer;
+  g_autofree char *first_session = NULL;
 
   producer = start_producer (server, identity, &producer_events);
   g_assert_nonnull (producer_events.start_result);
@@ -321,6 +322,16 @@ run_gst_session (BeaconDirectServer *server,
 
   beacon_signaler_end_session (viewer, viewer_events.session_id);
   g_assert_true (beacon_test_wait_until (&producer_events.ended, 20));
+
+  /* A viewer repairing its media path asks for one more session over the same channel. */
+  first_session = g_strdup (viewer_events.session_id);
+  viewer_events.session = producer_events.session = FALSE;
+  g_assert_false (beacon_signaler_start_session (producer));
+  g_assert_true (beacon_signaler_start_session (viewer));
+  g_assert_true (beacon_test_wait_until (&producer_events.session, 20));
+  g_assert_true (beacon_test_wait_until (&viewer_events.session, 20));
+  g_assert_cmpstr (viewer_events.session_id, !=, first_session);
+  g_assert_cmpstr (viewer_events.session_id, ==, producer_events.session_id);
   beacon_test_stop_signaler (viewer, &viewer_events);
   beacon_test_stop_signaler (producer, &producer_events);
   beacon_test_spin (200);

@@ -23,6 +23,13 @@
 #define CUT_SECONDS 5
 /* How long a restarted broadcaster's viewer may take to decode again. */
 #define REJOIN_SECONDS 10
+/* The UDP cut, and how soon after it playback must resume. */
+#define UDP_CUT_SECONDS 3
+#define UDP_RESUME_MS 3000
+/* A UDP cut long enough for the viewer to count its media path as failed: it receives
+ * nothing for 10 s (RECEPTION_TIMEOUT_MS in beacon-session.c; libnice 0.1.21 itself never
+ * fails a path once connected), and a few seconds of the repair run into the cut too. */
+#define ICE_CUT_SECONDS 14
 
 typedef BeaconTestServeFixture Fixture;
 
@@ -103,6 +110,17 @@ stderr_has (BeaconTestProcess *process,
   return strstr (beacon_test_process_get_stderr (process), text) != NULL;
 }
 
+static guint
+count_in (const char *text,
+          const char *needle)
+{
+  guint count = 0;
+
+  for (const char *p = text; (p = strstr (p, needle)) != NULL; p++)
+    count++;
+  return count;
+}
+
 static gboolean
 wait_stderr (BeaconTestProcess *process,
              const char        *text,
@@ -166,6 +184,58 @@ cut_port (guint port)
                                          "dport", port_text, "drop", NULL }));
   iterate_for (CUT_SECONDS * 1000);
   g_assert_true (nft ((const char *[]) { "flush", "chain", "inet", "beacon_test", "in", NULL }));
+}
+
+/* From now on only the signaling (TCP @port) passes of all TCP: ICE would otherwise move the
+ * media to an ICE-TCP pair when UDP is cut, where a UDP cut does not reach it (as in
+ * tests/impairment/loss.py). */
+static void
+keep_media_on_udp (guint port)
+{
+  g_autofree char *port_text = g_strdup_printf ("%u", port);
+
+  g_assert_true (nft ((const char *[]) { "flush", "chain", "inet", "beacon_test", "in", NULL }));
+  g_assert_true (nft ((const char *[]) { "add", "rule", "inet", "beacon_test", "in", "tcp",
+                                         "dport", port_text, "accept", NULL }));
+  g_assert_true (nft ((const char *[]) { "add", "rule", "inet", "beacon_test", "in", "tcp",
+                                         "sport", port_text, "accept", NULL }));
+  g_assert_true (nft ((const char *[]) { "add", "rule", "inet", "beacon_test", "in", "meta",
+                                         "l4proto", "tcp", "drop", NULL }));
+}
+
+/* Drops all UDP on lo (media and ICE, both ways) for @seconds, keeping the children's output
+ * flowing; returns when the cut ended, on the monotonic clock. */
+static gint64
+cut_udp (guint port,
+         guint seconds)
+{
+  g_assert_true (nft ((const char *[]) { "add", "rule", "inet", "beacon_test", "in", "meta",
+                                         "l4proto", "udp", "drop", NULL }));
+  iterate_for (seconds * 1000);
+  keep_media_on_udp (port);
+  return g_get_monotonic_time ();
+}
+
+static gint64
+key_frames_requested (Fixture *fixture)
+{
+  g_autoptr(JsonObject) report = beacon_test_serve_fixture_read_report (fixture, "server");
+  JsonObject *stats = json_object_get_object_member (report, "stats");
+
+  return json_object_get_int_member (json_object_get_object_member (stats, "key_frames"),
+                                     "requested");
+}
+
+static void
+assert_media_over_udp (Fixture *fixture)
+{
+  g_autoptr(JsonObject) report = beacon_test_serve_fixture_read_report (fixture, "viewer");
+  JsonObject *ice = json_object_get_object_member (report, "ice");
+  const char *candidate = json_object_get_string_member_with_default (ice, "local_candidate",
+                                                                      "");
+
+  g_test_message ("media path: %s", candidate);
+  g_assert_nonnull (strstr (candidate, " udp "));
 }
 
 static void
@@ -322,14 +392,10 @@ count_listed (const char *link,
   g_autoptr(BeaconTestProcess) lister =
     beacon_test_process_start (dir, (const char *[]) { "list", link, NULL });
   g_autofree char *needle = g_strdup_printf ("\t%s\t", name);
-  guint count = 0;
 
   if (beacon_test_process_wait_exit (lister, 30) != 0)
     return 0;
-  for (const char *p = beacon_test_process_get_stdout (lister); (p = strstr (p, needle)) != NULL;
-       p++)
-    count++;
-  return count;
+  return count_in (beacon_test_process_get_stdout (lister), needle);
 }
 
 /* (5) A broadcaster publishing to a GStreamer signalling server whose port is cut for
@@ -381,6 +447,198 @@ test_publisher_reconnects (Fixture       *fixture,
   remove_cuts ();
 }
 
+/* A broadcaster (its report in server.json) and a viewer that decodes, its media over UDP;
+ * NULL (the test is skipped) when nftables cannot be used. */
+static BeaconTestProcess *
+start_watching_over_udp (Fixture            *fixture,
+                         const char * const *extra)
+{
+  g_autofree char *report = beacon_test_serve_fixture_path (fixture, "server.json");
+  g_autoptr(GStrvBuilder) argv = g_strv_builder_new ();
+  g_auto(GStrv) server_args = NULL;
+  BeaconTestProcess *viewer;
+
+  if (!prepare_cuts ())
+    return NULL;
+  g_strv_builder_addv (argv, server_argv (0));
+  g_strv_builder_add_many (argv, "--report", report, NULL);
+  server_args = g_strv_builder_end (argv);
+  beacon_test_serve_fixture_start_server (fixture, (const char * const *) server_args);
+  keep_media_on_udp (fixture->port);
+  viewer = beacon_test_serve_fixture_start_viewer (fixture, "viewer", fixture->url, extra);
+  wait_first_frame (viewer);
+  g_assert_cmpint (wait_frames_above (fixture, 30, 30000), >=, 0);
+  assert_media_over_udp (fixture);
+  return viewer;
+}
+
+/* (6) All UDP on lo dropped for UDP_CUT_SECONDS while the viewer watches over UDP: the same
+ * viewer process decodes again within UDP_RESUME_MS after the cut, on the same media path
+ * (no repair), and its session never failed. */
+static void
+test_udp_cut (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(BeaconTestProcess) viewer = NULL;
+  g_autoptr(JsonObject) report = NULL;
+  JsonObject *stats;
+  gint64 after_cut, resumed_ms, freeze_ms;
+  GPid pid;
+
+  viewer = start_watching_over_udp (fixture, (const char *[]) { "--timeout", "120", NULL });
+  if (viewer == NULL)
+    return;
+  pid = beacon_test_process_get_pid (viewer);
+
+  cut_udp (fixture->port, UDP_CUT_SECONDS);
+  after_cut = frames_decoded (fixture);
+  resumed_ms = wait_frames_above (fixture, after_cut, 20000);
+  g_test_message ("udp cut: decoding again %" G_GINT64_FORMAT " ms after a %d s cut ended",
+                  resumed_ms, UDP_CUT_SECONDS);
+  if (resumed_ms < 0 || resumed_ms > UDP_RESUME_MS)
+    g_error ("playback did not resume within %u ms of the cut; stderr:\n%s", UDP_RESUME_MS,
+             beacon_test_process_get_stderr (viewer));
+  /* Not just one frame: it plays on. */
+  g_assert_cmpint (wait_frames_above (fixture, after_cut + 30, 10000), >=, 0);
+
+  g_assert_cmpint (beacon_test_process_get_pid (viewer), ==, pid);
+  report = beacon_test_serve_fixture_read_report (fixture, "viewer");
+  stats = json_object_get_object_member (report, "stats");
+  freeze_ms = json_object_get_int_member (stats, "longest_freeze_ms");
+  g_test_message ("udp cut: longest freeze %" G_GINT64_FORMAT " ms (%" G_GINT64_FORMAT
+                  " ms after the cut), %" G_GINT64_FORMAT " PLIs sent", freeze_ms,
+                  freeze_ms - UDP_CUT_SECONDS * 1000,
+                  json_object_get_int_member (stats, "pli_sent"));
+  /* The gap between two decoded frames, to the millisecond: the report above is rewritten
+   * once a second only. */
+  g_assert_cmpint (freeze_ms, <=, UDP_CUT_SECONDS * 1000 + UDP_RESUME_MS);
+  g_assert_cmpstr (json_object_get_string_member (report, "state"), ==, "watching");
+  g_assert_true (json_object_get_null_member (report, "error"));
+  g_assert_cmpint (json_object_get_int_member (report, "media_repairs"), ==, 0);
+  /* The same path carried the media again. (A loaded machine may have made the signaling
+   * reconnect meanwhile, which is not what this test is about.) */
+  g_assert_false (stderr_has (viewer, "reconnecting media"));
+  assert_media_over_udp (fixture);
+
+  beacon_test_process_send_signal (viewer, SIGTERM);
+  beacon_test_assert_exit (viewer, beacon_test_process_wait_exit (viewer, 15), 0);
+  remove_cuts ();
+}
+
+/* (7) All UDP dropped for ICE_CUT_SECONDS: the viewer counts its media path as failed,
+ * ends that session and negotiates a new one over the signaling, which never went away;
+ * once UDP is back, the same viewer process decodes again through a new branch of the
+ * broadcaster, whose encoder never stopped. */
+static void
+test_ice_failure_repaired (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(BeaconTestProcess) viewer = NULL;
+  g_autoptr(JsonObject) report = NULL;
+  gint64 cut_began, cut_ended, after_cut, resumed_ms;
+  guint connected_before;
+  gint64 key_frames_before, reconnects_before;
+  GPid pid;
+
+  viewer = start_watching_over_udp (fixture, (const char *[]) { "--timeout", "120", NULL });
+  if (viewer == NULL)
+    return;
+  pid = beacon_test_process_get_pid (viewer);
+  connected_before = count_in (beacon_test_process_get_stderr (fixture->server),
+                              "viewer connected");
+  key_frames_before = key_frames_requested (fixture);
+  report = beacon_test_serve_fixture_read_report (fixture, "viewer");
+  reconnects_before = json_object_get_int_member (report, "reconnects");
+  g_clear_pointer (&report, json_object_unref);
+  g_test_message ("ice cut: the server before the cut:\n%s",
+                  beacon_test_process_get_stderr (fixture->server));
+
+  cut_began = g_get_monotonic_time ();
+  cut_ended = cut_udp (fixture->port, ICE_CUT_SECONDS);
+  g_test_message ("ice cut: the repair began %s", stderr_has (viewer, "reconnecting media")
+                                                    ? "during the cut" : "not yet");
+  g_assert_true (wait_stderr (viewer, "reconnecting media (attempt 1, next in", 5000));
+  g_assert_true (stderr_has (viewer, "media connection lost (ICE failed"));
+  if (!wait_stderr (viewer, "reconnected", 20000))
+    g_error ("the viewer did not repair its media connection; stderr:\n%s\nserver:\n%s",
+             beacon_test_process_get_stderr (viewer),
+             beacon_test_process_get_stderr (fixture->server));
+  g_test_message ("ice cut: repaired %" G_GINT64_FORMAT " ms after the cut ended (%"
+                  G_GINT64_FORMAT " ms after it began)",
+                  (g_get_monotonic_time () - cut_ended) / 1000,
+                  (g_get_monotonic_time () - cut_began) / 1000);
+  after_cut = frames_decoded (fixture);
+  resumed_ms = wait_frames_above (fixture, after_cut + 30, 20000);
+  g_test_message ("ice cut: 30 more frames %" G_GINT64_FORMAT " ms after the repair",
+                  resumed_ms);
+  if (resumed_ms < 0)
+    g_error ("the viewer did not decode again after the repair; stderr:\n%s",
+             beacon_test_process_get_stderr (viewer));
+
+  g_test_message ("ice cut: the viewer's stderr:\n%s", beacon_test_process_get_stderr (viewer));
+  g_assert_cmpint (beacon_test_process_get_pid (viewer), ==, pid);
+  report = beacon_test_serve_fixture_read_report (fixture, "viewer");
+  g_assert_cmpstr (json_object_get_string_member (report, "state"), ==, "watching");
+  g_assert_false (json_object_get_boolean_member (report, "reconnecting"));
+  g_assert_cmpint (json_object_get_int_member (report, "media_repairs"), ==, 1);
+  /* Repaired over the same signaling channel, not by reconnecting it. */
+  g_assert_cmpint (json_object_get_int_member (report, "reconnects"), ==, reconnects_before);
+  assert_media_over_udp (fixture);
+  /* The broadcaster served the new session with a branch of its own, and is the same
+   * process. */
+  g_test_message ("ice cut: the server's stderr:\n%s",
+                  beacon_test_process_get_stderr (fixture->server));
+  g_assert_cmpuint (count_in (beacon_test_process_get_stderr (fixture->server),
+                              "viewer connected"), >, connected_before);
+  /* The failed session's branch went when the viewer ended that session; the new one began
+   * with a key frame (the report is rewritten every second). */
+  g_assert_true (stderr_has (fixture->server, "viewer left (session"));
+  iterate_for (1500);
+  g_test_message ("ice cut: key frames requested at the broadcaster: %" G_GINT64_FORMAT
+                  " before the cut, %" G_GINT64_FORMAT " after the repair", key_frames_before,
+                  key_frames_requested (fixture));
+  g_assert_cmpint (key_frames_requested (fixture), >, key_frames_before);
+  g_assert_cmpint (beacon_test_process_get_pid (fixture->server), !=, 0);
+
+  beacon_test_process_send_signal (viewer, SIGTERM);
+  beacon_test_assert_exit (viewer, beacon_test_process_wait_exit (viewer, 15), 0);
+  remove_cuts ();
+}
+
+/* (8) UDP cut for good: the repair is bounded by --reconnect-timeout (here 5 s, after the
+ * 10 s of silence that count as a failure), and then the viewer fails with a clear error. */
+static void
+test_ice_repair_gives_up (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(BeaconTestProcess) viewer = NULL;
+  gint64 cut_began;
+  const char *lost;
+  int status;
+
+  viewer = start_watching_over_udp (fixture, (const char *[]) { "--timeout", "120",
+                                                                "--reconnect-timeout", "5",
+                                                                NULL });
+  if (viewer == NULL)
+    return;
+  cut_began = g_get_monotonic_time ();
+  g_assert_true (nft ((const char *[]) { "add", "rule", "inet", "beacon_test", "in", "meta",
+                                         "l4proto", "udp", "drop", NULL }));
+  status = beacon_test_process_wait_exit (viewer, 60);
+  g_test_message ("gives up: the viewer ended %" G_GINT64_FORMAT " ms after the cut began; "
+                  "stderr:\n%s", (g_get_monotonic_time () - cut_began) / 1000,
+                  beacon_test_process_get_stderr (viewer));
+  beacon_test_assert_exit (viewer, status, 1);
+  g_assert_true (stderr_has (viewer, "reconnecting media (attempt 1, next in"));
+  g_assert_true (stderr_has (viewer, "the media connection failed (ICE failed: nothing arrived "
+                                     "from the peer for 10 s) and could not be repaired within "
+                                     "5 s"));
+  lost = strstr (beacon_test_process_get_stderr (viewer), "media connection lost");
+  g_assert_nonnull (lost);
+  g_assert_null (strstr (lost, "reconnected"));
+  remove_cuts ();
+}
+
 int
 main (int    argc,
       char **argv)
@@ -396,6 +654,9 @@ main (int    argc,
   ADD ("clean-stop-ends-viewer", test_clean_stop_ends);
   ADD ("changed-certificate-fails-closed", test_changed_certificate_fails_closed);
   ADD ("publisher-reconnects-to-gst-server", test_publisher_reconnects);
+  ADD ("udp-cut-playback-resumes", test_udp_cut);
+  ADD ("ice-failure-repaired", test_ice_failure_repaired);
+  ADD ("ice-repair-gives-up", test_ice_repair_gives_up);
 
   return g_test_run ();
 }

@@ -107,7 +107,7 @@ beacon_cli_network_group (BeaconCliOptions *o)
     { "turn", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->turn, "TURN server, turn(s):user:pass@host:port (repeatable)", "SERVER" },
     { "relay-only", 0, 0, G_OPTION_ARG_NONE, &o->relay_only, "Send media only through TURN relays", NULL },
     { "upnp", 0, 0, G_OPTION_ARG_NONE, &o->upnp, "Let ICE ask the router for port mappings over UPnP (off by default)", NULL },
-    { "reconnect-timeout", 0, 0, G_OPTION_ARG_INT, &o->reconnect_timeout, "Try a lost signaling connection again for this long (direct and gst servers; default: 15, 0 = never)", "SECONDS" },
+    { "reconnect-timeout", 0, 0, G_OPTION_ARG_INT, &o->reconnect_timeout, "Try a lost signaling connection, or a failed media path, again for this long (direct and gst servers; default: 15, 0 = never)", "SECONDS" },
     { "report", 0, 0, G_OPTION_ARG_FILENAME, &o->report, "Write a JSON security report to FILE, updated on change", "FILE" },
     { NULL }
   };

@@ -291,8 +291,11 @@ reconnect_waiting_cb (BeaconSession *session,
                       guint          delay_ms,
                       Run           *run)
 {
-  g_printerr ("reconnecting to signaling server (attempt %u, next in %.1f s)\n", attempt,
-              delay_ms / 1000.0);
+  if (beacon_session_is_repairing_media (session))
+    g_printerr ("reconnecting media (attempt %u, next in %.1f s)\n", attempt, delay_ms / 1000.0);
+  else
+    g_printerr ("reconnecting to signaling server (attempt %u, next in %.1f s)\n", attempt,
+                delay_ms / 1000.0);
 }
 
 static void

@@ -203,8 +203,8 @@ beacon_session_dup_reconnecting_text (BeaconSession *session)
   g_object_get (session, "reconnecting", &reconnecting, "reconnecting-since", &since, NULL);
   if (!reconnecting)
     return NULL;
-  /* Translators: the signaling connection was lost and is being tried again, for %u seconds
-   * so far; the broadcast itself may still be playing meanwhile. */
+  /* Translators: the signaling connection, or the path the media takes, was lost and is being
+   * tried again, for %u seconds so far; the broadcast itself may still be playing meanwhile. */
   return g_strdup_printf (_("Reconnecting… %u s"),
                           (guint) ((g_get_monotonic_time () - since) / G_USEC_PER_SEC));
 }

@@ -41,6 +41,12 @@ struct _BeaconPeer
   /* Atomic, in a box the pad probes share rather than the peer: a probe holding the peer
    * would keep it, its webrtcbin and the ICE agent's sockets and threads alive for good. */
   gint         *media_allowed;
+  /* Atomic, in a box for the same reason: media buffers the src pads passed on (received). */
+  gint         *received;
+  guint         reception_timer;
+  guint         reception_timeout_ms;
+  gint          reception_last_count;
+  gint64        reception_last_change_us;
 
   gboolean      offering;             /* beacon_peer_create_offer () was called */
   gboolean      offer_pending;

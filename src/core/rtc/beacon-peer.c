@@ -78,6 +78,7 @@ fail (BeaconPeer *self,
       return;
     }
   self->failed = TRUE;
+  g_clear_handle_id (&self->reception_timer, g_source_remove);
   g_signal_emit (self, signals[SIGNAL_FAILED], 0, error);
   g_error_free (error);
 }
@@ -614,8 +615,18 @@ hold_media_probe_cb (GstPad          *pad,
   return g_atomic_int_get (media_allowed) ? GST_PAD_PROBE_OK : GST_PAD_PROBE_DROP;
 }
 
+static GstPadProbeReturn
+count_received_probe_cb (GstPad          *pad,
+                         GstPadProbeInfo *info,
+                         gpointer         user_data)
+{
+  g_atomic_int_inc ((gint *) user_data);
+  return GST_PAD_PROBE_OK;
+}
+
 /* Every pad of the webrtcbin, sending (sink) and receiving (src), holds media back until the
- * remote identity is verified. */
+ * remote identity is verified. What the src pads pass on is counted for
+ * beacon_peer_watch_reception (). */
 static void
 webrtcbin_pad_added_cb (GstElement *webrtcbin,
                         GstPad     *pad,
@@ -624,6 +635,38 @@ webrtcbin_pad_added_cb (GstElement *webrtcbin,
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
                      hold_media_probe_cb, g_atomic_rc_box_acquire (self->media_allowed),
                      (GDestroyNotify) g_atomic_rc_box_release);
+  if (GST_PAD_DIRECTION (pad) == GST_PAD_SRC)
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+                       count_received_probe_cb, g_atomic_rc_box_acquire (self->received),
+                       (GDestroyNotify) g_atomic_rc_box_release);
+}
+
+/* How often the reception is looked at: the failure comes at most this late. */
+#define RECEPTION_TICK_MS 500
+
+static gboolean
+reception_tick_cb (gpointer user_data)
+{
+  BeaconPeer *self = user_data;
+  gint count = g_atomic_int_get (self->received);
+  gint64 now = g_get_monotonic_time ();
+
+  if (count != self->reception_last_count)
+    {
+      self->reception_last_count = count;
+      self->reception_last_change_us = now;
+      return G_SOURCE_CONTINUE;
+    }
+  if ((now - self->reception_last_change_us) / 1000 < self->reception_timeout_ms)
+    return G_SOURCE_CONTINUE;
+  self->reception_timer = 0;
+  /* A "failed" handler may drop the last other reference (the session removes the peer). */
+  g_object_ref (self);
+  fail (self, g_error_new (BEACON_PEER_ERROR, BEACON_PEER_ERROR_ICE_FAILED,
+                           "ICE failed: nothing arrived from the peer for %u s",
+                           self->reception_timeout_ms / 1000));
+  g_object_unref (self);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -752,6 +795,22 @@ beacon_peer_add_receive_transceivers (BeaconPeer *self)
 }
 
 void
+beacon_peer_watch_reception (BeaconPeer *self,
+                             guint       timeout_ms)
+{
+  g_return_if_fail (BEACON_IS_PEER (self));
+  g_return_if_fail (timeout_ms > 0);
+
+  if (self->failed || self->closed)
+    return;
+  g_clear_handle_id (&self->reception_timer, g_source_remove);
+  self->reception_timeout_ms = timeout_ms;
+  self->reception_last_count = g_atomic_int_get (self->received);
+  self->reception_last_change_us = g_get_monotonic_time ();
+  self->reception_timer = g_timeout_add (RECEPTION_TICK_MS, reception_tick_cb, self);
+}
+
+void
 beacon_peer_reject (BeaconPeer *self,
                     GError     *error)
 {
@@ -815,6 +874,7 @@ beacon_peer_close (BeaconPeer *self)
     return;
   self->closed = TRUE;
   g_clear_handle_id (&self->offer_timeout, g_source_remove);
+  g_clear_handle_id (&self->reception_timer, g_source_remove);
   g_signal_handlers_disconnect_by_data (self->webrtcbin, self);
   /* Locked, so that the bin finishing an asynchronous state change on another thread (a sink
    * added for a new stream) cannot set it back to PLAYING: it would then be disposed in that
@@ -857,6 +917,7 @@ beacon_peer_finalize (GObject *object)
   g_clear_pointer (&self->announced_fingerprints, g_ptr_array_unref);
   g_weak_ref_clear (&self->dtls_decoder);
   g_atomic_rc_box_release (self->media_allowed);
+  g_atomic_rc_box_release (self->received);
   g_main_context_unref (self->context);
 
   G_OBJECT_CLASS (beacon_peer_parent_class)->finalize (object);
@@ -904,4 +965,5 @@ beacon_peer_init (BeaconPeer *self)
   self->announced_fingerprints = g_ptr_array_new_with_free_func (g_free);
   g_weak_ref_init (&self->dtls_decoder, NULL);
   self->media_allowed = g_atomic_rc_box_new0 (gint);
+  self->received = g_atomic_rc_box_new0 (gint);
 }

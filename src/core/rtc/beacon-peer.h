@@ -96,6 +96,13 @@ void        beacon_peer_set_expected_identity    (BeaconPeer             *self,
  * the same interception), the failure is still ours to report. FALSE when the peer failed
  * (now or before). */
 gboolean    beacon_peer_check_identity           (BeaconPeer             *self);
+/* From now on, fails the peer with BEACON_PEER_ERROR_ICE_FAILED when no media arrives for
+ * @timeout_ms (within half a second). libnice 0.1.21, as GStreamer 1.22 uses it, never
+ * declares a path that stops carrying packets failed once it was connected (its keepalives
+ * are indications that nobody answers, and consent freshness needs a newer libnice):
+ * without this a receiver that lost its path would wait for ever. */
+void        beacon_peer_watch_reception          (BeaconPeer             *self,
+                                                  guint                   timeout_ms);
 /* Fails the peer with @error (taken) from an identity-verified handler. */
 void        beacon_peer_reject                   (BeaconPeer             *self,
                                                   GError                 *error);

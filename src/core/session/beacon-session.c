@@ -86,6 +86,16 @@ struct _BeaconSession
   char                    *stun_server;
   BeaconWhipIngest        *whip_ingest;     /* source "whip": the publisher's connection */
   BeaconReconnector       *reconnector;     /* NULL unless the config reconnects */
+
+  /* Watching, a media path that failed (ICE) is repaired by a new session over the signaling
+   * that still runs, on the reconnector's schedule: since when (0 when not), the attempt
+   * waited for or under way, its timer, the repairs that succeeded, the failure that began
+   * it. */
+  gint64                   repair_since_us;
+  guint                    repair_attempt;
+  guint                    repair_source;
+  guint                    repairs;
+  char                    *repair_reason;
 };
 
 enum {
@@ -148,6 +158,19 @@ static gboolean
 is_reconnecting (BeaconSession *self)
 {
   return self->reconnector != NULL && beacon_reconnector_is_active (self->reconnector);
+}
+
+static gboolean
+is_repairing (BeaconSession *self)
+{
+  return self->repair_since_us != 0;
+}
+
+/* What "reconnecting" shows: the signaling or the media path coming back. */
+static gboolean
+shows_reconnecting (BeaconSession *self)
+{
+  return is_reconnecting (self) || is_repairing (self);
 }
 static gboolean through_media_server (BeaconSession *self);
 
@@ -280,6 +303,7 @@ tear_down (BeaconSession *self)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->report_timer, g_source_remove);
+  g_clear_handle_id (&self->repair_source, g_source_remove);
   if (self->reconnector != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->reconnector, self);
@@ -426,6 +450,43 @@ peer_local_candidate_cb (BeaconPeer    *peer,
                                     candidate);
 }
 
+static void notify_reconnecting (BeaconSession *self);
+
+/* How long a watch may receive nothing before its media path counts as failed: the consent
+ * timeout of RFC 7675, which libnice applies itself only when built with consent freshness
+ * (not 0.1.21; see beacon_peer_watch_reception ()). Longer than a short cut of the network,
+ * which the same path survives. */
+#define RECEPTION_TIMEOUT_MS 10000
+
+/* Repairing needs a signaling channel that can ask for another session (direct and gst), and
+ * the time to do it in ("reconnect-timeout"). */
+static gboolean
+can_repair (BeaconSession *self)
+{
+  return self->role == BEACON_SESSION_ROLE_WATCH && beacon_session_config_reconnects (self->config);
+}
+
+/* The repair is over once a picture through the new peer is decoded, not when it connects:
+ * a peer that connected right as a cut ended was once seen to bring nothing at all, and it
+ * then fails within the attempt's time like any other. From now on the peer gets the usual
+ * time. */
+static void
+end_repair (BeaconSession *self)
+{
+  GHashTableIter iter;
+  BeaconPeer *peer;
+
+  g_message ("media connection repaired (attempt %u)", self->repair_attempt);
+  g_clear_handle_id (&self->repair_source, g_source_remove);
+  self->repair_since_us = 0;
+  self->repairs++;
+  g_clear_pointer (&self->repair_reason, g_free);
+  g_hash_table_iter_init (&iter, self->peers);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &peer))
+    beacon_peer_watch_reception (peer, RECEPTION_TIMEOUT_MS);
+  notify_reconnecting (self);
+}
+
 static void
 peer_connected_cb (BeaconPeer    *peer,
                    BeaconSession *self)
@@ -439,9 +500,13 @@ peer_connected_cb (BeaconPeer    *peer,
       if (through_media_server (self) && self->state == BEACON_SESSION_STATE_NEGOTIATING)
         set_state (self, BEACON_SESSION_STATE_LIVE);
     }
-  else if (self->state == BEACON_SESSION_STATE_NEGOTIATING)
+  else
     {
-      set_state (self, BEACON_SESSION_STATE_CONNECTED);
+      if (self->state == BEACON_SESSION_STATE_NEGOTIATING)
+        set_state (self, BEACON_SESSION_STATE_CONNECTED);
+      /* A repair's peer keeps the attempt's time until a picture comes (end_repair ()). */
+      if (can_repair (self) && !is_repairing (self))
+        beacon_peer_watch_reception (peer, RECEPTION_TIMEOUT_MS);
     }
 }
 
@@ -495,6 +560,101 @@ beacon_peer_hold_identity (peer);
                                             identity_checked_cb, call);
 }
 
+static void schedule_repair (BeaconSession *self);
+
+/* The server did not start the session asked for (it may have refused it with an error,
+ * which the gst protocol does not tie to the request): the next attempt follows. */
+static gboolean
+repair_session_timed_out_cb (gpointer user_data)
+{
+  BeaconSession *self = user_data;
+
+  self->repair_source = 0;
+  g_message ("no new session within %u s", BEACON_RECONNECT_ATTEMPT_MS / 1000);
+  schedule_repair (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+repair_wait_elapsed_cb (gpointer user_data)
+{
+  BeaconSession *self = user_data;
+
+  self->repair_source = 0;
+  if (self->signaler == NULL || !beacon_signaler_start_session (self->signaler))
+    {
+      fail_with (self, g_error_new (BEACON_SESSION_ERROR, BEACON_SESSION_ERROR_FAILED,
+                                    "the media connection failed (%s), and the signaling "
+                                    "server could not be asked for a new one",
+                                    self->repair_reason));
+      return G_SOURCE_REMOVE;
+    }
+  /* The new session's peer (session_started_cb ()) ends the repair once connected, or fails
+   * and schedules the next attempt. */
+  self->repair_source = g_timeout_add (BEACON_RECONNECT_ATTEMPT_MS, repair_session_timed_out_cb,
+                                       self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Waits for the next attempt on the reconnector's schedule, or gives up when
+ * "reconnect-timeout" is up. */
+static void
+schedule_repair (BeaconSession *self)
+{
+  guint give_up_ms = self->config->reconnect_timeout * 1000;
+  gint64 elapsed_ms = (g_get_monotonic_time () - self->repair_since_us) / 1000;
+  guint delay;
+
+  if (elapsed_ms >= give_up_ms)
+    {
+      fail_with (self, g_error_new (BEACON_SESSION_ERROR, BEACON_SESSION_ERROR_FAILED,
+                                    "the media connection failed (%s) and could not be "
+                                    "repaired within %u s (attempts: %u)",
+                                    self->repair_reason, (guint) (elapsed_ms / 1000),
+                                    self->repair_attempt));
+      return;
+    }
+  self->repair_attempt++;
+  delay = beacon_reconnector_delay_ms (BEACON_RECONNECT_INITIAL_MS, BEACON_RECONNECT_MAX_MS,
+                                       BEACON_RECONNECT_JITTER_PERCENT, self->repair_attempt,
+                                       g_random_double_range (-1.0, 1.0));
+  delay = MIN (delay, (guint) (give_up_ms - elapsed_ms));
+  self->repair_source = g_timeout_add (delay, repair_wait_elapsed_cb, self);
+  g_signal_emit (self, signals[SIGNAL_RECONNECT_WAITING], 0, self->repair_attempt, delay);
+}
+
+/* A watch whose media path failed (ICE) while the signaling still runs: webrtcbin 1.22 has no
+ * ICE restart, so the failed peer's session ends (the broadcaster drops that branch only) and
+ * a new session with a fresh peer replaces it; the watch pipeline and its sinks stay. Only a
+ * watch that was playing, or is being repaired: a first connection that fails fails as
+ * before. */
+static gboolean
+begin_repair (BeaconSession *self,
+              const char    *session_id,
+              const GError  *error)
+{
+  if (!can_repair (self) || self->signaler == NULL || is_reconnecting (self) ||
+      !g_error_matches (error, BEACON_PEER_ERROR, BEACON_PEER_ERROR_ICE_FAILED) ||
+      (!is_repairing (self) && self->first_frame_ms < 0) ||
+      self->state < BEACON_SESSION_STATE_NEGOTIATING || self->state > BEACON_SESSION_STATE_WATCHING)
+    return FALSE;
+  g_message ("media connection lost (%s): negotiating a new one", error->message);
+  beacon_signaler_end_session (self->signaler, session_id);
+  remove_peer (self, session_id);
+  if (self->repair_source != 0)
+    return TRUE;
+  if (!is_repairing (self))
+    {
+      self->repair_since_us = g_get_monotonic_time ();
+      self->repair_attempt = 0;
+      g_free (self->repair_reason);
+      self->repair_reason = g_strdup (error->message);
+      notify_reconnecting (self);
+    }
+  schedule_repair (self);
+  return TRUE;
+}
+
 static void
 peer_failed_cb (BeaconPeer    *peer,
                 const GError  *error,
@@ -532,6 +692,8 @@ peer_failed_cb (BeaconPeer    *peer,
       fail_with (self, g_error_new (BEACON_SECURITY_ERROR, security_code, "%s", error->message));
       return;
     }
+  if (begin_repair (self, session_id, error))
+    return;
   update_security_report (self);
   fail_with (self, g_error_copy (error));
 }
@@ -674,6 +836,15 @@ session_started_cb (BeaconSignaler *signaler,
                                             "could not start a connection to the broadcaster"));
       return;
     }
+  /* A repair's peer that receives nothing within one attempt's time (what the reconnector
+   * gives a signaling attempt) fails, and the next attempt follows: libnice does not check a
+   * pair again once its checks failed (during a cut that goes on), and with trickle ICE it
+   * never declares the whole path failed either, so that peer would wait for ever. */
+  if (is_repairing (self))
+    {
+      g_clear_handle_id (&self->repair_source, g_source_remove);
+      beacon_peer_watch_reception (peer, BEACON_RECONNECT_ATTEMPT_MS);
+    }
   /* Reconnected, a viewer that was watching stays so while the new peer connects. */
   if (self->state < BEACON_SESSION_STATE_NEGOTIATING)
     set_state (self, BEACON_SESSION_STATE_NEGOTIATING);
@@ -812,6 +983,9 @@ begin_reconnect (BeaconSession *self,
       self->state > BEACON_SESSION_STATE_WATCHING)
     return FALSE;
   g_debug ("signaling lost (%s): reconnecting", error->message);
+  /* The reconnection brings a new session, and its peer, anyway. */
+  g_clear_handle_id (&self->repair_source, g_source_remove);
+  self->repair_since_us = 0;
   g_signal_handlers_disconnect_by_data (self->signaler, self);
   beacon_signaler_stop (self->signaler);
   beacon_reconnector_begin (self->reconnector, error);
@@ -892,6 +1066,9 @@ frames_decoded_cb (BeaconWatchPipeline *pipeline,
                    BeaconSession       *self)
 {
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FRAMES_DECODED]);
+  /* The failed peer is gone: what is decoded now came through the new one. */
+  if (is_repairing (self) && g_hash_table_size (self->peers) > 0)
+    end_repair (self);
 }
 
 static void ice_servers_cb (BeaconSignaler *signaler,
@@ -1353,6 +1530,10 @@ clear_running (BeaconSession *self)
   g_clear_pointer (&self->watch_target, beacon_watch_target_free);
   g_clear_pointer (&self->turn_servers, g_strfreev);
   g_clear_pointer (&self->stun_server, g_free);
+  g_clear_pointer (&self->repair_reason, g_free);
+  self->repair_since_us = 0;
+  self->repair_attempt = 0;
+  self->repairs = 0;
   g_clear_error (&self->error);
   self->first_frame_ms = -1;
   self->departed_stats = (BeaconPeerStats) { 0, };
@@ -1470,6 +1651,13 @@ beacon_session_get_frames_decoded (BeaconSession *self)
   return self->watch ? beacon_watch_pipeline_get_frames_decoded (self->watch) : 0;
 }
 
+gboolean
+beacon_session_is_repairing_media (BeaconSession *self)
+{
+  g_return_val_if_fail (BEACON_IS_SESSION (self), FALSE);
+  return is_repairing (self);
+}
+
 gint64
 beacon_session_get_first_frame_ms (BeaconSession *self)
 {
@@ -1505,12 +1693,13 @@ beacon_session_dup_report_json (BeaconSession *self)
                                    beacon_identity_get_fingerprint (self->identity));
   if (self->share_url != NULL)
     json_object_set_string_member (object, "share_url", self->share_url);
-  json_object_set_boolean_member (object, "reconnecting", is_reconnecting (self));
+  json_object_set_boolean_member (object, "reconnecting", shows_reconnecting (self));
   json_object_set_int_member (object, "reconnects",
                               self->reconnector ? beacon_reconnector_get_reconnects (self->reconnector)
                                                 : 0);
   if (self->role == BEACON_SESSION_ROLE_WATCH)
     {
+      json_object_set_int_member (object, "media_repairs", self->repairs);
       json_object_set_int_member (object, "frames_decoded",
                                   (gint64) beacon_session_get_frames_decoded (self));
       if (self->first_frame_ms >= 0)
@@ -1620,11 +1809,12 @@ beacon_session_get_property (GObject    *object,
       g_value_set_int64 (value, self->first_frame_ms);
       break;
     case PROP_RECONNECTING:
-      g_value_set_boolean (value, is_reconnecting (self));
+      g_value_set_boolean (value, shows_reconnecting (self));
       break;
     case PROP_RECONNECTING_SINCE:
       g_value_set_int64 (value, is_reconnecting (self)
-                                  ? beacon_reconnector_get_since_us (self->reconnector) : 0);
+                                  ? beacon_reconnector_get_since_us (self->reconnector)
+                                  : self->repair_since_us);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1712,8 +1902,10 @@ beacon_session_class_init (BeaconSessionClass *klass)
   properties[PROP_FIRST_FRAME_MS] =
     g_param_spec_int64 ("first-frame-ms", NULL, NULL, -1, G_MAXINT64, -1, ro);
 
-  /* While a lost signaling channel is tried again; since when, in g_get_monotonic_time ()
-   * microseconds (0 when not). "reconnect-waiting" (attempt, delay_ms): the next try. */
+  /* While a lost signaling channel is tried again, or a watch's failed media path is
+   * negotiated again (beacon_session_is_repairing_media ()); since when, in
+   * g_get_monotonic_time () microseconds (0 when not). "reconnect-waiting" (attempt,
+   * delay_ms): the next try. */
   properties[PROP_RECONNECTING] =
     g_param_spec_boolean ("reconnecting", NULL, NULL, FALSE, ro);
   properties[PROP_RECONNECTING_SINCE] =

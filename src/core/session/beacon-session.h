@@ -84,6 +84,9 @@ gint64                beacon_session_get_first_frame_ms  (BeaconSession *self);
  * watching); watching, the broadcaster connection's, or NULL (also when broadcasting). */
 GListModel           *beacon_session_get_viewer_health   (BeaconSession *self);
 BeaconPeerHealth     *beacon_session_get_watch_health    (BeaconSession *self);
+/* Watching: TRUE while a failed media path (ICE) is negotiated again over the signaling
+ * ("reconnecting" is TRUE then too, and "reconnect-waiting" announces each attempt). */
+gboolean              beacon_session_is_repairing_media  (BeaconSession *self);
 /* Never NULL; describes the current (or last) connection. */
 BeaconSecurityReport *beacon_session_get_security_report (BeaconSession *self);
 /* The connection report as pretty-printed JSON: the security report plus role, state, error

@@ -524,6 +524,22 @@ beacon_gst_signaler_end_session (BeaconSignaler *signaler,
   send_text (self, text);
 }
 
+/* The producer start chose (choose_producer ()) offers once more, in a new session. */
+static gboolean
+beacon_gst_signaler_start_session (BeaconSignaler *signaler)
+{
+  BeaconGstSignaler *self = BEACON_GST_SIGNALER (signaler);
+  g_autofree char *text = NULL;
+
+  if (self->role != BEACON_SIGNALER_ROLE_WATCH || self->producer_id == NULL ||
+      self->start_task != NULL || self->stopped || self->connection == NULL ||
+      soup_websocket_connection_get_state (self->connection) != SOUP_WEBSOCKET_STATE_OPEN)
+    return FALSE;
+  text = beacon_gst_build_start_session (self->producer_id, NULL);
+  send_text (self, text);
+  return TRUE;
+}
+
 static void
 beacon_gst_signaler_stop (BeaconSignaler *signaler)
 {
@@ -591,6 +607,7 @@ beacon_gst_signaler_iface_init (BeaconSignalerInterface *iface)
   iface->send_description = beacon_gst_signaler_send_description;
   iface->send_candidate = beacon_gst_signaler_send_candidate;
   iface->end_session = beacon_gst_signaler_end_session;
+  iface->start_session = beacon_gst_signaler_start_session;
   iface->stop = beacon_gst_signaler_stop;
   iface->dup_channel_info = beacon_gst_signaler_dup_channel_info;
 }

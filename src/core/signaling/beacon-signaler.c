@@ -42,6 +42,16 @@ beacon_signaler_watcher_offers (BeaconSignaler *self)
   return iface->watcher_offers != NULL && iface->watcher_offers (self);
 }
 
+gboolean
+beacon_signaler_start_session (BeaconSignaler *self)
+{
+  BeaconSignalerInterface *iface;
+
+  g_return_val_if_fail (BEACON_IS_SIGNALER (self), FALSE);
+  iface = BEACON_SIGNALER_GET_IFACE (self);
+  return iface->start_session != NULL && iface->start_session (self);
+}
+
 void
 beacon_signaler_list_async (BeaconSignaler      *self,
                             GCancellable        *cancellable,

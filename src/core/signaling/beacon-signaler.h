@@ -121,6 +121,10 @@ struct _BeaconSignalerInterface
   /* Optional. TRUE when, watching, Beacon sends the offer (WHEP) instead of the server.
    * Default: FALSE. */
   gboolean  (*watcher_offers)     (BeaconSignaler      *self);
+  /* Optional. Watching, once started: asks the server for one more session with the same
+   * broadcast over the running channel; it begins with session-started, as the first did.
+   * FALSE when the dialect cannot (default), or the channel is not running. */
+  gboolean  (*start_session)      (BeaconSignaler      *self);
   /* Optional: the streams the server offers (rooms, publishers, mountpoints, producers).
    * Default: a G_IO_ERROR_NOT_SUPPORTED error. */
   void      (*list_async)         (BeaconSignaler      *self,
@@ -189,6 +193,7 @@ void               beacon_signaler_stop             (BeaconSignaler       *self)
 BeaconChannelInfo *beacon_signaler_dup_channel_info (BeaconSignaler       *self);
 
 gboolean   beacon_signaler_watcher_offers (BeaconSignaler       *self);
+gboolean   beacon_signaler_start_session  (BeaconSignaler       *self);
 void       beacon_signaler_list_async     (BeaconSignaler       *self,
                                            GCancellable         *cancellable,
                                            GAsyncReadyCallback   callback,
