@@ -295,6 +295,7 @@ update_health (BeaconWatchPage *self)
 {
   BeaconPeerHealth *health = beacon_session_get_watch_health (self->session);
   g_autofree char *summary = NULL;
+  BeaconLatencyFigures latency;
 
   if (health == NULL || beacon_session_get_state (self->session) != BEACON_SESSION_STATE_WATCHING)
     {
@@ -303,6 +304,16 @@ update_health (BeaconWatchPage *self)
       return;
     }
   summary = beacon_health_dup_summary (health);
+  /* A Beacon test pattern from this machine carries the time each frame was made. */
+  if (beacon_session_get_latency (self->session, &latency))
+    {
+      g_autofree char *with_latency = NULL;
+
+      /* Translators: glass-to-glass delay of the last frame, in milliseconds. */
+      with_latency = g_strdup_printf (_("%s · latency %u ms"), summary, latency.last_ms);
+      g_free (summary);
+      summary = g_steal_pointer (&with_latency);
+    }
   gtk_label_set_text (self->health_label, summary);
   gtk_widget_set_visible (GTK_WIDGET (self->health_label),
                           gtk_widget_get_visible (self->controls));
