@@ -194,9 +194,11 @@ test_controller (void)
   beacon_rate_controller_add_report (controller, 200, now + 58 * SECOND);
   g_assert_cmpuint (beacon_rate_controller_update_layers (controller, 2000, 2, now + 58 * SECOND),
                     ==, 1);
-  for (guint i = 59; i < 68; i++)
+  /* Heavy loss of a known rate: no more than what got through (2000 * 56 / 256). */
+  g_assert_cmpuint (beacon_rate_controller_get_kbps (controller), ==, 437);
+  for (guint i = 59; i < 80; i++)
     beacon_rate_controller_add_report (controller, 0, now + i * SECOND);
-  g_assert_cmpuint (beacon_rate_controller_update_layers (controller, 2000, 2, now + 67 * SECOND),
+  g_assert_cmpuint (beacon_rate_controller_update_layers (controller, 2000, 2, now + 79 * SECOND),
                     ==, 2);
   beacon_rate_controller_free (controller);
 }
@@ -207,21 +209,31 @@ test_encoder_rates (void)
   guint total, base;
 
   /* Upper median: one narrow viewer of two does not pull the other down. */
-  beacon_rate_controller_encoder_rates ((guint[]) { 2764, 800 }, 2, 150, 2764, 0.6,
+  beacon_rate_controller_encoder_rates ((guint[]) { 2764, 800 }, 2, 150, 2764, 0.6, 0,
                                         &total, &base);
   g_assert_cmpuint (total, ==, 2764);
   g_assert_cmpuint (base, ==, 691);   /* 800 * 0.8 = 640, but at least a quarter */
-  beacon_rate_controller_encoder_rates ((guint[]) { 900, 2764, 2764 }, 3, 150, 2764, 0.6,
+  beacon_rate_controller_encoder_rates ((guint[]) { 900, 2764, 2764 }, 3, 150, 2764, 0.6, 0,
                                         &total, &base);
   g_assert_cmpuint (total, ==, 2764);
   g_assert_cmpuint (base, ==, 720);
   /* Two narrow of three: the encoder follows them. */
-  beacon_rate_controller_encoder_rates ((guint[]) { 900, 2764, 1000 }, 3, 150, 2764, 0.6,
+  beacon_rate_controller_encoder_rates ((guint[]) { 900, 2764, 1000 }, 3, 150, 2764, 0.6, 0,
                                         &total, &base);
   g_assert_cmpuint (total, ==, 1000);
   g_assert_cmpuint (base, ==, 600);
+  /* The encoder makes a base layer of half the stream, more than the narrow viewer takes:
+   * the whole comes down to fit it (640 / 0.5), not to the narrow viewer's rate. */
+  beacon_rate_controller_encoder_rates ((guint[]) { 2764, 800 }, 2, 150, 2764, 0.6, 0.5,
+                                        &total, &base);
+  g_assert_cmpuint (total, ==, 1280);
+  g_assert_cmpuint (base, ==, 640);
+  /* A very narrow viewer: no lower than 40 % of the median's rate. */
+  beacon_rate_controller_encoder_rates ((guint[]) { 2764, 200 }, 2, 150, 2764, 0.6, 0.5,
+                                        &total, &base);
+  g_assert_cmpuint (total, ==, 1105);
   /* No viewer: the configured rate. */
-  beacon_rate_controller_encoder_rates (NULL, 0, 150, 2764, 0.6, &total, &base);
+  beacon_rate_controller_encoder_rates (NULL, 0, 150, 2764, 0.6, 0, &total, &base);
   g_assert_cmpuint (total, ==, 2764);
 }
 

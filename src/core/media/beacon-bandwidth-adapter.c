@@ -23,6 +23,8 @@
 #define MIN_KBPS 150
 #define TICK_MS 1000
 #define MAX_INTRA_PERCENT 300
+/* Distinct packets NACKed in a second, as a share of those sent, that count as loss. */
+#define HIGH_NACK_RATIO 0.1
 /* The encoder is reconfigured only for changes larger than this, in per cent. */
 #define MIN_CHANGE_PERCENT 5
 
@@ -31,10 +33,14 @@ typedef struct {
   BeaconLayerFilter    *filter;      /* nullable: no temporal layers */
   GstElement           *rtpbin;
   gulong                active_handler;
+  gulong                sender_handler;
   GMutex                lock;
   guint32               hooked_sessions;   /* bit per RTP session id, under lock */
+  GHashTable           *nacked;            /* sequence numbers NACKed since the last tick,
+                                            * under lock */
   /* The main thread's */
   guint64               last_bytes;
+  guint64               last_packets;
   gint64                last_time_us;
   guint                 sent_kbps;
 } Viewer;
@@ -48,6 +54,10 @@ struct _BeaconBandwidthAdapter
   guint        max_kbps;
   guint        total_kbps;
   guint        base_kbps;
+  double       measured_share;   /* the base layer's share of the stream, smoothed; 0 unknown */
+  guint64      seen_base_bytes;
+  guint64      seen_bytes;
+  gpointer     share_viewer;     /* unowned: only compared with */
   GHashTable  *viewers;   /* webrtcbin (unowned key) → Viewer */
   GPtrArray   *order;     /* the webrtcbins in the order they came, for the report */
   GSource     *timer;
@@ -64,6 +74,7 @@ viewer_clear (gpointer data)
   if (viewer->filter != NULL)
     beacon_layer_filter_unref (viewer->filter);
   gst_clear_object (&viewer->rtpbin);
+  g_hash_table_unref (viewer->nacked);
   g_mutex_clear (&viewer->lock);
 }
 
@@ -100,6 +111,31 @@ parse_remb (GstRTCPPacket *packet,
     return FALSE;
   *bitrate = (guint64) (((fci[5] & 0x03) << 16) | (fci[6] << 8) | fci[7]) << (fci[5] >> 2);
   return TRUE;
+}
+
+/* RFC 4585 generic NACK: each FCI entry is a packet id and a bitmask of the 16 after it.
+ * Only distinct sequence numbers count: the jitter buffer asks again for the same ones. */
+static void
+add_nacks (Viewer        *viewer,
+           GstRTCPPacket *packet)
+{
+  guint8 *fci = gst_rtcp_packet_fb_get_fci (packet);
+  guint length = gst_rtcp_packet_fb_get_fci_length (packet);
+
+  if (fci == NULL)
+    return;
+  g_mutex_lock (&viewer->lock);
+  for (guint i = 0; i < length; i++)
+    {
+      guint16 pid = GST_READ_UINT16_BE (fci + 4 * i);
+      guint16 blp = GST_READ_UINT16_BE (fci + 4 * i + 2);
+
+      g_hash_table_add (viewer->nacked, GUINT_TO_POINTER (pid));
+      for (guint bit = 0; bit < 16; bit++)
+        if (blp & (1u << bit))
+          g_hash_table_add (viewer->nacked, GUINT_TO_POINTER ((guint16) (pid + bit + 1)));
+    }
+  g_mutex_unlock (&viewer->lock);
 }
 
 /* Runs on the thread that receives the viewer's RTCP (decrypted). */
@@ -142,19 +178,23 @@ receiving_rtcp_cb (GObject   *session,
         }
       else if (type == GST_RTCP_TYPE_PSFB && parse_remb (&packet, &remb))
         beacon_rate_controller_add_remb (viewer->controller, remb);
+      else if (type == GST_RTCP_TYPE_RTPFB &&
+               gst_rtcp_packet_fb_get_type (&packet) == GST_RTCP_RTPFB_TYPE_NACK)
+        add_nacks (viewer, &packet);
     }
   gst_rtcp_buffer_unmap (&rtcp);
   if (have_report)
     beacon_rate_controller_add_report (viewer->controller, worst, g_get_monotonic_time ());
 }
 
-/* The RTP sessions exist only once webrtcbin negotiated: each is hooked the first time its
- * viewer sends RTCP in it. Runs on a streaming thread. */
+/* The RTP sessions exist only once webrtcbin negotiated: each is hooked when the broadcaster
+ * starts sending in it, or else the first time its viewer sends a report in it. Runs on a
+ * streaming thread. */
 static void
-ssrc_active_cb (GstElement *rtpbin,
-                guint       session_id,
-                guint       ssrc,
-                Viewer     *viewer)
+hook_session_cb (GstElement *rtpbin,
+                 guint       session_id,
+                 guint       ssrc,
+                 Viewer     *viewer)
 {
   GObject *session = NULL;
 
@@ -250,6 +290,31 @@ differs (guint a,
   return (guint64) MAX (a, b) * 100 > (guint64) MIN (a, b) * (100 + MIN_CHANGE_PERCENT);
 }
 
+static void
+measure_share (BeaconBandwidthAdapter *self,
+               gpointer                viewer_key,
+               BeaconLayerFilter      *filter)
+{
+  guint64 base, all;
+  double share;
+
+  beacon_layer_filter_get_seen_bytes (filter, &base, &all);
+  if (viewer_key != self->share_viewer || all <= self->seen_bytes)
+    {
+      /* Another viewer's filter, or nothing new: counted from here on. */
+      self->share_viewer = viewer_key;
+      self->seen_bytes = all;
+      self->seen_base_bytes = base;
+      return;
+    }
+  share = (double) (base - self->seen_base_bytes) / (all - self->seen_bytes);
+  self->seen_bytes = all;
+  self->seen_base_bytes = base;
+  /* Smoothed over a few seconds: key frames, all in the base layer, come in bursts. */
+  self->measured_share = self->measured_share == 0 ? share
+                                                   : 0.7 * self->measured_share + 0.3 * share;
+}
+
 static gboolean
 tick_cb (gpointer user_data)
 {
@@ -264,8 +329,17 @@ tick_cb (gpointer user_data)
 
       kbps[i] = beacon_rate_controller_get_kbps (viewer->controller);
     }
+  /* Every filter sees the whole stream: the oldest viewer's counters serve. */
+  if (self->order->len > 0)
+    {
+      gpointer first = g_ptr_array_index (self->order, 0);
+      Viewer *viewer = g_hash_table_lookup (self->viewers, first);
+
+      if (viewer->filter != NULL)
+        measure_share (self, first, viewer->filter);
+    }
   beacon_rate_controller_encoder_rates (kbps, self->order->len, MIN_KBPS, self->max_kbps,
-                                        BASE_SHARE, &total, &base);
+                                        BASE_SHARE, self->measured_share, &total, &base);
   if (differs (total, self->total_kbps) || differs (base, self->base_kbps))
     set_encoder_rates (self, total, base);
 
@@ -279,6 +353,23 @@ tick_cb (gpointer user_data)
       if (viewer->filter != NULL)
         {
           guint64 bytes = beacon_layer_filter_get_bytes (viewer->filter);
+          guint64 packets = beacon_layer_filter_get_packets (viewer->filter);
+          guint nacked;
+
+          g_mutex_lock (&viewer->lock);
+          nacked = g_hash_table_size (viewer->nacked);
+          g_hash_table_remove_all (viewer->nacked);
+          g_mutex_unlock (&viewer->lock);
+          /* The NACKs come within a round trip of a loss, receiver reports only every so
+           * often (5 s from a GStreamer viewer by default, and late when its link is
+           * swamped): heavy loss the NACKs show counts as a report. */
+          if (viewer->last_time_us != 0 && packets > viewer->last_packets &&
+              nacked > HIGH_NACK_RATIO * (packets - viewer->last_packets))
+            beacon_rate_controller_add_report (viewer->controller,
+                                               MIN (255, 256 * nacked /
+                                                         (packets - viewer->last_packets)),
+                                               now);
+          viewer->last_packets = packets;
 
           beacon_layer_filter_set_max_layer (viewer->filter, layers - 1);
           if (viewer->last_time_us != 0 && now > viewer->last_time_us)
@@ -326,6 +417,7 @@ beacon_bandwidth_adapter_add_viewer (BeaconBandwidthAdapter *self,
   beacon_bandwidth_adapter_remove_viewer (self, webrtcbin);
   viewer = g_atomic_rc_box_new0 (Viewer);
   g_mutex_init (&viewer->lock);
+  viewer->nacked = g_hash_table_new (NULL, NULL);
   viewer->controller = beacon_rate_controller_new (self->max_kbps, MIN_KBPS, self->max_kbps);
   if (self->temporal_layers)
     viewer->filter = beacon_layer_filter_new ();
@@ -333,10 +425,16 @@ beacon_bandwidth_adapter_add_viewer (BeaconBandwidthAdapter *self,
    * parsed. */
   viewer->rtpbin = gst_bin_get_by_name (GST_BIN (webrtcbin), "rtpbin");
   if (viewer->rtpbin != NULL)
-    viewer->active_handler = g_signal_connect_data (viewer->rtpbin, "on-ssrc-active",
-                                                    G_CALLBACK (ssrc_active_cb),
-                                                    viewer_ref (viewer), viewer_unref_closure,
-                                                    0);
+    {
+      viewer->active_handler = g_signal_connect_data (viewer->rtpbin, "on-ssrc-active",
+                                                      G_CALLBACK (hook_session_cb),
+                                                      viewer_ref (viewer), viewer_unref_closure,
+                                                      0);
+      viewer->sender_handler = g_signal_connect_data (viewer->rtpbin, "on-new-sender-ssrc",
+                                                      G_CALLBACK (hook_session_cb),
+                                                      viewer_ref (viewer), viewer_unref_closure,
+                                                      0);
+    }
   else
     g_warning ("webrtcbin has no rtpbin: this viewer's bandwidth is not followed");
   g_hash_table_insert (self->viewers, webrtcbin, viewer);
@@ -357,6 +455,8 @@ beacon_bandwidth_adapter_remove_viewer (BeaconBandwidthAdapter *self,
     return;
   if (viewer->active_handler != 0)
     g_signal_handler_disconnect (viewer->rtpbin, viewer->active_handler);
+  if (viewer->sender_handler != 0)
+    g_signal_handler_disconnect (viewer->rtpbin, viewer->sender_handler);
   g_ptr_array_remove (self->order, webrtcbin);
   g_hash_table_remove (self->viewers, webrtcbin);
 }
@@ -373,6 +473,7 @@ beacon_bandwidth_adapter_to_json (BeaconBandwidthAdapter *self)
   json_object_set_int_member (object, "base_layer_kbps",
                               self->temporal_layers ? self->base_kbps : self->total_kbps);
   json_object_set_int_member (object, "layers", self->temporal_layers ? N_LAYERS : 1);
+  json_object_set_double_member (object, "base_layer_share", self->measured_share);
   for (guint i = 0; i < self->order->len; i++)
     {
       Viewer *viewer = g_hash_table_lookup (self->viewers, g_ptr_array_index (self->order, i));

@@ -26,6 +26,9 @@ struct _BeaconLayerFilter
   gboolean frame_dropped;        /* the decision for every packet of the current frame */
   guint16  seq_offset;           /* packets dropped so far, taken off every sequence number */
   guint64  bytes;
+  guint64  packets;
+  guint64  seen_bytes;           /* every packet that came, forwarded or not */
+  guint64  seen_base_bytes;      /* of them, the base layer's */
   guint32  ssrc;
 };
 
@@ -90,6 +93,28 @@ beacon_layer_filter_get_bytes (BeaconLayerFilter *self)
   bytes = self->bytes;
   g_mutex_unlock (&self->lock);
   return bytes;
+}
+
+void
+beacon_layer_filter_get_seen_bytes (BeaconLayerFilter *self,
+                                    guint64           *base,
+                                    guint64           *all)
+{
+  g_mutex_lock (&self->lock);
+  *base = self->seen_base_bytes;
+  *all = self->seen_bytes;
+  g_mutex_unlock (&self->lock);
+}
+
+guint64
+beacon_layer_filter_get_packets (BeaconLayerFilter *self)
+{
+  guint64 packets;
+
+  g_mutex_lock (&self->lock);
+  packets = self->packets;
+  g_mutex_unlock (&self->lock);
+  return packets;
 }
 
 guint32
@@ -164,6 +189,9 @@ beacon_layer_filter_process (BeaconLayerFilter  *self,
   g_mutex_lock (&self->lock);
   self->ssrc = gst_rtp_buffer_get_ssrc (&rtp);
   gst_rtp_buffer_unmap (&rtp);
+  self->seen_bytes += gst_buffer_get_size (*buffer);
+  if (!parsed || layer == 0)
+    self->seen_base_bytes += gst_buffer_get_size (*buffer);
   /* Every packet of a frame shares its timestamp: the decision is made once per frame, so a
    * frame is never cut in half when the chosen layer changes while it passes. */
   if (!self->have_frame || timestamp != self->frame_timestamp || frame_start)
@@ -190,7 +218,10 @@ beacon_layer_filter_process (BeaconLayerFilter  *self,
   if (drop)
     self->seq_offset++;
   else
-    self->bytes += gst_buffer_get_size (*buffer);
+    {
+      self->bytes += gst_buffer_get_size (*buffer);
+      self->packets++;
+    }
   seq_offset = self->seq_offset;
   g_mutex_unlock (&self->lock);
 

@@ -36,7 +36,12 @@ void               beacon_layer_filter_attach         (BeaconLayerFilter *self,
                                                        GstPad            *pad);
 /* Bytes of the packets forwarded, and the SSRC last seen (0 before the first packet). */
 guint64            beacon_layer_filter_get_bytes      (BeaconLayerFilter *self);
+guint64            beacon_layer_filter_get_packets    (BeaconLayerFilter *self);
 guint32            beacon_layer_filter_get_ssrc       (BeaconLayerFilter *self);
+/* Bytes of every packet that came (forwarded or not), and of those of the base layer. */
+void               beacon_layer_filter_get_seen_bytes (BeaconLayerFilter *self,
+                                                       guint64           *base,
+                                                       guint64           *all);
 /* Reads the temporal layer (TID) and layer sync (Y) of a VP8 RTP payload descriptor; FALSE
  * when the payload is too short. Without temporal layer fields: layer 0, sync. */
 gboolean           beacon_layer_filter_parse_vp8      (const guint8      *payload,

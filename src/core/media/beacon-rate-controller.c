@@ -77,7 +77,13 @@ beacon_rate_controller_add_report (BeaconRateController *self,
   self->reports++;
   self->last_loss = loss;
   if (loss > HIGH_LOSS)
-    self->kbps *= 1.0 - 0.5 * loss;
+    {
+      self->kbps *= 1.0 - 0.5 * loss;
+      /* Not more than got through, either: a link a third as wide as the stream loses two
+       * thirds at once, and halving by steps would take seconds of frozen picture. */
+      if (self->sent_kbps != 0)
+        self->kbps = MIN (self->kbps, self->sent_kbps * (1.0 - loss));
+    }
   else if (loss < LOW_LOSS && now_us - self->last_growth_us >= GROWTH_INTERVAL_US)
     {
       double grown = self->kbps * GROWTH;
@@ -215,11 +221,12 @@ beacon_rate_controller_encoder_rates (const guint *kbps,
                                       guint        min_kbps,
                                       guint        max_kbps,
                                       double       base_share,
+                                      double       measured_share,
                                       guint       *total_kbps,
                                       guint       *base_kbps)
 {
   g_autofree guint *sorted = NULL;
-  guint total, base;
+  guint total, base, wanted;
 
   if (n == 0)
     {
@@ -231,8 +238,20 @@ beacon_rate_controller_encoder_rates (const guint *kbps,
   qsort (sorted, n, sizeof (guint), compare_kbps);
   total = CLAMP (sorted[n / 2], min_kbps, max_kbps);
   /* What the narrowest viewer can take, with room for its audio and retransmissions. */
-  base = (guint) (sorted[0] * 0.8);
-  base = CLAMP (base, total / 4, (guint) (total * base_share));
+  wanted = (guint) (sorted[0] * 0.8);
+  base = CLAMP (wanted, total / 4, (guint) (total * base_share));
+  /* libvpx spends more than asked on the base layer where its frames are far apart (a
+   * loaded machine that encodes fewer frames; fast motion): then the whole rate comes down
+   * until the base layer the encoder actually makes fits, but never under 40 % of what the
+   * median viewer takes. */
+  if (measured_share > 0 && measured_share * total > wanted)
+    {
+      guint fitting = (guint) (wanted / measured_share);
+
+      total = MAX (fitting, (guint) (total * 0.4));
+      total = CLAMP (total, min_kbps, max_kbps);
+      base = CLAMP (wanted, total / 4, (guint) (total * base_share));
+    }
   *total_kbps = total;
   *base_kbps = MAX (base, min_kbps / 2);
 }

@@ -16,7 +16,8 @@ typedef struct _BeaconRateController BeaconRateController;
 /* One viewer's bandwidth estimate, from the loss its RTCP receiver reports announce (and a
  * REMB figure when its receiver sends one), and the temporal layers it gets. Loss based, as
  * the loss-based half of Google Congestion Control: over 10 % loss the estimate falls by half
- * the loss; under 2 % it grows by 8 % a second, but not beyond 1.6 times what the viewer is
+ * the loss, and to no more than what got through (when what the viewer is sent is known);
+ * under 2 % it grows by 8 % a second, but not beyond 1.6 times what the viewer is
  * actually sent (when known); in between it holds.
  *
  * Layers: a viewer gets every layer while its estimate stays above 90 % of the encoder's
@@ -55,13 +56,17 @@ double                beacon_rate_controller_get_loss     (BeaconRateController 
  * follows the median viewer (the upper one of an even count), so one narrow viewer never
  * pulls the others down to its rate; the base layer follows the narrowest viewer, so that it
  * still gets a picture, but takes at least a quarter of the whole (a viewer narrower than that
- * is beyond what one encoder for everyone can serve) and at most @base_share of it. Both
- * within @min_kbps and @max_kbps. With no viewer, the maximum. */
+ * is beyond what one encoder for everyone can serve) and at most @base_share of it. When the
+ * base layer's @measured_share of the stream (0: unknown) is larger than the narrowest viewer
+ * can take, the whole rate comes down until it fits, to no less than 40 % of the median's
+ * rate. Both within @min_kbps and @max_kbps. With no viewer,
+ * the maximum. */
 void                  beacon_rate_controller_encoder_rates (const guint         *kbps,
                                                             guint                n,
                                                             guint                min_kbps,
                                                             guint                max_kbps,
                                                             double               base_share,
+                                                            double               measured_share,
                                                             guint               *total_kbps,
                                                             guint               *base_kbps);
 
