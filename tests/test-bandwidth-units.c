@@ -204,6 +204,22 @@ test_controller (void)
 }
 
 static void
+test_start (void)
+{
+  BeaconRateController *controller = beacon_rate_controller_new (1000, 150, 2764);
+  gint64 now = 100 * SECOND;
+
+  /* Until the first loss, 25 % a second; after it, 8 %. */
+  beacon_rate_controller_add_report (controller, 0, now + SECOND);
+  beacon_rate_controller_add_report (controller, 0, now + 2 * SECOND);
+  g_assert_cmpuint (beacon_rate_controller_get_kbps (controller), ==, 1562);
+  beacon_rate_controller_add_report (controller, 10, now + 3 * SECOND);
+  beacon_rate_controller_add_report (controller, 0, now + 4 * SECOND);
+  g_assert_cmpuint (beacon_rate_controller_get_kbps (controller), ==, 1687);
+  beacon_rate_controller_free (controller);
+}
+
+static void
 test_encoder_rates (void)
 {
   guint total, base;
@@ -248,6 +264,7 @@ main (int   argc,
   g_test_add_func ("/beacon/bandwidth/drop-and-renumber", test_drop_and_renumber);
   g_test_add_func ("/beacon/bandwidth/frame-not-cut", test_frame_not_cut);
   g_test_add_func ("/beacon/bandwidth/controller", test_controller);
+  g_test_add_func ("/beacon/bandwidth/start", test_start);
   g_test_add_func ("/beacon/bandwidth/encoder-rates", test_encoder_rates);
   return g_test_run ();
 }

@@ -13,6 +13,9 @@
 #define HIGH_LOSS 0.10
 #define LOW_LOSS  0.02
 #define GROWTH    1.08
+/* Until its first loss, a viewer's estimate climbs faster from its modest start, as GCC's
+ * start-up does: the configured rate within about five seconds. */
+#define START_GROWTH 1.25
 /* GCC grows by 8 % a second, whatever the report rate. */
 #define GROWTH_INTERVAL_US G_USEC_PER_SEC
 /* The estimate grows only while the viewer takes most of it: a viewer that is sent little
@@ -33,6 +36,7 @@ struct _BeaconRateController
   guint   min_kbps;
   guint   max_kbps;
   guint   reports;
+  gboolean seen_loss;
   gint64  last_growth_us;
   guint   sent_kbps;         /* 0: unknown */
   double  last_loss;
@@ -76,6 +80,8 @@ beacon_rate_controller_add_report (BeaconRateController *self,
   g_mutex_lock (&self->lock);
   self->reports++;
   self->last_loss = loss;
+  if (loss >= LOW_LOSS)
+    self->seen_loss = TRUE;
   if (loss > HIGH_LOSS)
     {
       self->kbps *= 1.0 - 0.5 * loss;
@@ -86,7 +92,7 @@ beacon_rate_controller_add_report (BeaconRateController *self,
     }
   else if (loss < LOW_LOSS && now_us - self->last_growth_us >= GROWTH_INTERVAL_US)
     {
-      double grown = self->kbps * GROWTH;
+      double grown = self->kbps * (self->seen_loss ? GROWTH : START_GROWTH);
 
       if (self->sent_kbps != 0)
         grown = MIN (grown, MAX (self->kbps, SENT_HEADROOM * self->sent_kbps));

@@ -17,8 +17,9 @@ typedef struct _BeaconRateController BeaconRateController;
  * REMB figure when its receiver sends one), and the temporal layers it gets. Loss based, as
  * the loss-based half of Google Congestion Control: over 10 % loss the estimate falls by half
  * the loss, and to no more than what got through (when what the viewer is sent is known);
- * under 2 % it grows by 8 % a second, but not beyond 1.6 times what the viewer is
- * actually sent (when known); in between it holds.
+ * under 2 % it grows by 8 % a second (25 % until the viewer's first loss, to climb from its
+ * start), but not beyond 1.6 times what the viewer is actually sent (when known); in between
+ * it holds.
  *
  * Layers: a viewer gets every layer while its estimate stays above 90 % of the encoder's
  * whole rate, and the base layer alone below. Going back up is a probe: it is tried only when
