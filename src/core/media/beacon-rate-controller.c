@@ -84,11 +84,15 @@ beacon_rate_controller_add_report (BeaconRateController *self,
     self->seen_loss = TRUE;
   if (loss > HIGH_LOSS)
     {
+      double before = self->kbps;
+
       self->kbps *= 1.0 - 0.5 * loss;
       /* Not more than got through, either: a link a third as wide as the stream loses two
-       * thirds at once, and halving by steps would take seconds of frozen picture. */
+       * thirds at once, and halving by steps would take seconds of frozen picture. But at
+       * most halved by one report: a burst of NACKs over a second in which little was sent
+       * (just after the upper layer went) looks like near total loss. */
       if (self->sent_kbps != 0)
-        self->kbps = MIN (self->kbps, self->sent_kbps * (1.0 - loss));
+        self->kbps = MAX (0.5 * before, MIN (self->kbps, self->sent_kbps * (1.0 - loss)));
     }
   else if (loss < LOW_LOSS && now_us - self->last_growth_us >= GROWTH_INTERVAL_US)
     {

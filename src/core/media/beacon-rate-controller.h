@@ -16,7 +16,8 @@ typedef struct _BeaconRateController BeaconRateController;
 /* One viewer's bandwidth estimate, from the loss its RTCP receiver reports announce (and a
  * REMB figure when its receiver sends one), and the temporal layers it gets. Loss based, as
  * the loss-based half of Google Congestion Control: over 10 % loss the estimate falls by half
- * the loss, and to no more than what got through (when what the viewer is sent is known);
+ * the loss, and to no more than what got through (when what the viewer is sent is known),
+ * by at most half a report;
  * under 2 % it grows by 8 % a second (25 % until the viewer's first loss, to climb from its
  * start), but not beyond 1.6 times what the viewer is actually sent (when known); in between
  * it holds.
