@@ -10,8 +10,7 @@ limited viewer receives on its own loopback address (127.0.0.2), where nftables 
 above 100 kbytes/s (800 kbit/s); the other viewer's path is not limited.
 
 Over MEASURE_SECONDS, after both show a picture:
-  * the limited viewer decodes at least 13.5 fps (90 % of the 15 fps that two temporal layers
-    leave it; the issue asks 15) and never freezes longer than 2 s;
+  * the limited viewer decodes at least 15 fps and never freezes longer than 2 s;
   * the unlimited one decodes at least 28 fps, and its bitrate stays well above the limited
     one's (the encoder does not follow the narrow viewer).
 
@@ -19,8 +18,8 @@ The test picture is a moving colour gamut (BEACON_TEST_PATTERN), which costs the
 it is given, unlike the default ball. Prints TAP, with the figures (each viewer's fps, longest
 freeze and bitrate; the encoder's rates and the estimates each second) as comments.
 
-On a machine too slow to encode 1280x720 at 30 fps, the two fps bounds are scaled to the
-frames encoded, and the checks say so; two relative ones always hold: the limited viewer decodes
+On a machine too slow to encode 1280x720 at 30 fps, the two fps checks are skipped (TAP
+SKIP, with the encoder's fps); two relative ones always hold: the limited viewer decodes
 80 % of the base layer's frames (half of those encoded), the other 90 % of all. BEACON_BANDWIDTH_SIZE=WxH changes the picture size, to look at
 the adaptation where the CPU does not keep up.
 
@@ -42,10 +41,7 @@ import loss  # noqa: E402  (the namespace, the processes and the reports)
 MEASURE_SECONDS = 30
 LIMIT_KBYTES = 100
 LIMITED_ADDRESS = '127.0.0.2'
-# The issue asks 15 fps. Two temporal layers give a narrow viewer at most every other frame,
-# 15 of 30, so 15 holds only when not one base-layer frame is late or lost: the bound is 90 %
-# of that ceiling. A pattern with two base frames in three would lift it to 20 (not done).
-MIN_LIMITED_FPS = 13.5
+MIN_LIMITED_FPS = 15
 MAX_FREEZE_MS = 2000
 MIN_UNLIMITED_FPS = 28
 # The fps bounds assume the broadcaster encodes about 30 fps.
@@ -156,24 +152,20 @@ def main():
         # A machine that cannot encode 1280x720 in real time (a loaded CI runner) leaves
         # the viewers fewer frames than the fps bounds assume: those two are then skipped,
         # saying so, and the others still hold.
-        # Such a machine scales the two bounds to what was encoded, and the check says so.
-        scale = 1.0 if encoded_fps >= MIN_ENCODED_FPS else encoded_fps / 30
-        slow = '' if scale == 1.0 else \
-            f' (bound scaled: the broadcaster encoded only {encoded_fps} fps here)'
-        min_limited = MIN_LIMITED_FPS * scale
-        min_unlimited = MIN_UNLIMITED_FPS * scale
+        slow = '' if encoded_fps >= MIN_ENCODED_FPS else \
+            f' # SKIP the broadcaster encoded only {encoded_fps} fps on this machine'
         tap.check(limited.get('first_frame_ms') is not None and
                   unlimited.get('first_frame_ms') is not None, 'both viewers show a picture',
                   {'encoded_fps': encoded_fps, 'limited': limited, 'unlimited': unlimited})
         tap.check(limited.get('udp') is True and unlimited.get('udp') is True,
                   'the media goes over UDP, where the limit is')
-        tap.check((limited.get('fps') or 0) >= min_limited,
-                  f'the limited viewer decodes at least {min_limited:.1f} fps{slow}')
+        tap.check(slow != '' or (limited.get('fps') or 0) >= MIN_LIMITED_FPS,
+                  f'the limited viewer decodes at least {MIN_LIMITED_FPS} fps{slow}')
         tap.check(limited.get('longest_freeze_ms') is not None and
                   limited['longest_freeze_ms'] <= MAX_FREEZE_MS,
                   f'the limited viewer never freezes longer than {MAX_FREEZE_MS} ms')
-        tap.check((unlimited.get('fps') or 0) >= min_unlimited,
-                  f'the unlimited viewer decodes at least {min_unlimited:.1f} fps{slow}')
+        tap.check(slow != '' or (unlimited.get('fps') or 0) >= MIN_UNLIMITED_FPS,
+                  f'the unlimited viewer decodes at least {MIN_UNLIMITED_FPS} fps{slow}')
         # On any machine: the limited viewer decodes most of the base layer's frames (every
         # other one), the other nearly every frame the broadcaster encoded.
         tap.check((limited.get('fps') or 0) >= RELATIVE_LIMITED * encoded_fps / 2,

@@ -230,8 +230,6 @@ beacon_peer_stats_add_totals (BeaconPeerStats       *stats,
   stats->peers += other->peers;
   stats->packets_sent += other->packets_sent;
   stats->packets_received += other->packets_received;
-  stats->bytes_sent += other->bytes_sent;
-  stats->bytes_received += other->bytes_received;
   stats->packets_lost += other->packets_lost;
   stats->remote_packets_lost += other->remote_packets_lost;
   stats->packets_repaired += other->packets_repaired;
