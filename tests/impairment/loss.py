@@ -151,14 +151,6 @@ class Run:
         for process in self.processes:
             self.stop(process)
 
-    def finish(self, keep_variable):
-        """Stops every process; removes the work directory unless $@keep_variable is 1."""
-        self.stop_all()
-        if os.environ.get(keep_variable) != '1':
-            shutil.rmtree(self.work, ignore_errors=True)
-        else:
-            print(f'# kept {self.work}', flush=True)
-
 
 def wait_for_first_frame(process, report):
     deadline = time.monotonic() + JOIN_TIMEOUT
@@ -275,29 +267,20 @@ class Tap:
             print(f'# {json.dumps(details)}', flush=True)
 
 
-def prerequisites():
-    """(exit status, None) when the test cannot run here (after printing why) or ran in its
-    own namespace; (None, beacon-cli) when it can run."""
+def main():
     status = in_own_namespace()
     if status is not None:
-        return status, None
+        return status
     cli = os.environ.get('BEACON_CLI')
     if not cli:
         print('1..0 # SKIP BEACON_CLI is not set to the beacon-cli binary')
-        return 0, None
+        return 0
     if shutil.which('nft') is None:
         if os.environ.get('BEACON_TEST_REQUIRE_SERVERS') == '1':
             print('1..1\nnot ok 1 - nft (nftables) is missing: build-aux/setup installs it')
-            return 1, None
+            return 1
         print('1..0 # SKIP nft (nftables) is missing')
-        return 0, None
-    return None, cli
-
-
-def main():
-    status, cli = prerequisites()
-    if status is not None:
-        return status
+        return 0
 
     work = tempfile.mkdtemp(prefix='beacon-loss-')
     run = Run(cli, work)
@@ -345,8 +328,12 @@ def main():
                   f'{KEY_FRAME_MIN_INTERVAL * 1000:.0f} ms')
         return 1 if tap.failed else 0
     finally:
-        run.finish('BEACON_LOSS_KEEP')
+        run.stop_all()
         set_loss(None)
+        if os.environ.get('BEACON_LOSS_KEEP') != '1':
+            shutil.rmtree(work, ignore_errors=True)
+        else:
+            print(f'# kept {work}', flush=True)
 
 
 if __name__ == '__main__':

@@ -6,9 +6,8 @@
  */
 
 /* Capture, encode once, and a branch per viewer, in one GstPipeline. One viewer's branch
- * (queue, temporal layer filter, payload-type rewrite, link to its webrtcbin) lives in
- * beacon-viewer-branch.c, the limit on key-frame requests in beacon-key-frame-limiter.c and
- * the adaptation to the viewers' bandwidth in beacon-bandwidth-adapter.c; capture and encoding stay here
+ * (queue, payload-type rewrite, link to its webrtcbin) lives in beacon-viewer-branch.c and the
+ * limit on key-frame requests in beacon-key-frame-limiter.c; capture and encoding stay here
  * because they share the pipeline's state and its locking. */
 
 #include "beacon-broadcast-pipeline.h"
@@ -21,7 +20,6 @@
 #include <gst/video/video.h>
 #include <gst/webrtc/webrtc.h>
 
-#include "beacon-bandwidth-adapter.h"
 #include "beacon-key-frame-limiter.h"
 #include "beacon-sdp.h"
 #include "beacon-viewer-branch.h"
@@ -53,7 +51,6 @@ struct _BeaconBroadcastPipeline
   BeaconCodec  codec;
   GstElement  *video_encoder;
   BeaconKeyFrameLimiter *key_frames;
-  BeaconBandwidthAdapter *bandwidth;
   GstElement  *video_tee;
   GstElement  *audio_tee;
   char        *source_description;
@@ -165,16 +162,6 @@ bus_message_cb (GstBus     *bus,
   return G_SOURCE_CONTINUE;
 }
 
-/* The configured video rate: about 0.1 bit per pixel per frame, enough for a webcam picture,
- * modest for uplinks. The bandwidth adapter goes under it for narrow viewers, never over. */
-static guint
-video_kbps (guint width,
-            guint height,
-            guint fps)
-{
-  return CLAMP (width * height * fps / 10000, 300, 4000);
-}
-
 static GstElement *
 make_video_encoder (BeaconCodec   codec,
                     guint         fps,
@@ -183,7 +170,8 @@ make_video_encoder (BeaconCodec   codec,
                     GError      **error)
 {
   GstElement *encoder;
-  guint kbps = video_kbps (width, height, fps);
+  /* About 0.1 bit per pixel per frame: enough for a webcam picture, modest for uplinks. */
+  guint kbps = CLAMP (width * height * fps / 10000, 300, 4000);
 
   if (codec == BEACON_CODEC_H264)
     {
@@ -521,11 +509,6 @@ beacon_broadcast_pipeline_new (BeaconSourceKind   source,
 
   self->key_frames = beacon_key_frame_limiter_new (self->video_encoder,
                                                    KEY_FRAME_MIN_INTERVAL_MS);
-  /* VP8 has temporal layers for narrow viewers; x264enc has none in GStreamer 1.22, so H.264
-   * adapts the encoder's rate only. */
-  self->bandwidth = beacon_bandwidth_adapter_new (self->video_encoder,
-                                                  codec == BEACON_CODEC_VP8,
-                                                  video_kbps (width, height, fps));
 
   bus = gst_pipeline_get_bus (GST_PIPELINE (self->pipeline));
   self->bus_watch = gst_bus_add_watch (bus, bus_message_cb, self);
@@ -575,7 +558,6 @@ beacon_broadcast_pipeline_attach_peer (BeaconBroadcastPipeline  *self,
                                        GError                  **error)
 {
   GPtrArray *branches;
-  BeaconLayerFilter *layers;
   int video_pt = -1;
   int audio_pt = -1;
   g_autofree char *profile_level_id = NULL;
@@ -609,12 +591,11 @@ beacon_broadcast_pipeline_attach_peer (BeaconBroadcastPipeline  *self,
   /* The webrtcbin must be playing before the first buffer reaches it: a buffer pushed into an
    * element still in NULL returns FLUSHING, which stops the branch's queue for good. */
   gst_element_sync_state_with_parent (webrtcbin);
-  layers = beacon_bandwidth_adapter_add_viewer (self->bandwidth, webrtcbin);
   if (!beacon_viewer_branch_attach (GST_BIN (self->pipeline), self->video_tee, webrtcbin,
-                                    branches, video_pt, profile_level_id, layers, error) ||
+                                    branches, video_pt, profile_level_id, error) ||
       ((remote_offer == NULL || audio_pt >= 0) &&
        !beacon_viewer_branch_attach (GST_BIN (self->pipeline), self->audio_tee, webrtcbin,
-                                     branches, audio_pt, NULL, NULL, error)))
+                                     branches, audio_pt, NULL, error)))
     {
       beacon_broadcast_pipeline_detach_peer (self, webrtcbin);
       return FALSE;
@@ -633,7 +614,6 @@ beacon_broadcast_pipeline_detach_peer (BeaconBroadcastPipeline *self,
   branches = g_hash_table_lookup (self->branches, webrtcbin);
   if (branches == NULL)
     return;
-  beacon_bandwidth_adapter_remove_viewer (self->bandwidth, webrtcbin);
 
   for (guint i = 0; i < branches->len; i++)
     beacon_viewer_branch_unlink (g_ptr_array_index (branches, i));
@@ -661,13 +641,6 @@ beacon_broadcast_pipeline_get_key_frame_limiter (BeaconBroadcastPipeline *self)
 {
   g_return_val_if_fail (BEACON_IS_BROADCAST_PIPELINE (self), NULL);
   return self->key_frames;
-}
-
-BeaconBandwidthAdapter *
-beacon_broadcast_pipeline_get_bandwidth_adapter (BeaconBroadcastPipeline *self)
-{
-  g_return_val_if_fail (BEACON_IS_BROADCAST_PIPELINE (self), NULL);
-  return self->bandwidth;
 }
 
 
@@ -919,9 +892,6 @@ beacon_broadcast_pipeline_dispose (GObject *object)
   if (self->pipeline != NULL)
     gst_element_set_state (self->pipeline, GST_STATE_NULL);
   g_clear_object (&self->key_frames);
-  if (self->bandwidth != NULL)
-    beacon_bandwidth_adapter_detach (self->bandwidth);
-  g_clear_object (&self->bandwidth);
   g_hash_table_remove_all (self->branches);
   beacon_broadcast_pipeline_detach_ingest (self);
   gst_clear_object (&self->video_selector);

@@ -9,7 +9,6 @@
 
 #include <gst/gst.h>
 
-#include "beacon-bandwidth-adapter.h"
 #include "beacon-key-frame-limiter.h"
 #include "beacon-media-source.h"
 
@@ -58,8 +57,6 @@ guint64  beacon_broadcast_pipeline_get_encoded_bytes (BeaconBroadcastPipeline  *
 void     beacon_broadcast_pipeline_request_key_frame (BeaconBroadcastPipeline  *self);
 /* The limiter on the shared encoder, for its counters. */
 BeaconKeyFrameLimiter *beacon_broadcast_pipeline_get_key_frame_limiter (BeaconBroadcastPipeline *self);
-/* The adaptation to the viewers' bandwidth, for its figures. */
-BeaconBandwidthAdapter *beacon_broadcast_pipeline_get_bandwidth_adapter (BeaconBroadcastPipeline *self);
 
 
 /* WHIP ingest (a pipeline made with BEACON_SOURCE_WHIP): the media @webrtcbin (already in the

@@ -104,32 +104,16 @@ static GstElement *
 make_test_video (GError **error)
 {
   GstElement *source = beacon_media_make_element ("videotestsrc", "video-source", error);
-  const char *testing = g_getenv ("BEACON_TEST_PATTERN");
-  g_autoptr(GstPad) pad = NULL;
 
-  if (source == NULL)
-    return NULL;
-  g_object_set (source, "is-live", TRUE, "pattern", 18 /* ball: moves every frame */, NULL);
-  /* Testing: the ball costs a few hundred kbit/s at 1280x720, too little to fill a link that
-   * a bandwidth test narrows; "pattern=gamut horizontal-speed=2" costs what the encoder is
-   * given. Space-separated property=value pairs of videotestsrc. */
-  if (testing != NULL)
+  if (source != NULL)
     {
-      g_auto(GStrv) settings = g_strsplit (testing, " ", -1);
+      g_autoptr(GstPad) pad = gst_element_get_static_pad (source, "src");
 
-      for (guint i = 0; settings[i] != NULL; i++)
-        {
-          g_auto(GStrv) pair = g_strsplit (settings[i], "=", 2);
-
-          if (pair[0] != NULL && pair[1] != NULL &&
-              g_object_class_find_property (G_OBJECT_GET_CLASS (source), pair[0]) != NULL)
-            gst_util_set_object_arg (G_OBJECT (source), pair[0], pair[1]);
-        }
+      g_object_set (source, "is-live", TRUE, "pattern", 18 /* ball: moves every frame */, NULL);
+      /* The time each frame was made, for a viewer's latency meter (see beacon-latency-stamp):
+       * the test pattern is what benchmarks and tests broadcast. */
+      beacon_latency_stamp_attach (pad);
     }
-  /* The time each frame was made, for a viewer's latency meter (see beacon-latency-stamp):
-   * the test pattern is what benchmarks and tests broadcast. */
-  pad = gst_element_get_static_pad (source, "src");
-  beacon_latency_stamp_attach (pad);
   return source;
 }
 
@@ -265,34 +249,4 @@ beacon_media_raw_audio_caps (void)
 {
   return gst_caps_from_string ("audio/x-raw,format=S16LE,layout=interleaved,rate=48000,"
                                "channels=2");
-}
-
-GstPadProbeReturn
-beacon_media_probe_each_buffer (GstPadProbeInfo   *info,
-                                GstBufferListFunc  func,
-                                gpointer           user_data)
-{
-  if (info->type & GST_PAD_PROBE_TYPE_BUFFER)
-    {
-      GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
-
-      func (&buffer, 0, user_data);
-      if (buffer == NULL)
-        {
-          /* The pad unrefs what the probe data holds when it drops. */
-          GST_PAD_PROBE_INFO_DATA (info) = gst_buffer_new ();
-          return GST_PAD_PROBE_DROP;
-        }
-      GST_PAD_PROBE_INFO_DATA (info) = buffer;
-    }
-  else if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST)
-    {
-      GstBufferList *list = gst_buffer_list_make_writable (GST_PAD_PROBE_INFO_BUFFER_LIST (info));
-
-      gst_buffer_list_foreach (list, func, user_data);
-      GST_PAD_PROBE_INFO_DATA (info) = list;
-      if (gst_buffer_list_length (list) == 0)
-        return GST_PAD_PROBE_DROP;
-    }
-  return GST_PAD_PROBE_OK;
 }

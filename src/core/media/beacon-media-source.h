@@ -68,11 +68,4 @@ GstElement *beacon_media_make_element (const char  *factory,
                                        const char  *name,
                                        GError     **error);
 
-/* For a pad probe: calls @func (as gst_buffer_list_foreach would) on the probe's buffer or on
- * each buffer of its list, and keeps what @func leaves (a replaced buffer; none, to drop it).
- * Returns what the probe returns. */
-GstPadProbeReturn beacon_media_probe_each_buffer (GstPadProbeInfo   *info,
-                                                  GstBufferListFunc  func,
-                                                  gpointer           user_data);
-
 G_END_DECLS

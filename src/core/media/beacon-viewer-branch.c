@@ -14,8 +14,8 @@
 #include "beacon-media-source.h"
 #include "beacon-sdp.h"
 
-/* One viewer's branch of one medium: tee pad → leaky queue → (temporal layer filter) →
- * (payload type rewrite) → the viewer's webrtcbin. Everything here is per viewer; the encoder stays shared. */
+/* One viewer's branch of one medium: tee pad → leaky queue → (payload type rewrite) →
+ * the viewer's webrtcbin. Everything here is per viewer; the encoder stays shared. */
 struct _BeaconViewerBranch
 {
   GstElement *tee;
@@ -59,9 +59,22 @@ rewrite_payload_type_cb (GstPad          *pad,
                          GstPadProbeInfo *info,
                          gpointer         user_data)
 {
-  return beacon_media_probe_each_buffer (info, rewrite_one_payload_type, user_data);
-}
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER)
+    {
+      GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
 
+      rewrite_one_payload_type (&buffer, 0, user_data);
+      GST_PAD_PROBE_INFO_DATA (info) = buffer;
+    }
+  else if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST)
+    {
+      GstBufferList *list = gst_buffer_list_make_writable (GST_PAD_PROBE_INFO_BUFFER_LIST (info));
+
+      gst_buffer_list_foreach (list, rewrite_one_payload_type, user_data);
+      GST_PAD_PROBE_INFO_DATA (info) = list;
+    }
+  return GST_PAD_PROBE_OK;
+}
 
 gboolean
 beacon_viewer_branch_attach (GstBin      *pipeline,
@@ -70,7 +83,6 @@ beacon_viewer_branch_attach (GstBin      *pipeline,
                              GPtrArray   *branches,
                              int          payload_type,
                              const char  *profile_level_id,
-                             BeaconLayerFilter *layers,
                              GError     **error)
 {
   g_autoptr(GstPad) tee_sink = gst_element_get_static_pad (tee, "sink");
@@ -96,10 +108,6 @@ beacon_viewer_branch_attach (GstBin      *pipeline,
   g_ptr_array_add (branches, branch);
   gst_bin_add (pipeline, branch->queue);
   branch_src = gst_element_get_static_pad (branch->queue, "src");
-  /* After the queue, so that the packets it drops when the viewer falls behind are real
-   * gaps the viewer may ask for again, while the layers left out are not. */
-  if (layers != NULL)
-    beacon_layer_filter_attach (layers, branch_src);
 
   /* The stream is payloaded once for every viewer; a viewer that chose other payload type
    * numbers in its offer gets them rewritten on its own branch. */

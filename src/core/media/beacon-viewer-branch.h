@@ -9,8 +9,6 @@
 
 #include <gst/gst.h>
 
-#include "beacon-layer-filter.h"
-
 G_BEGIN_DECLS
 
 typedef struct _BeaconViewerBranch BeaconViewerBranch;
@@ -19,15 +17,13 @@ typedef struct _BeaconViewerBranch BeaconViewerBranch;
  * branch is appended to @branches (which frees it with beacon_viewer_branch_free) even when
  * linking fails, so that the caller's cleanup removes what was made. A @payload_type other
  * than the stream's own (>= 0), or another H.264 @profile_level_id, is rewritten on this
- * branch only. A @layers filter (nullable) drops the temporal layers this viewer does not
- * get. */
+ * branch only. */
 gboolean  beacon_viewer_branch_attach      (GstBin              *pipeline,
                                             GstElement          *tee,
                                             GstElement          *webrtcbin,
                                             GPtrArray           *branches,
                                             int                  payload_type,
                                             const char          *profile_level_id,
-                                            BeaconLayerFilter   *layers,
                                             GError             **error);
 /* Whether @element is the branch's queue or payload type rewrite. */
 gboolean  beacon_viewer_branch_has_element (BeaconViewerBranch  *branch,

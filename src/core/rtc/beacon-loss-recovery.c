@@ -26,8 +26,6 @@ G_STATIC_ASSERT (BEACON_LOSS_RECOVERY_LATENCY_MS >= 200);
  * picture no longer waits for the latency made larger for retransmissions. */
 #define FASTSTART_MIN_PACKETS 2
 
-#define RTCP_MIN_INTERVAL_MS 500
-
 static void
 new_transceiver_cb (GstElement              *webrtcbin,
                     GstWebRTCRTPTransceiver *transceiver,
@@ -56,15 +54,6 @@ deep_element_added_cb (GstBin     *bin,
   GstElementFactory *factory = gst_element_get_factory (element);
   const char *name = factory ? gst_plugin_feature_get_name (GST_PLUGIN_FEATURE (factory)) : NULL;
 
-  if (g_strcmp0 (name, "rtpsession") == 0)
-    {
-      /* Receiver reports are what the broadcaster adapts to each viewer's bandwidth with
-       * (beacon-bandwidth-adapter.h): at the default 5 s (about 4 s on average) a narrow
-       * viewer would lose most of its packets for several seconds before the broadcaster
-       * knew. Half a second costs about 2 kbit/s. */
-      g_object_set (element, "rtcp-min-interval", RTCP_MIN_INTERVAL_MS * GST_MSECOND, NULL);
-      return;
-    }
   if (g_strcmp0 (name, "rtpjitterbuffer") != 0)
     return;
   /* By default the jitter buffer also asks for the packet it expects next, timed from the

@@ -159,7 +159,6 @@ add_one_stats (int                 type,
     {
     case GST_WEBRTC_STATS_INBOUND_RTP:
       stats->packets_received += beacon_peer_stats_get_count (s, "packets-received");
-      stats->bytes_received += beacon_peer_stats_get_count (s, "bytes-received");
       stats->packets_lost += beacon_peer_stats_get_count (s, "packets-lost");
       stats->packets_repaired += beacon_peer_stats_get_count (s, "packets-repaired");
       stats->nack_sent += beacon_peer_stats_get_count (s, "nack-count");
@@ -168,7 +167,6 @@ add_one_stats (int                 type,
       break;
     case GST_WEBRTC_STATS_OUTBOUND_RTP:
       stats->packets_sent += beacon_peer_stats_get_count (s, "packets-sent");
-      stats->bytes_sent += beacon_peer_stats_get_count (s, "bytes-sent");
       stats->nack_received += beacon_peer_stats_get_count (s, "nack-count");
       stats->pli_received += beacon_peer_stats_get_count (s, "pli-count");
       stats->fir_received += beacon_peer_stats_get_count (s, "fir-count");
@@ -249,8 +247,6 @@ beacon_peer_stats_to_json (const BeaconPeerStats *stats,
 {
   json_object_set_int_member (object, "packets_sent", (gint64) stats->packets_sent);
   json_object_set_int_member (object, "packets_received", (gint64) stats->packets_received);
-  json_object_set_int_member (object, "bytes_sent", (gint64) stats->bytes_sent);
-  json_object_set_int_member (object, "bytes_received", (gint64) stats->bytes_received);
   json_object_set_int_member (object, "packets_lost", stats->packets_lost);
   json_object_set_int_member (object, "remote_packets_lost", stats->remote_packets_lost);
   json_object_set_int_member (object, "packets_repaired", (gint64) stats->packets_repaired);

@@ -20,8 +20,6 @@ typedef struct {
   guint   peers;                 /* webrtcbins that answered */
   guint64 packets_sent;
   guint64 packets_received;
-  guint64 bytes_sent;            /* RTP payload and headers, first transmissions */
-  guint64 bytes_received;
   gint64  packets_lost;          /* inbound: never arrived in their first transmission */
   gint64  remote_packets_lost;   /* outbound: as the remote's receiver reports say */
   guint64 packets_repaired;      /* inbound: recovered by a retransmission */

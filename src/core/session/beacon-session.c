@@ -257,9 +257,6 @@ stats_to_json (BeaconSession *self)
       json_object_set_object_member (object, "key_frames", key_frames);
       json_object_set_int_member (object, "frames_encoded",
                                   (gint64) beacon_key_frame_limiter_get_frames (limiter));
-      json_object_set_object_member (object, "bandwidth",
-                                     beacon_bandwidth_adapter_to_json (
-                                       beacon_broadcast_pipeline_get_bandwidth_adapter (self->broadcast)));
     }
   if (self->role == BEACON_SESSION_ROLE_BROADCAST)
     {
