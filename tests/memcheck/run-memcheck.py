@@ -93,7 +93,11 @@ def wait_for_link(serve, work):
 def start_viewer(cli, work, name, link):
     env = dict(os.environ, BEACON_DATA_DIR=os.path.join(work, name))
     log = open(os.path.join(work, name + '.log'), 'wb')
+    # A server under valgrind can be silent on the signaling channel for longer than a
+    # viewer's liveness check allows (4 s) and then slow to accept the reconnection: the
+    # viewer keeps trying for as long as it would wait for frames.
     return subprocess.Popen([cli, 'watch', link, '--ice-address', '127.0.0.1',
+                             '--reconnect-timeout', str(int(VIEWER_SECONDS)),
                              '--frames', str(VIEWER_FRAMES),
                              '--timeout', str(int(VIEWER_SECONDS))],
                             env=env, stdout=log, stderr=log, stdin=subprocess.DEVNULL)
