@@ -711,6 +711,10 @@ load_or_create_in_thread (GTask        *task,
   GError *error = NULL;
   BeaconIdentity *identity = beacon_identity_load_or_create (directory, &error);
 
+  /* A key made here gave this pool thread OpenSSL's per-thread random generators; a pool
+   * thread ends without telling OpenSSL, so they are released now (a later use on this
+   * thread makes new ones). */
+  OPENSSL_thread_stop ();
   if (identity == NULL)
     g_task_return_error (task, error);
   else
