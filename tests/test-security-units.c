@@ -14,6 +14,7 @@
 #include "beacon-peer.h"
 #include "beacon-pin-store.h"
 #include "beacon-sdp.h"
+#include "beacon-security-report.h"
 #include "beacon-sas.h"
 #include "beacon-share-link.h"
 #include "beacon-signaler.h"
@@ -234,6 +235,111 @@ assert_pins_refused (const char    *dir,
 
 /* pins.json is read back from disk, where anything may have written it: a deeply nested file
  * must be refused with the reason instead of crashing json-glib. */
+/* Compared words belong to one identity: a change drops them, and words that did not match
+ * forget the identity. */
+static void
+test_pin_store_words (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("beacon-pins-XXXXXX", &error);
+  BeaconPinStatus status;
+
+  g_assert_no_error (error);
+  /* Nothing remembered yet: nothing to mark. */
+  g_assert_false (beacon_pin_store_record_comparison (dir, "k", FP_A, TRUE, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_assert_true (beacon_pin_store_check (dir, "k", FP_A, FALSE, &status, NULL, &error));
+  g_assert_true (beacon_pin_store_record_comparison (dir, "k", FP_A, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (beacon_pin_store_check (dir, "k", FP_A, FALSE, &status, NULL, &error));
+  g_assert_cmpstr (beacon_pin_status_to_string (status), ==, "compared");
+  /* Not for another identity than the remembered one. */
+  g_assert_false (beacon_pin_store_record_comparison (dir, "k", FP_B, TRUE, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* An accepted change is a new identity, whose words nobody compared. */
+  g_assert_true (beacon_pin_store_check (dir, "k", FP_B, TRUE, &status, NULL, &error));
+  g_assert_cmpint (status, ==, BEACON_PIN_STATUS_CHANGED);
+  g_assert_true (beacon_pin_store_check (dir, "k", FP_B, FALSE, &status, NULL, &error));
+  g_assert_cmpint (status, ==, BEACON_PIN_STATUS_MATCHES);
+
+  /* Words that did not match: forgotten, so the next visit is a first one again. */
+  g_assert_true (beacon_pin_store_record_comparison (dir, "k", FP_B, FALSE, &error));
+  g_assert_true (beacon_pin_store_check (dir, "k", FP_B, FALSE, &status, NULL, &error));
+  g_assert_cmpint (status, ==, BEACON_PIN_STATUS_NEW);
+  g_assert_no_error (error);
+}
+
+static BeaconPeerInfo *
+verified_peer (const char *session_id,
+               const char *remote_fingerprint,
+               gboolean    words_compared)
+{
+  BeaconPeerInfo *info = g_new0 (BeaconPeerInfo, 1);
+
+  info->session_id = g_strdup (session_id);
+  info->dtls_state = g_strdup ("connected");
+  info->ice_state = g_strdup ("connected");
+  info->local_fingerprint = g_strdup ("sha-256 " FP_A);
+  info->remote_fingerprint = g_strdup (remote_fingerprint);
+  info->remote_certificate_fingerprint = g_strdup (remote_fingerprint);
+  info->verified = TRUE;
+  info->words_compared = words_compared;
+  return info;
+}
+
+/* A broadcaster's viewers each have a report of their own, the same object while the viewer
+ * stays, with its own words; the whole says "verified" but not "compared" until it was. */
+static void
+test_report_per_peer (void)
+{
+  g_autoptr(BeaconSecurityReport) report = beacon_security_report_new ();
+  g_autoptr(GPtrArray) peers = g_ptr_array_new_with_free_func ((GDestroyNotify) beacon_peer_info_free);
+  g_autoptr(BeaconSecurityReport) first = NULL;
+  g_autoptr(BeaconSecurityReport) second = NULL;
+  g_autoptr(BeaconSecurityReport) still_second = NULL;
+  GListModel *model = beacon_security_report_get_peer_reports (report);
+  g_autofree char *json = NULL;
+  g_autofree char *reasons = NULL;
+
+  beacon_security_report_set_role (report, "broadcast");
+  g_ptr_array_add (peers, verified_peer ("one", "sha-256 " FP_B, FALSE));
+  g_ptr_array_add (peers, verified_peer ("two", "sha-256 " FP_A, TRUE));
+  beacon_security_report_update (report, NULL, peers, FP_A, NULL, NULL);
+
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
+  first = g_list_model_get_item (model, 0);
+  second = g_list_model_get_item (model, 1);
+  g_assert_cmpstr (beacon_security_report_get_string (first, "session-id"), ==, "one");
+  g_assert_cmpstr (beacon_security_report_get_string (first, "role"), ==, "broadcast");
+  g_assert_cmpstr (beacon_security_report_get_sas (first), !=,
+                   beacon_security_report_get_sas (second));
+  g_assert_false (beacon_security_report_get_words_compared (first));
+  g_assert_true (beacon_security_report_get_words_compared (second));
+  g_assert_cmpuint (g_list_model_get_n_items (beacon_security_report_get_peer_reports (first)), ==, 0);
+  json = beacon_security_report_to_json (report);
+  g_assert_nonnull (strstr (json, "\"words_compared\" : true"));
+
+  /* The first viewer leaves: the second keeps its report. */
+  g_ptr_array_remove_index (peers, 0);
+  beacon_security_report_update (report, NULL, peers, FP_A, NULL, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  still_second = g_list_model_get_item (model, 0);
+  g_assert_true (still_second == second);
+
+  /* Verified but not compared: still secure, and it says what is missing. */
+  g_ptr_array_set_size (peers, 0);
+  g_ptr_array_add (peers, verified_peer ("three", "sha-256 " FP_B, FALSE));
+  beacon_security_report_update (report, NULL, peers, FP_A, NULL, NULL);
+  g_assert_cmpint (beacon_security_report_get_verdict (report), ==, BEACON_SECURITY_VERDICT_SECURE);
+  g_assert_false (beacon_security_report_get_words_compared (report));
+  reasons = g_strjoinv (" ", (char **) beacon_security_report_get_reasons (report));
+  g_assert_nonnull (strstr (reasons, "not been compared"));
+}
+
 static void
 test_pin_store_hostile (void)
 {
@@ -416,6 +522,8 @@ main (int    argc,
   g_test_add_func ("/beacon/security/sas", test_sas);
   g_test_add_func ("/beacon/security/pin-store", test_pin_store);
   g_test_add_func ("/beacon/security/pin-store-hostile", test_pin_store_hostile);
+  g_test_add_func ("/beacon/security/pin-store-words", test_pin_store_words);
+  g_test_add_func ("/beacon/security/report-per-peer", test_report_per_peer);
   g_test_add_func ("/beacon/security/pin-store-async", test_pin_store_async);
   g_test_add_func ("/beacon/security/share-link", test_share_link);
 

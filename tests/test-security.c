@@ -533,6 +533,88 @@ test_identity_changed (Fixture       *fixture,
   }
 }
 
+static gboolean
+viewer_pins_name (Fixture    *fixture,
+                  const char *viewer,
+                  const char *identity)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, viewer, "pins.json", NULL);
+  g_autofree char *text = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return strstr (text, identity + strlen ("sha256:")) != NULL;
+}
+
+/* The four words are a step: different words end the watch and forget the identity; the
+ * same words are remembered with it, for every later visit. */
+static void
+test_words_compared (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *server_identity = identity_of (fixture, "server");
+  g_autofree char *words = NULL;
+
+  /* Words that do not match: refused, and the identity is not remembered. */
+  {
+    g_autoptr(BeaconTestProcess) viewer = start_viewer (fixture, "viewer", fixture->url, "1000",
+                                                        "--compare-words=wrong words right here");
+    g_autoptr(JsonObject) report = NULL;
+
+    beacon_test_assert_exit (viewer, beacon_test_process_wait_exit (viewer, 40), EXIT_SECURITY);
+    g_assert_nonnull (strstr (beacon_test_process_get_stderr (viewer), "did not match"));
+    report = read_report (fixture, "viewer");
+    g_assert_cmpstr (json_object_get_string_member (report, "verdict"), ==, "insecure");
+    g_assert_false (json_object_get_boolean_member (report, "words_compared"));
+    g_assert_false (viewer_pins_name (fixture, "viewer", server_identity));
+  }
+  /* Not compared: a first visit again, and the report says the words wait. */
+  {
+    g_autoptr(BeaconTestProcess) viewer = start_viewer (fixture, "viewer", fixture->url, "10", NULL);
+    g_autoptr(JsonObject) report = NULL;
+    JsonArray *reasons;
+    gboolean says_so = FALSE;
+    const char *line;
+
+    beacon_test_assert_exit (viewer, beacon_test_process_wait_exit (viewer, 40), 0);
+    report = read_report (fixture, "viewer");
+    g_assert_cmpstr (json_object_get_string_member (report, "pin"), ==, "new");
+    g_assert_false (json_object_get_boolean_member (report, "words_compared"));
+    reasons = json_object_get_array_member (report, "reasons");
+    for (guint i = 0; i < json_array_get_length (reasons); i++)
+      says_so |= strstr (json_array_get_string_element (reasons, i), "not been compared") != NULL;
+    g_assert_true (says_so);
+    line = strstr (beacon_test_process_get_stdout (viewer), "words: ");
+    g_assert_nonnull (line);
+    words = g_strndup (line + strlen ("words: "), strcspn (line + strlen ("words: "), "\n"));
+    g_assert_cmpstr (words, ==, json_object_get_string_member (report, "sas"));
+  }
+  /* The same words, as someone types them: remembered with the broadcaster's identity. */
+  {
+    g_autofree char *typed = g_ascii_strup (words, -1);
+    g_autofree char *argument = g_strdup_printf ("--compare-words=  %s ", typed);
+    g_autoptr(BeaconTestProcess) viewer = start_viewer (fixture, "viewer", fixture->url, "10",
+                                                        argument);
+    g_autoptr(JsonObject) report = NULL;
+
+    beacon_test_assert_exit (viewer, beacon_test_process_wait_exit (viewer, 40), 0);
+    g_assert_nonnull (strstr (beacon_test_process_get_stdout (viewer), "words-compared: they match"));
+    report = read_report (fixture, "viewer");
+    g_assert_true (json_object_get_boolean_member (report, "words_compared"));
+    g_assert_cmpstr (json_object_get_string_member (report, "pin"), ==, "compared");
+    g_assert_cmpstr (json_object_get_string_member (report, "verdict"), ==, "secure");
+  }
+  /* A later visit knows it. */
+  {
+    g_autoptr(BeaconTestProcess) viewer = start_viewer (fixture, "viewer", fixture->url, "10", NULL);
+    g_autoptr(JsonObject) report = NULL;
+
+    beacon_test_assert_exit (viewer, beacon_test_process_wait_exit (viewer, 40), 0);
+    report = read_report (fixture, "viewer");
+    g_assert_cmpstr (json_object_get_string_member (report, "pin"), ==, "compared");
+    g_assert_true (json_object_get_boolean_member (report, "words_compared"));
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -555,6 +637,7 @@ main (int    argc,
               fixture_set_up, test_hostile_signaling, fixture_tear_down);
   ADD ("signaling-trust", test_signaling_trust);
   ADD ("identity-changed", test_identity_changed);
+  ADD ("words-compared", test_words_compared);
 
   return g_test_run ();
 }

@@ -36,6 +36,9 @@ typedef struct {
   char          *report_pending;  /* the newest report, taken meanwhile: written after it */
   gint64         report_frames_us; /* when frames last rewrote the report */
   gboolean       measure_latency;  /* print the latency stamps' figures at the end */
+  char          *words_heard;      /* --compare-words: the other side's four words */
+  gboolean       words_printed;
+  gboolean       words_recording;  /* the comparison is on its way to the pin store */
 } Run;
 
 typedef struct {
@@ -164,10 +167,75 @@ finish_run (Run *run,
     beacon_session_stop (run->session);
 }
 
+/* Lower case, single spaces: how the words are compared. */
+static char *
+normalise_words (const char *words)
+{
+  g_auto(GStrv) parts = g_strsplit_set (words, " \t\n,", -1);
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      if (parts[i][0] == '\0')
+        continue;
+      if (out->len > 0)
+        g_string_append_c (out, ' ');
+      g_string_append (out, parts[i]);
+    }
+  return g_utf8_strdown (out->str, -1);
+}
+
+static void
+words_compared_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Run *run = user_data;
+  g_autoptr(GError) error = NULL;
+
+  run->words_recording = FALSE;
+  if (!beacon_session_compare_words_finish (BEACON_SESSION (source), result, &error))
+    {
+      g_autofree char *message = g_strdup_printf ("could not remember the compared words: %s",
+                                                  error->message);
+
+      beacon_cli_print_error (message);
+      finish_run (run, EXIT_FAILED);
+      return;
+    }
+  /* Different words failed the session, which says why (state_changed_cb ()). */
+  if (beacon_security_report_get_words_compared (beacon_session_get_security_report (run->session)))
+    g_print ("words-compared: they match; remembered with the broadcaster's identity\n");
+}
+
+/* The words, once the connection is verified; with --compare-words, the comparison. */
+static void
+handle_words (Run *run)
+{
+  BeaconSecurityReport *report = beacon_session_get_security_report (run->session);
+  const char *sas = beacon_security_report_get_sas (report);
+  g_autofree char *ours = NULL;
+  g_autofree char *theirs = NULL;
+
+  if (sas == NULL || run->words_printed || run->stopping ||
+      g_strcmp0 (beacon_security_report_get_string (report, "role"), "watch") != 0)
+    return;
+  run->words_printed = TRUE;
+  g_print ("words: %s\n", sas);
+  if (run->words_heard == NULL)
+    return;
+  ours = normalise_words (sas);
+  theirs = normalise_words (run->words_heard);
+  run->words_recording = TRUE;
+  beacon_session_compare_words_async (run->session, NULL, g_str_equal (ours, theirs), NULL,
+                                      words_compared_cb, run);
+}
+
 static void
 security_report_changed_cb (BeaconSecurityReport *report,
                             Run                  *run)
 {
+  handle_words (run);
   write_report (run);
 }
 
@@ -361,6 +429,9 @@ run_session (Run *run)
   if (!run->stopping)
     g_main_loop_run (run->loop);
 
+  /* Different words forget the identity: that must reach the disk before the exit. */
+  while (run->words_recording)
+    g_main_context_iteration (NULL, TRUE);
   flush_report (run);
   beacon_signaler_wait_for_requests (3000);
   g_clear_handle_id (&run->timeout_source, g_source_remove);
@@ -526,6 +597,7 @@ command_watch (int    argc,
   g_auto(BeaconCliOptions) o;
   int key_frame_interval = 0;
   gboolean measure_latency = FALSE;
+  g_autofree char *words_heard = NULL;
   GOptionEntry entries[] = {
     { "producer", 0, 0, G_OPTION_ARG_STRING, &o.producer, "Watch the broadcast with this name", "NAME" },
     { "frames", 0, 0, G_OPTION_ARG_INT, &o.frames, "Exit 0 after N decoded video frames", "N" },
@@ -533,6 +605,7 @@ command_watch (int    argc,
     { "accept-new-identity", 0, 0, G_OPTION_ARG_NONE, &o.accept_new_identity, "Continue when the broadcaster's identity changed, and remember the new one", NULL },
     { "request-key-frames", 0, 0, G_OPTION_ARG_INT, &key_frame_interval, "Testing: ask the broadcaster for a key frame every MS milliseconds (sent as PLI)", "MS" },
     { "measure-latency", 0, 0, G_OPTION_ARG_NONE, &measure_latency, "Print the glass-to-glass latency at the end (a Beacon test pattern broadcast on this machine)", NULL },
+    { "compare-words", 0, 0, G_OPTION_ARG_STRING, &words_heard, "The four words the broadcaster reads out: when ours match, remember that they were compared; when not, end the connection (exit 5)", "WORDS" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("URL - watch a broadcast");
@@ -570,6 +643,19 @@ command_watch (int    argc,
   run.frames_wanted = (guint64) o.frames;
   run.timeout_seconds = (guint) o.timeout;
   run.measure_latency = measure_latency;
+  if (words_heard != NULL)
+    {
+      g_autofree char *normalised = normalise_words (words_heard);
+      g_auto(GStrv) words = g_strsplit (normalised, " ", -1);
+
+      if (g_strv_length (words) != 4)
+        {
+          g_object_unref (run.session);
+          return beacon_cli_usage_error ("--compare-words takes the four words the broadcaster "
+                                         "reads out, e.g. \"apple river stone cloud\"");
+        }
+      run.words_heard = words_heard;
+    }
   return run_session (&run);
 }
 

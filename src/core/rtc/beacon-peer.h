@@ -58,6 +58,8 @@ typedef struct {
   char *local_candidate_type;  /* nullable: host | srflx | prflx | relay */
   char *remote_candidate_type; /* nullable */
   char *relay_server;          /* nullable: the TURN server's URL when relayed */
+  gboolean words_compared;     /* not the peer's: the session says when the user compared
+                                * the four words with this peer's side and they matched */
 } BeaconPeerInfo;
 
 void beacon_peer_info_free (BeaconPeerInfo *info);

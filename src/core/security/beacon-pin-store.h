@@ -14,6 +14,7 @@ G_BEGIN_DECLS
 typedef enum {
   BEACON_PIN_STATUS_NEW,      /* first time this server and stream were seen */
   BEACON_PIN_STATUS_MATCHES,  /* the same identity as the first time */
+  BEACON_PIN_STATUS_COMPARED, /* the same, and the user compared its four words */
   BEACON_PIN_STATUS_CHANGED,  /* a different identity than the first time */
 } BeaconPinStatus;
 
@@ -44,5 +45,25 @@ gboolean        beacon_pin_store_check_finish (GAsyncResult        *result,
                                                BeaconPinStatus     *status,
                                                char               **previous_fingerprint,
                                                GError             **error);
+
+/* The user compared the four words of the remembered identity @fingerprint of @key with the
+ * other side. When they @matched, it is "compared" from now on, until the identity changes;
+ * when not, it is forgotten: it may be whoever sat in the middle, and the next connection
+ * must not call it known. Fails when @key's remembered identity is not @fingerprint (it
+ * changed meanwhile). */
+gboolean beacon_pin_store_record_comparison        (const char          *directory,
+                                                    const char          *key,
+                                                    const char          *fingerprint,
+                                                    gboolean             matched,
+                                                    GError             **error);
+void     beacon_pin_store_record_comparison_async  (const char          *directory,
+                                                    const char          *key,
+                                                    const char          *fingerprint,
+                                                    gboolean             matched,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+gboolean beacon_pin_store_record_comparison_finish (GAsyncResult        *result,
+                                                    GError             **error);
 
 G_END_DECLS

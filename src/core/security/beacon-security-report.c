@@ -22,7 +22,7 @@ static const char * const string_properties[] = {
   "dtls-state", "dtls-role", "local-fingerprint", "announced-fingerprint",
   "presented-fingerprint", "srtp-profile", "dtls-version", "dtls-cipher",
   "ice-state", "local-candidate", "remote-candidate", "relay-server", "relay-transport",
-  "sas", "pin-status", "link-identity",
+  "sas", "pin-status", "link-identity", "session-id", "role",
 };
 
 #define N_STRINGS G_N_ELEMENTS (string_properties)
@@ -33,6 +33,7 @@ enum {
   PROP_REASONS,
   PROP_VERIFIED,
   PROP_BOUND_TO_LINK,
+  PROP_WORDS_COMPARED,
   PROP_FIRST_STRING,
   N_PROPS = PROP_FIRST_STRING + N_STRINGS
 };
@@ -54,14 +55,22 @@ struct _BeaconSecurityReport
   GStrv                  reasons;
   gboolean               verified;
   gboolean               bound_to_link;
+  gboolean               words_compared;
   /* Every viewer of a broadcast, as JSON objects. */
   JsonArray             *peers;
+  /* And as reports of their own: see beacon_security_report_get_peer_reports (). */
+  GListStore            *peer_reports;
+  gboolean               describes_one_peer;  /* one of those: its list stays empty */
   char                  *last_json;
 };
 
 G_DEFINE_QUARK (beacon-security-error, beacon_security_error)
 
 G_DEFINE_FINAL_TYPE (BeaconSecurityReport, beacon_security_report, G_TYPE_OBJECT)
+
+static void set_string (BeaconSecurityReport *self,
+                        const char           *property,
+                        const char           *value);
 
 static int
 string_index (const char *property)
@@ -78,6 +87,38 @@ beacon_security_report_get_bound_to_link (BeaconSecurityReport *self)
   g_return_val_if_fail (BEACON_IS_SECURITY_REPORT (self), FALSE);
 
   return self->bound_to_link;
+}
+
+gboolean
+beacon_security_report_get_words_compared (BeaconSecurityReport *self)
+{
+  g_return_val_if_fail (BEACON_IS_SECURITY_REPORT (self), FALSE);
+
+  return self->words_compared;
+}
+
+GListModel *
+beacon_security_report_get_peer_reports (BeaconSecurityReport *self)
+{
+  g_return_val_if_fail (BEACON_IS_SECURITY_REPORT (self), NULL);
+
+  return G_LIST_MODEL (self->peer_reports);
+}
+
+void
+beacon_security_report_set_role (BeaconSecurityReport *self,
+                                 const char           *role)
+{
+  g_return_if_fail (BEACON_IS_SECURITY_REPORT (self));
+
+  set_string (self, "role", role);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->peer_reports)); i++)
+    {
+      g_autoptr(BeaconSecurityReport) peer_report =
+        g_list_model_get_item (G_LIST_MODEL (self->peer_reports), i);
+
+      beacon_security_report_set_role (peer_report, role);
+    }
 }
 
 const char *
@@ -223,9 +264,64 @@ peer_to_json (const BeaconPeerInfo *peer,
   json_builder_end_object (builder);
 
   ADD_STRING ("sas", sas);
+  json_builder_set_member_name (builder, "words_compared");
+  json_builder_add_boolean_value (builder, peer->verified && peer->words_compared);
   json_builder_end_object (builder);
 #undef ADD_STRING
   return json_builder_get_root (builder);
+}
+
+/* One report per peer, kept while its peer is, so that a page showing it follows along. */
+static void
+update_peer_reports (BeaconSecurityReport    *self,
+                     const BeaconChannelInfo *channel,
+                     GPtrArray               *peers,
+                     const char              *local_fingerprint)
+{
+  GListModel *model = G_LIST_MODEL (self->peer_reports);
+  guint i = 0;
+
+  /* Reports of departed peers go; the order of the others stays. */
+  while (i < g_list_model_get_n_items (model))
+    {
+      g_autoptr(BeaconSecurityReport) peer_report = g_list_model_get_item (model, i);
+      const char *session_id = beacon_security_report_get_string (peer_report, "session-id");
+      gboolean present = FALSE;
+
+      for (guint j = 0; peers != NULL && j < peers->len && !present; j++)
+        present = g_strcmp0 (((BeaconPeerInfo *) g_ptr_array_index (peers, j))->session_id,
+                             session_id) == 0;
+      if (present)
+        i++;
+      else
+        g_list_store_remove (self->peer_reports, i);
+    }
+
+  for (guint j = 0; peers != NULL && j < peers->len; j++)
+    {
+      BeaconPeerInfo *peer = g_ptr_array_index (peers, j);
+      g_autoptr(GPtrArray) one = g_ptr_array_new ();
+      g_autoptr(BeaconSecurityReport) peer_report = NULL;
+
+      for (i = 0; i < g_list_model_get_n_items (model) && peer_report == NULL; i++)
+        {
+          g_autoptr(BeaconSecurityReport) candidate = g_list_model_get_item (model, i);
+
+          if (g_strcmp0 (beacon_security_report_get_string (candidate, "session-id"),
+                         peer->session_id) == 0)
+            peer_report = g_steal_pointer (&candidate);
+        }
+      if (peer_report == NULL)
+        {
+          peer_report = beacon_security_report_new ();
+          peer_report->describes_one_peer = TRUE;
+          set_string (peer_report, "role", beacon_security_report_get_string (self, "role"));
+          g_list_store_append (self->peer_reports, peer_report);
+        }
+      g_ptr_array_add (one, peer);
+      /* A viewer is not pinned and blocks nothing of the others: those belong to the whole. */
+      beacon_security_report_update (peer_report, channel, one, local_fingerprint, NULL, NULL);
+    }
 }
 
 void
@@ -244,6 +340,7 @@ beacon_security_report_update (BeaconSecurityReport *self,
   BeaconSecurityVerdict verdict = BEACON_SECURITY_VERDICT_UNKNOWN;
   gboolean verified;
   gboolean bound_to_link;
+  gboolean words_compared;
 
   g_return_if_fail (BEACON_IS_SECURITY_REPORT (self));
 
@@ -297,6 +394,7 @@ beacon_security_report_update (BeaconSecurityReport *self,
   set_string (self, "sas", sas);
   set_string (self, "pin-status", pin_status);
   set_string (self, "link-identity", primary ? primary->expected_identity : NULL);
+  set_string (self, "session-id", primary ? primary->session_id : NULL);
 
   if (verified != self->verified)
     {
@@ -308,6 +406,12 @@ beacon_security_report_update (BeaconSecurityReport *self,
     {
       self->bound_to_link = bound_to_link;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BOUND_TO_LINK]);
+    }
+  words_compared = verified && primary->words_compared;
+  if (words_compared != self->words_compared)
+    {
+      self->words_compared = words_compared;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WORDS_COMPARED]);
     }
 
   /* The verdict: blocked beats warning beats secure. */
@@ -325,7 +429,15 @@ beacon_security_report_update (BeaconSecurityReport *self,
         g_ptr_array_add (reasons, g_strdup ("The media comes from the identity the link names: "
                                             "the person who gave you the link, not just anyone "
                                             "on that server."));
-      if (channel != NULL && channel->trust == BEACON_SIGNALING_TRUST_INSECURE)
+      if (words_compared)
+        g_ptr_array_add (reasons, g_strdup ("The four words were compared with the other side "
+                                            "and matched: no one is in the middle."));
+      else
+        g_ptr_array_add (reasons, g_strdup ("The four words have not been compared yet: read "
+                                            "them to the other side (in person or on a call); "
+                                            "if theirs are the same, no one is in the middle."));
+      /* Matching words prove what the signaling's TLS would have: no one swapped the keys. */
+      if (channel != NULL && channel->trust == BEACON_SIGNALING_TRUST_INSECURE && !words_compared)
         {
           verdict = BEACON_SECURITY_VERDICT_WARNING;
           g_ptr_array_add (reasons, g_strdup ("Signaling is not encrypted: someone on the network "
@@ -375,6 +487,8 @@ beacon_security_report_update (BeaconSecurityReport *self,
                                       peer->remote_certificate_fingerprint);
       json_array_add_element (self->peers, peer_to_json (peer, local, peer_sas));
     }
+  if (!self->describes_one_peer)
+    update_peer_reports (self, channel, peers, local_fingerprint);
 
   g_object_thaw_notify (G_OBJECT (self));
 
@@ -470,6 +584,8 @@ beacon_security_report_to_json_node (BeaconSecurityReport *self)
   json_builder_end_object (builder);
 
   ADD_STRING ("sas", S ("sas"));
+  json_builder_set_member_name (builder, "words_compared");
+  json_builder_add_boolean_value (builder, self->words_compared);
   ADD_STRING ("pin", S ("pin-status"));
   ADD_STRING ("verdict", beacon_security_verdict_to_string (self->verdict));
   json_builder_set_member_name (builder, "reasons");
@@ -530,6 +646,9 @@ beacon_security_report_get_property (GObject    *object,
     case PROP_BOUND_TO_LINK:
       g_value_set_boolean (value, self->bound_to_link);
       break;
+    case PROP_WORDS_COMPARED:
+      g_value_set_boolean (value, self->words_compared);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -544,6 +663,7 @@ beacon_security_report_finalize (GObject *object)
     g_free (self->strings[i]);
   g_strfreev (self->reasons);
   g_clear_pointer (&self->peers, json_array_unref);
+  g_clear_object (&self->peer_reports);
   g_free (self->last_json);
 
   G_OBJECT_CLASS (beacon_security_report_parent_class)->finalize (object);
@@ -568,6 +688,9 @@ beacon_security_report_class_init (BeaconSecurityReportClass *klass)
   /* The verified DTLS identity is the one the link names (a direct link's pin). */
   properties[PROP_BOUND_TO_LINK] =
     g_param_spec_boolean ("bound-to-link", NULL, NULL, FALSE, flags);
+  /* Verified, and the user compared the four words with the other side: they matched. */
+  properties[PROP_WORDS_COMPARED] =
+    g_param_spec_boolean ("words-compared", NULL, NULL, FALSE, flags);
   for (guint i = 0; i < N_STRINGS; i++)
     properties[PROP_FIRST_STRING + i] =
       g_param_spec_string (string_properties[i], NULL, NULL, NULL,
@@ -583,6 +706,7 @@ static void
 beacon_security_report_init (BeaconSecurityReport *self)
 {
   self->reasons = g_new0 (char *, 1);
+  self->peer_reports = g_list_store_new (BEACON_TYPE_SECURITY_REPORT);
 }
 
 BeaconSecurityReport *

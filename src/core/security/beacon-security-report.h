@@ -7,7 +7,7 @@
 
 #pragma once
 
-#include <glib-object.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -19,6 +19,7 @@ typedef enum {
   BEACON_SECURITY_ERROR_NO_FINGERPRINT,    /* the SDP announces no usable fingerprint */
   BEACON_SECURITY_ERROR_PIN_STORE,         /* the remembered identities cannot be read/written */
   BEACON_SECURITY_ERROR_NOT_LINK_IDENTITY, /* the media is not from the identity the link names */
+  BEACON_SECURITY_ERROR_WORDS_DIFFER,      /* the user's four words did not match the other side's */
 } BeaconSecurityError;
 
 GQuark beacon_security_error_quark (void);
@@ -49,18 +50,25 @@ G_DECLARE_FINAL_TYPE (BeaconSecurityReport, beacon_security_report, BEACON, SECU
  *                     does not tell)
  * Network path:       ice-state, local-candidate ("host udp 127.0.0.1:50000"),
  *                     remote-candidate, relay-server (nullable), relay-transport
- * Identity:           sas (four words), pin-status ("new" | "matches" | "changed")
+ * Identity:           sas (four words), pin-status ("new" | "matches" | "compared" |
+ *                     "changed"), words-compared (boolean: the user said the words matched)
+ * Whose:              session-id (the peer described), role ("broadcast" | "watch")
  * Summary:            verdict (BeaconSecurityVerdict), reasons (GStrv of sentences)
  *
  * Fingerprints are "sha-256 AB:CD:…". For a broadcast with several viewers the properties
- * describe the most recently connected viewer; the JSON lists every viewer under "peers". */
+ * describe the most recently connected viewer; the JSON lists every viewer under "peers", and
+ * beacon_security_report_get_peer_reports () has a report per viewer. */
 
 BeaconSecurityVerdict  beacon_security_report_get_verdict       (BeaconSecurityReport *self);
 const char * const    *beacon_security_report_get_reasons       (BeaconSecurityReport *self);
 gboolean               beacon_security_report_get_verified      (BeaconSecurityReport *self);
 /* Verified, and the verified identity is the one the link names (a direct link's pin). */
 gboolean               beacon_security_report_get_bound_to_link (BeaconSecurityReport *self);
+gboolean               beacon_security_report_get_words_compared (BeaconSecurityReport *self);
 const char            *beacon_security_report_get_sas           (BeaconSecurityReport *self);
+/* A BeaconSecurityReport for each peer, in the order they came, kept up to date while the
+ * peer is there (the same object): a broadcaster's viewers. Their own list is empty. */
+GListModel            *beacon_security_report_get_peer_reports  (BeaconSecurityReport *self);
 const char            *beacon_security_report_get_pin_status    (BeaconSecurityReport *self);
 /* Any string property by name, for front ends that list rows generically. */
 const char            *beacon_security_report_get_string        (BeaconSecurityReport *self,
@@ -74,6 +82,9 @@ const char *beacon_security_verdict_to_string (BeaconSecurityVerdict verdict);
  * BeaconChannelInfo and BeaconPeerInfo; @blocked_reason, when set, makes the verdict insecure
  * (a fingerprint mismatch). Emits notify for what changed, then "changed". */
 BeaconSecurityReport *beacon_security_report_new          (void);
+/* "broadcast" or "watch": whose point of view the report speaks from. */
+void                  beacon_security_report_set_role     (BeaconSecurityReport *self,
+                                                           const char           *role);
 void                  beacon_security_report_update       (BeaconSecurityReport *self,
                                                            gconstpointer         channel,
                                                            GPtrArray            *peers,

@@ -27,6 +27,7 @@
 #include "beacon-fingerprint.h"
 #include "beacon-identity.h"
 #include "beacon-peer.h"
+#include "beacon-pin-store.h"
 #include "beacon-reconnector.h"
 #include "beacon-security-report.h"
 #include "beacon-session-config.h"
@@ -61,6 +62,9 @@ struct _BeaconSession
   BeaconBroadcastPipeline *broadcast;
   BeaconWatchPipeline     *watch;
   GHashTable              *peers;          /* session id → BeaconPeer */
+  /* Broadcasting, the viewers (session ids) whose four words the user compared, and they
+   * matched; watching, the pin store remembers it ("compared"). */
+  GHashTable              *words_compared;
   char                    *share_url;
   gint64                   started_at_us;
   gint64                   first_frame_ms;
@@ -287,7 +291,16 @@ update_security_report (BeaconSession *self)
     channel = beacon_signaler_dup_channel_info (self->signaler);
   g_hash_table_iter_init (&iter, self->peers);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &peer))
-    g_ptr_array_add (infos, beacon_peer_dup_info (peer));
+    {
+      BeaconPeerInfo *info = beacon_peer_dup_info (peer);
+
+      if (self->role == BEACON_SESSION_ROLE_BROADCAST)
+        info->words_compared = g_hash_table_contains (self->words_compared, info->session_id);
+      else
+        info->words_compared = self->watch_target != NULL &&
+                               g_strcmp0 (self->watch_target->pin_status, "compared") == 0;
+      g_ptr_array_add (infos, info);
+    }
   beacon_security_report_update (self->security_report, channel, infos,
                                  self->identity ? beacon_identity_get_fingerprint (self->identity)
                                                 : NULL,
@@ -421,6 +434,7 @@ remove_peer (BeaconSession *self,
   if (self->watch != NULL)
     beacon_watch_pipeline_detach_peer (self->watch, beacon_peer_get_webrtcbin (peer));
   g_hash_table_remove (self->peers, session_id);
+  g_hash_table_remove (self->words_compared, session_id);
   if (self->role == BEACON_SESSION_ROLE_BROADCAST)
     notify_viewer_count (self);
   update_security_report (self);
@@ -1520,6 +1534,7 @@ clear_running (BeaconSession *self)
   g_clear_object (&self->reconnector);
   g_clear_object (&self->cancellable);
   g_hash_table_remove_all (self->peers);
+  g_hash_table_remove_all (self->words_compared);
   g_clear_object (&self->signaler);
   g_clear_object (&self->server);
   g_clear_object (&self->broadcast);
@@ -1834,6 +1849,9 @@ beacon_session_set_property (GObject      *object,
   if (prop_id == PROP_ROLE)
     {
       self->role = g_value_get_enum (value);
+      beacon_security_report_set_role (self->security_report,
+                                       self->role == BEACON_SESSION_ROLE_BROADCAST ? "broadcast"
+                                                                                    : "watch");
       return;
     }
   if (!beacon_session_config_set_property (self->settings, N_PROPS, prop_id, value))
@@ -1862,6 +1880,7 @@ beacon_session_finalize (GObject *object)
   BeaconSession *self = BEACON_SESSION (object);
 
   g_hash_table_unref (self->peers);
+  g_hash_table_unref (self->words_compared);
   g_object_unref (self->viewer_health);
   beacon_session_config_unref (self->settings);
   beacon_session_config_unref (self->config);
@@ -1927,6 +1946,7 @@ static void
 beacon_session_init (BeaconSession *self)
 {
   self->peers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->words_compared = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->viewer_health = g_list_store_new (BEACON_TYPE_PEER_HEALTH);
   self->settings = beacon_session_config_new ();
   /* Until the first start (), the running config is the defaults: the report and
@@ -1950,4 +1970,130 @@ beacon_session_set_server_limits (BeaconSession                  *self,
   g_return_if_fail (limits != NULL);
 
   self->settings->server_limits = *limits;
+}
+
+/* Comparing the four words */
+
+static void
+comparison_recorded_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  BeaconSession *self = g_task_get_source_object (task);
+  gboolean matched = GPOINTER_TO_INT (g_task_get_task_data (task));
+  GError *error = NULL;
+
+  if (!beacon_pin_store_record_comparison_finish (result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (matched && self->watch_target != NULL)
+    {
+      g_free (self->watch_target->pin_status);
+      self->watch_target->pin_status = g_strdup ("compared");
+      update_security_report (self);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+/* The one peer of a watch, or @session_id's. */
+static BeaconPeer *
+lookup_compared_peer (BeaconSession *self,
+                      const char    *session_id)
+{
+  GHashTableIter iter;
+  BeaconPeer *peer = NULL;
+
+  if (session_id != NULL)
+    return g_hash_table_lookup (self->peers, session_id);
+  if (self->role != BEACON_SESSION_ROLE_WATCH || g_hash_table_size (self->peers) != 1)
+    return NULL;
+  g_hash_table_iter_init (&iter, self->peers);
+  g_hash_table_iter_next (&iter, NULL, (gpointer *) &peer);
+  return peer;
+}
+
+void
+beacon_session_compare_words_async (BeaconSession       *self,
+                                    const char          *session_id,
+                                    gboolean             match,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(BeaconPeerInfo) info = NULL;
+  g_autofree char *directory = NULL;
+  g_autofree char *pin_key = NULL;
+  BeaconPeer *peer;
+  const char *fingerprint;
+
+  g_return_if_fail (BEACON_IS_SESSION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, beacon_session_compare_words_async);
+  g_task_set_task_data (task, GINT_TO_POINTER (match), NULL);
+
+  peer = lookup_compared_peer (self, session_id);
+  if (peer != NULL)
+    info = beacon_peer_dup_info (peer);
+  if (info == NULL || !info->verified || info->remote_certificate_fingerprint == NULL)
+    {
+      g_task_return_new_error (task, BEACON_SESSION_ERROR, BEACON_SESSION_ERROR_INVALID,
+                               "there are no words to compare: that connection is not "
+                               "verified, or it is gone");
+      return;
+    }
+
+  if (self->role == BEACON_SESSION_ROLE_BROADCAST)
+    {
+      /* A viewer has no remembered identity here: what the user found holds for this
+       * connection. Different words mean someone in the middle holds the keys of one end:
+       * that viewer is sent away, the others stay. */
+      if (match)
+        g_hash_table_add (self->words_compared, g_strdup (info->session_id));
+      else
+        {
+          g_message ("viewer session %s sent away: its four words did not match",
+                     info->session_id);
+          if (self->signaler != NULL)
+            beacon_signaler_end_session (self->signaler, info->session_id);
+          remove_peer (self, info->session_id);
+        }
+      update_security_report (self);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  /* Watching: the comparison is remembered with the broadcaster's identity; different words
+   * also end the watch, and the identity is forgotten. */
+  directory = g_strdup (self->watch_target->config->data_directory);
+  pin_key = g_strdup (self->watch_target->pin_key);
+  fingerprint = strchr (info->remote_certificate_fingerprint, ' ');
+  fingerprint = fingerprint ? fingerprint + 1 : info->remote_certificate_fingerprint;
+  if (!match)
+    {
+      g_clear_pointer (&self->blocked_reason, g_free);
+      fail_with (self, g_error_new (BEACON_SECURITY_ERROR, BEACON_SECURITY_ERROR_WORDS_DIFFER,
+                                    "the four words did not match the broadcaster's: someone "
+                                    "may be between you, so the connection was ended"));
+    }
+  beacon_pin_store_record_comparison_async (directory, pin_key, fingerprint, match, cancellable,
+                                            comparison_recorded_cb, g_steal_pointer (&task));
+}
+
+gboolean
+beacon_session_compare_words_finish (BeaconSession  *self,
+                                     GAsyncResult   *result,
+                                     GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        beacon_session_compare_words_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

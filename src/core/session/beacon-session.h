@@ -93,6 +93,23 @@ BeaconSecurityReport *beacon_session_get_security_report (BeaconSession *self);
  * and, watching, frames_decoded and first_frame_ms. */
 char                 *beacon_session_dup_report_json     (BeaconSession *self);
 
+/* The user compared the four words (the report's "sas") of one connection with the other
+ * side: the viewer @session_id (the report's "session-id"; broadcasting), or the broadcaster
+ * (@session_id NULL; watching). Matching words are remembered: watching, with the
+ * broadcaster's identity in the pin store ("compared" from then on); broadcasting, for that
+ * viewer's connection. Words that do not match end the connection: the viewer is sent away,
+ * or the watch fails with BEACON_SECURITY_ERROR_WORDS_DIFFER. Fails when that connection is
+ * not verified (or gone), or the pin store cannot be written. */
+void     beacon_session_compare_words_async  (BeaconSession       *self,
+                                              const char          *session_id,
+                                              gboolean             match,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+gboolean beacon_session_compare_words_finish (BeaconSession       *self,
+                                              GAsyncResult        *result,
+                                              GError             **error);
+
 const char *beacon_session_state_to_string (BeaconSessionState state);
 
 /* TRUE for failures of a security check: an untrusted or unpinned certificate, refused plain
