@@ -22,6 +22,7 @@ struct _BeaconSecurityPanel
   /* Once the user asked for the details of a blocked connection, they stay. */
   gboolean              details_requested;
 
+  AdwToastOverlay      *toast_overlay;
   GtkStack             *stack;
   AdwStatusPage        *blocked_page;
   GtkImage             *verdict_icon;
@@ -29,6 +30,17 @@ struct _BeaconSecurityPanel
   GtkLabel             *verdict_reasons;
   AdwPreferencesGroup  *sas_group;
   GtkLabel             *sas_label;
+  GtkWidget            *compare_box;
+  GtkWidget            *words_match_button;
+  GtkWidget            *words_differ_button;
+  GtkLabel             *words_compared_label;
+  GtkWidget            *viewers_group;
+  GtkListBox           *viewers_list;
+  GtkWidget            *media_group;
+  GtkWidget            *network_group;
+  GtkWidget            *identity_group;
+  /* The page of the viewer opened from the list (broadcasting), while it is open. */
+  BeaconSecurityPanel  *viewer_panel;
   BeaconSecurityRow    *signaling_connection_row;
   BeaconSecurityRow    *signaling_identity_row;
   BeaconSecurityRow    *media_encryption_row;
@@ -45,6 +57,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  SIGNAL_COMPARE_WORDS,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 G_DEFINE_FINAL_TYPE (BeaconSecurityPanel, beacon_security_panel, ADW_TYPE_WINDOW)
 
 static const char *
@@ -54,6 +73,19 @@ report_string (BeaconSecurityPanel *self,
   const char *value = beacon_security_report_get_string (self->report, property);
 
   return value != NULL && *value != '\0' ? value : NULL;
+}
+
+static gboolean
+is_broadcast (BeaconSecurityPanel *self)
+{
+  return g_strcmp0 (report_string (self, "role"), "broadcast") == 0;
+}
+
+/* A broadcast's whole: its viewers are listed, each with a page of its own. */
+static gboolean
+is_overview (BeaconSecurityPanel *self)
+{
+  return is_broadcast (self) && !beacon_security_report_describes_one_peer (self->report);
 }
 
 /* Copies every raw value a row lists from the report. */
@@ -103,6 +135,9 @@ update_signaling (BeaconSecurityPanel *self)
   if (trust == NULL)
     beacon_security_row_set_status (self->signaling_identity_row, BEACON_SECURITY_ROW_UNKNOWN,
                                     _("Not checked yet"));
+  else if (g_str_equal (trust, "pinned") && is_broadcast (self))
+    beacon_security_row_set_status (self->signaling_identity_row, BEACON_SECURITY_ROW_GOOD,
+                                    _("Its certificate matches the fingerprint Beacon pinned"));
   else if (g_str_equal (trust, "pinned"))
     beacon_security_row_set_status (self->signaling_identity_row, BEACON_SECURITY_ROW_GOOD,
                                     _("Its certificate matches the fingerprint in the link"));
@@ -172,6 +207,9 @@ update_media (BeaconSecurityPanel *self)
       beacon_security_report_get_bound_to_link (self->report))
     beacon_security_row_set_status (self->media_keys_row, BEACON_SECURITY_ROW_GOOD,
                                     _("Verified: the media comes from the identity in the link"));
+  else if (beacon_security_report_get_verified (self->report) && is_broadcast (self))
+    beacon_security_row_set_status (self->media_keys_row, BEACON_SECURITY_ROW_GOOD,
+                                    _("Verified: the viewer’s key is the one it announced"));
   else if (beacon_security_report_get_verified (self->report))
     beacon_security_row_set_status (self->media_keys_row, BEACON_SECURITY_ROW_GOOD,
                                     _("Verified: the other side’s key is the one it announced"));
@@ -233,12 +271,22 @@ update_identity (BeaconSecurityPanel *self)
 
   update_values (self, self->identity_row, identity_keys);
 
-  if (pin_status == NULL)
+  if (is_broadcast (self) && beacon_security_report_get_words_compared (self->report))
+    beacon_security_row_set_status (self->identity_row, BEACON_SECURITY_ROW_GOOD,
+                                    _("You compared this viewer’s words: they matched"));
+  else if (is_broadcast (self))
+    beacon_security_row_set_status (self->identity_row, BEACON_SECURITY_ROW_UNKNOWN,
+                                    _("Viewers are not remembered: compare the words to know "
+                                      "who is watching"));
+  else if (pin_status == NULL)
     beacon_security_row_set_status (self->identity_row, BEACON_SECURITY_ROW_UNKNOWN,
                                     _("Not checked yet"));
   else if (g_str_equal (pin_status, "matches"))
     beacon_security_row_set_status (self->identity_row, BEACON_SECURITY_ROW_GOOD,
                                     _("The same identity as on your earlier visits"));
+  else if (g_str_equal (pin_status, "compared"))
+    beacon_security_row_set_status (self->identity_row, BEACON_SECURITY_ROW_GOOD,
+                                    _("The same identity as before, and you compared its words"));
   else if (g_str_equal (pin_status, "new"))
     beacon_security_row_set_status (self->identity_row, BEACON_SECURITY_ROW_GOOD,
                                     _("First visit: Beacon will remember this identity"));
@@ -250,7 +298,68 @@ update_identity (BeaconSecurityPanel *self)
     beacon_security_row_set_status (self->identity_row, BEACON_SECURITY_ROW_UNKNOWN, pin_status);
 
   gtk_label_set_text (self->sas_label, sas ? sas : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->sas_group), sas != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->sas_group), sas != NULL && !is_overview (self));
+}
+
+/* The comparison is offered until it was made; then what it found stays in view. */
+static void
+update_words (BeaconSecurityPanel *self)
+{
+  gboolean compared = beacon_security_report_get_words_compared (self->report);
+
+  gtk_widget_set_visible (self->compare_box, !compared);
+  gtk_widget_set_visible (GTK_WIDGET (self->words_compared_label), compared);
+  gtk_label_set_text (self->words_compared_label,
+                      is_broadcast (self)
+                        ? _("You compared these words with this viewer: they matched.")
+                        : _("You compared these words with the broadcaster: they matched. "
+                            "Beacon remembers it for this broadcast."));
+}
+
+/* Of every viewer's report: how many there are and how many had their words compared. */
+static void
+count_viewers (BeaconSecurityPanel *self,
+               guint               *viewers,
+               guint               *compared)
+{
+  GListModel *model = beacon_security_report_get_peer_reports (self->report);
+
+  *viewers = g_list_model_get_n_items (model);
+  *compared = 0;
+  for (guint i = 0; i < *viewers; i++)
+    {
+      g_autoptr(BeaconSecurityReport) viewer = g_list_model_get_item (model, i);
+
+      if (beacon_security_report_get_words_compared (viewer))
+        (*compared)++;
+    }
+}
+
+/* "Verified" only once the words were compared: before, the keys are checked against what
+ * the signaling announced, which is only as good as the signaling. */
+static const char *
+secure_title (BeaconSecurityPanel *self)
+{
+  guint viewers, compared;
+
+  if (!is_overview (self))
+    return beacon_security_report_get_words_compared (self->report)
+             ? _("Verified") : _("Encrypted — Words Not Compared Yet");
+  count_viewers (self, &viewers, &compared);
+  if (viewers > 0 && compared == viewers)
+    return _("Verified — Every Viewer’s Words Compared");
+  return _("Encrypted — Words Not Compared With Every Viewer");
+}
+
+static void
+update_viewers (BeaconSecurityPanel *self)
+{
+  gboolean overview = is_overview (self);
+
+  gtk_widget_set_visible (self->viewers_group, overview);
+  gtk_widget_set_visible (self->media_group, !overview);
+  gtk_widget_set_visible (self->network_group, !overview);
+  gtk_widget_set_visible (self->identity_group, !overview);
 }
 
 static void
@@ -265,7 +374,7 @@ update_summary (BeaconSecurityPanel *self)
   switch (verdict)
     {
     case BEACON_SECURITY_VERDICT_SECURE:
-      title = _("Verified");
+      title = secure_title (self);
       break;
     case BEACON_SECURITY_VERDICT_WARNING:
       title = _("Needs Your Attention");
@@ -275,7 +384,8 @@ update_summary (BeaconSecurityPanel *self)
       break;
     case BEACON_SECURITY_VERDICT_UNKNOWN:
     default:
-      title = _("Not Verified Yet");
+      title = is_overview (self) ? _("On the Air — No Viewer Connected Yet")
+                                 : _("Not Verified Yet");
       break;
     }
 
@@ -308,6 +418,8 @@ update (BeaconSecurityPanel *self)
   update_media (self);
   update_network (self);
   update_identity (self);
+  update_words (self);
+  update_viewers (self);
 
   if (beacon_security_report_get_verdict (self->report) == BEACON_SECURITY_VERDICT_INSECURE &&
       !self->details_requested)
@@ -319,6 +431,221 @@ update (BeaconSecurityPanel *self)
 static void
 report_changed_cb (BeaconSecurityPanel *self)
 {
+  update (self);
+}
+
+/* Viewers */
+
+/* "host udp 127.0.0.1:50000" → "127.0.0.1:50000". */
+static const char *
+candidate_address (const char *candidate)
+{
+  const char *space = candidate ? strrchr (candidate, ' ') : NULL;
+
+  return space ? space + 1 : candidate;
+}
+
+static void
+update_viewer_row (AdwActionRow *row)
+{
+  BeaconSecurityReport *viewer = g_object_get_data (G_OBJECT (row), "report");
+  const char *address = candidate_address (beacon_security_report_get_string (viewer,
+                                                                               "remote-candidate"));
+  const char *sas = beacon_security_report_get_sas (viewer);
+  const char *relay = beacon_security_report_get_string (viewer, "relay-server");
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
+  const char *state;
+
+  if (address != NULL)
+    /* Translators: %s is a network address such as "192.168.1.20:50000". */
+    title = g_strdup_printf (_("Viewer at %s"), address);
+  else
+    title = g_strdup (_("Viewer connecting"));
+
+  if (beacon_security_report_get_verdict (viewer) == BEACON_SECURITY_VERDICT_INSECURE)
+    state = _("blocked");
+  else if (sas == NULL)
+    state = _("not verified yet");
+  else if (beacon_security_report_get_words_compared (viewer))
+    state = _("words compared ✓");
+  else
+    state = _("words not compared yet");
+
+  if (sas != NULL)
+    /* Translators: the four security words, then their state, then the network route. */
+    subtitle = g_strdup_printf (_("“%s” · %s · %s"), sas, state,
+                                relay ? _("through a relay") : _("direct"));
+  else
+    subtitle = g_strdup (state);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (row, subtitle);
+}
+
+static GtkWidget *
+create_viewer_row (gpointer item,
+                   gpointer user_data)
+{
+  BeaconSecurityReport *viewer = item;
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *arrow = gtk_image_new_from_icon_name ("go-next-symbolic");
+
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), arrow);
+  g_object_set_data_full (G_OBJECT (row), "report", g_object_ref (viewer), g_object_unref);
+  g_signal_connect_object (viewer, "changed", G_CALLBACK (update_viewer_row), row,
+                           G_CONNECT_SWAPPED);
+  update_viewer_row (ADW_ACTION_ROW (row));
+  return row;
+}
+
+static void
+viewer_compare_words_cb (BeaconSecurityPanel *viewer_panel,
+                         const char          *session_id,
+                         gboolean             match,
+                         BeaconSecurityPanel *self)
+{
+  g_signal_emit (self, signals[SIGNAL_COMPARE_WORDS], 0, session_id, match);
+}
+
+static void
+viewer_panel_destroyed_cb (BeaconSecurityPanel *self)
+{
+  self->viewer_panel = NULL;
+}
+
+BeaconSecurityPanel *
+beacon_security_panel_open_viewer (BeaconSecurityPanel *self,
+                                   guint                position)
+{
+  g_autoptr(BeaconSecurityReport) viewer = NULL;
+
+  g_return_val_if_fail (BEACON_IS_SECURITY_PANEL (self), NULL);
+
+  if (self->report == NULL)
+    return NULL;
+  viewer = g_list_model_get_item (beacon_security_report_get_peer_reports (self->report),
+                                  position);
+  if (viewer == NULL)
+    return NULL;
+  if (self->viewer_panel == NULL)
+    {
+      self->viewer_panel = beacon_security_panel_new (GTK_WINDOW (self));
+      gtk_window_set_modal (GTK_WINDOW (self->viewer_panel), TRUE);
+      /* Closing the viewer's page ends it: the next viewer opened gets a fresh one. */
+      gtk_window_set_hide_on_close (GTK_WINDOW (self->viewer_panel), FALSE);
+      g_signal_connect_object (self->viewer_panel, "compare-words",
+                               G_CALLBACK (viewer_compare_words_cb), self, 0);
+      g_signal_connect_object (self->viewer_panel, "destroy",
+                               G_CALLBACK (viewer_panel_destroyed_cb), self, G_CONNECT_SWAPPED);
+    }
+  beacon_security_panel_set_report (self->viewer_panel, viewer);
+  gtk_window_present (GTK_WINDOW (self->viewer_panel));
+  return self->viewer_panel;
+}
+
+/* A viewer that left has no connection to describe: its open page says so, not how it was. */
+static void
+viewers_changed_cb (BeaconSecurityPanel *self)
+{
+  GListModel *model = beacon_security_report_get_peer_reports (self->report);
+  BeaconSecurityReport *shown;
+  gboolean present = FALSE;
+
+  if (self->viewer_panel == NULL)
+    return;
+  shown = beacon_security_panel_get_report (self->viewer_panel);
+  for (guint i = 0; shown != NULL && i < g_list_model_get_n_items (model) && !present; i++)
+    {
+      g_autoptr(BeaconSecurityReport) viewer = g_list_model_get_item (model, i);
+
+      present = viewer == shown;
+    }
+  if (!present)
+    beacon_security_panel_set_report (self->viewer_panel, NULL);
+}
+
+static void
+viewer_activated_cb (BeaconSecurityPanel *self,
+                     GtkListBoxRow       *row)
+{
+  beacon_security_panel_open_viewer (self, (guint) gtk_list_box_row_get_index (row));
+}
+
+/* Comparing the words */
+
+static void
+emit_compare_words (BeaconSecurityPanel *self,
+                    gboolean             match)
+{
+  if (self->report == NULL)
+    return;
+  g_signal_emit (self, signals[SIGNAL_COMPARE_WORDS], 0,
+                 beacon_security_report_get_string (self->report, "session-id"), match);
+}
+
+static void
+words_match_clicked_cb (BeaconSecurityPanel *self)
+{
+  emit_compare_words (self, TRUE);
+}
+
+static void
+words_differ_response_cb (AdwMessageDialog    *dialog,
+                          const char          *response,
+                          BeaconSecurityPanel *self)
+{
+  if (g_strcmp0 (response, "end") == 0)
+    emit_compare_words (self, FALSE);
+}
+
+/* Different words are serious and end the connection: the user confirms, knowing why. */
+static void
+words_differ_clicked_cb (BeaconSecurityPanel *self)
+{
+  AdwMessageDialog *dialog;
+  const char *body;
+
+  if (is_broadcast (self))
+    body = _("Someone may be between you and this viewer, reading or changing what it receives. "
+             "Beacon will disconnect this viewer; the others keep watching.");
+  else
+    body = _("Someone may be between you and the broadcaster, reading or changing the stream. "
+             "Beacon will end the connection and forget this broadcaster’s identity. Ask the "
+             "broadcaster for the link again, over a channel you trust.");
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                       _("End the Connection?"), body));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "end", _("_End Connection"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "end", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (words_differ_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+GtkWidget *
+beacon_security_panel_get_words_button (BeaconSecurityPanel *self,
+                                        gboolean             match)
+{
+  g_return_val_if_fail (BEACON_IS_SECURITY_PANEL (self), NULL);
+  return match ? self->words_match_button : self->words_differ_button;
+}
+
+void
+beacon_security_panel_add_toast (BeaconSecurityPanel *self,
+                                 const char          *text)
+{
+  g_return_if_fail (BEACON_IS_SECURITY_PANEL (self));
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+}
+
+void
+beacon_security_panel_show_details (BeaconSecurityPanel *self)
+{
+  g_return_if_fail (BEACON_IS_SECURITY_PANEL (self));
+  self->details_requested = TRUE;
   update (self);
 }
 
@@ -346,13 +673,25 @@ beacon_security_panel_set_report (BeaconSecurityPanel  *self,
     return;
 
   if (self->report != NULL)
-    g_signal_handlers_disconnect_by_data (self->report, self);
+    {
+      g_signal_handlers_disconnect_by_data (self->report, self);
+      g_signal_handlers_disconnect_by_data (beacon_security_report_get_peer_reports (self->report),
+                                            self);
+    }
   g_set_object (&self->report, report);
   self->details_requested = FALSE;
+  gtk_list_box_bind_model (self->viewers_list,
+                           report ? beacon_security_report_get_peer_reports (report) : NULL,
+                           create_viewer_row, self, NULL);
+  if (self->viewer_panel != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->viewer_panel));
   if (self->report != NULL)
     {
       /* "changed" follows every batch of updates, so one handler sees them all at once. */
       g_signal_connect_object (self->report, "changed", G_CALLBACK (report_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (beacon_security_report_get_peer_reports (self->report),
+                               "items-changed", G_CALLBACK (viewers_changed_cb), self,
                                G_CONNECT_SWAPPED);
     }
   update (self);
@@ -403,6 +742,8 @@ beacon_security_panel_dispose (GObject *object)
   if (self->report != NULL)
     g_signal_handlers_disconnect_by_data (self->report, self);
   g_clear_object (&self->report);
+  if (self->viewer_panel != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->viewer_panel));
 
   G_OBJECT_CLASS (beacon_security_panel_parent_class)->dispose (object);
 }
@@ -458,10 +799,26 @@ beacon_security_panel_class_init (BeaconSecurityPanelClass *klass)
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /* The user compared the words of the connection @session_id ("session-id" of the report,
+   * nullable) with the other side, and they @match or not; the owner of the session acts. */
+  signals[SIGNAL_COMPARE_WORDS] =
+    g_signal_new ("compare-words", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_BOOLEAN);
+
   g_type_ensure (BEACON_TYPE_SECURITY_ROW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/beaconrtc/Beacon/ui/beacon-security-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, BeaconSecurityPanel, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, BeaconSecurityPanel, stack);
+  gtk_widget_class_bind_template_child (widget_class, BeaconSecurityPanel, compare_box);
+  gtk_widget_class_bind_template_child (widget_class, BeaconSecurityPanel, words_match_button);
+  gtk_widget_class_bind_template_child (widget_class, BeaconSecurityPanel, words_differ_button);
+  gtk_widget_class_bind_template_child (widget_class, BeaconSecurityPanel, words_compared_label);
+  gtk_widget_class_bind_template_child (widget_class, BeaconSecurityPanel, viewers_group);
+  gtk_widget_class_bind_template_child (widget_class, BeaconSecurityPanel, viewers_list);
+  gtk_widget_class_bind_template_child (widget_class, BeaconSecurityPanel, media_group);
+  gtk_widget_class_bind_template_child (widget_class, BeaconSecurityPanel, network_group);
+  gtk_widget_class_bind_template_child (widget_class, BeaconSecurityPanel, identity_group);
   gtk_widget_class_bind_template_child (widget_class, BeaconSecurityPanel, blocked_page);
   gtk_widget_class_bind_template_child (widget_class, BeaconSecurityPanel, verdict_icon);
   gtk_widget_class_bind_template_child (widget_class, BeaconSecurityPanel, verdict_title);
@@ -475,6 +832,9 @@ beacon_security_panel_class_init (BeaconSecurityPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BeaconSecurityPanel, network_path_row);
   gtk_widget_class_bind_template_child (widget_class, BeaconSecurityPanel, identity_row);
   gtk_widget_class_bind_template_callback (widget_class, show_details_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, words_match_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, words_differ_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, viewer_activated_cb);
 }
 
 static void

@@ -102,7 +102,9 @@ update_security (BeaconWindow *self)
   switch (verdict)
     {
     case BEACON_SECURITY_VERDICT_SECURE:
-      tooltip = _("Connection Security: Verified");
+      tooltip = beacon_security_report_get_words_compared (report)
+                  ? _("Connection Security: Verified")
+                  : _("Connection Security: Encrypted, Words Not Compared Yet");
       break;
     case BEACON_SECURITY_VERDICT_WARNING:
       tooltip = _("Connection Security: Needs Your Attention");
@@ -173,8 +175,56 @@ show_security_activated (GtkWidget  *widget,
                          GVariant   *parameter)
 {
   BeaconWindow *self = BEACON_WINDOW (widget);
+  BeaconSecurityPanel *panel = beacon_window_get_security_panel (self);
 
-  gtk_window_present (GTK_WINDOW (beacon_window_get_security_panel (self)));
+  /* The watch page already shows the blocked page: the panel goes on to what is behind it. */
+  if (visible_report (self) == self->watch_report &&
+      beacon_watch_page_get_blocked (self->watch_page))
+    beacon_security_panel_show_details (panel);
+  gtk_window_present (GTK_WINDOW (panel));
+}
+
+typedef struct {
+  BeaconWindow *window;
+  gboolean      match;
+} WordsComparison;
+
+static void
+words_compared_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  WordsComparison *comparison = user_data;
+  BeaconWindow *self = comparison->window;
+  g_autoptr(GError) error = NULL;
+
+  if (!beacon_session_compare_words_finish (BEACON_SESSION (source), result, &error))
+    {
+      /* Translators: %s says why, e.g. "the connection is gone". */
+      g_autofree char *text = g_strdup_printf (_("The comparison could not be kept: %s"),
+                                               error->message);
+
+      if (self->security_panel != NULL)
+        beacon_security_panel_add_toast (self->security_panel, text);
+    }
+  else if (!comparison->match && self->security_panel != NULL)
+    beacon_security_panel_add_toast (self->security_panel, _("Connection ended: the words did not match"));
+  g_object_unref (self);
+  g_free (comparison);
+}
+
+static void
+compare_words_cb (BeaconSecurityPanel *panel,
+                  const char          *session_id,
+                  gboolean             match,
+                  BeaconWindow        *self)
+{
+  WordsComparison *comparison = g_new0 (WordsComparison, 1);
+
+  comparison->window = g_object_ref (self);
+  comparison->match = match;
+  beacon_session_compare_words_async (visible_session (self), session_id, match, NULL,
+                                      words_compared_cb, comparison);
 }
 
 static void
@@ -225,6 +275,8 @@ beacon_window_get_security_panel (BeaconWindow *self)
     {
       /* The panel hides on close, so one per window is kept and reused. */
       self->security_panel = g_object_ref_sink (beacon_security_panel_new (GTK_WINDOW (self)));
+      g_signal_connect_object (self->security_panel, "compare-words",
+                               G_CALLBACK (compare_words_cb), self, 0);
       beacon_security_panel_set_report (self->security_panel, visible_report (self));
     }
   return self->security_panel;

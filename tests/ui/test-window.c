@@ -226,19 +226,30 @@ test_broadcast_and_watch (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (viewer), "win.show-security", NULL));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (watch_panel)));
   g_assert_cmpstr (beacon_security_panel_get_visible_page (watch_panel), ==, "details");
-  g_assert_cmpstr (beacon_security_panel_get_verdict_title (watch_panel), ==, "Verified");
+  /* Verified keys, but not "Verified" until the words were compared (test_words_compared). */
+  g_assert_cmpstr (beacon_security_panel_get_verdict_title (watch_panel), ==,
+                   "Encrypted — Words Not Compared Yet");
 
   beacon_window_show_page (broadcaster, "broadcast");
   g_assert_cmpstr (beacon_window_get_security_icon (broadcaster), ==,
                    "channel-secure-symbolic");
   broadcast_panel = beacon_window_get_security_panel (broadcaster);
   gtk_window_present (GTK_WINDOW (broadcast_panel));
-  g_assert_cmpstr (beacon_security_panel_get_verdict_title (broadcast_panel), ==, "Verified");
+  g_assert_cmpstr (beacon_security_panel_get_verdict_title (broadcast_panel), ==,
+                   "Encrypted — Words Not Compared With Every Viewer");
 
-  /* Both sides derive the same words from the two certificates. */
-  g_assert_cmpstr (beacon_security_panel_get_sas_text (watch_panel), !=, "");
-  g_assert_cmpstr (beacon_security_panel_get_sas_text (watch_panel), ==,
-                   beacon_security_panel_get_sas_text (broadcast_panel));
+  /* Both sides derive the same words from the two certificates: the broadcaster reads them
+   * on its viewer's page. */
+  {
+    BeaconSecurityPanel *viewer_panel = beacon_security_panel_open_viewer (broadcast_panel, 0);
+
+    g_assert_nonnull (viewer_panel);
+    g_assert_null (beacon_security_panel_open_viewer (broadcast_panel, 1));
+    g_assert_cmpstr (beacon_security_panel_get_sas_text (watch_panel), !=, "");
+    g_assert_cmpstr (beacon_security_panel_get_sas_text (watch_panel), ==,
+                     beacon_security_panel_get_sas_text (viewer_panel));
+    gtk_window_close (GTK_WINDOW (viewer_panel));
+  }
   g_assert_cmpstr (beacon_security_panel_get_sas_text (watch_panel), ==,
                    beacon_security_report_get_sas (watch_report));
   g_test_message ("SAS on both sides: %s", beacon_security_panel_get_sas_text (watch_panel));
@@ -592,6 +603,134 @@ test_changed_identity_asks (void)
   destroy_window (broadcaster);
 }
 
+static gboolean
+words_compared (gpointer data)
+{
+  return beacon_security_report_get_words_compared (data);
+}
+
+static gboolean
+viewer_count_is_one (gpointer data)
+{
+  return beacon_session_get_viewer_count (data) == 1;
+}
+
+static gboolean
+watch_is_over (gpointer data)
+{
+  BeaconSessionState state = beacon_session_get_state (data);
+
+  return state == BEACON_SESSION_STATE_ENDED || state == BEACON_SESSION_STATE_FAILED;
+}
+
+/* Starts watching @url in a new window, with an identity of its own in @directory. */
+static BeaconWindow *
+new_viewer (const char *directory,
+            const char *url)
+{
+  BeaconWindow *viewer = new_window ();
+  BeaconSession *session = beacon_watch_page_get_session (beacon_window_get_watch_page (viewer));
+
+  g_object_set (session, "data-directory", directory, NULL);
+  watch (viewer, url);
+  return viewer;
+}
+
+/* The broadcaster's page of the viewer whose words are @sas. */
+static BeaconSecurityPanel *
+open_viewer_with_words (BeaconSecurityPanel *panel,
+                        const char          *sas)
+{
+  for (guint i = 0; i < 8; i++)
+    {
+      BeaconSecurityPanel *page = beacon_security_panel_open_viewer (panel, i);
+
+      if (page == NULL)
+        break;
+      if (g_strcmp0 (beacon_security_panel_get_sas_text (page), sas) == 0)
+        return page;
+    }
+  g_error ("no viewer page shows the words %s", sas);
+  return NULL;
+}
+
+/* Comparing the words is a step on both sides: "They Match" makes it "Verified" (and is
+ * remembered by the viewer); "They Don't Match" asks, then sends that viewer away while the
+ * other keeps watching. */
+static void
+test_words_compared (void)
+{
+  g_autofree char *root = g_dir_make_tmp ("beacon-words-XXXXXX", NULL);
+  g_autofree char *dir_a = g_build_filename (root, "a", NULL);
+  g_autofree char *dir_b = g_build_filename (root, "b", NULL);
+  BeaconWindow *broadcaster = new_window ();
+  BeaconSession *broadcast_session =
+    beacon_broadcast_page_get_session (beacon_window_get_broadcast_page (broadcaster));
+  g_autofree char *url = go_live (broadcaster);
+  BeaconWindow *viewer_a = new_viewer (dir_a, url);
+  BeaconWindow *viewer_b = new_viewer (dir_b, url);
+  BeaconSession *session_a = beacon_watch_page_get_session (beacon_window_get_watch_page (viewer_a));
+  BeaconSession *session_b = beacon_watch_page_get_session (beacon_window_get_watch_page (viewer_b));
+  BeaconSecurityReport *report_a = beacon_session_get_security_report (session_a);
+  BeaconSecurityReport *report_b = beacon_session_get_security_report (session_b);
+  BeaconSecurityReport *broadcast_report = beacon_session_get_security_report (broadcast_session);
+  BeaconSecurityPanel *panel_a;
+  BeaconSecurityPanel *broadcast_panel;
+  BeaconSecurityPanel *page;
+  AdwMessageDialog *dialog;
+
+  g_assert_true (wait_until (report_is_secure, report_a, WAIT_SECONDS));
+  g_assert_true (wait_until (report_is_secure, report_b, WAIT_SECONDS));
+  g_assert_cmpstr (beacon_security_report_get_sas (report_a), !=,
+                   beacon_security_report_get_sas (report_b));
+
+  /* The viewer compares: "Verified" from then on, and remembered with the pin. */
+  panel_a = beacon_window_get_security_panel (viewer_a);
+  gtk_window_set_default_size (GTK_WINDOW (panel_a), 560, 900);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (viewer_a), "win.show-security", NULL));
+  g_assert_true (gtk_widget_get_visible (beacon_security_panel_get_words_button (panel_a, TRUE)));
+  settle (300);
+  save_screenshot (GTK_WIDGET (panel_a), "security-words.png");
+  gtk_widget_activate (beacon_security_panel_get_words_button (panel_a, TRUE));
+  g_assert_true (wait_until (words_compared, report_a, WAIT_SECONDS));
+  g_assert_cmpstr (beacon_security_report_get_pin_status (report_a), ==, "compared");
+  g_assert_cmpstr (beacon_security_panel_get_verdict_title (panel_a), ==, "Verified");
+  g_assert_false (gtk_widget_get_mapped (beacon_security_panel_get_words_button (panel_a, TRUE)));
+
+  /* The broadcaster lists both viewers, each with its own words. */
+  beacon_window_show_page (broadcaster, "broadcast");
+  broadcast_panel = beacon_window_get_security_panel (broadcaster);
+  gtk_window_set_default_size (GTK_WINDOW (broadcast_panel), 560, 900);
+  gtk_window_present (GTK_WINDOW (broadcast_panel));
+  g_assert_cmpuint (g_list_model_get_n_items (beacon_security_report_get_peer_reports (broadcast_report)),
+                    ==, 2);
+  settle (300);
+  save_screenshot (GTK_WIDGET (broadcast_panel), "security-viewers.png");
+
+  page = open_viewer_with_words (broadcast_panel, beacon_security_report_get_sas (report_a));
+  gtk_widget_activate (beacon_security_panel_get_words_button (page, TRUE));
+  g_assert_true (wait_until (words_compared, beacon_security_panel_get_report (page), WAIT_SECONDS));
+  gtk_window_close (GTK_WINDOW (page));
+
+  /* Viewer B's words do not match: the broadcaster confirms, and B is sent away. */
+  page = open_viewer_with_words (broadcast_panel, beacon_security_report_get_sas (report_b));
+  gtk_widget_activate (beacon_security_panel_get_words_button (page, FALSE));
+  g_assert_true (wait_until (message_dialog_shown, page, WAIT_SECONDS));
+  dialog = find_message_dialog ((BeaconWindow *) page);
+  respond (dialog, "end");
+  g_assert_true (wait_until (viewer_count_is_one, broadcast_session, WAIT_SECONDS));
+  g_assert_true (wait_until (watch_is_over, session_b, WAIT_SECONDS));
+  g_assert_cmpint (beacon_session_get_state (session_a), ==, BEACON_SESSION_STATE_WATCHING);
+  g_assert_cmpstr (beacon_security_panel_get_verdict_title (broadcast_panel), ==,
+                   "Verified — Every Viewer’s Words Compared");
+
+  stop_broadcast (broadcaster);
+  g_assert_true (wait_until (watch_is_over, session_a, WAIT_SECONDS));
+  destroy_window (viewer_b);
+  destroy_window (viewer_a);
+  destroy_window (broadcaster);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -604,6 +743,7 @@ main (int   argc,
   g_test_add_func ("/beacon/ui/failed-page-has-the-reason", test_failed_page_has_the_reason);
   g_test_add_func ("/beacon/ui/changed-identity-asks", test_changed_identity_asks);
   g_test_add_func ("/beacon/ui/security-panel-blocked", test_security_panel_blocked);
+  g_test_add_func ("/beacon/ui/words-compared", test_words_compared);
 
   return ui_test_run ();
 }

@@ -97,6 +97,14 @@ beacon_security_report_get_words_compared (BeaconSecurityReport *self)
   return self->words_compared;
 }
 
+gboolean
+beacon_security_report_describes_one_peer (BeaconSecurityReport *self)
+{
+  g_return_val_if_fail (BEACON_IS_SECURITY_REPORT (self), FALSE);
+
+  return self->describes_one_peer;
+}
+
 GListModel *
 beacon_security_report_get_peer_reports (BeaconSecurityReport *self)
 {

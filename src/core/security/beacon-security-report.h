@@ -69,6 +69,8 @@ const char            *beacon_security_report_get_sas           (BeaconSecurityR
 /* A BeaconSecurityReport for each peer, in the order they came, kept up to date while the
  * peer is there (the same object): a broadcaster's viewers. Their own list is empty. */
 GListModel            *beacon_security_report_get_peer_reports  (BeaconSecurityReport *self);
+/* TRUE for one of those. */
+gboolean               beacon_security_report_describes_one_peer (BeaconSecurityReport *self);
 const char            *beacon_security_report_get_pin_status    (BeaconSecurityReport *self);
 /* Any string property by name, for front ends that list rows generically. */
 const char            *beacon_security_report_get_string        (BeaconSecurityReport *self,
