@@ -118,6 +118,9 @@ update_signaling (BeaconSecurityPanel *self)
   if (scheme == NULL)
     beacon_security_row_set_status (self->signaling_connection_row, BEACON_SECURITY_ROW_UNKNOWN,
                                     _("Not connected yet"));
+  else if (g_strcmp0 (trust, "not-pinned") == 0 || g_strcmp0 (trust, "untrusted") == 0)
+    beacon_security_row_set_status (self->signaling_connection_row, BEACON_SECURITY_ROW_UNKNOWN,
+                                    _("Ended before anything was sent: the server was refused"));
   else if (g_str_equal (scheme, "wss") || g_str_equal (scheme, "https"))
     {
       /* Translators: %s is a protocol version such as "TLS 1.3". */
@@ -141,6 +144,12 @@ update_signaling (BeaconSecurityPanel *self)
   else if (g_str_equal (trust, "pinned"))
     beacon_security_row_set_status (self->signaling_identity_row, BEACON_SECURITY_ROW_GOOD,
                                     _("Its certificate matches the fingerprint in the link"));
+  else if (g_str_equal (trust, "not-pinned"))
+    beacon_security_row_set_status (self->signaling_identity_row, BEACON_SECURITY_ROW_BAD,
+                                    _("Does not match the link: another server answered"));
+  else if (g_str_equal (trust, "untrusted"))
+    beacon_security_row_set_status (self->signaling_identity_row, BEACON_SECURITY_ROW_BAD,
+                                    _("Not trusted: no authority vouches for its certificate"));
   else if (g_str_equal (trust, "ca"))
     beacon_security_row_set_status (self->signaling_identity_row, BEACON_SECURITY_ROW_GOOD,
                                     _("Its certificate is vouched for by a certificate "

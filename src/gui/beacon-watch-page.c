@@ -80,7 +80,6 @@ static char *
 dup_blocked_description (BeaconWatchPage *self)
 {
   const GError *error = beacon_session_get_error (self->session);
-  g_autofree char *message = beacon_error_dup_display_message (error);
   const char * const *reasons = NULL;
   GString *text = g_string_new (NULL);
 
@@ -91,11 +90,17 @@ dup_blocked_description (BeaconWatchPage *self)
   g_string_append (text, _("Beacon stopped this connection before showing anything, because "
                            "the other side could not prove it is the broadcaster the link "
                            "names."));
-  if (*message != '\0')
-    g_string_append_printf (text, "\n\n%s", message);
-  for (guint i = 0; reasons != NULL && reasons[i] != NULL; i++)
-    if (strstr (text->str, reasons[i]) == NULL)
-      g_string_append_printf (text, "\n%s", reasons[i]);
+  /* The report's reason is written for people; the error is for the terminal, with
+   * addresses and options in it, and only stands in when the report has none. */
+  if (reasons != NULL && reasons[0] != NULL)
+    for (guint i = 0; reasons[i] != NULL; i++)
+      g_string_append_printf (text, "\n\n%s", reasons[i]);
+  else if (error != NULL)
+    {
+      g_autofree char *message = beacon_error_dup_display_message (error);
+
+      g_string_append_printf (text, "\n\n%s", message);
+    }
   return g_string_free (text, FALSE);
 }
 

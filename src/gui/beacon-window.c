@@ -86,12 +86,16 @@ update_security (BeaconWindow *self)
   const char *tooltip;
 
   /* A watch blocked before the report could judge (a link whose pin the server's certificate
-   * does not match) is just as untrusted. */
-  if (report == self->watch_report && beacon_watch_page_get_blocked (self->watch_page))
+   * does not match) is just as untrusted, and stays so while its blocked page is shown (the
+   * session itself goes idle once it stopped). */
+  gboolean blocked_page = report == self->watch_report &&
+                          beacon_watch_page_get_blocked (self->watch_page);
+
+  if (blocked_page)
     verdict = BEACON_SECURITY_VERDICT_INSECURE;
   /* Never an older success for a session that is gone: only a failure that was this attempt's
    * own blocking (the session failed on it) outlives the connection. */
-  if (!connected &&
+  if (!connected && !blocked_page &&
       !(verdict == BEACON_SECURITY_VERDICT_INSECURE &&
         beacon_session_get_state (session) == BEACON_SESSION_STATE_FAILED))
     {

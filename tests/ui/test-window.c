@@ -334,7 +334,11 @@ test_blocked_when_pin_does_not_match (void)
   error = beacon_session_get_error (beacon_watch_page_get_session (watch_page));
   g_assert_nonnull (error);
   g_assert_true (beacon_error_is_security (error));
-  g_assert_nonnull (strstr (beacon_watch_page_get_message (watch_page), error->message + 1));
+  /* Said once, in plain words: no address, option or internal name. */
+  g_assert_nonnull (strstr (beacon_watch_page_get_message (watch_page),
+                            "not the one the link names"));
+  g_assert_null (strstr (beacon_watch_page_get_message (watch_page), "dialect="));
+  g_assert_null (strstr (beacon_watch_page_get_message (watch_page), "wss://"));
   paintable = beacon_watch_page_get_paintable (watch_page);
   g_assert_null (beacon_video_paintable_get_texture (paintable));
   g_assert_cmpuint (beacon_video_paintable_get_frames_shown (paintable), ==, 0);
@@ -345,7 +349,25 @@ test_blocked_when_pin_does_not_match (void)
   g_assert_true (beacon_watch_page_get_blocked (watch_page));
   g_assert_cmpstr (beacon_window_get_security_icon (viewer), ==, "channel-insecure-symbolic");
 
+  settle (600);
+  /* Still blocked once the session went idle: until the user starts again. */
+  g_assert_cmpstr (beacon_window_get_security_icon (viewer), ==, "channel-insecure-symbolic");
   save_screenshot (GTK_WIDGET (viewer), "watch-blocked.png");
+
+  /* Security Details goes on to what is behind the blocked page, which names the refusal. */
+  {
+    BeaconSecurityPanel *panel = beacon_window_get_security_panel (viewer);
+    BeaconSecurityReport *report =
+      beacon_session_get_security_report (beacon_watch_page_get_session (watch_page));
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (viewer), "win.show-security", NULL));
+    g_assert_cmpstr (beacon_security_panel_get_visible_page (panel), ==, "details");
+    g_assert_cmpstr (beacon_security_report_get_string (report, "signaling-trust"), ==,
+                     "not-pinned");
+    settle (600);
+    save_screenshot (GTK_WIDGET (panel), "security-panel-refused.png");
+    gtk_widget_set_visible (GTK_WIDGET (panel), FALSE);
+  }
 
   stop_broadcast (broadcaster);
   destroy_window (viewer);

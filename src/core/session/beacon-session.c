@@ -73,6 +73,8 @@ struct _BeaconSession
   BeaconSecurityReport    *security_report;
   guint                    report_timer;
   char                    *blocked_reason;
+  /* The signaling server's certificate was refused: what the report says of its trust. */
+  BeaconSignalingTrust     refused_trust;
   BeaconWatchTarget       *watch_target;
   guint64                  last_encoded_bytes;
   guint                    bitrate_kbps;
@@ -289,6 +291,12 @@ update_security_report (BeaconSession *self)
 
   if (self->signaler != NULL)
     channel = beacon_signaler_dup_channel_info (self->signaler);
+  if (self->refused_trust != BEACON_SIGNALING_TRUST_NONE)
+    {
+      if (channel == NULL)
+        channel = g_new0 (BeaconChannelInfo, 1);
+      channel->trust = self->refused_trust;
+    }
   g_hash_table_iter_init (&iter, self->peers);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &peer))
     {
@@ -394,17 +402,62 @@ beacon_session_error_is_security (const GError *error)
           g_error_matches (error, BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_INSECURE));
 }
 
+/* Why a security failure blocked the connection, in words for the person in front of the
+ * report, not for the terminal: no addresses, options or internal names (the CLI prints the
+ * error itself as well). */
+static const char *
+describe_blocking (BeaconSession *self,
+                   const GError  *error)
+{
+  if (g_error_matches (error, BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_TLS_NOT_TRUSTED))
+    return self->refused_trust == BEACON_SIGNALING_TRUST_NOT_PINNED
+             ? "The server's certificate is not the one the link names: another server "
+               "answered in its place, or the link was changed."
+             : "The server's certificate is not trusted: no certificate authority vouches for "
+               "it, and the link names no fingerprint to check it against.";
+  if (g_error_matches (error, BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_INSECURE))
+    return "The server offers only unencrypted signaling, which anyone on the network could "
+           "read and change.";
+  if (error->domain != BEACON_SECURITY_ERROR)
+    return error->message;
+  switch ((BeaconSecurityError) error->code)
+    {
+    case BEACON_SECURITY_ERROR_IDENTITY_MISMATCH:
+      return "The encryption key the other side used is not the one it announced: someone may "
+             "be in between.";
+    case BEACON_SECURITY_ERROR_NO_FINGERPRINT:
+      return "The other side announced no encryption key, so nobody can check who it is.";
+    case BEACON_SECURITY_ERROR_NOT_LINK_IDENTITY:
+      return "The media does not come from the broadcaster the link names: someone else "
+             "answered.";
+    case BEACON_SECURITY_ERROR_WORDS_DIFFER:
+      return "The security words did not match: someone may be between you and the "
+             "broadcaster. The connection was ended and this identity forgotten.";
+    case BEACON_SECURITY_ERROR_IDENTITY_CHANGED:
+    case BEACON_SECURITY_ERROR_PIN_STORE:
+    default:
+      return error->message;
+    }
+}
+
 static void
 fail_with (BeaconSession *self,
            GError        *error)
 {
   /* A refused certificate or refused plain signaling blocks the connection: the report says
    * so, not just "unknown". A changed identity is a warning the user may accept. */
+  if (g_error_matches (error, BEACON_SIGNALER_ERROR, BEACON_SIGNALER_ERROR_TLS_NOT_TRUSTED))
+    {
+      const char *pin = self->watch_target ? self->watch_target->pin : self->config->pin;
+
+      self->refused_trust = pin != NULL ? BEACON_SIGNALING_TRUST_NOT_PINNED
+                                        : BEACON_SIGNALING_TRUST_UNTRUSTED;
+    }
   if (beacon_session_error_is_security (error) &&
       !g_error_matches (error, BEACON_SECURITY_ERROR, BEACON_SECURITY_ERROR_IDENTITY_CHANGED) &&
       self->blocked_reason == NULL)
     {
-      self->blocked_reason = g_strdup (error->message);
+      self->blocked_reason = g_strdup (describe_blocking (self, error));
       update_security_report (self);
     }
   finish (self, BEACON_SESSION_STATE_FAILED, error);
@@ -1542,6 +1595,7 @@ clear_running (BeaconSession *self)
   g_clear_object (&self->identity);
   g_clear_pointer (&self->share_url, g_free);
   g_clear_pointer (&self->blocked_reason, g_free);
+  self->refused_trust = BEACON_SIGNALING_TRUST_NONE;
   g_clear_pointer (&self->watch_target, beacon_watch_target_free);
   g_clear_pointer (&self->turn_servers, g_strfreev);
   g_clear_pointer (&self->stun_server, g_free);

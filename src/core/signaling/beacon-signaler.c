@@ -310,6 +310,10 @@ beacon_signaling_trust_to_string (BeaconSignalingTrust trust)
       return "pinned";
     case BEACON_SIGNALING_TRUST_INSECURE:
       return "insecure";
+    case BEACON_SIGNALING_TRUST_NOT_PINNED:
+      return "not-pinned";
+    case BEACON_SIGNALING_TRUST_UNTRUSTED:
+      return "untrusted";
     case BEACON_SIGNALING_TRUST_NONE:
     default:
       return "none";

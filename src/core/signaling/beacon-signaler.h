@@ -46,6 +46,9 @@ typedef enum {
   BEACON_SIGNALING_TRUST_CA,        /* validated against the system's certificate authorities */
   BEACON_SIGNALING_TRUST_PINNED,    /* accepted because its fingerprint matches a pin */
   BEACON_SIGNALING_TRUST_INSECURE,  /* plain ws:// or http:// */
+  /* Refused (the session sets these on its report, the channel never is): */
+  BEACON_SIGNALING_TRUST_NOT_PINNED,  /* its certificate is not the one the pin names */
+  BEACON_SIGNALING_TRUST_UNTRUSTED,   /* no pin, and no authority vouches for it */
 } BeaconSignalingTrust;
 
 /* What the front ends and the report show about the signaling channel. */
