@@ -221,6 +221,65 @@ test_wrong_pin (Fixture       *fixture,
   g_assert_nonnull (strstr (beacon_test_process_get_stderr (viewer), "TLS certificate not trusted"));
 }
 
+static gboolean
+server_said (Fixture    *fixture,
+             const char *text,
+             guint       timeout_seconds)
+{
+  for (guint i = 0; i < timeout_seconds &&
+                    strstr (beacon_test_process_get_stderr (fixture->server), text) == NULL; i++)
+    {
+      gboolean never = FALSE;
+
+      beacon_test_wait_until (&never, 1);
+    }
+  return strstr (beacon_test_process_get_stderr (fixture->server), text) != NULL;
+}
+
+/* No path can work (the broadcaster offers only ::1, the viewer only 127.0.0.1): whichever
+ * side's connect timeout comes first gives up, naming the likely cause, instead of
+ * negotiating for ever. */
+static void
+test_no_network_path (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  const char *argv[] = {
+    "serve", "--bind", "127.0.0.1", "--port", "0", "--source", "test", "--width", "320",
+    "--height", "240", "--ice-address", "::1", "--connect-timeout", "6", NULL
+  };
+  const char *patient[] = { "--timeout", "60", "--frames", "10", "--connect-timeout", "60", NULL };
+  const char *hasty[] = { "--timeout", "60", "--frames", "10", "--connect-timeout", "3", NULL };
+  g_autoptr(BeaconTestProcess) viewer = NULL;
+  gint64 started;
+  gint64 took_s;
+  int status;
+
+  beacon_test_serve_fixture_start_server (fixture, argv);
+
+  /* The broadcaster's 6 s come first: it lets the viewer go, and says why. */
+  started = g_get_monotonic_time ();
+  viewer = beacon_test_serve_fixture_start_viewer (fixture, "patient", fixture->url, patient);
+  g_assert_true (server_said (fixture, "no network path", 30));
+  took_s = (g_get_monotonic_time () - started) / G_USEC_PER_SEC;
+  g_test_message ("the broadcaster gave up after %" G_GINT64_FORMAT " s", took_s);
+  g_assert_nonnull (strstr (beacon_test_process_get_stderr (fixture->server), "firewall"));
+  status = beacon_test_process_wait_exit (viewer, 40);
+  g_assert_cmpint (status, !=, 0);
+  g_assert_cmpint (status, !=, -1);
+  g_clear_pointer (&viewer, beacon_test_process_free);
+
+  /* The viewer's 3 s come first: it fails with the cause, well before its 60 s timeout. */
+  started = g_get_monotonic_time ();
+  viewer = beacon_test_serve_fixture_start_viewer (fixture, "hasty", fixture->url, hasty);
+  assert_exit (viewer, beacon_test_process_wait_exit (viewer, 60), 1);
+  took_s = (g_get_monotonic_time () - started) / G_USEC_PER_SEC;
+  g_test_message ("the viewer gave up after %" G_GINT64_FORMAT " s", took_s);
+  g_assert_cmpint (took_s, <, 40);
+  g_assert_nonnull (strstr (beacon_test_process_get_stderr (viewer), "no network path"));
+  g_assert_nonnull (strstr (beacon_test_process_get_stderr (viewer), "firewall"));
+  g_assert_null (strstr (beacon_test_process_get_stdout (viewer), "first-frame-ms"));
+}
+
 static void
 test_no_pin (Fixture       *fixture,
              gconstpointer  data)
@@ -392,6 +451,7 @@ main (int    argc,
   ADD ("max-viewers", NULL, test_max_viewers);
   ADD ("wrong-pin-refused", NULL, test_wrong_pin);
   ADD ("self-signed-without-pin-refused", NULL, test_no_pin);
+  ADD ("no-network-path-fails-in-time", NULL, test_no_network_path);
   ADD ("unknown-producer", NULL, test_unknown_producer);
   ADD ("connection-refused", NULL, test_connection_refused);
   ADD ("list", NULL, test_list);

@@ -78,6 +78,7 @@ beacon_cli_options_init (BeaconCliOptions *options)
   options->fps = 30;
   options->room = options->feed = options->mountpoint = -1;
   options->reconnect_timeout = -1;
+  options->connect_timeout = -1;
 }
 
 GOptionGroup *
@@ -107,6 +108,7 @@ beacon_cli_network_group (BeaconCliOptions *o)
     { "turn", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->turn, "TURN server, turn(s):user:pass@host:port (repeatable)", "SERVER" },
     { "relay-only", 0, 0, G_OPTION_ARG_NONE, &o->relay_only, "Send media only through TURN relays", NULL },
     { "upnp", 0, 0, G_OPTION_ARG_NONE, &o->upnp, "Let ICE ask the router for port mappings over UPnP (off by default)", NULL },
+    { "connect-timeout", 0, 0, G_OPTION_ARG_INT, &o->connect_timeout, "Give a media connection this long to come up (negotiation, ICE, DTLS) before it fails with the step that did not happen (default: 15)", "SECONDS" },
     { "reconnect-timeout", 0, 0, G_OPTION_ARG_INT, &o->reconnect_timeout, "Try a lost signaling connection, or a failed media path, again for this long (direct and gst servers; default: 15, 0 = never)", "SECONDS" },
     { "report", 0, 0, G_OPTION_ARG_FILENAME, &o->report, "Write a JSON security report to FILE, updated on change", "FILE" },
     { NULL }
@@ -216,6 +218,10 @@ beacon_cli_apply_options (BeaconCliOptions       *o,
     return beacon_cli_usage_error ("--relay-only needs a TURN server (--turn)");
   if (o->timeout < 0 || o->frames < 0)
     return beacon_cli_usage_error ("--frames and --timeout must not be negative");
+  if (o->connect_timeout == 0 || o->connect_timeout > 3600)
+    return beacon_cli_usage_error ("--connect-timeout takes 1 to 3600 seconds");
+  if (o->connect_timeout > 0)
+    g_object_set (session, "connect-timeout", (guint) o->connect_timeout, NULL);
   if (o->reconnect_timeout > 3600)
     return beacon_cli_usage_error ("--reconnect-timeout must be at most 3600 seconds");
   turn_servers = g_strv_builder_end (turn);

@@ -35,6 +35,7 @@ typedef struct {
   gboolean relay_only;
   gboolean upnp;
   int      reconnect_timeout;  /* -1: the session's default */
+  int      connect_timeout;    /* -1: the session's default */
   /* server and trust */
   char    *dialect;
   char    *pin;

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "beacon-gui-util.h"
+#include "beacon-share-link.h"
 #include "beacon-token-store.h"
 #include "beacon-turn-servers.h"
 
@@ -28,9 +29,12 @@ struct _BeaconWatchPage
   char                 *dialect;          /* of the saved server picked, NULL when typed */
   GCancellable         *cancellable;
   AdwMessageDialog     *identity_dialog;
+  /* Enter on another link while one plays: it is watched once the current one stopped. */
+  gboolean              switch_pending;
 
   GtkWidget            *link_bar;
   GtkEntry             *link_entry;
+  GtkLabel             *link_error_label;
   GtkMenuButton        *saved_servers_button;
   GtkButton            *watch_button;
   GtkStack             *stack;
@@ -210,6 +214,8 @@ update_watch_button (BeaconWatchPage *self,
 }
 
 static void update_health (BeaconWatchPage *self);
+static void watch (BeaconWatchPage *self);
+static gboolean check_link (BeaconWatchPage *self);
 
 static void
 state_changed_cb (BeaconWatchPage *self)
@@ -266,6 +272,11 @@ state_changed_cb (BeaconWatchPage *self)
       /* A blocked page stays until the user starts again. */
       if (!g_str_equal (gtk_stack_get_visible_child_name (self->stack), "blocked"))
         show_page (self, "start");
+      if (state == BEACON_SESSION_STATE_IDLE && self->switch_pending)
+        {
+          self->switch_pending = FALSE;
+          watch (self);
+        }
       break;
     }
 }
@@ -448,6 +459,11 @@ watch (BeaconWatchPage *self)
                                adw_toast_new (_("Paste the link of a broadcast first")));
       return;
     }
+  if (!check_link (self))
+    {
+      gtk_widget_grab_focus (GTK_WIDGET (self->link_entry));
+      return;
+    }
 
   /* Each new attempt asks again when the identity changed; only "Trust" sets it. A token
    * belongs to the saved server it was stored for; a typed link never gets one. */
@@ -477,6 +493,7 @@ watch_activated (GtkWidget  *widget,
   BeaconWatchPage *self = BEACON_WATCH_PAGE (widget);
   BeaconSessionState state = beacon_session_get_state (self->session);
 
+  self->switch_pending = FALSE;
   if (state >= BEACON_SESSION_STATE_CONNECTING && state <= BEACON_SESSION_STATE_WATCHING)
     {
       beacon_session_stop (self->session);
@@ -548,17 +565,65 @@ reload_saved_servers (BeaconWatchPage *self)
 
 /* Template callbacks */
 
+/* A link that cannot work is said under the entry as it is typed or pasted, before any
+ * connection: "not a link Beacon can open: …". */
+static gboolean
+check_link (BeaconWatchPage *self)
+{
+  g_autofree char *url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->link_entry))));
+  g_autoptr(BeaconShareLink) link = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (*url != '\0')
+    link = beacon_share_link_parse (url, &error);
+  if (*url == '\0' || link != NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->link_error_label), FALSE);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->link_entry), "error");
+      return TRUE;
+    }
+  /* Translators: %s says what is wrong with the link, e.g. "it must start with wss://". */
+  text = g_strdup_printf (_("Not a link Beacon can open: %s"), error->message);
+  gtk_label_set_text (self->link_error_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->link_error_label), TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->link_entry), "error");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->link_entry),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
+  return FALSE;
+}
+
+/* Enter starts watching the link; while another one plays (or is being reached), it stops
+ * that one and watches the new link, instead of only stopping as the button does. The same
+ * link again changes nothing. */
 static void
 link_activated_cb (BeaconWatchPage *self)
 {
-  gtk_widget_activate_action (GTK_WIDGET (self), "watch.watch", NULL);
+  BeaconSessionState state = beacon_session_get_state (self->session);
+  g_autofree char *url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->link_entry))));
+  g_autofree char *current = NULL;
+
+  if (state < BEACON_SESSION_STATE_CONNECTING || state > BEACON_SESSION_STATE_CLOSING ||
+      *url == '\0')
+    {
+      gtk_widget_activate_action (GTK_WIDGET (self), "watch.watch", NULL);
+      return;
+    }
+  /* A broken link never stops what plays: it is only pointed out. */
+  if (!check_link (self))
+    return;
+  g_object_get (self->session, "url", &current, NULL);
+  if (state != BEACON_SESSION_STATE_CLOSING && g_strcmp0 (current, url) == 0)
+    return;
+  self->switch_pending = TRUE;
+  beacon_session_stop (self->session);
 }
 
 static void
 link_changed_cb (BeaconWatchPage *self)
 {
-  gtk_widget_remove_css_class (GTK_WIDGET (self->link_entry), "error");
   g_clear_pointer (&self->dialect, g_free);
+  check_link (self);
 }
 
 static void
@@ -608,6 +673,16 @@ beacon_watch_page_get_visible_state (BeaconWatchPage *self)
 {
   g_return_val_if_fail (BEACON_IS_WATCH_PAGE (self), NULL);
   return gtk_stack_get_visible_child_name (self->stack);
+}
+
+const char *
+beacon_watch_page_get_link_error (BeaconWatchPage *self)
+{
+  g_return_val_if_fail (BEACON_IS_WATCH_PAGE (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->link_error_label)))
+    return NULL;
+  return gtk_label_get_text (self->link_error_label);
 }
 
 gboolean
@@ -753,6 +828,7 @@ beacon_watch_page_class_init (BeaconWatchPageClass *klass)
                                                "/io/github/beaconrtc/Beacon/ui/beacon-watch-page.ui");
   gtk_widget_class_bind_template_child (widget_class, BeaconWatchPage, link_bar);
   gtk_widget_class_bind_template_child (widget_class, BeaconWatchPage, link_entry);
+  gtk_widget_class_bind_template_child (widget_class, BeaconWatchPage, link_error_label);
   gtk_widget_class_bind_template_child (widget_class, BeaconWatchPage, saved_servers_button);
   gtk_widget_class_bind_template_child (widget_class, BeaconWatchPage, watch_button);
   gtk_widget_class_bind_template_child (widget_class, BeaconWatchPage, stack);

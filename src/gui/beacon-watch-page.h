@@ -29,6 +29,8 @@ BeaconVideoPaintable *beacon_watch_page_get_paintable     (BeaconWatchPage *self
 const char           *beacon_watch_page_get_visible_state (BeaconWatchPage *self);
 /* TRUE while the blocked page shows: the other side could not be trusted. Notified through
  * the "blocked" property. */
+/* What is wrong with the link in the entry, as shown under it, or NULL. */
+const char *beacon_watch_page_get_link_error (BeaconWatchPage *self);
 gboolean              beacon_watch_page_get_blocked       (BeaconWatchPage *self);
 /* The health line on the picture ("1.8 Mbit/s · 30 fps · …"), or NULL while it is hidden. */
 const char           *beacon_watch_page_get_shown_health  (BeaconWatchPage *self);

@@ -30,6 +30,10 @@ struct _BeaconWindow
   AdwViewSwitcherBar   *switcher_bar;
   BeaconBroadcastPage  *broadcast_page;
   BeaconWatchPage      *watch_page;
+
+  /* Closing while live asks first; once the user said "Stop and Close", the close goes on. */
+  AdwMessageDialog     *close_dialog;
+  gboolean              close_confirmed;
 };
 
 G_DEFINE_FINAL_TYPE (BeaconWindow, beacon_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -314,6 +318,12 @@ beacon_window_dispose (GObject *object)
 {
   BeaconWindow *self = BEACON_WINDOW (object);
 
+  if (self->close_dialog != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->close_dialog, self);
+      gtk_window_destroy (GTK_WINDOW (self->close_dialog));
+      g_clear_object (&self->close_dialog);
+    }
   if (self->security_panel != NULL)
     {
       gtk_window_destroy (GTK_WINDOW (self->security_panel));
@@ -338,13 +348,78 @@ beacon_window_dispose (GObject *object)
   G_OBJECT_CLASS (beacon_window_parent_class)->dispose (object);
 }
 
+static gboolean
+close_confirmed_cb (gpointer user_data)
+{
+  gtk_window_close (GTK_WINDOW (user_data));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+close_response_cb (AdwMessageDialog *dialog,
+                   const char       *response,
+                   BeaconWindow     *self)
+{
+  g_clear_object (&self->close_dialog);
+  if (g_strcmp0 (response, "stop") != 0)
+    return;
+  self->close_confirmed = TRUE;
+  /* After the dialog finished its response: closing destroys its parent under it. */
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, close_confirmed_cb, g_object_ref (self),
+                   g_object_unref);
+}
+
+/* A live broadcast (or one going live) is not ended by a stray Ctrl+W, close button or quit:
+ * the user confirms, knowing how many people watch. */
+static gboolean
+beacon_window_close_request (GtkWindow *window)
+{
+  BeaconWindow *self = BEACON_WINDOW (window);
+  BeaconSession *session = beacon_broadcast_page_get_session (self->broadcast_page);
+  BeaconSessionState state = beacon_session_get_state (session);
+  guint viewers = beacon_session_get_viewer_count (session);
+  g_autofree char *body = NULL;
+
+  if (self->close_confirmed ||
+      (state != BEACON_SESSION_STATE_LIVE && state != BEACON_SESSION_STATE_CONNECTING))
+    return GTK_WINDOW_CLASS (beacon_window_parent_class)->close_request (window);
+  if (self->close_dialog != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->close_dialog));
+      return TRUE;
+    }
+
+  if (viewers > 0)
+    body = g_strdup_printf (g_dngettext (NULL, "%u person is watching. Closing the window "
+                                         "ends the broadcast for them.",
+                                         "%u people are watching. Closing the window ends "
+                                         "the broadcast for them.", viewers),
+                            viewers);
+  else
+    body = g_strdup (_("Closing the window ends the broadcast; the link stops working."));
+  self->close_dialog = g_object_ref (ADW_MESSAGE_DIALOG (
+    adw_message_dialog_new (window, _("Stop Broadcasting?"), body)));
+  adw_message_dialog_add_responses (self->close_dialog, "cancel", _("_Keep Broadcasting"),
+                                    "stop", _("_Stop and Close"), NULL);
+  adw_message_dialog_set_response_appearance (self->close_dialog, "stop",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (self->close_dialog, "cancel");
+  adw_message_dialog_set_close_response (self->close_dialog, "cancel");
+  g_signal_connect_object (self->close_dialog, "response", G_CALLBACK (close_response_cb), self,
+                           0);
+  gtk_window_present (GTK_WINDOW (self->close_dialog));
+  return TRUE;
+}
+
 static void
 beacon_window_class_init (BeaconWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = beacon_window_dispose;
+  window_class->close_request = beacon_window_close_request;
 
   g_type_ensure (BEACON_TYPE_BROADCAST_PAGE);
   g_type_ensure (BEACON_TYPE_WATCH_PAGE);

@@ -42,7 +42,8 @@ SCALE = max(1.0, float(os.environ.get('MEMCHECK_TIME_SCALE', '1')))
 SERVE_ARGS = ['serve', '--bind', '127.0.0.1', '--port', '0', '--source', 'test',
               '--width', '160', '--height', '120', '--fps', '10',
               '--ice-address', '127.0.0.1', '--handshake-timeout', '300',
-              '--idle-timeout', '300', '--session-answer-timeout', '300']
+              '--idle-timeout', '300', '--session-answer-timeout', '300',
+              '--connect-timeout', '300']
 VIEWER_FRAMES = 10
 START_SECONDS = 180 * SCALE
 VIEWER_SECONDS = 240 * SCALE
@@ -98,6 +99,7 @@ def start_viewer(cli, work, name, link):
     # viewer keeps trying for as long as it would wait for frames.
     return subprocess.Popen([cli, 'watch', link, '--ice-address', '127.0.0.1',
                              '--reconnect-timeout', str(int(VIEWER_SECONDS)),
+                             '--connect-timeout', str(int(VIEWER_SECONDS)),
                              '--frames', str(VIEWER_FRAMES),
                              '--timeout', str(int(VIEWER_SECONDS))],
                             env=env, stdout=log, stderr=log, stdin=subprocess.DEVNULL)

@@ -753,6 +753,118 @@ test_words_compared (void)
   destroy_window (broadcaster);
 }
 
+static gboolean
+is_link_entry (GtkWidget  *widget,
+               const char *data)
+{
+  return GTK_IS_ENTRY (widget);
+}
+
+typedef struct {
+  BeaconSession *session;
+  const char    *url;
+  guint64        frames_before;
+} WatchingUrl;
+
+static gboolean
+watching_url (gpointer data)
+{
+  WatchingUrl *wanted = data;
+  g_autofree char *url = NULL;
+
+  g_object_get (wanted->session, "url", &url, NULL);
+  return g_strcmp0 (url, wanted->url) == 0 &&
+         beacon_session_get_state (wanted->session) == BEACON_SESSION_STATE_WATCHING &&
+         beacon_session_get_frames_decoded (wanted->session) > 10;
+}
+
+/* Enter in the link entry while one broadcast plays opens the other link, instead of only
+ * stopping; Enter on the same link changes nothing. */
+static void
+test_enter_switches_link (void)
+{
+  BeaconWindow *first = new_window ();
+  BeaconWindow *second = new_window ();
+  g_autofree char *url_first = NULL;
+  g_autofree char *url_second = NULL;
+  BeaconWindow *viewer;
+  BeaconWatchPage *page;
+  BeaconSession *session;
+  GtkWidget *entry;
+  WatchingUrl wanted;
+
+  url_first = go_live (first);
+  url_second = go_live (second);
+  g_assert_cmpstr (url_first, !=, url_second);
+  viewer = new_window ();
+  page = beacon_window_get_watch_page (viewer);
+  session = beacon_watch_page_get_session (page);
+  watch (viewer, url_first);
+  wanted = (WatchingUrl) { session, url_first, 0 };
+  g_assert_true (wait_until (watching_url, &wanted, WAIT_SECONDS));
+
+  entry = find_widget (GTK_WIDGET (page), is_link_entry, NULL);
+  g_assert_nonnull (entry);
+
+  /* A broken link is said under the entry as it is typed, and Enter does not act on it. */
+  beacon_watch_page_set_url (page, "wss://127.0.0.1:1/#pin=sha256:nothex");
+  g_assert_nonnull (beacon_watch_page_get_link_error (page));
+  g_assert_true (g_str_has_prefix (beacon_watch_page_get_link_error (page),
+                                   "Not a link Beacon can open: "));
+  g_signal_emit_by_name (entry, "activate");
+  settle (300);
+  g_assert_cmpint (beacon_session_get_state (session), ==, BEACON_SESSION_STATE_WATCHING);
+  beacon_watch_page_set_url (page, url_first);
+  g_assert_null (beacon_watch_page_get_link_error (page));
+  g_signal_emit_by_name (entry, "activate");
+  settle (300);
+  g_assert_cmpint (beacon_session_get_state (session), ==, BEACON_SESSION_STATE_WATCHING);
+
+  beacon_watch_page_set_url (page, url_second);
+  g_signal_emit_by_name (entry, "activate");
+  wanted = (WatchingUrl) { session, url_second, 0 };
+  g_assert_true (wait_until (watching_url, &wanted, WAIT_SECONDS));
+
+  destroy_window (viewer);
+  stop_broadcast (second);
+  stop_broadcast (first);
+  destroy_window (second);
+  destroy_window (first);
+}
+
+static gboolean
+pointer_cleared (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+/* Closing a live broadcast's window (Ctrl+W, the close button, Quit) asks first: "Keep
+ * Broadcasting" keeps it live; "Stop and Close" ends it. */
+static void
+test_close_asks_while_live (void)
+{
+  BeaconWindow *broadcaster = new_window ();
+  BeaconSession *session =
+    beacon_broadcast_page_get_session (beacon_window_get_broadcast_page (broadcaster));
+  g_autofree char *url = go_live (broadcaster);
+  g_autoptr(BeaconSession) kept = g_object_ref (session);
+  gpointer window = broadcaster;
+
+  g_object_add_weak_pointer (G_OBJECT (broadcaster), &window);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (broadcaster), "window.close", NULL));
+  g_assert_true (wait_until (message_dialog_shown, broadcaster, WAIT_SECONDS));
+  respond (find_message_dialog (broadcaster), "cancel");
+  settle (300);
+  g_assert_nonnull (window);
+  g_assert_cmpint (beacon_session_get_state (session), ==, BEACON_SESSION_STATE_LIVE);
+
+  gtk_window_close (GTK_WINDOW (broadcaster));
+  g_assert_true (wait_until (message_dialog_shown, broadcaster, WAIT_SECONDS));
+  respond (find_message_dialog (broadcaster), "stop");
+  g_assert_true (wait_until (pointer_cleared, &window, WAIT_SECONDS));
+  g_assert_true (wait_until (session_is_idle, kept, WAIT_SECONDS));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -766,6 +878,8 @@ main (int   argc,
   g_test_add_func ("/beacon/ui/changed-identity-asks", test_changed_identity_asks);
   g_test_add_func ("/beacon/ui/security-panel-blocked", test_security_panel_blocked);
   g_test_add_func ("/beacon/ui/words-compared", test_words_compared);
+  g_test_add_func ("/beacon/ui/enter-switches-link", test_enter_switches_link);
+  g_test_add_func ("/beacon/ui/close-asks-while-live", test_close_asks_while_live);
 
   return ui_test_run ();
 }

@@ -47,6 +47,9 @@ struct _BeaconPeer
   guint         reception_timeout_ms;
   gint          reception_last_count;
   gint64        reception_last_change_us;
+  guint         connect_timer;
+  guint         connect_timeout_ms;
+  guint         n_remote_candidates;  /* trickled; those in the remote SDP are counted there */
 
   gboolean      offering;             /* beacon_peer_create_offer () was called */
   gboolean      offer_pending;

@@ -79,6 +79,7 @@ fail (BeaconPeer *self,
     }
   self->failed = TRUE;
   g_clear_handle_id (&self->reception_timer, g_source_remove);
+  g_clear_handle_id (&self->connect_timer, g_source_remove);
   g_signal_emit (self, signals[SIGNAL_FAILED], 0, error);
   g_error_free (error);
 }
@@ -107,6 +108,7 @@ finish_connecting (BeaconPeer *self)
     return;
   self->verified = TRUE;
   self->connected = TRUE;
+  g_clear_handle_id (&self->connect_timer, g_source_remove);
   g_atomic_int_set (self->media_allowed, 1);
   g_signal_emit (self, signals[SIGNAL_CONNECTED], 0);
 }
@@ -544,9 +546,11 @@ beacon_peer_add_remote_candidate (BeaconPeer *self,
     {
       PendingCandidate pending = { mline, g_strdup (candidate) };
 
+      self->n_remote_candidates++;
       g_array_append_val (self->pending_candidates, pending);
       return;
     }
+  self->n_remote_candidates++;
   g_signal_emit_by_name (self->webrtcbin, "add-ice-candidate", mline, candidate);
 }
 
@@ -810,6 +814,66 @@ beacon_peer_watch_reception (BeaconPeer *self,
   self->reception_timer = g_timeout_add (RECEPTION_TICK_MS, reception_tick_cb, self);
 }
 
+static guint
+count_sdp_candidates (const char *sdp)
+{
+  guint count = 0;
+
+  for (const char *p = sdp; p != NULL && (p = strstr (p, "a=candidate:")) != NULL; p++)
+    count++;
+  return count;
+}
+
+/* No silent "negotiating" for ever: ICE in libnice 0.1.21 may keep checking pairs that
+ * cannot work (addresses on different networks, UDP blocked) long past any patience. The
+ * message names what was tried and the likely causes. */
+static gboolean
+connect_deadline_cb (gpointer user_data)
+{
+  BeaconPeer *self = user_data;
+  GstWebRTCICEConnectionState ice_state;
+  guint remote = self->n_remote_candidates + count_sdp_candidates (self->remote_sdp);
+  guint seconds = self->connect_timeout_ms / 1000;
+
+  self->connect_timer = 0;
+  if (self->connected || self->failed || self->closed)
+    return G_SOURCE_REMOVE;
+  g_object_get (self->webrtcbin, "ice-connection-state", &ice_state, NULL);
+  g_object_ref (self);
+  if (ice_state == GST_WEBRTC_ICE_CONNECTION_STATE_CONNECTED ||
+      ice_state == GST_WEBRTC_ICE_CONNECTION_STATE_COMPLETED)
+    fail (self, g_error_new (BEACON_PEER_ERROR, BEACON_PEER_ERROR_DTLS_FAILED,
+                             "the encrypted (DTLS) connection was not set up within %u s, "
+                             "although the network path works", seconds));
+  else if (!self->remote_description_set)
+    fail (self, g_error_new (BEACON_PEER_ERROR, BEACON_PEER_ERROR_NEGOTIATION,
+                             "the other side did not answer within %u s", seconds));
+  else
+    fail (self, g_error_new (BEACON_PEER_ERROR, BEACON_PEER_ERROR_ICE_FAILED,
+                             "no network path to the other side within %u s: ICE tried %u local "
+                             "and %u remote addresses and none reached the other. Likely the two "
+                             "are on different networks with no TURN relay configured, a "
+                             "firewall blocks UDP, or the local addresses allowed (ICE "
+                             "addresses) cannot reach the other side",
+                             seconds, self->n_local_candidates, remote));
+  g_object_unref (self);
+  return G_SOURCE_REMOVE;
+}
+
+void
+beacon_peer_set_connect_deadline (BeaconPeer *self,
+                                  guint       timeout_ms)
+{
+  g_return_if_fail (BEACON_IS_PEER (self));
+  g_return_if_fail (timeout_ms > 0);
+
+  if (self->connected || self->failed || self->closed)
+    return;
+  g_clear_handle_id (&self->connect_timer, g_source_remove);
+  self->connect_timeout_ms = timeout_ms;
+  self->connect_timer = g_timeout_add (timeout_ms, connect_deadline_cb, self);
+}
+
 void
 beacon_peer_reject (BeaconPeer *self,
                     GError     *error)
@@ -875,6 +939,7 @@ beacon_peer_close (BeaconPeer *self)
   self->closed = TRUE;
   g_clear_handle_id (&self->offer_timeout, g_source_remove);
   g_clear_handle_id (&self->reception_timer, g_source_remove);
+  g_clear_handle_id (&self->connect_timer, g_source_remove);
   g_signal_handlers_disconnect_by_data (self->webrtcbin, self);
   /* Locked, so that the bin finishing an asynchronous state change on another thread (a sink
    * added for a new stream) cannot set it back to PLAYING: it would then be disposed in that

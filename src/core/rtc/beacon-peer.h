@@ -106,6 +106,10 @@ gboolean    beacon_peer_check_identity           (BeaconPeer             *self);
 void        beacon_peer_watch_reception          (BeaconPeer             *self,
                                                   guint                   timeout_ms);
 /* Fails the peer with @error (taken) from an identity-verified handler. */
+/* Fails the peer when it is not connected (ICE, DTLS and the identity) within @timeout_ms
+ * from now, with an error that says which step did not happen and the likely causes. */
+void        beacon_peer_set_connect_deadline     (BeaconPeer             *self,
+                                                  guint                   timeout_ms);
 void        beacon_peer_reject                   (BeaconPeer             *self,
                                                   GError                 *error);
 /* From an identity-verified handler whose answer takes time (a file to read, a person to

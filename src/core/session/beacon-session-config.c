@@ -50,6 +50,7 @@ enum {
   SETTING_LINK_HOST,
   SETTING_RECONNECT_TIMEOUT,
   SETTING_KEY_FRAME_REQUEST_INTERVAL,
+  SETTING_CONNECT_TIMEOUT,
   N_SETTINGS
 };
 
@@ -92,6 +93,7 @@ static const glong setting_offsets[N_SETTINGS] = {
   [SETTING_LINK_HOST] = FIELD (link_host),
   [SETTING_RECONNECT_TIMEOUT] = FIELD (reconnect_timeout),
   [SETTING_KEY_FRAME_REQUEST_INTERVAL] = FIELD (key_frame_request_interval),
+  [SETTING_CONNECT_TIMEOUT] = FIELD (connect_timeout),
 };
 
 #undef FIELD
@@ -192,6 +194,11 @@ make_setting_pspec (guint setting)
        * session ends; 0 = never, as before. 15 s covers a broadcaster that restarts, and a
        * viewer whose broadcaster is gone for good still ends well within half a minute. */
       return g_param_spec_uint ("reconnect-timeout", NULL, NULL, 0, 3600, 15, rw);
+    case SETTING_CONNECT_TIMEOUT:
+      /* Seconds a peer connection may take to come up (negotiation, ICE, DTLS, identity)
+       * before it fails with what did not happen: a path that cannot work is said within
+       * 15 s, not left "negotiating" (on loopback a connection takes well under 1 s). */
+      return g_param_spec_uint ("connect-timeout", NULL, NULL, 1, 3600, 15, rw);
     default:
       g_assert_not_reached ();
     }

@@ -59,6 +59,7 @@ typedef struct {
   char                    *tls_key_file;
   char                    *link_host;
   guint                    reconnect_timeout;  /* seconds; 0 = no reconnecting */
+  guint                    connect_timeout;    /* seconds a peer may take to connect */
 } BeaconSessionConfig;
 
 #define BEACON_TYPE_SESSION_CONFIG (beacon_session_config_get_type ())

@@ -818,6 +818,7 @@ add_peer (BeaconSession *self,
   g_hash_table_insert (self->peers, g_strdup (session_id), peer);
   if (self->role == BEACON_SESSION_ROLE_BROADCAST)
     g_list_store_append (self->viewer_health, beacon_peer_get_health (peer));
+  beacon_peer_set_connect_deadline (peer, self->config->connect_timeout * 1000);
   return peer;
 }
 
