@@ -87,7 +87,8 @@ help_activated (GSimpleAction *action,
 {
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
 
-  gtk_show_uri (parent, "help:beacon", GDK_CURRENT_TIME);
+  if (parent != NULL)
+    beacon_show_help (parent);
 }
 
 static void

@@ -208,3 +208,84 @@ beacon_session_dup_reconnecting_text (BeaconSession *session)
   return g_strdup_printf (_("Reconnecting… %u s"),
                           (guint) ((g_get_monotonic_time () - since) / G_USEC_PER_SEC));
 }
+
+/* Help */
+
+#define HELP_ONLINE "https://github.com/beaconrtc/beacon/tree/main/help/C"
+
+static void
+show_help_missing (GtkWindow    *parent,
+                   const GError *error)
+{
+  AdwMessageDialog *dialog;
+  g_autofree char *body = NULL;
+
+  /* Translators: %s is an address on the web where the same help pages can be read. */
+  body = g_strdup_printf (_("No help viewer could open Beacon’s help. Install the Help "
+                            "application (Yelp), or read the same pages at %s."),
+                          HELP_ONLINE);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (parent, _("Help Is Not Available"),
+                                                       body));
+  adw_message_dialog_set_body_use_markup (dialog, FALSE);
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  g_debug ("Opening the help failed: %s", error->message);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+help_launched_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GtkWindow) parent = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_app_info_launch_default_for_uri_finish (result, &error))
+    show_help_missing (parent, error);
+}
+
+char *
+beacon_dup_help_uri (void)
+{
+  const char *directory = g_getenv ("BEACON_HELP_DIR");
+
+  /* Running uninstalled (meson devenv), the pages are read from the source tree. */
+  if (directory != NULL && *directory != '\0')
+    {
+      g_autofree char *index = g_build_filename (directory, "index.page", NULL);
+
+      return g_filename_to_uri (index, NULL, NULL);
+    }
+  return g_strdup ("help:beacon");
+}
+
+void
+beacon_show_help (GtkWindow *parent)
+{
+  g_autofree char *uri = beacon_dup_help_uri ();
+  g_autoptr(GAppInfo) viewer = NULL;
+  g_autoptr(GdkAppLaunchContext) context = NULL;
+
+  /* A file: URI would open in whatever reads XML: only a help viewer shows the pages. */
+  viewer = g_app_info_get_default_for_uri_scheme ("help");
+  if (viewer == NULL)
+    {
+      g_autoptr(GError) error = g_error_new (G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                                             "no application handles help: links");
+
+      show_help_missing (parent, error);
+      return;
+    }
+  context = gdk_display_get_app_launch_context (gtk_widget_get_display (GTK_WIDGET (parent)));
+  if (g_str_has_prefix (uri, "help:"))
+    g_app_info_launch_default_for_uri_async (uri, G_APP_LAUNCH_CONTEXT (context), NULL,
+                                             help_launched_cb, g_object_ref (parent));
+  else
+    {
+      g_autoptr(GList) uris = g_list_append (NULL, uri);
+      g_autoptr(GError) error = NULL;
+
+      if (!g_app_info_launch_uris (viewer, uris, G_APP_LAUNCH_CONTEXT (context), &error))
+        show_help_missing (parent, error);
+    }
+}

@@ -61,4 +61,10 @@ gboolean beacon_token_lookup_finish_for_start (GAsyncResult  *result,
                                                GtkWidget     *widget,
                                                char         **token);
 
+/* Opens Beacon's help in the help viewer (the source tree's pages when BEACON_HELP_DIR is
+ * set, as `meson devenv` does), or says in a dialog over @parent that none can, and where the
+ * same pages are online. */
+void  beacon_show_help     (GtkWindow *parent);
+char *beacon_dup_help_uri  (void);
+
 G_END_DECLS

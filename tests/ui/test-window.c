@@ -865,6 +865,49 @@ test_close_asks_while_live (void)
   g_assert_true (wait_until (session_is_idle, kept, WAIT_SECONDS));
 }
 
+static gboolean
+help_dialog_shown (gpointer data)
+{
+  AdwMessageDialog *dialog = find_message_dialog (data);
+
+  return dialog != NULL &&
+         g_strcmp0 (adw_message_dialog_get_heading (dialog), "Help Is Not Available") == 0;
+}
+
+/* F1 on a machine without a help viewer explains that, and where the pages are online,
+ * instead of failing silently or with "Operation not supported". Run last: it hides the
+ * system's applications from this process. */
+static void
+test_help_without_viewer (void)
+{
+  g_autofree char *empty = g_dir_make_tmp ("beacon-no-apps-XXXXXX", NULL);
+  BeaconWindow *window;
+  g_autofree char *uri = NULL;
+  AdwMessageDialog *dialog;
+
+  g_setenv ("XDG_DATA_DIRS", empty, TRUE);
+  g_setenv ("XDG_DATA_HOME", empty, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", empty, TRUE);
+  g_setenv ("XDG_CONFIG_DIRS", empty, TRUE);
+
+  /* Uninstalled (meson devenv), the pages come from the source tree. */
+  g_setenv ("BEACON_HELP_DIR", "/src/help/C", TRUE);
+  uri = beacon_dup_help_uri ();
+  g_assert_cmpstr (uri, ==, "file:///src/help/C/index.page");
+  g_unsetenv ("BEACON_HELP_DIR");
+  g_clear_pointer (&uri, g_free);
+  uri = beacon_dup_help_uri ();
+  g_assert_cmpstr (uri, ==, "help:beacon");
+
+  window = new_window ();
+  beacon_show_help (GTK_WINDOW (window));
+  g_assert_true (wait_until (help_dialog_shown, window, WAIT_SECONDS));
+  dialog = find_message_dialog (window);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "https://"));
+  respond (dialog, "close");
+  destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -880,6 +923,7 @@ main (int   argc,
   g_test_add_func ("/beacon/ui/words-compared", test_words_compared);
   g_test_add_func ("/beacon/ui/enter-switches-link", test_enter_switches_link);
   g_test_add_func ("/beacon/ui/close-asks-while-live", test_close_asks_while_live);
+  g_test_add_func ("/beacon/ui/zz-help-without-viewer", test_help_without_viewer);
 
   return ui_test_run ();
 }
