@@ -50,6 +50,7 @@ struct _BeaconPreferencesWindow
   AdwPasswordEntryRow  *turn_password_row;
   GtkButton            *add_turn_button;
   GtkSwitch            *relay_only_switch;
+  AdwActionRow         *relay_only_row;
   GtkSwitch            *upnp_switch;
 };
 
@@ -345,6 +346,18 @@ reload_turn (BeaconPreferencesWindow *self)
       gtk_list_box_append (self->turn_list, row);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->turn_list), servers[0] != NULL);
+
+  /* Relay only without a relay would leave every next session without a path: it needs a
+   * TURN server, and goes off with the last one. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->relay_only_row), servers[0] != NULL);
+  adw_action_row_set_subtitle (self->relay_only_row,
+                               servers[0] != NULL
+                                 ? _("Send media only through the TURN servers, so the other "
+                                     "side never learns your network address")
+                                 : _("Add a TURN server above first: only a relay can carry "
+                                     "the media then"));
+  if (servers[0] == NULL && g_settings_get_boolean (self->settings, "relay-only"))
+    g_settings_set_boolean (self->settings, "relay-only", FALSE);
 }
 
 /* Lists @url once, in place of an earlier entry for the same server. */
@@ -605,6 +618,7 @@ beacon_preferences_window_class_init (BeaconPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BeaconPreferencesWindow, turn_password_row);
   gtk_widget_class_bind_template_child (widget_class, BeaconPreferencesWindow, add_turn_button);
   gtk_widget_class_bind_template_child (widget_class, BeaconPreferencesWindow, relay_only_switch);
+  gtk_widget_class_bind_template_child (widget_class, BeaconPreferencesWindow, relay_only_row);
   gtk_widget_class_bind_template_child (widget_class, BeaconPreferencesWindow, upnp_switch);
   gtk_widget_class_bind_template_callback (widget_class, add_server_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, add_turn_clicked_cb);

@@ -267,6 +267,10 @@ test_preferences_turn_password (void)
 
   g_assert_true (wait_until (turn_servers_are, &wanted, WAIT_SECONDS));
   g_assert_false (turn_servers_mention (settings, "hunter2"));
+  /* With a relay, "Relay Only" can be chosen. */
+  g_assert_true (gtk_widget_get_sensitive (find_widget (GTK_WIDGET (preferences), is_row_titled,
+                                                        "_Relay Only")));
+  g_settings_set_boolean (settings, "relay-only", TRUE);
   password = keyring_lookup (url);
   g_assert_cmpstr (password, ==, "hunter2:@/x");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (password_row)), ==, "");
@@ -280,6 +284,10 @@ test_preferences_turn_password (void)
   wanted.servers = none;
   g_assert_true (wait_until (turn_servers_are, &wanted, WAIT_SECONDS));
   g_assert_true (wait_until (keyring_lacks, (gpointer) url, WAIT_SECONDS));
+  /* Without one, it cannot: the last relay gone, it is off, so the next session has a path. */
+  g_assert_false (gtk_widget_get_sensitive (find_widget (GTK_WIDGET (preferences), is_row_titled,
+                                                         "_Relay Only")));
+  g_assert_false (g_settings_get_boolean (settings, "relay-only"));
 
   gtk_window_destroy (GTK_WINDOW (preferences));
   destroy_window (window);
