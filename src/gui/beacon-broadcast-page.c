@@ -54,6 +54,8 @@ struct _BeaconBroadcastPage
   GtkWidget            *viewers_group;
   GtkListBox           *viewers_list;
   AdwActionRow         *share_row;
+  AdwActionRow         *reach_row;
+  GtkImage             *reach_icon;
   GtkLabel             *state_label;
   GtkLabel             *elapsed_label;
   GtkLabel             *viewers_label;
@@ -182,6 +184,43 @@ elapsed_tick_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Who can open @url, from the address it names: people only reach what the link says. */
+static void
+update_reach (BeaconBroadcastPage *self,
+              const char          *url)
+{
+  g_autoptr(GUri) uri = url ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
+  g_autoptr(GInetAddress) address = NULL;
+  const char *host = uri ? g_uri_get_host (uri) : NULL;
+  const char *text;
+  gboolean warn = FALSE;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->reach_row), host != NULL);
+  if (host == NULL)
+    return;
+  address = g_inet_address_new_from_string (host);
+  if (address != NULL && g_inet_address_get_is_loopback (address))
+    {
+      text = _("Only this computer: the link names a loopback address, which no other "
+               "computer can reach. Set a network address (or none) as Listen Address in "
+               "Preferences to share it.");
+      warn = TRUE;
+    }
+  else if (address != NULL && (g_inet_address_get_is_site_local (address) ||
+                               g_inet_address_get_is_link_local (address)))
+    text = _("People on this network. From the internet, a broadcast reaches people through a "
+             "media server: choose one as Destination (Janus or a WHIP service).");
+  else
+    text = _("Anyone who can reach this address, unless a firewall or router blocks the port.");
+  adw_action_row_set_subtitle (self->reach_row, text);
+  gtk_image_set_from_icon_name (self->reach_icon, warn ? "dialog-warning-symbolic"
+                                                       : "network-workgroup-symbolic");
+  if (warn)
+    gtk_widget_add_css_class (GTK_WIDGET (self->reach_icon), "warning");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->reach_icon), "warning");
+}
+
 static void
 update_share_url (BeaconBroadcastPage *self)
 {
@@ -190,6 +229,7 @@ update_share_url (BeaconBroadcastPage *self)
 
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->share_row), url && live ? url : "");
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "broadcast.copy-link", url != NULL && live);
+  update_reach (self, url && live ? url : NULL);
 }
 
 static void
@@ -613,6 +653,16 @@ beacon_broadcast_page_select_test_pattern (BeaconBroadcastPage *self)
 }
 
 const char *
+beacon_broadcast_page_get_shown_reach (BeaconBroadcastPage *self)
+{
+  g_return_val_if_fail (BEACON_IS_BROADCAST_PAGE (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->reach_row)))
+    return NULL;
+  return adw_action_row_get_subtitle (self->reach_row);
+}
+
+const char *
 beacon_broadcast_page_get_shown_link (BeaconBroadcastPage *self)
 {
   g_return_val_if_fail (BEACON_IS_BROADCAST_PAGE (self), NULL);
@@ -704,6 +754,8 @@ beacon_broadcast_page_class_init (BeaconBroadcastPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, viewers_group);
   gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, viewers_list);
   gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, share_row);
+  gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, reach_row);
+  gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, reach_icon);
   gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, state_label);
   gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, elapsed_label);
   gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, viewers_label);

@@ -192,6 +192,9 @@ test_broadcast_and_watch (void)
   url = go_live (broadcaster);
   g_test_message ("broadcasting at %s", url);
   g_assert_true (g_str_has_prefix (url, "wss://127.0.0.1:"));
+  /* A loopback link reaches no other computer, and the page says so. */
+  g_assert_true (g_str_has_prefix (beacon_broadcast_page_get_shown_reach (broadcast_page),
+                                   "Only this computer"));
 
   watch (viewer, url);
   g_assert_true (wait_until ((Condition) watching_many_frames, watch_page, WAIT_SECONDS));
