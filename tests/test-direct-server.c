@@ -672,7 +672,7 @@ test_listen_errors (void)
   /* The same port twice: the message names the address and the port. */
   g_assert_false (beacon_direct_server_listen (second, "127.0.0.1",
                                                beacon_direct_server_get_port (first), &error));
-  g_assert_error (error, BEACON_DIRECT_SERVER_ERROR, BEACON_DIRECT_SERVER_ERROR_LISTEN);
+  g_assert_error (error, BEACON_DIRECT_SERVER_ERROR, BEACON_DIRECT_SERVER_ERROR_PORT_IN_USE);
   port = g_strdup_printf ("%u", beacon_direct_server_get_port (first));
   g_assert_nonnull (strstr (error->message, "127.0.0.1"));
   g_assert_nonnull (strstr (error->message, port));

@@ -46,6 +46,7 @@ struct _BeaconBroadcastPage
   GtkRevealer          *error_revealer;
   GtkLabel             *error_label;
   GtkWidget            *error_preferences_button;
+  GtkWidget            *error_free_port_button;
   GtkStack             *preview_stack;
   GtkPicture           *preview_picture;
   GtkWidget            *live_badge;
@@ -346,8 +347,10 @@ show_failure (BeaconBroadcastPage *self)
 {
   const GError *error = beacon_session_get_error (self->session);
   g_autofree char *message = beacon_error_dup_display_message (error);
-  g_autofree char *toast_title = NULL;
-  AdwToast *toast;
+  gboolean port_in_use = g_error_matches (error, BEACON_DIRECT_SERVER_ERROR,
+                                          BEACON_DIRECT_SERVER_ERROR_PORT_IN_USE);
+  gboolean listen_failed = g_error_matches (error, BEACON_DIRECT_SERVER_ERROR,
+                                            BEACON_DIRECT_SERVER_ERROR_LISTEN);
 
   if (*message == '\0')
     {
@@ -355,17 +358,32 @@ show_failure (BeaconBroadcastPage *self)
       message = g_strdup (_("The broadcast failed for an unknown reason."));
     }
 
+  /* Said once, in the banner, with only the buttons that help with this error. */
   gtk_label_set_text (self->error_label, message);
+  gtk_widget_set_visible (self->error_free_port_button, port_in_use && self->settings != NULL);
+  gtk_widget_set_visible (self->error_preferences_button, port_in_use || listen_failed);
   gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
+}
 
-  /* Translators: %s is the reason, a full sentence. */
-  toast_title = g_markup_printf_escaped (_("Could not go live: %s"), message);
-  toast = adw_toast_new (toast_title);
-  adw_toast_set_button_label (toast, _("_Retry"));
-  adw_toast_set_action_name (toast, "broadcast.go-live");
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  adw_toast_set_timeout (toast, 10);
-  beacon_widget_add_toast (GTK_WIDGET (self), toast);
+/* A port another program holds: another one, free now, from then on (the link changes). */
+static void
+use_free_port_activated (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  BeaconBroadcastPage *self = BEACON_BROADCAST_PAGE (widget);
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  guint16 port;
+
+  if (self->settings == NULL)
+    return;
+  port = g_socket_listener_add_any_inet_port (listener, NULL, NULL);
+  g_socket_listener_close (listener);
+  if (port == 0)
+    return;
+  g_settings_set_int (self->settings, "listen-port", port);
+  gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
+  gtk_widget_activate_action (widget, "broadcast.go-live", NULL);
 }
 
 static void
@@ -653,6 +671,16 @@ beacon_broadcast_page_select_test_pattern (BeaconBroadcastPage *self)
 }
 
 const char *
+beacon_broadcast_page_get_shown_error (BeaconBroadcastPage *self)
+{
+  g_return_val_if_fail (BEACON_IS_BROADCAST_PAGE (self), NULL);
+
+  if (!gtk_revealer_get_reveal_child (self->error_revealer))
+    return NULL;
+  return gtk_label_get_text (self->error_label);
+}
+
+const char *
 beacon_broadcast_page_get_shown_reach (BeaconBroadcastPage *self)
 {
   g_return_val_if_fail (BEACON_IS_BROADCAST_PAGE (self), NULL);
@@ -746,6 +774,7 @@ beacon_broadcast_page_class_init (BeaconBroadcastPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, error_revealer);
   gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, error_label);
   gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, error_preferences_button);
+  gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, error_free_port_button);
   gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, preview_stack);
   gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, preview_picture);
   gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, live_badge);
@@ -774,6 +803,8 @@ beacon_broadcast_page_class_init (BeaconBroadcastPageClass *klass)
   gtk_widget_class_install_action (widget_class, "broadcast.copy-link", NULL, copy_link_activated);
   gtk_widget_class_install_action (widget_class, "broadcast.dismiss-error", NULL,
                                    dismiss_error_activated);
+  gtk_widget_class_install_action (widget_class, "broadcast.use-free-port", NULL,
+                                   use_free_port_activated);
 }
 
 /* The cameras arrive after the page is shown, placed before the test pattern: the first

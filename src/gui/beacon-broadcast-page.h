@@ -28,6 +28,8 @@ BeaconVideoPaintable *beacon_broadcast_page_get_preview         (BeaconBroadcast
 /* Picks the test pattern instead of a camera, as a user would in the camera row. */
 void                  beacon_broadcast_page_select_test_pattern (BeaconBroadcastPage *self);
 /* What the page shows: the link to share ("" when not live) and the number of viewers. */
+/* The error the banner shows, or NULL when none is shown. */
+const char *beacon_broadcast_page_get_shown_error (BeaconBroadcastPage *self);
 /* Who can open the shared link, as the page says it (from the address it names), or NULL. */
 const char *beacon_broadcast_page_get_shown_reach (BeaconBroadcastPage *self);
 const char           *beacon_broadcast_page_get_shown_link      (BeaconBroadcastPage *self);

@@ -869,6 +869,54 @@ test_close_asks_while_live (void)
 }
 
 static gboolean
+session_failed (gpointer data)
+{
+  return beacon_session_get_state (data) == BEACON_SESSION_STATE_FAILED;
+}
+
+static gboolean
+is_visible_button_labelled (GtkWidget  *widget,
+                            const char *label)
+{
+  return is_button_labelled (widget, label) && gtk_widget_get_visible (widget);
+}
+
+/* Going live on a port another program holds says which port, once (in the banner), and
+ * offers what helps: a free port, which then works. */
+static void
+test_port_in_use (void)
+{
+  g_autoptr(GSocketListener) holder = g_socket_listener_new ();
+  g_autoptr(GSettings) settings = beacon_settings_new ();
+  BeaconWindow *window = new_window ();
+  BeaconBroadcastPage *page = beacon_window_get_broadcast_page (window);
+  BeaconSession *session = beacon_broadcast_page_get_session (page);
+  guint16 held = g_socket_listener_add_any_inet_port (holder, NULL, NULL);
+  g_autofree char *held_text = g_strdup_printf ("Port %u is in use", held);
+  GtkWidget *free_port;
+
+  g_assert_cmpuint (held, >, 0);
+  g_settings_set_int (settings, "listen-port", held);
+  start_broadcast (window);
+  g_assert_true (wait_until (session_failed, session, WAIT_SECONDS));
+  g_assert_nonnull (beacon_broadcast_page_get_shown_error (page));
+  g_assert_nonnull (strstr (beacon_broadcast_page_get_shown_error (page), held_text));
+  free_port = find_widget (GTK_WIDGET (page), is_visible_button_labelled, "Use a _Free Port");
+  g_assert_nonnull (free_port);
+  settle (600);
+  save_screenshot (GTK_WIDGET (window), "broadcast-port-in-use.png");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "broadcast.use-free-port", NULL));
+  g_assert_true (wait_until (session_is_live, session, WAIT_SECONDS));
+  g_assert_cmpint (g_settings_get_int (settings, "listen-port"), !=, held);
+  g_assert_null (beacon_broadcast_page_get_shown_error (page));
+
+  stop_broadcast (window);
+  g_settings_set_int (settings, "listen-port", 0);
+  destroy_window (window);
+}
+
+static gboolean
 help_dialog_shown (gpointer data)
 {
   AdwMessageDialog *dialog = find_message_dialog (data);
@@ -926,6 +974,7 @@ main (int   argc,
   g_test_add_func ("/beacon/ui/words-compared", test_words_compared);
   g_test_add_func ("/beacon/ui/enter-switches-link", test_enter_switches_link);
   g_test_add_func ("/beacon/ui/close-asks-while-live", test_close_asks_while_live);
+  g_test_add_func ("/beacon/ui/port-in-use", test_port_in_use);
   g_test_add_func ("/beacon/ui/zz-help-without-viewer", test_help_without_viewer);
 
   return ui_test_run ();

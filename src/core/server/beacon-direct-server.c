@@ -804,6 +804,13 @@ beacon_direct_server_listen (BeaconDirectServer *self,
                                       &local_error);
     }
 
+  if (!listening && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
+    {
+      g_set_error (error, BEACON_DIRECT_SERVER_ERROR, BEACON_DIRECT_SERVER_ERROR_PORT_IN_USE,
+                   "Port %u is in use by another program (on %s): choose another port, or 0 "
+                   "for any free one", port, bind_address);
+      return FALSE;
+    }
   if (!listening)
     {
       g_set_error (error, BEACON_DIRECT_SERVER_ERROR, BEACON_DIRECT_SERVER_ERROR_LISTEN,

@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 
 typedef enum {
   BEACON_DIRECT_SERVER_ERROR_LISTEN,   /* could not bind/listen: message names address and port */
+  BEACON_DIRECT_SERVER_ERROR_PORT_IN_USE, /* another program listens there: the message names the port */
 } BeaconDirectServerError;
 
 GQuark beacon_direct_server_error_quark (void);
