@@ -51,6 +51,7 @@ struct _BeaconBroadcastPage
   GtkPicture           *preview_picture;
   GtkWidget            *live_badge;
   GtkButton            *go_live_button;
+  guint                 focus_idle;
   AdwPreferencesGroup  *live_group;
   GtkWidget            *viewers_group;
   GtkListBox           *viewers_list;
@@ -275,6 +276,8 @@ create_viewer_row (gpointer item,
 
   adw_action_row_set_icon_name (ADW_ACTION_ROW (row), "avatar-default-symbolic");
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  /* Information only: not a tab stop. */
+  gtk_widget_set_focusable (row, FALSE);
   gtk_widget_add_css_class (row, "numeric");
   update_viewer_row (ADW_ACTION_ROW (row), health);
   g_signal_connect_object (health, "changed", G_CALLBACK (update_viewer_row), row,
@@ -386,6 +389,16 @@ use_free_port_activated (GtkWidget  *widget,
   gtk_widget_activate_action (widget, "broadcast.go-live", NULL);
 }
 
+static gboolean
+focus_go_live_cb (gpointer user_data)
+{
+  BeaconBroadcastPage *self = user_data;
+
+  self->focus_idle = 0;
+  gtk_widget_grab_focus (GTK_WIDGET (self->go_live_button));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 state_changed_cb (BeaconBroadcastPage *self)
 {
@@ -426,6 +439,22 @@ state_changed_cb (BeaconBroadcastPage *self)
     default:
       set_button (self, _("_Go Live"), "suggested-action", TRUE);
       break;
+    }
+  /* What was hidden above took the focus with it (and the button itself while "Stopping…"):
+   * it goes to the main action instead of nowhere. */
+  if (!running)
+    {
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+      GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
+
+      /* (The copy button loses it already when its action goes off with the link, to the
+       * page's scrolled window: a container of what was hidden.) */
+      if ((focus == NULL || gtk_widget_is_ancestor (focus, GTK_WIDGET (self->live_group)) ||
+           gtk_widget_is_ancestor (focus, self->viewers_group) ||
+           gtk_widget_is_ancestor (GTK_WIDGET (self->live_group), focus)) &&
+          self->focus_idle == 0)
+        /* Once the button follows its action again (it is insensitive while stopping). */
+        self->focus_idle = g_timeout_add (100, focus_go_live_cb, self);
     }
 
   if (state != BEACON_SESSION_STATE_LIVE)
@@ -743,6 +772,7 @@ beacon_broadcast_page_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->elapsed_timer, g_source_remove);
+  g_clear_handle_id (&self->focus_idle, g_source_remove);
   if (self->session != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->session, self);

@@ -881,6 +881,15 @@ is_visible_button_labelled (GtkWidget  *widget,
   return is_button_labelled (widget, label) && gtk_widget_get_visible (widget);
 }
 
+static gboolean
+is_copy_link_button (GtkWidget  *widget,
+                     const char *data)
+{
+  return GTK_IS_BUTTON (widget) &&
+         g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)),
+                    "broadcast.copy-link") == 0;
+}
+
 /* Going live on a port another program holds says which port, once (in the banner), and
  * offers what helps: a free port, which then works. */
 static void
@@ -911,7 +920,16 @@ test_port_in_use (void)
   g_assert_cmpint (g_settings_get_int (settings, "listen-port"), !=, held);
   g_assert_null (beacon_broadcast_page_get_shown_error (page));
 
+  /* Stopping with the focus on the link's copy button (now hidden) puts it on Go Live. */
+  g_assert_true (gtk_widget_grab_focus (find_widget (GTK_WIDGET (page), is_copy_link_button, NULL)));
   stop_broadcast (window);
+  settle (200);
+  {
+    GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (window));
+
+    g_assert_true (GTK_IS_BUTTON (focus));
+    g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (focus)), ==, "_Go Live");
+  }
   g_settings_set_int (settings, "listen-port", 0);
   destroy_window (window);
 }
