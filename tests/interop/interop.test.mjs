@@ -8,6 +8,7 @@
  * The browser side is the npm gstwebrtc-api library (the browser client of gst-plugins-rs
  * webrtcsink/webrtcsrc) in Debian's Chromium, driven by playwright-core:
  *   - a browser consumer watches `beacon-cli serve` (VP8, then H.264) and must show 30 frames;
+ *   - browser viewers come and go (20 visits in a row, 5 at once) and each must paint 10;
  *   - a browser producer (Chromium's fake camera) registers on the same kind of server and
  *     `beacon-cli watch` must decode 30 of its frames.
  * Everything runs on 127.0.0.1 with no STUN/TURN server. Run it with run-interop.sh (meson test
@@ -231,6 +232,89 @@ test("Chromium with gstwebrtc-api watches a VP8 broadcast, sending the offer its
 test("Chromium with gstwebrtc-api watches an H.264 broadcast, sending the offer itself",
      { timeout: 60000 }, async () => {
   await browserWatches(["--codec", "h264"], "video/H264", { consumerOffers: true });
+});
+
+/* Issue 12: one broadcast, and browser viewers that come and go as visitors of a page do. After
+ * a few visits, or after several viewers at once, the next browser viewer once connected and
+ * then showed nothing for 40 s. Each viewer here must paint VISIT_FRAMES frames
+ * (requestVideoFrameCallback) in its own page, which then closes. */
+const VISIT_FRAMES = 10;
+const VISIT_WAIT_MS = 20000;
+
+/* One visit: a page watches the broadcast until it painted VISIT_FRAMES frames (bounded by
+ * VISIT_WAIT_MS) and closes. Resolves with what the page saw; never leaves the page open. */
+async function visit(url, label) {
+  const opened = await openPage({ mode: "consume", url, producer: "interop", offer: "0" });
+  const started = Date.now();
+  try {
+    const state = await waitInPage(opened.page,
+                                   `window.interop.callbackFrames >= ${VISIT_FRAMES}`,
+                                   VISIT_WAIT_MS);
+    return { label, state, consoleLines: opened.consoleLines,
+             seconds: (Date.now() - started) / 1000 };
+  } finally {
+    await h.withTimeout(opened.page.close(), 5000, "closing the page").catch(() => {});
+  }
+}
+
+function assertVisit(result, serve) {
+  const { label, state, consoleLines, seconds } = result;
+  const details = () => diagnose(state, consoleLines, serve);
+
+  assert.equal(state.failure, null, `${label}: the page failed: ${state.failure}\n${details()}`);
+  assert.ok(state.callbackFrames >= VISIT_FRAMES,
+            `${label}: painted ${state.callbackFrames} frames in ${seconds.toFixed(1)} s, ` +
+            `expected ${VISIT_FRAMES}; video counters ${JSON.stringify(state.video)}\n` +
+            details());
+}
+
+function summary(results) {
+  const seconds = results.map((r) => r.seconds);
+  return `${results.length} viewers, each ${VISIT_FRAMES} frames painted in ` +
+         `${Math.min(...seconds).toFixed(1)}–${Math.max(...seconds).toFixed(1)} s`;
+}
+
+test("20 Chromium visits in a row to one VP8 broadcast each paint 10 frames",
+     { timeout: 240000 }, async () => {
+  await setup();
+  const { serve, url } = await startServe(["--width", "640", "--height", "360"],
+                                          "serve 640x360 (visits)");
+  try {
+    const results = [];
+    for (let i = 1; i <= 20; i++) {
+      const result = await visit(url, `visit ${i} of 20`);
+      assertVisit(result, serve);
+      results.push(result);
+    }
+    assert.equal(serve.exitStatus, null, `beacon-cli serve is still running\n${serve.output()}`);
+    h.note(`visits in a row: ${summary(results)}`);
+  } finally {
+    await serve.stop();
+  }
+});
+
+/* The issue's second case: after several viewers at once had left, the next browser viewers
+ * saw nothing, with either codec, at 1280x720. */
+test("5 Chromium viewers joining an H.264 broadcast at once, then 3 more, each paint 10 frames",
+     { timeout: 180000 }, async () => {
+  await setup();
+  const { serve, url } = await startServe(["--codec", "h264", "--width", "1280",
+                                           "--height", "720"], "serve h264 1280x720 (crowd)");
+  try {
+    const together = await Promise.all([1, 2, 3, 4, 5].map((i) => visit(url, `viewer ${i} of 5`)));
+    for (const result of together) {
+      assertVisit(result, serve);
+    }
+    const after = [];
+    for (let i = 1; i <= 3; i++) {
+      const result = await visit(url, `viewer ${i} after the five`);
+      assertVisit(result, serve);
+      after.push(result);
+    }
+    h.note(`at once: ${summary(together)}; after them: ${summary(after)}`);
+  } finally {
+    await serve.stop();
+  }
 });
 
 /* A gstwebrtc-api producer (Chromium's fake camera and microphone, with @codec first in its

@@ -54,6 +54,7 @@ struct _BeaconPeer
   gboolean      offering;             /* beacon_peer_create_offer () was called */
   gboolean      offer_pending;
   guint         offer_timeout;
+  GPtrArray    *caps_watches;         /* CapsWatch, while the offer waits for sink caps */
   gboolean      relay_only;
   guint         n_local_candidates;
 

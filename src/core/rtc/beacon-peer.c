@@ -56,6 +56,22 @@ enum {
 static void create_offer_if_ready (BeaconPeer *self,
                                    gboolean    force);
 
+/* A "notify::caps" handler on one of the webrtcbin's sink pads while the offer waits. */
+typedef struct {
+  GstPad *pad;
+  gulong  handler;
+} CapsWatch;
+
+static void
+caps_watch_free (gpointer data)
+{
+  CapsWatch *watch = data;
+
+  g_signal_handler_disconnect (watch->pad, watch->handler);
+  gst_object_unref (watch->pad);
+  g_free (watch);
+}
+
 static void
 main_call_free (gpointer data)
 {
@@ -328,6 +344,7 @@ create_offer_if_ready (BeaconPeer *self,
     return;
   self->offer_pending = FALSE;
   g_clear_handle_id (&self->offer_timeout, g_source_remove);
+  g_ptr_array_set_size (self->caps_watches, 0);
   create_description (self, "offer");
 }
 
@@ -342,26 +359,28 @@ offer_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static GstPadProbeReturn
-sink_caps_probe_cb (GstPad          *pad,
-                    GstPadProbeInfo *info,
-                    gpointer         user_data)
+/* "notify::caps" of a webrtcbin sink pad: emitted once the pad holds the caps, unlike a probe
+ * on the caps event, which runs before the pad stores them. With a probe the main context
+ * could look at the pads first, see the last pad still without caps, and leave the offer to
+ * the 2 s timeout: that was most viewers' first picture 2 s late. Runs on a streaming
+ * thread. */
+static void
+sink_caps_notify_cb (GstPad     *pad,
+                     GParamSpec *pspec,
+                     gpointer    user_data)
 {
-  BeaconPeer *self;
+  BeaconPeer *self = g_weak_ref_get (user_data);
 
-  if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) != GST_EVENT_CAPS)
-    return GST_PAD_PROBE_OK;
-  self = g_weak_ref_get (user_data);
   if (self != NULL)
     {
       call_main (self, CALL_CAPS_ARRIVED, NULL, NULL, 0, NULL);
       unref_in_main (self);
     }
-  return GST_PAD_PROBE_REMOVE;
 }
 
 static void
-weak_ref_free (gpointer data)
+weak_ref_free (gpointer  data,
+               GClosure *closure)
 {
   g_weak_ref_clear (data);
   g_free (data);
@@ -385,15 +404,21 @@ beacon_peer_create_offer (BeaconPeer *self)
   for (GList *l = GST_ELEMENT (self->webrtcbin)->sinkpads; l != NULL; l = l->next)
     if (!gst_pad_has_current_caps (l->data))
       {
-        /* Weak: caps that never come must not keep the peer and its webrtcbin alive. */
+        /* Weak: the handler may run on a streaming thread while the peer goes away. */
         GWeakRef *weak = g_new0 (GWeakRef, 1);
+        CapsWatch *watch = g_new0 (CapsWatch, 1);
 
         g_weak_ref_init (weak, self);
-        gst_pad_add_probe (l->data, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, sink_caps_probe_cb,
-                           weak, weak_ref_free);
+        watch->pad = gst_object_ref (l->data);
+        watch->handler = g_signal_connect_data (l->data, "notify::caps",
+                                                G_CALLBACK (sink_caps_notify_cb), weak,
+                                                weak_ref_free, 0);
+        g_ptr_array_add (self->caps_watches, watch);
       }
   GST_OBJECT_UNLOCK (self->webrtcbin);
   self->offer_timeout = g_timeout_add (2000, offer_timeout_cb, self);
+  /* Caps that came between the first look and the handlers did not notify them. */
+  create_offer_if_ready (self, FALSE);
 }
 
 static void
@@ -938,6 +963,7 @@ beacon_peer_close (BeaconPeer *self)
     return;
   self->closed = TRUE;
   g_clear_handle_id (&self->offer_timeout, g_source_remove);
+  g_ptr_array_set_size (self->caps_watches, 0);
   g_clear_handle_id (&self->reception_timer, g_source_remove);
   g_clear_handle_id (&self->connect_timer, g_source_remove);
   g_signal_handlers_disconnect_by_data (self->webrtcbin, self);
@@ -971,6 +997,7 @@ beacon_peer_finalize (GObject *object)
   for (guint i = 0; i < self->pending_candidates->len; i++)
     g_free (g_array_index (self->pending_candidates, PendingCandidate, i).candidate);
   g_array_unref (self->pending_candidates);
+  g_ptr_array_unref (self->caps_watches);
   g_free (self->session_id);
   g_clear_object (&self->health);
   g_free (self->local_sdp);
@@ -1027,6 +1054,7 @@ beacon_peer_init (BeaconPeer *self)
 {
   self->context = g_main_context_ref_thread_default ();
   self->pending_candidates = g_array_new (FALSE, TRUE, sizeof (PendingCandidate));
+  self->caps_watches = g_ptr_array_new_with_free_func (caps_watch_free);
   self->announced_fingerprints = g_ptr_array_new_with_free_func (g_free);
   g_weak_ref_init (&self->dtls_decoder, NULL);
   self->media_allowed = g_atomic_rc_box_new0 (gint);

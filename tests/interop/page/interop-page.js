@@ -34,6 +34,8 @@
     width: 0,
     height: 0,
     codec: null,            /* the negotiated video codec's mimeType, from getStats */
+    video: null,            /* inbound-rtp video counters (VIDEO_COUNTERS) */
+    timeline: {},           /* ms after the page loaded when each thing happened first */
     audioCodec: null,
     audioPackets: 0,        /* inbound-rtp audio packetsReceived */
     streamKinds: [],        /* the kinds of the tracks of each remote MediaStream */
@@ -52,6 +54,13 @@
     const pre = document.getElementById("log");
     if (pre) {
       pre.textContent += line + "\n";
+    }
+  }
+
+  /* Polled counters are seen up to 250 ms late; ICE states and painted frames at once. */
+  function noteFirst(what) {
+    if (state.timeline[what] === undefined) {
+      state.timeline[what] = Math.round(performance.now());
     }
   }
 
@@ -87,6 +96,12 @@
     });
   }
 
+  /* What a test failure reports of the received video, as chrome://webrtc-internals would:
+   * whether RTP came at all, whether a key frame was ever decoded, what Chromium asked for. */
+  const VIDEO_COUNTERS = ["ssrc", "packetsReceived", "bytesReceived", "packetsLost",
+                          "framesReceived", "framesDecoded", "keyFramesDecoded", "framesDropped",
+                          "pliCount", "firCount", "nackCount", "retransmittedPacketsReceived"];
+
   async function pollStats(peerConnection, kind) {
     const report = await peerConnection.getStats();
     let frames = 0;
@@ -96,6 +111,7 @@
     let height = 0;
     let audioPackets = 0;
     let audioCodec = null;
+    let video = null;
     report.forEach((stats) => {
       if (stats.type === kind && stats.kind === "audio") {
         audioPackets += (kind === "inbound-rtp" ? stats.packetsReceived : stats.packetsSent) || 0;
@@ -105,6 +121,12 @@
       }
       if (stats.type === kind && stats.kind === "video") {
         frames += (kind === "inbound-rtp" ? stats.framesDecoded : stats.framesEncoded) || 0;
+        if (kind === "inbound-rtp") {
+          video = {};
+          for (const key of VIDEO_COUNTERS) {
+            video[key] = stats[key];
+          }
+        }
         sent += stats.framesSent || 0;
         width = stats.frameWidth || width;
         height = stats.frameHeight || height;
@@ -113,7 +135,7 @@
         }
       }
     });
-    return { frames, sent, codec, width, height, audioPackets, audioCodec };
+    return { frames, sent, codec, width, height, audioPackets, audioCodec, video };
   }
 
   function consume() {
@@ -132,6 +154,7 @@
       }
       const onFrame = () => {
         state.callbackFrames++;
+        noteFirst("painted");
         video.requestVideoFrameCallback(onFrame);
       };
       video.requestVideoFrameCallback(onFrame);
@@ -174,6 +197,7 @@
           pc.addEventListener("iceconnectionstatechange", () => {
             state.iceState = pc.iceConnectionState;
             log(`ICE ${pc.iceConnectionState}`);
+            noteFirst(`ice-${pc.iceConnectionState}`);
             if (pc.iceConnectionState === "failed") {
               fail("ICE failed");
             }
@@ -238,6 +262,12 @@
         try {
           const stats = await pollStats(pc, "inbound-rtp");
           state.framesDecoded = stats.frames;
+          state.video = stats.video || state.video;
+          for (const key of ["packetsReceived", "keyFramesDecoded", "pliCount", "nackCount"]) {
+            if (state.video && state.video[key] > 0) {
+              noteFirst(key);
+            }
+          }
           state.codec = stats.codec || state.codec;
           state.width = stats.width || state.width;
           state.height = stats.height || state.height;
