@@ -43,6 +43,15 @@ struct _BeaconWatchPage
   GtkSpinner           *waiting_spinner;
   GtkPicture           *video_picture;
   GtkWidget            *controls;
+  GtkButton            *fullscreen_button;
+  /* The controls on the picture show on pointer motion or a key press and hide after a few
+   * seconds without, in a window as in full screen (as in Videos). */
+  gboolean              immersive;
+  gboolean              controls_shown;
+  double                last_x;
+  double                last_y;
+  guint                 controls_timer;
+  GtkEventControllerMotion *controls_motion;  /* on the controls: whether the pointer rests there */
   GtkLabel             *reconnecting_label;
   guint                 reconnecting_timer;
   GtkLabel             *health_label;
@@ -331,8 +340,73 @@ update_health (BeaconWatchPage *self)
       summary = g_steal_pointer (&with_latency);
     }
   gtk_label_set_text (self->health_label, summary);
-  gtk_widget_set_visible (GTK_WIDGET (self->health_label),
-                          gtk_widget_get_visible (self->controls));
+  gtk_widget_set_visible (GTK_WIDGET (self->health_label), self->controls_shown);
+}
+
+#define CONTROLS_SHOWN_SECONDS 3
+
+static void
+set_controls_shown (BeaconWatchPage *self,
+                    gboolean         shown)
+{
+  self->controls_shown = shown;
+  gtk_widget_set_visible (self->controls, shown);
+  update_health (self);
+}
+
+static gboolean
+controls_timeout_cb (gpointer user_data)
+{
+  BeaconWatchPage *self = user_data;
+
+  self->controls_timer = 0;
+  /* Not while the pointer rests on them, or the focus is in them (a volume being set). */
+  if (gtk_event_controller_motion_contains_pointer (self->controls_motion) ||
+      (gtk_root_get_focus (gtk_widget_get_root (GTK_WIDGET (self))) != NULL &&
+       gtk_widget_is_ancestor (gtk_root_get_focus (gtk_widget_get_root (GTK_WIDGET (self))),
+                               self->controls)))
+    {
+      self->controls_timer = g_timeout_add_seconds (CONTROLS_SHOWN_SECONDS, controls_timeout_cb,
+                                                    self);
+      return G_SOURCE_REMOVE;
+    }
+  set_controls_shown (self, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+/* Shows the controls for a few seconds more. */
+static void
+reveal_controls (BeaconWatchPage *self)
+{
+  g_clear_handle_id (&self->controls_timer, g_source_remove);
+  if (!self->controls_shown)
+    set_controls_shown (self, TRUE);
+  self->controls_timer = g_timeout_add_seconds (CONTROLS_SHOWN_SECONDS, controls_timeout_cb,
+                                                self);
+}
+
+static void
+video_motion_cb (BeaconWatchPage *self,
+                 double           x,
+                 double           y)
+{
+  /* A window appearing under a still pointer reports motion too: only real moves count. */
+  if (ABS (x - self->last_x) < 1 && ABS (y - self->last_y) < 1)
+    return;
+  self->last_x = x;
+  self->last_y = y;
+  reveal_controls (self);
+}
+
+static gboolean
+key_pressed_cb (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                BeaconWatchPage       *self)
+{
+  reveal_controls (self);
+  return GDK_EVENT_PROPAGATE;
 }
 
 static void
@@ -686,6 +760,20 @@ beacon_watch_page_get_link_error (BeaconWatchPage *self)
 }
 
 gboolean
+beacon_watch_page_get_controls_shown (BeaconWatchPage *self)
+{
+  g_return_val_if_fail (BEACON_IS_WATCH_PAGE (self), FALSE);
+  return self->controls_shown;
+}
+
+void
+beacon_watch_page_reveal_controls (BeaconWatchPage *self)
+{
+  g_return_if_fail (BEACON_IS_WATCH_PAGE (self));
+  reveal_controls (self);
+}
+
+gboolean
 beacon_watch_page_get_blocked (BeaconWatchPage *self)
 {
   g_return_val_if_fail (BEACON_IS_WATCH_PAGE (self), FALSE);
@@ -741,9 +829,24 @@ beacon_watch_page_set_immersive (BeaconWatchPage *self,
 {
   g_return_if_fail (BEACON_IS_WATCH_PAGE (self));
 
+  self->immersive = immersive;
   gtk_widget_set_visible (self->link_bar, !immersive);
-  gtk_widget_set_visible (self->controls, !immersive);
-  update_health (self);
+  /* In full screen the same button leaves it. */
+  gtk_button_set_icon_name (self->fullscreen_button, immersive ? "view-restore-symbolic"
+                                                               : "view-fullscreen-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->fullscreen_button),
+                               immersive ? _("Leave Fullscreen") : _("Fullscreen"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->fullscreen_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  immersive ? _("Leave fullscreen") : _("Fullscreen"), -1);
+  /* Entering full screen shows the picture alone; leaving it shows the controls a moment. */
+  if (immersive)
+    {
+      g_clear_handle_id (&self->controls_timer, g_source_remove);
+      set_controls_shown (self, FALSE);
+    }
+  else
+    reveal_controls (self);
 }
 
 /* GObject */
@@ -756,6 +859,7 @@ beacon_watch_page_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->reconnecting_timer, g_source_remove);
+  g_clear_handle_id (&self->controls_timer, g_source_remove);
   if (self->identity_dialog != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->identity_dialog, self);
@@ -837,6 +941,7 @@ beacon_watch_page_class_init (BeaconWatchPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BeaconWatchPage, waiting_spinner);
   gtk_widget_class_bind_template_child (widget_class, BeaconWatchPage, video_picture);
   gtk_widget_class_bind_template_child (widget_class, BeaconWatchPage, controls);
+  gtk_widget_class_bind_template_child (widget_class, BeaconWatchPage, fullscreen_button);
   gtk_widget_class_bind_template_child (widget_class, BeaconWatchPage, mute_button);
   gtk_widget_class_bind_template_child (widget_class, BeaconWatchPage, volume_adjustment);
   gtk_widget_class_bind_template_child (widget_class, BeaconWatchPage, failed_page);
@@ -846,6 +951,7 @@ beacon_watch_page_class_init (BeaconWatchPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, link_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, link_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, video_pressed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, video_motion_cb);
   gtk_widget_class_bind_template_callback (widget_class, mute_toggled_cb);
 
   gtk_widget_class_install_action (widget_class, "watch.watch", NULL, watch_activated);
@@ -872,6 +978,18 @@ beacon_watch_page_init (BeaconWatchPage *self)
   self->report = g_object_ref (beacon_session_get_security_report (self->session));
   g_signal_connect_object (self->report, "notify::verdict", G_CALLBACK (verdict_changed_cb),
                            self, G_CONNECT_SWAPPED);
+
+  /* A key press anywhere on the page shows the controls too; it still does what it does. */
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+    g_signal_connect_object (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self, 0);
+    gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  }
+  self->controls_shown = TRUE;
+  self->controls_motion = GTK_EVENT_CONTROLLER_MOTION (gtk_event_controller_motion_new ());
+  gtk_widget_add_controller (self->controls, GTK_EVENT_CONTROLLER (self->controls_motion));
 
   reload_saved_servers (self);
   if (self->settings != NULL)

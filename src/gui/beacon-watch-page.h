@@ -30,6 +30,10 @@ const char           *beacon_watch_page_get_visible_state (BeaconWatchPage *self
 /* TRUE while the blocked page shows: the other side could not be trusted. Notified through
  * the "blocked" property. */
 /* What is wrong with the link in the entry, as shown under it, or NULL. */
+/* The controls on the picture: shown on pointer motion or a key press (as
+ * beacon_watch_page_reveal_controls () does), hidden a few seconds after. */
+gboolean    beacon_watch_page_get_controls_shown (BeaconWatchPage *self);
+void        beacon_watch_page_reveal_controls    (BeaconWatchPage *self);
 const char *beacon_watch_page_get_link_error (BeaconWatchPage *self);
 gboolean              beacon_watch_page_get_blocked       (BeaconWatchPage *self);
 /* The health line on the picture ("1.8 Mbit/s · 30 fps · …"), or NULL while it is hidden. */

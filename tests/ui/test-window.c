@@ -101,7 +101,11 @@ viewer_row_shows_health (gpointer data)
 static gboolean
 watch_page_shows_health (gpointer data)
 {
-  const char *text = beacon_watch_page_get_shown_health (data);
+  const char *text;
+
+  /* The line shows with the controls: as when the pointer moves over the picture. */
+  beacon_watch_page_reveal_controls (data);
+  text = beacon_watch_page_get_shown_health (data);
 
   return shows_health_figures (text) && strstr (text, " ms") != NULL &&
          strstr (text, "latency ") != NULL;
@@ -168,6 +172,21 @@ watch (BeaconWindow *window,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "watch.watch", NULL));
 }
 
+static gboolean
+controls_hidden (gpointer data)
+{
+  return !beacon_watch_page_get_controls_shown (data);
+}
+
+static gboolean
+is_leave_fullscreen_button (GtkWidget  *widget,
+                            const char *data)
+{
+  return GTK_IS_BUTTON (widget) &&
+         g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (widget)), "view-restore-symbolic") == 0 &&
+         g_strcmp0 (gtk_widget_get_tooltip_text (widget), "Leave Fullscreen") == 0;
+}
+
 /* Tests */
 
 static void
@@ -198,6 +217,20 @@ test_broadcast_and_watch (void)
 
   watch (viewer, url);
   g_assert_true (wait_until ((Condition) watching_many_frames, watch_page, WAIT_SECONDS));
+
+  /* The controls on the picture show on a move or a key and hide a few seconds after, in a
+   * window as in full screen, where the same button leaves full screen. */
+  beacon_watch_page_reveal_controls (watch_page);
+  g_assert_true (beacon_watch_page_get_controls_shown (watch_page));
+  g_assert_true (wait_until (controls_hidden, watch_page, 10));
+  beacon_watch_page_set_immersive (watch_page, TRUE);
+  g_assert_false (beacon_watch_page_get_controls_shown (watch_page));
+  beacon_watch_page_reveal_controls (watch_page);
+  g_assert_true (beacon_watch_page_get_controls_shown (watch_page));
+  g_assert_nonnull (find_widget (GTK_WIDGET (watch_page), is_leave_fullscreen_button, NULL));
+  g_assert_true (wait_until (controls_hidden, watch_page, 10));
+  beacon_watch_page_set_immersive (watch_page, FALSE);
+  g_assert_true (beacon_watch_page_get_controls_shown (watch_page));
 
   /* The picture is the broadcast's: 640×360, as the settings asked. */
   paintable = beacon_watch_page_get_paintable (watch_page);
@@ -267,6 +300,7 @@ test_broadcast_and_watch (void)
   save_screenshot (GTK_WIDGET (broadcaster), "broadcast.png");
   scroll_into_view (GTK_WIDGET (beacon_broadcast_page_get_viewer_list (broadcast_page)), 400);
   save_screenshot (GTK_WIDGET (broadcaster), "broadcast-viewers.png");
+  beacon_watch_page_reveal_controls (watch_page);
   save_screenshot (GTK_WIDGET (viewer), "watch.png");
 
   /* Stopping the broadcast ends the watch, which says so. */
