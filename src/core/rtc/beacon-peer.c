@@ -345,26 +345,30 @@ offer_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static GstPadProbeReturn
-sink_caps_probe_cb (GstPad          *pad,
-                    GstPadProbeInfo *info,
-                    gpointer         user_data)
+/* Notified once the pad keeps the caps, unlike a probe on the caps event, which runs before:
+ * from a probe, the main context could look at the pad before the caps were on it, find one
+ * missing, and the offer then waited for offer_timeout_cb () (seen in one join out of two). */
+static void
+sink_caps_notify_cb (GstPad     *pad,
+                     GParamSpec *pspec,
+                     gpointer    user_data)
 {
   BeaconPeer *self;
 
-  if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) != GST_EVENT_CAPS)
-    return GST_PAD_PROBE_OK;
+  if (!gst_pad_has_current_caps (pad))
+    return;
   self = g_weak_ref_get (user_data);
   if (self != NULL)
     {
       call_main (self, CALL_CAPS_ARRIVED, NULL, NULL, 0, NULL);
       unref_in_main (self);
     }
-  return GST_PAD_PROBE_REMOVE;
+  g_signal_handlers_disconnect_by_func (pad, sink_caps_notify_cb, user_data);
 }
 
 static void
-weak_ref_free (gpointer data)
+weak_ref_free (gpointer  data,
+               GClosure *closure)
 {
   g_weak_ref_clear (data);
   g_free (data);
@@ -373,6 +377,8 @@ weak_ref_free (gpointer data)
 void
 beacon_peer_create_offer (BeaconPeer *self)
 {
+  g_autoptr(GPtrArray) waiting = NULL;
+
   g_return_if_fail (BEACON_IS_PEER (self));
 
   /* webrtcbin takes the SSRC (and so the a=ssrc/msid lines that keep audio and video in one
@@ -384,18 +390,27 @@ beacon_peer_create_offer (BeaconPeer *self)
       create_offer_if_ready (self, TRUE);
       return;
     }
+  waiting = g_ptr_array_new_with_free_func (gst_object_unref);
   GST_OBJECT_LOCK (self->webrtcbin);
   for (GList *l = GST_ELEMENT (self->webrtcbin)->sinkpads; l != NULL; l = l->next)
     if (!gst_pad_has_current_caps (l->data))
-      {
-        /* Weak: caps that never come must not keep the peer and its webrtcbin alive. */
-        GWeakRef *weak = g_new0 (GWeakRef, 1);
-
-        g_weak_ref_init (weak, self);
-        gst_pad_add_probe (l->data, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, sink_caps_probe_cb,
-                           weak, weak_ref_free);
-      }
+      g_ptr_array_add (waiting, gst_object_ref (l->data));
   GST_OBJECT_UNLOCK (self->webrtcbin);
+  for (guint i = 0; i < waiting->len; i++)
+    {
+      /* Weak: caps that never come must not keep the peer and its webrtcbin alive. */
+      GWeakRef *weak = g_new0 (GWeakRef, 1);
+
+      g_weak_ref_init (weak, self);
+      g_signal_connect_data (g_ptr_array_index (waiting, i), "notify::caps",
+                             G_CALLBACK (sink_caps_notify_cb), weak, weak_ref_free, 0);
+    }
+  /* Caps that came while the handlers were connected notified nobody. */
+  if (all_sink_pads_have_caps (self))
+    {
+      create_offer_if_ready (self, TRUE);
+      return;
+    }
   self->offer_timeout = g_timeout_add (2000, offer_timeout_cb, self);
 }
 
