@@ -23,6 +23,7 @@
 
 #include "beacon-broadcast-pipeline.h"
 #include "beacon-direct-server.h"
+#include "beacon-dtls-warmup.h"
 #include "beacon-enums.h"
 #include "beacon-fingerprint.h"
 #include "beacon-identity.h"
@@ -56,6 +57,7 @@ struct _BeaconSession
   /* Running */
   GCancellable            *cancellable;
   BeaconIdentity          *identity;
+  GstElement              *dtls_ready;     /* holds dtlsdec's agent for our certificate */
   BeaconDirectServer      *server;
   BeaconSignaler          *signaler;
   BeaconBroadcastPipeline *broadcast;
@@ -1464,6 +1466,35 @@ start_serve (BeaconSession *self)
 static void start_broadcast_media (BeaconSession *self);
 static void start_watch_media     (BeaconSession *self);
 
+/* The process-wide part (dtlsdec's generated key) stays made; the element goes. */
+static void
+dtls_key_made_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GstElement) decoder = beacon_dtls_warmup_finish (result, NULL);
+}
+
+static void
+dtls_ready_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(BeaconSession) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GstElement *decoder = beacon_dtls_warmup_finish (result, &error);
+
+  /* Cancelled: the session stopped, maybe started again, and this one is not its. */
+  if (decoder == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("could not ready DTLS ahead: %s", error->message);
+      return;
+    }
+  gst_clear_object (&self->dtls_ready);
+  self->dtls_ready = decoder;
+}
+
 static void
 identity_loaded_cb (GObject      *source,
                     GAsyncResult *result,
@@ -1480,6 +1511,8 @@ identity_loaded_cb (GObject      *source,
         fail_with (self, g_steal_pointer (&error));
       return;
     }
+  beacon_dtls_warmup_async (beacon_identity_get_pem_bundle (self->identity), self->cancellable,
+                            dtls_ready_cb, g_object_ref (self));
   if (self->role == BEACON_SESSION_ROLE_BROADCAST)
     start_broadcast_media (self);
   else
@@ -1585,6 +1618,7 @@ clear_running (BeaconSession *self)
   g_clear_object (&self->broadcast);
   g_clear_object (&self->watch);
   g_clear_object (&self->identity);
+  gst_clear_object (&self->dtls_ready);
   g_clear_pointer (&self->share_url, g_free);
   g_clear_pointer (&self->blocked_reason, g_free);
   g_clear_pointer (&self->watch_target, beacon_watch_target_free);
@@ -1627,6 +1661,9 @@ beacon_session_start (BeaconSession *self)
    * verdict, words or certificates as if they were this one's. */
   update_security_report (self);
   set_state (self, BEACON_SESSION_STATE_CONNECTING);
+  /* DTLS's key, made while the identity loads and the signaling connects: the first peer
+   * then does not wait for it (see beacon-dtls-warmup.h). */
+  beacon_dtls_warmup_async (NULL, self->cancellable, dtls_key_made_cb, NULL);
 
   if (self->role == BEACON_SESSION_ROLE_BROADCAST)
     start_broadcast (self);
