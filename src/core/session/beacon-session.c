@@ -1559,6 +1559,8 @@ start_broadcast_media (BeaconSession *self)
       fail_with (self, g_steal_pointer (&error));
       return;
     }
+  if (config->key_frame_interval > 0)
+    beacon_broadcast_pipeline_set_key_frame_interval (self->broadcast, config->key_frame_interval);
   g_signal_connect_object (self->broadcast, "failed", G_CALLBACK (media_failed_cb), self, 0);
   g_signal_connect_object (self->broadcast, "viewer-failed", G_CALLBACK (viewer_media_failed_cb),
                            self, 0);
