@@ -179,6 +179,7 @@ beacon_peer_timeline_to_json (BeaconPeerTimeline *self,
 typedef struct {
   BeaconPeerTimeline  *timeline;
   BeaconTimelineEvent  event;
+  gboolean             key_frame_only;
   gint                *allowed;   /* nullable, g_atomic_rc_box */
 } Watch;
 
@@ -193,19 +194,6 @@ watch_free (gpointer data)
   g_free (watch);
 }
 
-static Watch *
-watch_new (BeaconPeerTimeline  *timeline,
-           BeaconTimelineEvent  event,
-           gint                *allowed)
-{
-  Watch *watch = g_new0 (Watch, 1);
-
-  watch->timeline = beacon_peer_timeline_ref (timeline);
-  watch->event = event;
-  watch->allowed = allowed != NULL ? g_atomic_rc_box_acquire (allowed) : NULL;
-  return watch;
-}
-
 /* RTP caps name their encoding; raw or depayloaded video says it with the delta flag. */
 static gboolean
 is_key_frame (GstBuffer  *buffer,
@@ -216,20 +204,17 @@ is_key_frame (GstBuffer  *buffer,
   return !GST_BUFFER_FLAG_IS_SET (buffer, GST_BUFFER_FLAG_DELTA_UNIT);
 }
 
+/* Whether the probed data holds a key frame; REMOVE when the pad carries no video at all. */
 static GstPadProbeReturn
-key_frame_probe_cb (GstPad          *pad,
+look_for_key_frame (GstPad          *pad,
                     GstPadProbeInfo *info,
-                    gpointer         user_data)
+                    gboolean        *key)
 {
-  Watch *watch = user_data;
-  g_autoptr(GstCaps) caps = NULL;
+  g_autoptr(GstCaps) caps = gst_pad_get_current_caps (pad);
   const GstStructure *structure;
   const char *encoding_name = NULL;
-  gboolean key = FALSE;
 
-  if (watch->allowed != NULL && !g_atomic_int_get (watch->allowed))
-    return GST_PAD_PROBE_OK;
-  caps = gst_pad_get_current_caps (pad);
+  *key = FALSE;
   if (caps == NULL || gst_caps_is_empty (caps))
     return GST_PAD_PROBE_OK;
   structure = gst_caps_get_structure (caps, 0);
@@ -247,19 +232,51 @@ key_frame_probe_cb (GstPad          *pad,
 
   if (info->type & GST_PAD_PROBE_TYPE_BUFFER)
     {
-      key = is_key_frame (GST_PAD_PROBE_INFO_BUFFER (info), encoding_name);
+      *key = is_key_frame (GST_PAD_PROBE_INFO_BUFFER (info), encoding_name);
     }
   else if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST)
     {
       GstBufferList *list = GST_PAD_PROBE_INFO_BUFFER_LIST (info);
 
-      for (guint i = 0; i < gst_buffer_list_length (list) && !key; i++)
-        key = is_key_frame (gst_buffer_list_get (list, i), encoding_name);
+      for (guint i = 0; i < gst_buffer_list_length (list) && !*key; i++)
+        *key = is_key_frame (gst_buffer_list_get (list, i), encoding_name);
     }
-  if (!key)
+  return GST_PAD_PROBE_OK;
+}
+
+static GstPadProbeReturn
+watch_probe_cb (GstPad          *pad,
+                GstPadProbeInfo *info,
+                gpointer         user_data)
+{
+  Watch *watch = user_data;
+  gboolean key = FALSE;
+
+  if (watch->allowed != NULL && !g_atomic_int_get (watch->allowed))
+    return GST_PAD_PROBE_OK;
+  if (watch->key_frame_only && look_for_key_frame (pad, info, &key) == GST_PAD_PROBE_REMOVE)
+    return GST_PAD_PROBE_REMOVE;
+  if (watch->key_frame_only && !key)
     return GST_PAD_PROBE_OK;
   beacon_peer_timeline_mark (watch->timeline, watch->event);
   return GST_PAD_PROBE_REMOVE;
+}
+
+static void
+add_watch (BeaconPeerTimeline  *self,
+           GstPad              *pad,
+           BeaconTimelineEvent  event,
+           gboolean             key_frame_only,
+           gint                *allowed)
+{
+  Watch *watch = g_new0 (Watch, 1);
+
+  watch->timeline = beacon_peer_timeline_ref (self);
+  watch->event = event;
+  watch->key_frame_only = key_frame_only;
+  watch->allowed = allowed != NULL ? g_atomic_rc_box_acquire (allowed) : NULL;
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+                     watch_probe_cb, watch, watch_free);
 }
 
 void
@@ -270,22 +287,7 @@ beacon_peer_timeline_watch_key_frame (BeaconPeerTimeline  *self,
 {
   g_return_if_fail (self != NULL);
   g_return_if_fail (GST_IS_PAD (pad));
-
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
-                     key_frame_probe_cb, watch_new (self, event, allowed), watch_free);
-}
-
-static GstPadProbeReturn
-first_buffer_probe_cb (GstPad          *pad,
-                       GstPadProbeInfo *info,
-                       gpointer         user_data)
-{
-  Watch *watch = user_data;
-
-  if (watch->allowed != NULL && !g_atomic_int_get (watch->allowed))
-    return GST_PAD_PROBE_OK;
-  beacon_peer_timeline_mark (watch->timeline, watch->event);
-  return GST_PAD_PROBE_REMOVE;
+  add_watch (self, pad, event, TRUE, allowed);
 }
 
 void
@@ -296,7 +298,5 @@ beacon_peer_timeline_watch_first_buffer (BeaconPeerTimeline  *self,
 {
   g_return_if_fail (self != NULL);
   g_return_if_fail (GST_IS_PAD (pad));
-
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
-                     first_buffer_probe_cb, watch_new (self, event, allowed), watch_free);
+  add_watch (self, pad, event, FALSE, allowed);
 }

@@ -112,16 +112,23 @@ finish_connecting (BeaconPeer *self)
   g_signal_emit (self, signals[SIGNAL_CONNECTED], 0);
 }
 
+/* Read on the main context and on webrtcbin's thread alike: the properties take its lock. */
+static void
+get_connection_states (BeaconPeer                   *self,
+                       GstWebRTCPeerConnectionState *state,
+                       GstWebRTCICEConnectionState  *ice_state)
+{
+  g_object_get (self->webrtcbin, "connection-state", state, "ice-connection-state", ice_state,
+                NULL);
+}
+
 static void
 check_connection_state (BeaconPeer *self)
 {
   GstWebRTCPeerConnectionState state;
   GstWebRTCICEConnectionState ice_state;
 
-  g_object_get (self->webrtcbin,
-                "connection-state", &state,
-                "ice-connection-state", &ice_state,
-                NULL);
+  get_connection_states (self, &state, &ice_state);
 
   if (state == GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED && !self->identity_presented &&
       !self->failed)
@@ -593,10 +600,7 @@ mark_connection_states (BeaconPeer *self)
   GstWebRTCPeerConnectionState state;
   GstWebRTCICEConnectionState ice_state;
 
-  g_object_get (self->webrtcbin,
-                "connection-state", &state,
-                "ice-connection-state", &ice_state,
-                NULL);
+  get_connection_states (self, &state, &ice_state);
   if (ice_state == GST_WEBRTC_ICE_CONNECTION_STATE_CONNECTED ||
       ice_state == GST_WEBRTC_ICE_CONNECTION_STATE_COMPLETED)
     beacon_peer_timeline_mark (self->timeline, BEACON_TIMELINE_ICE_CONNECTED);
