@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "beacon-cli-options.h"
+#include "beacon-dtls-warmup.h"
 #include "beacon-fingerprint.h"
 #include "beacon-identity.h"
 #include "beacon-session.h"
@@ -363,6 +364,8 @@ run_session (Run *run)
 
   flush_report (run);
   beacon_signaler_wait_for_requests (3000);
+  /* A session that failed at once may leave DTLS's key half made: see there. */
+  beacon_dtls_warmup_wait (5000);
   g_clear_handle_id (&run->timeout_source, g_source_remove);
   g_source_remove (sigint);
   g_source_remove (sigterm);

@@ -9,6 +9,11 @@
 
 #include <openssl/crypto.h>
 
+/* The warm-ups still running, for beacon_dtls_warmup_wait (). */
+static GMutex running_lock;
+static GCond running_changed;
+static guint running;
+
 /* The plugins webrtcbin loads only when the first description is applied: loading one is a
  * dlopen () and its relocations, up to a hundred milliseconds on a busy machine, on the path
  * of the first answer. Loading is once per process; a plugin that is not installed is
@@ -52,6 +57,10 @@ warm_up_in_thread (GTask        *task,
   /* The RSA key was made here (if no dtlsdec was made before): this pool thread got
    * OpenSSL's per-thread random generators, which a pool thread ending never releases. */
   OPENSSL_thread_stop ();
+  g_mutex_lock (&running_lock);
+  running--;
+  g_cond_broadcast (&running_changed);
+  g_mutex_unlock (&running_lock);
   if (decoder == NULL)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
@@ -71,7 +80,21 @@ beacon_dtls_warmup_async (const char          *pem,
 
   g_task_set_source_tag (task, beacon_dtls_warmup_async);
   g_task_set_task_data (task, g_strdup (pem), g_free);
+  g_mutex_lock (&running_lock);
+  running++;
+  g_mutex_unlock (&running_lock);
   g_task_run_in_thread (task, warm_up_in_thread);
+}
+
+void
+beacon_dtls_warmup_wait (guint timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  g_mutex_lock (&running_lock);
+  while (running > 0 && g_cond_wait_until (&running_changed, &running_lock, deadline))
+    ;
+  g_mutex_unlock (&running_lock);
 }
 
 GstElement *

@@ -30,5 +30,9 @@ void        beacon_dtls_warmup_async  (const char           *pem,
 /* The dtlsdec (a full reference, owned by nobody else), or NULL with @error. */
 GstElement *beacon_dtls_warmup_finish (GAsyncResult         *result,
                                        GError              **error);
+/* Waits, @timeout_ms at most, until no warm-up runs. A process must not exit during one:
+ * OpenSSL's exit handler frees what the key generation on the worker thread still uses, and
+ * a session that failed at once (a refused certificate) ended beacon-cli with SIGSEGV. */
+void        beacon_dtls_warmup_wait   (guint                 timeout_ms);
 
 G_END_DECLS

@@ -1958,6 +1958,8 @@ beacon_session_dispose (GObject *object)
   tear_down (self);
   clear_running (self);
   g_clear_object (&self->security_report);
+  /* The session may be the last thing a process drops before it exits. */
+  beacon_dtls_warmup_wait (5000);
 
   G_OBJECT_CLASS (beacon_session_parent_class)->dispose (object);
 }
