@@ -34,7 +34,7 @@ trap 'kill $pids 2>/dev/null || true; rm -rf "$work"' EXIT
 watch () {
   rm -rf "$work/$codec/$1.data"
   cp -r "$work/$codec/template" "$work/$codec/$1.data"
-  BEACON_DATA_DIR=$work/$codec/$1.data timeout 40 "$cli" watch "$url" --ice-address 127.0.0.1 \
+  BEACON_DATA_DIR=$work/$codec/$1.data timeout -k 5 40 "$cli" watch "$url" --ice-address 127.0.0.1 \
     --frames 1 --timeout 30 --report "$work/$codec/$1.json" >"$work/$codec/$1.out" 2>&1 || true
 }
 
@@ -51,7 +51,7 @@ for codec in "$@"; do
   sleep 2
 
   # The returning viewers' identity and pin, made by a join that is not measured.
-  BEACON_DATA_DIR=$work/$codec/template timeout 40 "$cli" watch "$url" --ice-address 127.0.0.1 \
+  BEACON_DATA_DIR=$work/$codec/template timeout -k 5 40 "$cli" watch "$url" --ice-address 127.0.0.1 \
     --frames 1 --timeout 30 >"$work/$codec/template.out" 2>&1 || true
 
   for i in $(seq "$sequential"); do
