@@ -97,7 +97,7 @@ test_peers_and_pipelines (void)
 
   g_assert_true (beacon_broadcast_pipeline_attach_peer (broadcast, sender_webrtcbin, NULL,
                                                         &error));
-  beacon_watch_pipeline_attach_peer (watch, receiver_webrtcbin);
+  beacon_watch_pipeline_attach_peer (watch, receiver_webrtcbin, NULL);
   g_assert_true (beacon_watch_pipeline_start (watch, &error));
   beacon_peer_create_offer (sender);
 

@@ -93,7 +93,7 @@ test_properties_round_trip (void)
       else
         g_assert_cmpint (g_param_values_cmp (pspecs[i], &written, &read), ==, 0);
     }
-  g_assert_cmpuint (n_settings, ==, 37);
+  g_assert_cmpuint (n_settings, ==, 38);
 }
 
 /* A copy owns what it holds: changing or dropping the original leaves it as it was. */

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "beacon-cli-options.h"
+#include "beacon-dtls-warmup.h"
 #include "beacon-fingerprint.h"
 #include "beacon-identity.h"
 #include "beacon-session.h"
@@ -434,6 +435,8 @@ run_session (Run *run)
     g_main_context_iteration (NULL, TRUE);
   flush_report (run);
   beacon_signaler_wait_for_requests (3000);
+  /* A session that failed at once may leave DTLS's key half made: see there. */
+  beacon_dtls_warmup_wait (5000);
   g_clear_handle_id (&run->timeout_source, g_source_remove);
   g_source_remove (sigint);
   g_source_remove (sigterm);
@@ -465,6 +468,7 @@ command_serve (int    argc,
   int idle_timeout;
   int session_answer_timeout;
   int max_pending_sessions;
+  int key_frame_interval = 0;
   GOptionEntry entries[] = {
     { "bind", 0, 0, G_OPTION_ARG_STRING, &bind, "Address to listen on (default: all interfaces)", "ADDR" },
     { "whip-token", 0, 0, G_OPTION_ARG_STRING, &whip_token, "With --source whip: the Bearer token WHIP publishers must send (default: a random one, printed)", "TOKEN" },
@@ -481,6 +485,7 @@ command_serve (int    argc,
     { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout, "Seconds a WebSocket client has for its first message; 0 = none (default: 30)", "S" },
     { "session-answer-timeout", 0, 0, G_OPTION_ARG_INT, &session_answer_timeout, "Seconds a viewer has to answer a new session; 0 = none (default: 15)", "S" },
     { "max-pending-sessions", 0, 0, G_OPTION_ARG_INT, &max_pending_sessions, "Most new sessions waiting for their viewer's answer, of all viewers together; 0 = no limit (default: 16)", "N" },
+    { "key-frame-interval", 0, 0, G_OPTION_ARG_INT, &key_frame_interval, "Testing: seconds between the encoder's periodic key frames (default: 2)", "S" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- broadcast with the built-in direct server");
@@ -519,6 +524,8 @@ command_serve (int    argc,
     return beacon_cli_usage_error ("--port must be between 0 and 65535");
   if (max_viewers < 0)
     return beacon_cli_usage_error ("--max-viewers must not be negative");
+  if (key_frame_interval < 0 || key_frame_interval > 3600)
+    return beacon_cli_usage_error ("--key-frame-interval must be between 0 and 3600");
   if ((whip_token != NULL || whip_open) && g_strcmp0 (o.source, "whip") != 0)
     return beacon_cli_usage_error ("--whip-token and --whip-open need --source whip");
   if ((tls_cert == NULL) != (tls_key == NULL))
@@ -542,6 +549,7 @@ command_serve (int    argc,
                 "tls-certificate-file", tls_cert,
                 "tls-key-file", tls_key,
                 "link-host", host,
+                "key-frame-interval", (guint) key_frame_interval,
                 NULL);
   beacon_session_set_server_limits (run.session, &limits);
   run.report_path = o.report;

@@ -11,6 +11,7 @@
 #include <gst/gst.h>
 
 #include "beacon-application.h"
+#include "beacon-dtls-warmup.h"
 #include "beacon-tls-policy.h"
 
 int
@@ -18,6 +19,7 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(BeaconApplication) app = NULL;
+  int status;
 
   beacon_tls_policy_init ();
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
@@ -29,5 +31,8 @@ main (int   argc,
   g_set_application_name (_("Beacon"));
 
   app = beacon_application_new (G_APPLICATION_DEFAULT_FLAGS);
-  return g_application_run (G_APPLICATION (app), argc, argv);
+  status = g_application_run (G_APPLICATION (app), argc, argv);
+  /* Quitting right after a session started must not exit while DTLS's key is made. */
+  beacon_dtls_warmup_wait (5000);
+  return status;
 }

@@ -636,6 +636,19 @@ beacon_broadcast_pipeline_request_key_frame (BeaconBroadcastPipeline *self)
   beacon_key_frame_limiter_request (self->key_frames);
 }
 
+void
+beacon_broadcast_pipeline_set_key_frame_interval (BeaconBroadcastPipeline *self,
+                                                  guint                    seconds)
+{
+  g_return_if_fail (BEACON_IS_BROADCAST_PIPELINE (self));
+  g_return_if_fail (seconds > 0);
+
+  if (self->codec == BEACON_CODEC_H264)
+    g_object_set (self->video_encoder, "key-int-max", self->fps * seconds, NULL);
+  else
+    g_object_set (self->video_encoder, "keyframe-max-dist", (int) (self->fps * seconds), NULL);
+}
+
 BeaconKeyFrameLimiter *
 beacon_broadcast_pipeline_get_key_frame_limiter (BeaconBroadcastPipeline *self)
 {

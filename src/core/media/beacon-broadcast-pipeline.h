@@ -55,6 +55,10 @@ guint64  beacon_broadcast_pipeline_get_encoded_bytes (BeaconBroadcastPipeline  *
 /* Asks the encoder for a key frame, so that a viewer who just connected starts at once;
  * rate-limited with the viewers' own requests (PLI, FIR), see beacon-key-frame-limiter. */
 void     beacon_broadcast_pipeline_request_key_frame (BeaconBroadcastPipeline  *self);
+/* Seconds between the encoder's periodic key frames (default 2), before start (): tests make
+ * it long, so that a viewer's first picture shows it came from a key frame asked for it. */
+void     beacon_broadcast_pipeline_set_key_frame_interval (BeaconBroadcastPipeline *self,
+                                                           guint                    seconds);
 /* The limiter on the shared encoder, for its counters. */
 BeaconKeyFrameLimiter *beacon_broadcast_pipeline_get_key_frame_limiter (BeaconBroadcastPipeline *self);
 

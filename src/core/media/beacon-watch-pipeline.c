@@ -9,8 +9,10 @@
 
 #include "beacon-latency-stamp.h"
 #include "beacon-media-source.h"
+#include "beacon-peer-timeline.h"
 
 #include <gst/video/video.h>
+#include <string.h>
 
 struct _BeaconWatchPipeline
 {
@@ -41,6 +43,8 @@ struct _BeaconWatchPipeline
 
 /* The webrtcbin a decodebin decodes for, compared by pointer only (beacon_watch_pipeline_detach_peer ()). */
 #define WEBRTCBIN_KEY "beacon-webrtcbin"
+/* The timeline of the peer a webrtcbin or a decodebin belongs to (a reference). */
+#define TIMELINE_KEY "beacon-timeline"
 
 enum {
   PROP_0,
@@ -198,6 +202,10 @@ decoded_pad_added_cb (GstElement          *decodebin,
   is_video = g_str_has_prefix (media, "video/");
   if (!is_video && !g_str_has_prefix (media, "audio/"))
     return;
+  if (is_video && g_object_get_data (G_OBJECT (decodebin), TIMELINE_KEY) != NULL)
+    beacon_peer_timeline_watch_first_buffer (g_object_get_data (G_OBJECT (decodebin),
+                                                                TIMELINE_KEY),
+                                             pad, BEACON_TIMELINE_FIRST_FRAME, NULL);
   locker = g_mutex_locker_new (&self->chain_lock);
   chain = is_video ? &self->video_chain : &self->audio_chain;
   if (*chain == NULL)
@@ -235,18 +243,56 @@ deep_element_added_cb (GstBin     *bin,
 }
 
 static void
+release_timeline_cb (gpointer  data,
+                     GClosure *closure)
+{
+  beacon_peer_timeline_unref (data);
+}
+
+/* The first key frame out of a depayloader: the decoder can start from it. */
+static void
+decoder_element_added_cb (GstBin             *bin,
+                          GstBin             *sub_bin,
+                          GstElement         *element,
+                          BeaconPeerTimeline *timeline)
+{
+  GstElementFactory *factory = gst_element_get_factory (element);
+  const char *klass = factory ? gst_element_factory_get_metadata (factory,
+                                                                  GST_ELEMENT_METADATA_KLASS)
+                              : NULL;
+  g_autoptr(GstPad) src = NULL;
+
+  /* Audio depayloaders too: the probe removes itself on caps that are not video. */
+  if (klass == NULL || strstr (klass, "Depayloader") == NULL)
+    return;
+  src = gst_element_get_static_pad (element, "src");
+  if (src != NULL)
+    beacon_peer_timeline_watch_key_frame (timeline, src, BEACON_TIMELINE_FIRST_KEY_FRAME, NULL);
+}
+
+static void
 received_pad_added_cb (GstElement          *webrtcbin,
                        GstPad              *pad,
                        BeaconWatchPipeline *self)
 {
   GstElement *decodebin;
   g_autoptr(GstPad) decodebin_sink = NULL;
+  BeaconPeerTimeline *timeline = g_object_get_data (G_OBJECT (webrtcbin), TIMELINE_KEY);
 
   if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
     return;
 
   decodebin = gst_element_factory_make ("decodebin", NULL);
   g_object_set_data (G_OBJECT (decodebin), WEBRTCBIN_KEY, webrtcbin);
+  if (timeline != NULL)
+    {
+      g_object_set_data_full (G_OBJECT (decodebin), TIMELINE_KEY,
+                              beacon_peer_timeline_ref (timeline),
+                              (GDestroyNotify) beacon_peer_timeline_unref);
+      g_signal_connect_data (decodebin, "deep-element-added",
+                             G_CALLBACK (decoder_element_added_cb),
+                             beacon_peer_timeline_ref (timeline), release_timeline_cb, 0);
+    }
   g_signal_connect_object (decodebin, "pad-added", G_CALLBACK (decoded_pad_added_cb), self, 0);
   gst_bin_add (GST_BIN (self->pipeline), decodebin);
   gst_element_sync_state_with_parent (decodebin);
@@ -334,10 +380,15 @@ beacon_watch_pipeline_get_bin (BeaconWatchPipeline *self)
 
 void
 beacon_watch_pipeline_attach_peer (BeaconWatchPipeline *self,
-                                   GstElement          *webrtcbin)
+                                   GstElement          *webrtcbin,
+                                   BeaconPeerTimeline  *timeline)
 {
   g_return_if_fail (BEACON_IS_WATCH_PIPELINE (self));
   g_weak_ref_set (&self->webrtcbin, webrtcbin);
+  if (timeline != NULL)
+    g_object_set_data_full (G_OBJECT (webrtcbin), TIMELINE_KEY,
+                            beacon_peer_timeline_ref (timeline),
+                            (GDestroyNotify) beacon_peer_timeline_unref);
   g_signal_connect_object (webrtcbin, "pad-added", G_CALLBACK (received_pad_added_cb), self, 0);
 }
 

@@ -10,6 +10,7 @@
 #include <gst/gst.h>
 
 #include "beacon-latency-stamp.h"
+#include "beacon-peer-timeline.h"
 
 G_BEGIN_DECLS
 
@@ -23,9 +24,11 @@ G_DECLARE_FINAL_TYPE (BeaconWatchPipeline, beacon_watch_pipeline, BEACON, WATCH_
 BeaconWatchPipeline *beacon_watch_pipeline_new                (GstElement           *video_sink,
                                                                GstElement           *audio_sink);
 GstBin              *beacon_watch_pipeline_get_bin            (BeaconWatchPipeline  *self);
-/* Decodes what @webrtcbin (already in the bin) receives. */
+/* Decodes what @webrtcbin (already in the bin) receives, and marks the first key frame and
+ * the first decoded frame on the peer's @timeline (nullable). */
 void                 beacon_watch_pipeline_attach_peer        (BeaconWatchPipeline  *self,
-                                                               GstElement           *webrtcbin);
+                                                               GstElement           *webrtcbin,
+                                                               BeaconPeerTimeline   *timeline);
 /* Forgets @webrtcbin (closed, or about to be): its decoders go, and the streams of the next
  * peer attached reach the same sinks. */
 void                 beacon_watch_pipeline_detach_peer        (BeaconWatchPipeline  *self,

@@ -66,6 +66,8 @@ struct _BeaconPeer
   gboolean      failed;
   gboolean      closed;
 
+  BeaconPeerTimeline *timeline;
+
   /* From the last get-stats answer (beacon-peer-info.c). */
   BeaconPeerHealth *health;
   BeaconPeerStats   stats;

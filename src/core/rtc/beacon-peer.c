@@ -125,8 +125,19 @@ finish_connecting (BeaconPeer *self)
   self->verified = TRUE;
   self->connected = TRUE;
   g_clear_handle_id (&self->connect_timer, g_source_remove);
+  beacon_peer_timeline_mark (self->timeline, BEACON_TIMELINE_VERIFIED);
   g_atomic_int_set (self->media_allowed, 1);
   g_signal_emit (self, signals[SIGNAL_CONNECTED], 0);
+}
+
+/* Read on the main context and on webrtcbin's thread alike: the properties take its lock. */
+static void
+get_connection_states (BeaconPeer                   *self,
+                       GstWebRTCPeerConnectionState *state,
+                       GstWebRTCICEConnectionState  *ice_state)
+{
+  g_object_get (self->webrtcbin, "connection-state", state, "ice-connection-state", ice_state,
+                NULL);
 }
 
 static void
@@ -135,10 +146,7 @@ check_connection_state (BeaconPeer *self)
   GstWebRTCPeerConnectionState state;
   GstWebRTCICEConnectionState ice_state;
 
-  g_object_get (self->webrtcbin,
-                "connection-state", &state,
-                "ice-connection-state", &ice_state,
-                NULL);
+  get_connection_states (self, &state, &ice_state);
 
   if (state == GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED && !self->identity_presented &&
       !self->failed)
@@ -301,6 +309,10 @@ description_created_cb (GstPromise *promise,
 
   if (self->identity_fingerprint != NULL)
     beacon_sdp_announce_fingerprint (description->sdp, self->identity_fingerprint);
+  if (g_str_equal (type, "offer"))
+    beacon_peer_timeline_set_offered_locally (self->timeline, TRUE);
+  beacon_peer_timeline_mark (self->timeline, g_str_equal (type, "offer") ? BEACON_TIMELINE_OFFER
+                                                                        : BEACON_TIMELINE_ANSWER);
   g_signal_emit_by_name (self->webrtcbin, "set-local-description", description, NULL);
   text = gst_sdp_message_as_text (description->sdp);
   call_main (self, CALL_LOCAL_DESCRIPTION, type, text, 0, NULL);
@@ -544,6 +556,11 @@ beacon_peer_set_remote_description (BeaconPeer *self,
 
   g_free (self->remote_sdp);
   self->remote_sdp = g_strdup (sdp);
+  if (sdp_type == GST_WEBRTC_SDP_TYPE_OFFER)
+    beacon_peer_timeline_set_offered_locally (self->timeline, FALSE);
+  beacon_peer_timeline_mark (self->timeline, sdp_type == GST_WEBRTC_SDP_TYPE_OFFER
+                                               ? BEACON_TIMELINE_OFFER
+                                               : BEACON_TIMELINE_ANSWER);
 
   description = gst_webrtc_session_description_new (sdp_type, message);
   applied = g_new0 (RemoteDescriptionData, 1);
@@ -566,6 +583,7 @@ beacon_peer_add_remote_candidate (BeaconPeer *self,
    * do with it. */
   if (candidate == NULL || *candidate == '\0' || self->closed)
     return;
+  beacon_peer_timeline_mark (self->timeline, BEACON_TIMELINE_FIRST_REMOTE_CANDIDATE);
 
   if (!self->remote_description_set)
     {
@@ -588,11 +606,29 @@ ice_candidate_gathered_cb (GstElement *webrtcbin,
   call_main (self, CALL_LOCAL_CANDIDATE, NULL, candidate, mline, NULL);
 }
 
+/* Marked here, on webrtcbin's thread, rather than when the main context gets to it: the
+ * timeline shows when the states changed, not how busy the main loop was. */
+static void
+mark_connection_states (BeaconPeer *self)
+{
+  GstWebRTCPeerConnectionState state;
+  GstWebRTCICEConnectionState ice_state;
+
+  get_connection_states (self, &state, &ice_state);
+  if (ice_state == GST_WEBRTC_ICE_CONNECTION_STATE_CONNECTED ||
+      ice_state == GST_WEBRTC_ICE_CONNECTION_STATE_COMPLETED)
+    beacon_peer_timeline_mark (self->timeline, BEACON_TIMELINE_ICE_CONNECTED);
+  /* webrtcbin's connection state is connected once both ICE and DTLS are. */
+  if (state == GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED)
+    beacon_peer_timeline_mark (self->timeline, BEACON_TIMELINE_DTLS_CONNECTED);
+}
+
 static void
 connection_state_notify_cb (GstElement *webrtcbin,
                             GParamSpec *pspec,
                             BeaconPeer *self)
 {
+  mark_connection_states (self);
   call_main (self, CALL_STATE_CHANGED, NULL, NULL, 0, NULL);
 }
 
@@ -665,9 +701,19 @@ webrtcbin_pad_added_cb (GstElement *webrtcbin,
                      hold_media_probe_cb, g_atomic_rc_box_acquire (self->media_allowed),
                      (GDestroyNotify) g_atomic_rc_box_release);
   if (GST_PAD_DIRECTION (pad) == GST_PAD_SRC)
-    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
-                       count_received_probe_cb, g_atomic_rc_box_acquire (self->received),
-                       (GDestroyNotify) g_atomic_rc_box_release);
+    {
+      gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+                         count_received_probe_cb, g_atomic_rc_box_acquire (self->received),
+                         (GDestroyNotify) g_atomic_rc_box_release);
+      beacon_peer_timeline_watch_first_buffer (self->timeline, pad, BEACON_TIMELINE_FIRST_RTP,
+                                               self->media_allowed);
+    }
+  else
+    {
+      beacon_peer_timeline_watch_key_frame (self->timeline, pad,
+                                            BEACON_TIMELINE_FIRST_KEY_FRAME_SENT,
+                                            self->media_allowed);
+    }
 }
 
 /* How often the reception is looked at: the failure comes at most this late. */
@@ -755,6 +801,9 @@ beacon_peer_new (GstBin                 *bin,
   self->health = beacon_peer_health_new (session_id);
   self->identity_pem = g_strdup (config->identity_pem);
   self->identity_fingerprint = g_strdup (config->identity_fingerprint);
+  self->timeline = beacon_peer_timeline_new (config->timeline_origin_us != 0
+                                               ? config->timeline_origin_us
+                                               : g_get_monotonic_time ());
   self->webrtcbin = gst_element_factory_make ("webrtcbin", NULL);
   g_assert (self->webrtcbin != NULL);
   gst_object_ref_sink (self->webrtcbin);
@@ -1000,6 +1049,7 @@ beacon_peer_finalize (GObject *object)
   g_ptr_array_unref (self->caps_watches);
   g_free (self->session_id);
   g_clear_object (&self->health);
+  g_clear_pointer (&self->timeline, beacon_peer_timeline_unref);
   g_free (self->local_sdp);
   g_free (self->remote_sdp);
   g_free (self->identity_pem);
@@ -1041,6 +1091,13 @@ beacon_peer_class_init (BeaconPeerClass *klass)
   signals[SIGNAL_STATS_UPDATED] =
     g_signal_new ("stats-updated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+BeaconPeerTimeline *
+beacon_peer_get_timeline (BeaconPeer *self)
+{
+  g_return_val_if_fail (BEACON_IS_PEER (self), NULL);
+  return self->timeline;
 }
 
 void

@@ -11,6 +11,7 @@
 
 #include "beacon-peer-health.h"
 #include "beacon-peer-stats.h"
+#include "beacon-peer-timeline.h"
 
 G_BEGIN_DECLS
 
@@ -38,6 +39,7 @@ typedef struct {
   gboolean            upnp;                 /* let ICE map ports on the router over UPnP */
   const char         *identity_pem;         /* nullable: DTLS certificate + key (PEM) */
   const char         *identity_fingerprint; /* SHA-256 "AB:CD:…" of that certificate */
+  gint64              timeline_origin_us;   /* the timeline counts from here; 0: from now */
 } BeaconPeerConfig;
 
 typedef struct {
@@ -145,5 +147,9 @@ void                   beacon_peer_request_stats (BeaconPeer *self);
 /* Never NULL: the figures of the last answer (zero before the first). */
 BeaconPeerHealth      *beacon_peer_get_health    (BeaconPeer *self);
 const BeaconPeerStats *beacon_peer_get_stats     (BeaconPeer *self);
+/* Never NULL: when this connection got where (see beacon-peer-timeline.h). The peer marks
+ * the negotiation, ICE, DTLS, the verified identity, the first media packet it passes on
+ * (receiving) and the first key frame it sends (sending); the rest is its owner's to mark. */
+BeaconPeerTimeline    *beacon_peer_get_timeline  (BeaconPeer *self);
 
 G_END_DECLS

@@ -51,6 +51,7 @@ enum {
   SETTING_RECONNECT_TIMEOUT,
   SETTING_KEY_FRAME_REQUEST_INTERVAL,
   SETTING_CONNECT_TIMEOUT,
+  SETTING_KEY_FRAME_INTERVAL,
   N_SETTINGS
 };
 
@@ -94,6 +95,7 @@ static const glong setting_offsets[N_SETTINGS] = {
   [SETTING_RECONNECT_TIMEOUT] = FIELD (reconnect_timeout),
   [SETTING_KEY_FRAME_REQUEST_INTERVAL] = FIELD (key_frame_request_interval),
   [SETTING_CONNECT_TIMEOUT] = FIELD (connect_timeout),
+  [SETTING_KEY_FRAME_INTERVAL] = FIELD (key_frame_interval),
 };
 
 #undef FIELD
@@ -126,6 +128,10 @@ make_setting_pspec (guint setting)
       /* Watching, for tests: milliseconds between key frame requests the viewer makes on its
        * own, as a decoder that keeps losing pictures would; 0 = only when needed. */
       return g_param_spec_uint ("key-frame-request-interval", NULL, NULL, 0, 60000, 0, rw);
+    case SETTING_KEY_FRAME_INTERVAL:
+      /* Broadcasting, for tests: seconds between the encoder's periodic key frames; 0 = the
+       * pipeline's own (see beacon-broadcast-pipeline.c). */
+      return g_param_spec_uint ("key-frame-interval", NULL, NULL, 0, 3600, 0, rw);
     case SETTING_BIND_ADDRESS:
       return g_param_spec_string ("bind-address", NULL, NULL, NULL, rw);
     case SETTING_PORT:

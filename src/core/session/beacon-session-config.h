@@ -31,6 +31,7 @@ typedef struct {
   guint                    fps;
   guint                    max_viewers;
   guint                    key_frame_request_interval;  /* ms, watching; 0 = off */
+  guint                    key_frame_interval;  /* s, broadcasting; 0 = the default */
   BeaconDirectServerLimits server_limits;   /* not a property: beacon_session_set_server_limits () */
   char                    *bind_address;
   guint                    port;

@@ -23,6 +23,7 @@
 
 #include "beacon-broadcast-pipeline.h"
 #include "beacon-direct-server.h"
+#include "beacon-dtls-warmup.h"
 #include "beacon-enums.h"
 #include "beacon-fingerprint.h"
 #include "beacon-identity.h"
@@ -57,6 +58,7 @@ struct _BeaconSession
   /* Running */
   GCancellable            *cancellable;
   BeaconIdentity          *identity;
+  GstElement              *dtls_ready;     /* holds dtlsdec's agent for our certificate */
   BeaconDirectServer      *server;
   BeaconSignaler          *signaler;
   BeaconBroadcastPipeline *broadcast;
@@ -67,7 +69,10 @@ struct _BeaconSession
   GHashTable              *words_compared;
   char                    *share_url;
   gint64                   started_at_us;
+  gint64                   signaling_connected_us;  /* 0 until the signaler started */
   gint64                   first_frame_ms;
+  /* Watching, the newest peer's timeline: it stays for the report after the peer is gone. */
+  BeaconPeerTimeline      *watch_timeline;
   BeaconPeerStats          departed_stats;  /* of the peers already gone, for the report */
   guint                    close_timeout;
   BeaconSecurityReport    *security_report;
@@ -219,6 +224,20 @@ add_latency (BeaconSession *self,
   json_object_set_object_member (object, "latency", latency);
 }
 
+static BeaconPeer *
+find_peer_of_health (BeaconSession    *self,
+                     BeaconPeerHealth *health)
+{
+  GHashTableIter iter;
+  BeaconPeer *peer;
+
+  g_hash_table_iter_init (&iter, self->peers);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &peer))
+    if (beacon_peer_get_health (peer) == health)
+      return peer;
+  return NULL;
+}
+
 static JsonObject *
 stats_to_json (BeaconSession *self)
 {
@@ -273,8 +292,14 @@ stats_to_json (BeaconSession *self)
         {
           g_autoptr(BeaconPeerHealth) health =
             g_list_model_get_item (G_LIST_MODEL (self->viewer_health), i);
+          JsonObject *viewer = beacon_peer_health_to_json (health);
+          BeaconPeer *peer = find_peer_of_health (self, health);
 
-          json_array_add_object_element (viewers, beacon_peer_health_to_json (health));
+          if (peer != NULL)
+            json_object_set_object_member (viewer, "timeline",
+                                           beacon_peer_timeline_to_json (
+                                             beacon_peer_get_timeline (peer), FALSE));
+          json_array_add_object_element (viewers, viewer);
         }
       json_object_set_array_member (object, "viewers", viewers);
     }
@@ -562,6 +587,8 @@ peer_connected_cb (BeaconPeer    *peer,
   if (self->role == BEACON_SESSION_ROLE_BROADCAST)
     {
       g_message ("viewer connected (session %s)", beacon_peer_get_session_id (peer));
+      beacon_peer_timeline_mark (beacon_peer_get_timeline (peer),
+                                 BEACON_TIMELINE_KEY_FRAME_REQUESTED);
       beacon_broadcast_pipeline_request_key_frame (self->broadcast);
       /* Publishing through a media server is live once that server takes the media. */
       if (through_media_server (self) && self->state == BEACON_SESSION_STATE_NEGOTIATING)
@@ -792,6 +819,7 @@ make_peer (BeaconSession *self,
   BeaconPeerConfig config;
 
   beacon_session_config_fill_peer_config (self->config, self->identity, &config);
+  config.timeline_origin_us = self->started_at_us;
   if (self->turn_servers != NULL)
     config.turn_servers = (const char * const *) self->turn_servers;
   if (self->stun_server != NULL)
@@ -817,7 +845,19 @@ add_peer (BeaconSession *self,
   g_signal_connect_object (peer, "stats-updated", G_CALLBACK (peer_stats_updated_cb), self, 0);
   g_hash_table_insert (self->peers, g_strdup (session_id), peer);
   if (self->role == BEACON_SESSION_ROLE_BROADCAST)
-    g_list_store_append (self->viewer_health, beacon_peer_get_health (peer));
+    {
+      g_list_store_append (self->viewer_health, beacon_peer_get_health (peer));
+      beacon_peer_timeline_mark (beacon_peer_get_timeline (peer), BEACON_TIMELINE_VIEWER_JOINED);
+    }
+  else
+    {
+      if (self->signaling_connected_us != 0)
+        beacon_peer_timeline_mark_at (beacon_peer_get_timeline (peer),
+                                      BEACON_TIMELINE_SIGNALING_CONNECTED,
+                                      self->signaling_connected_us);
+      g_clear_pointer (&self->watch_timeline, beacon_peer_timeline_unref);
+      self->watch_timeline = beacon_peer_timeline_ref (beacon_peer_get_timeline (peer));
+    }
   beacon_peer_set_connect_deadline (peer, self->config->connect_timeout * 1000);
   return peer;
 }
@@ -895,7 +935,8 @@ session_started_cb (BeaconSignaler *signaler,
     }
 
   peer = add_peer (self, beacon_watch_pipeline_get_bin (self->watch), session_id);
-  beacon_watch_pipeline_attach_peer (self->watch, beacon_peer_get_webrtcbin (peer));
+  beacon_watch_pipeline_attach_peer (self->watch, beacon_peer_get_webrtcbin (peer),
+                                     beacon_peer_get_timeline (peer));
   if (!beacon_watch_pipeline_start (self->watch, &error) ||
       !gst_element_sync_state_with_parent (beacon_peer_get_webrtcbin (peer)))
     {
@@ -943,7 +984,8 @@ replace_watch_peer (BeaconSession *self,
   g_hash_table_remove (self->peers, id);
 
   peer = add_peer (self, bin, id);
-  beacon_watch_pipeline_attach_peer (self->watch, beacon_peer_get_webrtcbin (peer));
+  beacon_watch_pipeline_attach_peer (self->watch, beacon_peer_get_webrtcbin (peer),
+                                     beacon_peer_get_timeline (peer));
   /* The pipeline is already playing: the new webrtcbin joins it in that state. */
   if (!gst_element_sync_state_with_parent (beacon_peer_get_webrtcbin (peer)))
     {
@@ -1161,6 +1203,24 @@ connect_signaler (BeaconSession *self)
                            G_CALLBACK (signaler_failed_cb), self, 0);
 }
 
+/* A watch's peer may come before the signaler says it started (its session-started comes
+ * first with some servers): the peers already there are marked too. */
+static void
+mark_signaling_connected (BeaconSession *self)
+{
+  GHashTableIter iter;
+  BeaconPeer *peer;
+
+  self->signaling_connected_us = g_get_monotonic_time ();
+  if (self->role != BEACON_SESSION_ROLE_WATCH)
+    return;
+  g_hash_table_iter_init (&iter, self->peers);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &peer))
+    beacon_peer_timeline_mark_at (beacon_peer_get_timeline (peer),
+                                  BEACON_TIMELINE_SIGNALING_CONNECTED,
+                                  self->signaling_connected_us);
+}
+
 static void
 signaler_started_cb (GObject      *source,
                      GAsyncResult *result,
@@ -1178,6 +1238,7 @@ signaler_started_cb (GObject      *source,
       g_object_unref (self);
       return;
     }
+  mark_signaling_connected (self);
   if (self->role == BEACON_SESSION_ROLE_BROADCAST && self->state == BEACON_SESSION_STATE_CONNECTING)
     {
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHARE_URL]);
@@ -1311,6 +1372,7 @@ reconnected_cb (BeaconReconnector *reconnector,
                 const char        *id,
                 BeaconSession     *self)
 {
+  mark_signaling_connected (self);
   notify_reconnecting (self);
   update_security_report (self);
 }
@@ -1472,6 +1534,35 @@ start_serve (BeaconSession *self)
 static void start_broadcast_media (BeaconSession *self);
 static void start_watch_media     (BeaconSession *self);
 
+/* The process-wide part (dtlsdec's generated key) stays made; the element goes. */
+static void
+dtls_key_made_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GstElement) decoder = beacon_dtls_warmup_finish (result, NULL);
+}
+
+static void
+dtls_ready_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(BeaconSession) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GstElement *decoder = beacon_dtls_warmup_finish (result, &error);
+
+  /* Cancelled: the session stopped, maybe started again, and this one is not its. */
+  if (decoder == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("could not ready DTLS ahead: %s", error->message);
+      return;
+    }
+  gst_clear_object (&self->dtls_ready);
+  self->dtls_ready = decoder;
+}
+
 static void
 identity_loaded_cb (GObject      *source,
                     GAsyncResult *result,
@@ -1488,6 +1579,8 @@ identity_loaded_cb (GObject      *source,
         fail_with (self, g_steal_pointer (&error));
       return;
     }
+  beacon_dtls_warmup_async (beacon_identity_get_pem_bundle (self->identity), self->cancellable,
+                            dtls_ready_cb, g_object_ref (self));
   if (self->role == BEACON_SESSION_ROLE_BROADCAST)
     start_broadcast_media (self);
   else
@@ -1534,6 +1627,8 @@ start_broadcast_media (BeaconSession *self)
       fail_with (self, g_steal_pointer (&error));
       return;
     }
+  if (config->key_frame_interval > 0)
+    beacon_broadcast_pipeline_set_key_frame_interval (self->broadcast, config->key_frame_interval);
   g_signal_connect_object (self->broadcast, "failed", G_CALLBACK (media_failed_cb), self, 0);
   g_signal_connect_object (self->broadcast, "viewer-failed", G_CALLBACK (viewer_media_failed_cb),
                            self, 0);
@@ -1594,6 +1689,7 @@ clear_running (BeaconSession *self)
   g_clear_object (&self->broadcast);
   g_clear_object (&self->watch);
   g_clear_object (&self->identity);
+  gst_clear_object (&self->dtls_ready);
   g_clear_pointer (&self->share_url, g_free);
   g_clear_pointer (&self->blocked_reason, g_free);
   self->refused_trust = BEACON_SIGNALING_TRUST_NONE;
@@ -1606,6 +1702,8 @@ clear_running (BeaconSession *self)
   self->repairs = 0;
   g_clear_error (&self->error);
   self->first_frame_ms = -1;
+  self->signaling_connected_us = 0;
+  g_clear_pointer (&self->watch_timeline, beacon_peer_timeline_unref);
   self->departed_stats = (BeaconPeerStats) { 0, };
   self->last_encoded_bytes = 0;
   self->bitrate_kbps = 0;
@@ -1635,6 +1733,9 @@ beacon_session_start (BeaconSession *self)
    * verdict, words or certificates as if they were this one's. */
   update_security_report (self);
   set_state (self, BEACON_SESSION_STATE_CONNECTING);
+  /* DTLS's key, made while the identity loads and the signaling connects: the first peer
+   * then does not wait for it (see beacon-dtls-warmup.h). */
+  beacon_dtls_warmup_async (NULL, self->cancellable, dtls_key_made_cb, NULL);
 
   if (self->role == BEACON_SESSION_ROLE_BROADCAST)
     start_broadcast (self);
@@ -1776,6 +1877,11 @@ beacon_session_dup_report_json (BeaconSession *self)
         json_object_set_int_member (object, "first_frame_ms", self->first_frame_ms);
       else
         json_object_set_null_member (object, "first_frame_ms");
+      if (self->watch_timeline != NULL)
+        json_object_set_object_member (object, "timeline",
+                                       beacon_peer_timeline_to_json (self->watch_timeline, TRUE));
+      else
+        json_object_set_null_member (object, "timeline");
     }
   else
     {
@@ -1925,6 +2031,8 @@ beacon_session_dispose (GObject *object)
   tear_down (self);
   clear_running (self);
   g_clear_object (&self->security_report);
+  /* The session may be the last thing a process drops before it exits. */
+  beacon_dtls_warmup_wait (5000);
 
   G_OBJECT_CLASS (beacon_session_parent_class)->dispose (object);
 }
