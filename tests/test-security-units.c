@@ -338,6 +338,21 @@ test_report_per_peer (void)
   g_assert_false (beacon_security_report_get_words_compared (report));
   reasons = g_strjoinv (" ", (char **) beacon_security_report_get_reasons (report));
   g_assert_nonnull (strstr (reasons, "not been compared"));
+
+  /* Plain signaling lets someone swap the keys: a warning, until matching words prove that
+   * nobody did. */
+  {
+    BeaconChannelInfo plain = { .trust = BEACON_SIGNALING_TRUST_INSECURE };
+
+    beacon_security_report_update (report, &plain, peers, FP_A, NULL, NULL);
+    g_assert_cmpint (beacon_security_report_get_verdict (report), ==,
+                     BEACON_SECURITY_VERDICT_WARNING);
+    g_ptr_array_set_size (peers, 0);
+    g_ptr_array_add (peers, verified_peer ("three", "sha-256 " FP_B, TRUE));
+    beacon_security_report_update (report, &plain, peers, FP_A, NULL, NULL);
+    g_assert_cmpint (beacon_security_report_get_verdict (report), ==,
+                     BEACON_SECURITY_VERDICT_SECURE);
+  }
 }
 
 static void

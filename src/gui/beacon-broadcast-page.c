@@ -51,7 +51,7 @@ struct _BeaconBroadcastPage
   GtkPicture           *preview_picture;
   GtkWidget            *live_badge;
   GtkButton            *go_live_button;
-  guint                 focus_idle;
+  guint                 focus_timer;
   AdwPreferencesGroup  *live_group;
   GtkWidget            *viewers_group;
   GtkListBox           *viewers_list;
@@ -394,7 +394,7 @@ focus_go_live_cb (gpointer user_data)
 {
   BeaconBroadcastPage *self = user_data;
 
-  self->focus_idle = 0;
+  self->focus_timer = 0;
   gtk_widget_grab_focus (GTK_WIDGET (self->go_live_button));
   return G_SOURCE_REMOVE;
 }
@@ -452,9 +452,9 @@ state_changed_cb (BeaconBroadcastPage *self)
       if ((focus == NULL || gtk_widget_is_ancestor (focus, GTK_WIDGET (self->live_group)) ||
            gtk_widget_is_ancestor (focus, self->viewers_group) ||
            gtk_widget_is_ancestor (GTK_WIDGET (self->live_group), focus)) &&
-          self->focus_idle == 0)
+          self->focus_timer == 0)
         /* Once the button follows its action again (it is insensitive while stopping). */
-        self->focus_idle = g_timeout_add (100, focus_go_live_cb, self);
+        self->focus_timer = g_timeout_add (100, focus_go_live_cb, self);
     }
 
   if (state != BEACON_SESSION_STATE_LIVE)
@@ -772,7 +772,7 @@ beacon_broadcast_page_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->elapsed_timer, g_source_remove);
-  g_clear_handle_id (&self->focus_idle, g_source_remove);
+  g_clear_handle_id (&self->focus_timer, g_source_remove);
   if (self->session != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->session, self);

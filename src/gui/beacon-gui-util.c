@@ -226,7 +226,6 @@ show_help_missing (GtkWindow    *parent,
                           HELP_ONLINE);
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (parent, _("Help Is Not Available"),
                                                        body));
-  adw_message_dialog_set_body_use_markup (dialog, FALSE);
   adw_message_dialog_add_response (dialog, "close", _("_Close"));
   g_debug ("Opening the help failed: %s", error->message);
   gtk_window_present (GTK_WINDOW (dialog));

@@ -226,7 +226,9 @@ typedef struct {
   char            *directory;
   char            *key;
   char            *fingerprint;
-  gboolean         remember_change;
+  /* Whether the identity is written down: a changed one accepted (check), or its words
+   * matched (record_comparison). */
+  gboolean         keep_identity;
   BeaconPinStatus  status;
   char            *previous_fingerprint;
 } PinCheck;
@@ -253,14 +255,14 @@ check_in_thread (GTask        *task,
   GError *error = NULL;
 
   if (beacon_pin_store_check (check->directory, check->key, check->fingerprint,
-                              check->remember_change, &check->status,
+                              check->keep_identity, &check->status,
                               &check->previous_fingerprint, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
 }
 
-/* Runs @func on a worker thread with a PinCheck of copies; @flag is remember_change. */
+/* Runs @func on a worker thread with a PinCheck of copies; @flag is keep_identity. */
 static void
 run_pin_task (const char          *directory,
               const char          *key,
@@ -282,7 +284,7 @@ run_pin_task (const char          *directory,
   check->directory = g_strdup (directory);
   check->key = g_strdup (key);
   check->fingerprint = g_strdup (fingerprint);
-  check->remember_change = flag;
+  check->keep_identity = flag;
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, check, pin_check_free);
   g_task_run_in_thread (task, func);
@@ -324,16 +326,15 @@ beacon_pin_store_check_finish (GAsyncResult     *result,
 
 static void
 record_comparison_in_thread (GTask        *task,
-                          gpointer      source_object,
-                          gpointer      task_data,
-                          GCancellable *cancellable)
+                             gpointer      source_object,
+                             gpointer      task_data,
+                             GCancellable *cancellable)
 {
   PinCheck *check = task_data;
   GError *error = NULL;
 
-  /* remember_change: whether the words matched (run_pin_task ()). */
   if (beacon_pin_store_record_comparison (check->directory, check->key, check->fingerprint,
-                                          check->remember_change, &error))
+                                          check->keep_identity, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);

@@ -2218,16 +2218,18 @@ beacon_session_compare_words_async (BeaconSession       *self,
        * connection. Different words mean someone in the middle holds the keys of one end:
        * that viewer is sent away, the others stay. */
       if (match)
-        g_hash_table_add (self->words_compared, g_strdup (info->session_id));
+        {
+          g_hash_table_add (self->words_compared, g_strdup (info->session_id));
+          update_security_report (self);
+        }
       else
         {
           g_message ("viewer session %s sent away: its four words did not match",
                      info->session_id);
           if (self->signaler != NULL)
             beacon_signaler_end_session (self->signaler, info->session_id);
-          remove_peer (self, info->session_id);
+          remove_peer (self, info->session_id);  /* updates the report */
         }
-      update_security_report (self);
       g_task_return_boolean (task, TRUE);
       return;
     }
