@@ -193,7 +193,7 @@ test_request_answers_later (void)
   gint64 deadline;
 
   g_object_set_data (owner, "answers", &answers);
-  beacon_peer_stats_request (webrtcbin, owner, count_answer_cb);
+  beacon_peer_stats_request_unref (beacon_peer_stats_request (webrtcbin, owner, count_answer_cb));
   g_assert_cmpuint (answers, ==, 0);
   deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
   while (answers == 0 && g_get_monotonic_time () < deadline)
@@ -254,7 +254,7 @@ test_request_while_webrtcbin_busy (void)
       gint64 before = g_get_monotonic_time ();
       gint64 took;
 
-      beacon_peer_stats_request (webrtcbin, owner, count_answer_cb);
+      beacon_peer_stats_request_unref (beacon_peer_stats_request (webrtcbin, owner, count_answer_cb));
       took = g_get_monotonic_time () - before;
       shortest = MIN (shortest, took);
       longest = MAX (longest, took);
@@ -286,7 +286,7 @@ test_request_keeps_no_owner (void)
   guint answers = 0;
 
   g_object_set_data (owner, "answers", &answers);
-  beacon_peer_stats_request (webrtcbin, owner, count_answer_cb);
+  beacon_peer_stats_request_unref (beacon_peer_stats_request (webrtcbin, owner, count_answer_cb));
   g_assert_finalize_object (owner);
   beacon_test_spin (300);
   g_assert_cmpuint (answers, ==, 0);
@@ -351,6 +351,85 @@ test_closed_peer_drops_answer (void)
   gst_element_set_state (pipeline, GST_STATE_NULL);
   g_assert_finalize_object (open_peer);
   g_assert_finalize_object (closed_peer);
+  gst_object_unref (pipeline);
+}
+
+typedef struct {
+  gint64 occupied_until_us;  /* when the task ahead of the peer's let go of webrtcbin's thread */
+  gint64 session_stopped_us; /* when webrtcbin's rtpbin went from PAUSED to READY */
+} CloseTimes;
+
+static void
+note_occupied_until_cb (GstPromise *promise,
+                        gpointer    user_data)
+{
+  CloseTimes *times = user_data;
+
+  g_usleep (400 * 1000);
+  times->occupied_until_us = g_get_monotonic_time ();
+}
+
+static GstBusSyncReply
+note_session_stopped_cb (GstBus     *bus,
+                         GstMessage *message,
+                         gpointer    user_data)
+{
+  CloseTimes *times = user_data;
+  GstElementFactory *factory;
+  GstState old_state, new_state;
+
+  if (GST_MESSAGE_TYPE (message) != GST_MESSAGE_STATE_CHANGED ||
+      !GST_IS_ELEMENT (GST_MESSAGE_SRC (message)))
+    return GST_BUS_DROP;
+  factory = gst_element_get_factory (GST_ELEMENT (GST_MESSAGE_SRC (message)));
+  gst_message_parse_state_changed (message, &old_state, &new_state, NULL);
+  if (factory != NULL &&
+      g_strcmp0 (gst_plugin_feature_get_name (GST_PLUGIN_FEATURE (factory)), "rtpbin") == 0 &&
+      old_state == GST_STATE_PAUSED && new_state == GST_STATE_READY &&
+      times->session_stopped_us == 0)
+    times->session_stopped_us = g_get_monotonic_time ();
+  return GST_BUS_DROP;
+}
+
+/* Closing a peer waits for the statistics task it asked for before its RTP session stops:
+ * GStreamer 1.22.0 empties the session's source table without its lock while stopping, and a
+ * statistics task walking that table meanwhile aborts the process. The peer's task is queued
+ * behind one that holds webrtcbin's thread for 400 ms, so a close that did not wait would stop
+ * the RTP sessions (with their rtpbin) long before that. */
+static void
+test_close_waits_for_stats_task (void)
+{
+  GstElement *pipeline = gst_pipeline_new (NULL);
+  g_autoptr(GstBus) bus = gst_pipeline_get_bus (GST_PIPELINE (pipeline));
+  BeaconPeerConfig config = { 0, };
+  BeaconPeer *peer = beacon_peer_new (GST_BIN (pipeline), "closing", &config);
+  GstElement *webrtcbin = beacon_peer_get_webrtcbin (peer);
+  CloseTimes times = { 0, };
+  GstPromise *occupy;
+  gint64 closed_us;
+
+  g_assert_nonnull (webrtcbin);
+  gst_bus_set_sync_handler (bus, note_session_stopped_cb, &times, NULL);
+  g_assert_cmpint (gst_element_set_state (pipeline, GST_STATE_PLAYING), !=,
+                   GST_STATE_CHANGE_FAILURE);
+
+  occupy = gst_promise_new_with_change_func (note_occupied_until_cb, &times, NULL);
+  g_signal_emit_by_name (webrtcbin, "get-stats", NULL, occupy);
+  gst_promise_unref (occupy);
+  beacon_peer_request_stats (peer);
+  beacon_peer_close (peer);
+  closed_us = g_get_monotonic_time ();
+
+  g_test_message ("occupied until %" G_GINT64_FORMAT ", session stopped at %" G_GINT64_FORMAT
+                  ", close returned at %" G_GINT64_FORMAT, times.occupied_until_us,
+                  times.session_stopped_us, closed_us);
+  g_assert_cmpint (times.occupied_until_us, >, 0);
+  g_assert_cmpint (times.session_stopped_us, >, 0);
+  g_assert_cmpint (times.session_stopped_us, >=, times.occupied_until_us);
+
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_bus_set_sync_handler (bus, NULL, NULL, NULL);
+  g_assert_finalize_object (peer);
   gst_object_unref (pipeline);
 }
 
@@ -440,6 +519,27 @@ assert_health_members (JsonObject *health)
   g_assert_cmpint (json_object_get_int_member (health, "bitrate_kbps"), >, 0);
 }
 
+typedef struct {
+  guint requests;
+  guint too_early;
+} StatsRequests;
+
+/* Every get-stats of the session's peers, on the thread that asks (the main one). */
+static gboolean
+check_stats_request_hook (GSignalInvocationHint *hint,
+                          guint                  n_param_values,
+                          const GValue          *param_values,
+                          gpointer               user_data)
+{
+  StatsRequests *requests = user_data;
+  GstElement *webrtcbin = g_value_get_object (&param_values[0]);
+
+  requests->requests++;
+  if (!beacon_peer_stats_senders_ready (webrtcbin))
+    requests->too_early++;
+  return TRUE;
+}
+
 static void
 test_broadcast_health (void)
 {
@@ -456,8 +556,19 @@ test_broadcast_health (void)
   guint tick_source;
   gint64 deadline;
   JsonArray *viewers;
+  StatsRequests requests = { 0, };
+  /* An element made once registers the type and creates its class, signals included. */
+  g_autoptr(GstElement) webrtcbin = gst_object_ref_sink (gst_element_factory_make ("webrtcbin",
+                                                                                  NULL));
+  guint get_stats = g_signal_lookup ("get-stats", G_OBJECT_TYPE (webrtcbin));
+  gulong hook;
 
   g_assert_no_error (error);
+  /* No get-stats while a sending stream has no clock rate yet (beacon-peer-stats.h says why).
+   * That gap lasts until the first sender report, under a second, and the session asks once a
+   * second: a regression shows here only when a request falls into it. */
+  g_assert_cmpuint (get_stats, !=, 0);
+  hook = g_signal_add_emission_hook (get_stats, 0, check_stats_request_hook, &requests, NULL);
   broadcast = beacon_test_start_broadcast (dir, NULL);
   viewer = beacon_test_start_viewer (dir, "viewer", broadcast);
   beacon_test_wait_frames_beyond (viewer, 5, 60);
@@ -471,6 +582,11 @@ test_broadcast_health (void)
   beacon_test_spin (2000);
   g_source_remove (tick_source);
   g_signal_handlers_disconnect_by_data (viewer, &updates);
+  g_signal_remove_emission_hook (get_stats, hook);
+  g_test_message ("%u get-stats, %u of them before the senders knew their clock rates",
+                  requests.requests, requests.too_early);
+  g_assert_cmpuint (requests.requests, >=, 3);
+  g_assert_cmpuint (requests.too_early, ==, 0);
 
   sent = first_viewer_health (broadcast);
   received = beacon_session_get_watch_health (viewer);
@@ -555,6 +671,7 @@ main (int    argc,
                    test_request_while_webrtcbin_busy);
   g_test_add_func ("/beacon/health/request-keeps-no-owner", test_request_keeps_no_owner);
   g_test_add_func ("/beacon/health/closed-peer-drops-answer", test_closed_peer_drops_answer);
+  g_test_add_func ("/beacon/health/close-waits-for-stats-task", test_close_waits_for_stats_task);
   g_test_add_func ("/beacon/health/broadcast", test_broadcast_health);
 
   return g_test_run ();

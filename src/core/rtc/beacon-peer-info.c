@@ -227,7 +227,26 @@ beacon_peer_request_stats (BeaconPeer *self)
 
   if (self->closed)
     return;
-  beacon_peer_stats_request (self->webrtcbin, G_OBJECT (self), stats_answered_cb);
+  /* One at a time: a webrtcbin busy for longer than a second gets no queue of them. */
+  if (self->stats_request != NULL && !beacon_peer_stats_request_is_done (self->stats_request))
+    return;
+  if (!beacon_peer_stats_senders_ready (self->webrtcbin))
+    return;
+  g_clear_pointer (&self->stats_request, beacon_peer_stats_request_unref);
+  self->stats_request = beacon_peer_stats_request (self->webrtcbin, G_OBJECT (self),
+                                                   stats_answered_cb);
+}
+
+void
+beacon_peer_finish_stats (BeaconPeer *self)
+{
+  if (self->stats_request == NULL)
+    return;
+  /* Bounded: a webrtcbin thread that never answers must not hold the caller forever; its
+   * tasks take milliseconds. */
+  if (!beacon_peer_stats_request_wait (self->stats_request, G_USEC_PER_SEC))
+    g_warning ("get-stats still running after 1 s; stopping the connection anyway");
+  g_clear_pointer (&self->stats_request, beacon_peer_stats_request_unref);
 }
 
 BeaconPeerHealth *

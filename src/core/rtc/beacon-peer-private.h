@@ -69,8 +69,9 @@ struct _BeaconPeer
   BeaconPeerTimeline *timeline;
 
   /* From the last get-stats answer (beacon-peer-info.c). */
-  BeaconPeerHealth *health;
-  BeaconPeerStats   stats;
+  BeaconPeerHealth       *health;
+  BeaconPeerStats         stats;
+  BeaconPeerStatsRequest *stats_request;  /* the last one asked, answered or not */
 };
 
 typedef struct {
@@ -88,6 +89,10 @@ gboolean beacon_peer_verify_remote_identity (BeaconPeer *self);
 /* BEACON_PEER_ERROR_NOT_EXPECTED_IDENTITY for media from @fingerprint (nullable). */
 GError *beacon_peer_not_expected_identity_error (BeaconPeer *self,
                                                  const char *fingerprint);
+
+/* Waits (at most a second) until webrtcbin has finished the statistics task it was asked
+ * for last, so that the webrtcbin can be stopped (beacon-peer-info.c). */
+void beacon_peer_finish_stats (BeaconPeer *self);
 
 /* Emits "stats-updated" (beacon-peer-info.c asks for the statistics). */
 void beacon_peer_emit_stats_updated (BeaconPeer *self);

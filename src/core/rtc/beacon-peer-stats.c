@@ -16,18 +16,25 @@
  * no strong reference is ever taken or dropped on webrtcbin's thread (dropping the last one
  * there would dispose the owner, and stop the webrtcbin, from that webrtcbin's own thread).
  * Shared by the promise and the delivery: whoever lets go last frees it. */
-typedef struct {
+struct _BeaconPeerStatsRequest {
   GMainContext        *context;
   GWeakRef             owner;
   BeaconPeerStatsFunc  func;
   GstStructure        *reply;  /* written before the delivery is attached, read after */
-} StatsRequest;
+  /* Set when webrtcbin let go of the promise: its task has run (or will never run). */
+  GMutex               lock;
+  GCond                done_cond;
+  gboolean             done;
+};
+typedef BeaconPeerStatsRequest StatsRequest;
 
 static void
 stats_request_clear (gpointer data)
 {
   StatsRequest *request = data;
 
+  g_mutex_clear (&request->lock);
+  g_cond_clear (&request->done_cond);
   g_main_context_unref (request->context);
   g_weak_ref_clear (&request->owner);
   gst_clear_structure (&request->reply);
@@ -76,7 +83,20 @@ stats_replied_cb (GstPromise *promise,
   g_source_unref (source);
 }
 
-void
+/* The promise's destroy notify: webrtcbin dropped it, on its thread or on the caller's. */
+static void
+stats_promise_released (gpointer data)
+{
+  StatsRequest *request = data;
+
+  g_mutex_lock (&request->lock);
+  request->done = TRUE;
+  g_cond_broadcast (&request->done_cond);
+  g_mutex_unlock (&request->lock);
+  stats_request_release (request);
+}
+
+BeaconPeerStatsRequest *
 beacon_peer_stats_request (GstElement          *webrtcbin,
                            GObject             *owner,
                            BeaconPeerStatsFunc  func)
@@ -84,17 +104,110 @@ beacon_peer_stats_request (GstElement          *webrtcbin,
   StatsRequest *request;
   GstPromise *promise;
 
-  g_return_if_fail (GST_IS_ELEMENT (webrtcbin));
-  g_return_if_fail (G_IS_OBJECT (owner));
-  g_return_if_fail (func != NULL);
+  g_return_val_if_fail (GST_IS_ELEMENT (webrtcbin), NULL);
+  g_return_val_if_fail (G_IS_OBJECT (owner), NULL);
+  g_return_val_if_fail (func != NULL, NULL);
 
   request = g_atomic_rc_box_new0 (StatsRequest);
   request->context = g_main_context_ref_thread_default ();
   g_weak_ref_init (&request->owner, owner);
   request->func = func;
-  promise = gst_promise_new_with_change_func (stats_replied_cb, request, stats_request_release);
+  g_mutex_init (&request->lock);
+  g_cond_init (&request->done_cond);
+  promise = gst_promise_new_with_change_func (stats_replied_cb,
+                                              g_atomic_rc_box_acquire (request),
+                                              stats_promise_released);
   g_signal_emit_by_name (webrtcbin, "get-stats", NULL, promise);
   gst_promise_unref (promise);
+  return request;
+}
+
+gboolean
+beacon_peer_stats_request_is_done (BeaconPeerStatsRequest *request)
+{
+  gboolean done;
+
+  g_return_val_if_fail (request != NULL, TRUE);
+
+  g_mutex_lock (&request->lock);
+  done = request->done;
+  g_mutex_unlock (&request->lock);
+  return done;
+}
+
+gboolean
+beacon_peer_stats_request_wait (BeaconPeerStatsRequest *request,
+                                gint64                  timeout_us)
+{
+  gint64 deadline = g_get_monotonic_time () + timeout_us;
+  gboolean done;
+
+  g_return_val_if_fail (request != NULL, TRUE);
+
+  g_mutex_lock (&request->lock);
+  while (!request->done)
+    if (!g_cond_wait_until (&request->done_cond, &request->lock, deadline))
+      break;
+  done = request->done;
+  g_mutex_unlock (&request->lock);
+  return done;
+}
+
+void
+beacon_peer_stats_request_unref (BeaconPeerStatsRequest *request)
+{
+  if (request != NULL)
+    stats_request_release (request);
+}
+
+/* One internal sending source's figures, from its "stats" structure. */
+static gboolean
+source_is_sender_without_clock_rate (GObject *source)
+{
+  g_autoptr(GstStructure) stats = NULL;
+  gboolean internal = FALSE, is_sender = FALSE;
+  int clock_rate = -1;
+
+  g_object_get (source, "stats", &stats, NULL);
+  if (stats == NULL)
+    return FALSE;
+  gst_structure_get (stats, "internal", G_TYPE_BOOLEAN, &internal,
+                     "is-sender", G_TYPE_BOOLEAN, &is_sender, NULL);
+  gst_structure_get_int (stats, "clock-rate", &clock_rate);
+  return internal && is_sender && clock_rate <= 0;
+}
+
+gboolean
+beacon_peer_stats_senders_ready (GstElement *webrtcbin)
+{
+  g_autoptr(GstElement) rtpbin = NULL;
+  g_autoptr(GObject) session = NULL;
+  GValueArray *sources = NULL;
+  gboolean ready = TRUE;
+
+  g_return_val_if_fail (GST_IS_BIN (webrtcbin), TRUE);
+
+  rtpbin = gst_bin_get_by_name (GST_BIN (webrtcbin), "rtpbin");
+  if (rtpbin == NULL)
+    return TRUE;
+  /* One session: webrtcbin bundles every stream (max-bundle) in Beacon. */
+  g_signal_emit_by_name (rtpbin, "get-internal-session", 0, &session);
+  if (session == NULL)
+    return TRUE;
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  g_object_get (session, "sources", &sources, NULL);
+  for (guint i = 0; sources != NULL && i < sources->n_values && ready; i++)
+    {
+      GObject *source = g_value_get_object (g_value_array_get_nth (sources, i));
+
+      if (source != NULL && source_is_sender_without_clock_rate (source))
+        ready = FALSE;
+    }
+  if (sources != NULL)
+    g_value_array_free (sources);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  return ready;
 }
 
 guint64

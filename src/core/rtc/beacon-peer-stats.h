@@ -49,14 +49,36 @@ void        beacon_peer_stats_add_totals          (BeaconPeerStats       *stats,
 typedef void (*BeaconPeerStatsFunc) (GObject            *owner,
                                      const GstStructure *reply);
 
+typedef struct _BeaconPeerStatsRequest BeaconPeerStatsRequest;
+
 /* Asks @webrtcbin's get-stats and returns at once: the reply comes from webrtcbin's own thread
  * and is handed to @func on the thread-default main context, never synchronously. The pending
  * request holds @owner by a weak reference only: an owner finalized meanwhile gets nothing,
  * and an owner closed meanwhile must drop the reply itself. A webrtcbin that is closed, or
- * never answers, calls nothing. */
-void        beacon_peer_stats_request             (GstElement            *webrtcbin,
+ * never answers, calls nothing. Returns the request, for the caller to wait on before it
+ * stops the webrtcbin (beacon_peer_stats_request_wait ()). */
+BeaconPeerStatsRequest *
+            beacon_peer_stats_request             (GstElement            *webrtcbin,
                                                    GObject               *owner,
                                                    BeaconPeerStatsFunc    func);
+/* Whether webrtcbin has let go of the request: its statistics task has run, or never will. */
+gboolean    beacon_peer_stats_request_is_done     (BeaconPeerStatsRequest *request);
+/* Waits at most @timeout_us for that; returns whether it happened. GStreamer 1.22.0's RTP
+ * session empties its source table without its lock when it stops (fixed in 1.22.10): a
+ * statistics task still reading that table then aborts the process with a GLib-CRITICAL. */
+gboolean    beacon_peer_stats_request_wait        (BeaconPeerStatsRequest *request,
+                                                   gint64                  timeout_us);
+void        beacon_peer_stats_request_unref       (BeaconPeerStatsRequest *request);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BeaconPeerStatsRequest, beacon_peer_stats_request_unref)
+
+/* Whether every sending source of @webrtcbin's RTP session knows its clock rate. Until then
+ * (the first sender report of each stream, about a second after media starts), GStreamer
+ * 1.22.0 looks the clock rate up with the session unlocked in the middle of a walk over its
+ * source table, through a webrtcbin callback that takes webrtcbin's lock; a get-stats task
+ * holds that lock and widens the gap, and a remote source added in it (the viewer's first
+ * receiver report) aborts the process (g_hash_table_foreach: 'version == hash_table->version';
+ * fixed upstream in 1.22.10). Statistics wait for this. */
+gboolean    beacon_peer_stats_senders_ready       (GstElement            *webrtcbin);
 /* Calls @func with each entry of a get-stats @reply that has a type (a GstWebRTCStatsType:
  * int here, so that this header needs no unstable API). */
 typedef void (*BeaconPeerStatsEntryFunc) (int                 type,

@@ -1020,6 +1020,7 @@ beacon_peer_close (BeaconPeer *self)
    * added for a new stream) cannot set it back to PLAYING: it would then be disposed in that
    * state, now that nothing keeps it forever. */
   gst_element_set_locked_state (self->webrtcbin, TRUE);
+  beacon_peer_finish_stats (self);
   gst_element_set_state (self->webrtcbin, GST_STATE_NULL);
   if (GST_OBJECT_PARENT (self->webrtcbin) == GST_OBJECT (self->bin))
     gst_bin_remove (self->bin, self->webrtcbin);
@@ -1049,6 +1050,7 @@ beacon_peer_finalize (GObject *object)
   g_ptr_array_unref (self->caps_watches);
   g_free (self->session_id);
   g_clear_object (&self->health);
+  g_clear_pointer (&self->stats_request, beacon_peer_stats_request_unref);
   g_clear_pointer (&self->timeline, beacon_peer_timeline_unref);
   g_free (self->local_sdp);
   g_free (self->remote_sdp);
