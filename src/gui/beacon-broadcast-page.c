@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "beacon-camera-preview.h"
 #include "beacon-device-monitor.h"
 #include "beacon-enums.h"
 #include "beacon-gui-util.h"
@@ -34,6 +35,7 @@ struct _BeaconBroadcastPage
   BeaconSession        *session;
   BeaconDeviceMonitor  *devices;
   BeaconVideoPaintable *preview;
+  BeaconCameraPreview  *camera_preview;  /* the picture before going live */
   GSettings            *settings;
   GtkStringObject      *test_pattern;
   GtkStringObject      *automatic_microphone;
@@ -48,6 +50,7 @@ struct _BeaconBroadcastPage
   GtkWidget            *error_preferences_button;
   GtkWidget            *error_free_port_button;
   GtkStack             *preview_stack;
+  AdwStatusPage        *preview_placeholder;
   GtkPicture           *preview_picture;
   GtkWidget            *live_badge;
   GtkButton            *go_live_button;
@@ -74,6 +77,8 @@ struct _BeaconBroadcastPage
 };
 
 G_DEFINE_FINAL_TYPE (BeaconBroadcastPage, beacon_broadcast_page, ADW_TYPE_BIN)
+
+static void update_camera_preview (BeaconBroadcastPage *self);
 
 /* Devices and the entries that stand in for them */
 
@@ -437,7 +442,9 @@ state_changed_cb (BeaconBroadcastPage *self)
     case BEACON_SESSION_STATE_IDLE:
     case BEACON_SESSION_STATE_ENDED:
     default:
-      set_button (self, _("_Go Live"), "suggested-action", TRUE);
+      /* A camera that cannot even show its picture cannot be broadcast. */
+      set_button (self, _("_Go Live"), "suggested-action",
+                  beacon_camera_preview_get_error (self->camera_preview) == NULL);
       break;
     }
   /* What was hidden above took the focus with it (and the button itself while "Stopping…"):
@@ -462,11 +469,12 @@ state_changed_cb (BeaconBroadcastPage *self)
       g_clear_handle_id (&self->elapsed_timer, g_source_remove);
       self->live_since_us = 0;
     }
-  if (!running && self->preview != NULL)
+  if (!running && self->preview != NULL && !beacon_camera_preview_get_running (self->camera_preview))
     {
       beacon_video_paintable_clear (self->preview);
       gtk_stack_set_visible_child_name (self->preview_stack, "placeholder");
     }
+  update_camera_preview (self);
 
   update_elapsed (self);
   update_share_url (self);
@@ -483,11 +491,10 @@ preview_frame_cb (BeaconBroadcastPage *self)
     gtk_stack_set_visible_child_name (self->preview_stack, "video");
 }
 
-/* Going live */
-
-/* A new sink for every start: the previous pipeline may still hold the old one. */
+/* A new sink for every pipeline, the camera preview's or a broadcast's: the previous one may
+ * still hold the old sink. */
 static void
-new_preview (BeaconBroadcastPage *self)
+replace_paintable (BeaconBroadcastPage *self)
 {
   if (self->preview != NULL)
     g_signal_handlers_disconnect_by_data (self->preview, self);
@@ -497,6 +504,74 @@ new_preview (BeaconBroadcastPage *self)
   g_signal_connect_object (self->preview, "notify::frames-shown",
                            G_CALLBACK (preview_frame_cb), self, G_CONNECT_SWAPPED);
   gtk_picture_set_paintable (self->preview_picture, GDK_PAINTABLE (self->preview));
+}
+
+static void
+show_preview_placeholder (BeaconBroadcastPage *self)
+{
+  const GError *error = beacon_camera_preview_get_error (self->camera_preview);
+
+  if (error != NULL)
+    {
+      g_autofree char *description =
+        /* The reason is GStreamer's sentence, in its words. */
+        g_strdup_printf (_("%s Choose another camera or the test pattern."), error->message);
+
+      adw_status_page_set_icon_name (self->preview_placeholder, "camera-disabled-symbolic");
+      adw_status_page_set_title (self->preview_placeholder, _("Camera Unavailable"));
+      adw_status_page_set_description (self->preview_placeholder, description);
+    }
+  else
+    {
+      adw_status_page_set_icon_name (self->preview_placeholder, "camera-web-symbolic");
+      adw_status_page_set_title (self->preview_placeholder, _("Preview"));
+      adw_status_page_set_description (self->preview_placeholder,
+                                       _("The picture of the chosen camera appears here."));
+    }
+  if (self->preview != NULL)
+    beacon_video_paintable_clear (self->preview);
+  gtk_stack_set_visible_child_name (self->preview_stack, "placeholder");
+}
+
+/* The chosen camera's picture shows whenever the page does and no broadcast holds the camera:
+ * started when the page is mapped, the camera changes or a broadcast has fully stopped;
+ * stopped (the camera released) before going live and when the page is hidden. */
+static void
+update_camera_preview (BeaconBroadcastPage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* (Disposing: the page is unmapped after its session is gone.) */
+  if (self->session == NULL || self->camera_preview == NULL)
+    return;
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)) ||
+      state_is_running (beacon_session_get_state (self->session)))
+    {
+      beacon_camera_preview_stop (self->camera_preview);
+      return;
+    }
+  replace_paintable (self);
+  if (!beacon_camera_preview_start (self->camera_preview, selected_device (self->camera_row),
+                                    beacon_video_paintable_get_sink (self->preview), &error))
+    g_message ("No preview: %s", error->message);
+}
+
+static void
+camera_preview_error_cb (BeaconBroadcastPage *self)
+{
+  show_preview_placeholder (self);
+  /* The Go Live button follows whether the camera works (state_changed_cb () says the same). */
+  if (!state_is_running (beacon_session_get_state (self->session)))
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "broadcast.go-live",
+                                   beacon_camera_preview_get_error (self->camera_preview) == NULL);
+}
+
+/* Going live */
+
+static void
+new_preview (BeaconBroadcastPage *self)
+{
+  replace_paintable (self);
   g_object_set (self->session,
                 "preview-sink", beacon_video_paintable_get_sink (self->preview),
                 NULL);
@@ -610,6 +685,8 @@ turn_servers_handed_over_cb (GObject      *source,
 static void
 go_live (BeaconBroadcastPage *self)
 {
+  /* The broadcast opens the camera itself: most cameras have one reader at a time. */
+  beacon_camera_preview_stop (self->camera_preview);
   apply_settings (self);
 
   if (self->settings == NULL || beacon_turn_servers_hand_over_now (self->settings, self->session))
@@ -682,6 +759,20 @@ beacon_broadcast_page_get_preview (BeaconBroadcastPage *self)
 {
   g_return_val_if_fail (BEACON_IS_BROADCAST_PAGE (self), NULL);
   return self->preview;
+}
+
+BeaconCameraPreview *
+beacon_broadcast_page_get_camera_preview (BeaconBroadcastPage *self)
+{
+  g_return_val_if_fail (BEACON_IS_BROADCAST_PAGE (self), NULL);
+  return self->camera_preview;
+}
+
+const char *
+beacon_broadcast_page_get_shown_preview (BeaconBroadcastPage *self)
+{
+  g_return_val_if_fail (BEACON_IS_BROADCAST_PAGE (self), NULL);
+  return gtk_stack_get_visible_child_name (self->preview_stack);
 }
 
 void
@@ -780,6 +871,9 @@ beacon_broadcast_page_dispose (GObject *object)
       g_clear_object (&self->session);
     }
   g_clear_object (&self->devices);
+  if (self->camera_preview != NULL)
+    g_signal_handlers_disconnect_by_data (self->camera_preview, self);
+  g_clear_object (&self->camera_preview);
   g_clear_object (&self->preview);
   g_clear_object (&self->settings);
   g_clear_object (&self->test_pattern);
@@ -806,6 +900,7 @@ beacon_broadcast_page_class_init (BeaconBroadcastPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, error_preferences_button);
   gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, error_free_port_button);
   gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, preview_stack);
+  gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, preview_placeholder);
   gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, preview_picture);
   gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, live_badge);
   gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, go_live_button);
@@ -869,6 +964,11 @@ beacon_broadcast_page_init (BeaconBroadcastPage *self)
 
   self->settings = beacon_settings_new ();
   self->session = beacon_session_new (BEACON_SESSION_ROLE_BROADCAST);
+  self->camera_preview = beacon_camera_preview_new ();
+  g_signal_connect_object (self->camera_preview, "notify::error",
+                           G_CALLBACK (camera_preview_error_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect (self, "map", G_CALLBACK (update_camera_preview), NULL);
+  g_signal_connect (self, "unmap", G_CALLBACK (update_camera_preview), NULL);
   self->cancellable = g_cancellable_new ();
 
   /* Cameras first, so that a camera is chosen when there is one; the test pattern always
@@ -897,6 +997,8 @@ beacon_broadcast_page_init (BeaconBroadcastPage *self)
   }
   g_signal_connect_object (self->camera_row, "notify::selected-item",
                            G_CALLBACK (camera_selected_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->camera_row, "notify::selected-item",
+                           G_CALLBACK (update_camera_preview), self, G_CONNECT_SWAPPED);
   camera_selected_cb (self);
 
   self->destinations = gtk_string_list_new (NULL);

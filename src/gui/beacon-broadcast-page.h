@@ -9,6 +9,7 @@
 
 #include <adwaita.h>
 
+#include "beacon-camera-preview.h"
 #include "beacon-session.h"
 #include "beacon-video-paintable.h"
 
@@ -25,6 +26,10 @@ G_DECLARE_FINAL_TYPE (BeaconBroadcastPage, beacon_broadcast_page, BEACON, BROADC
 GtkWidget            *beacon_broadcast_page_new                 (void);
 BeaconSession        *beacon_broadcast_page_get_session         (BeaconBroadcastPage *self);
 BeaconVideoPaintable *beacon_broadcast_page_get_preview         (BeaconBroadcastPage *self);
+/* The picture before going live (beacon-camera-preview.h). */
+BeaconCameraPreview  *beacon_broadcast_page_get_camera_preview  (BeaconBroadcastPage *self);
+/* "video" when a picture shows, "placeholder" otherwise. */
+const char           *beacon_broadcast_page_get_shown_preview   (BeaconBroadcastPage *self);
 /* Picks the test pattern instead of a camera, as a user would in the camera row. */
 void                  beacon_broadcast_page_select_test_pattern (BeaconBroadcastPage *self);
 /* What the page shows: the link to share ("" when not live) and the number of viewers. */

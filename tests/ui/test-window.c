@@ -13,6 +13,7 @@
 
 #include "config.h"
 
+#include "beacon-test-camera.h"
 #include "beacon-ui-test-fixture.h"
 
 typedef struct {
@@ -903,6 +904,97 @@ test_close_asks_while_live (void)
 }
 
 static gboolean
+is_status_page_titled (GtkWidget  *widget,
+                       const char *title)
+{
+  return ADW_IS_STATUS_PAGE (widget) && gtk_widget_is_drawable (widget) &&
+         g_strcmp0 (adw_status_page_get_title (ADW_STATUS_PAGE (widget)), title) == 0;
+}
+
+static gboolean
+camera_preview_shows (gpointer data)
+{
+  BeaconBroadcastPage *page = data;
+
+  return beacon_camera_preview_get_running (beacon_broadcast_page_get_camera_preview (page)) &&
+         g_strcmp0 (beacon_broadcast_page_get_shown_preview (page), "video") == 0 &&
+         preview_has_frames (page);
+}
+
+static gboolean
+camera_preview_stopped (gpointer data)
+{
+  return !beacon_camera_preview_get_running (beacon_broadcast_page_get_camera_preview (data));
+}
+
+static gboolean
+session_is_not_running (gpointer data)
+{
+  BeaconSessionState state = beacon_session_get_state (data);
+
+  return state == BEACON_SESSION_STATE_IDLE || state == BEACON_SESSION_STATE_ENDED;
+}
+
+/* The chosen camera's picture shows before going live, stops while the page is hidden, gives
+ * the camera to the broadcast (whose own picture then shows) and comes back after it; a
+ * camera that fails says why on the page and turns Go Live off. The test pattern stands in
+ * for a camera (none here); the failing camera is a V4L2 device node that does not exist. */
+static void
+test_preview_before_going_live (void)
+{
+  BeaconWindow *window = new_window ();
+  BeaconBroadcastPage *page = beacon_window_get_broadcast_page (window);
+  BeaconSession *session = beacon_broadcast_page_get_session (page);
+  BeaconCameraPreview *camera_preview = beacon_broadcast_page_get_camera_preview (page);
+  g_autoptr(GstDevice) camera = NULL;
+  g_autoptr(GstElement) sink = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+
+  beacon_window_show_page (window, "broadcast");
+  beacon_broadcast_page_select_test_pattern (page);
+  g_assert_true (wait_until (camera_preview_shows, page, WAIT_SECONDS));
+  g_assert_true (gtk_widget_is_sensitive (find_widget (GTK_WIDGET (page), is_button_labelled,
+                                                       "_Go Live")));
+  settle (500); /* the placeholder's crossfade */
+  save_screenshot (GTK_WIDGET (window), "broadcast-preview.png");
+
+  beacon_window_show_page (window, "watch");
+  g_assert_true (wait_until (camera_preview_stopped, page, WAIT_SECONDS));
+  beacon_window_show_page (window, "broadcast");
+  g_assert_true (wait_until (camera_preview_shows, page, WAIT_SECONDS));
+
+  url = go_live (window);
+  g_assert_false (beacon_camera_preview_get_running (camera_preview));
+  g_assert_true (wait_until (preview_has_frames, page, WAIT_SECONDS));
+  beacon_session_stop (session);
+  g_assert_true (wait_until (session_is_not_running, session, WAIT_SECONDS));
+  g_assert_true (wait_until (camera_preview_shows, page, WAIT_SECONDS));
+
+  /* What the page does when its camera fails (the row lists only the monitor's devices, so
+   * the failing one is started here the way the page starts the chosen one). */
+  camera = beacon_test_camera_new ("v4l2src device=/dev/beacon-no-such-camera");
+  sink = gst_object_ref_sink (gst_element_factory_make ("fakesink", NULL));
+  g_assert_false (beacon_camera_preview_start (camera_preview, camera, sink, &error));
+  g_assert_nonnull (error);
+  settle (100);
+  g_assert_cmpstr (beacon_broadcast_page_get_shown_preview (page), ==, "placeholder");
+  g_assert_nonnull (find_widget (GTK_WIDGET (page), is_status_page_titled, "Camera Unavailable"));
+  g_assert_false (gtk_widget_is_sensitive (find_widget (GTK_WIDGET (page), is_button_labelled,
+                                                        "_Go Live")));
+  save_screenshot (GTK_WIDGET (window), "broadcast-camera-unavailable.png");
+  /* Choosing again (here the test pattern) brings the picture and the button back. */
+  beacon_broadcast_page_select_test_pattern (page);
+  beacon_camera_preview_start (camera_preview, NULL,
+                               beacon_video_paintable_get_sink (beacon_broadcast_page_get_preview (page)),
+                               NULL);
+  g_assert_true (wait_until (camera_preview_shows, page, WAIT_SECONDS));
+  g_assert_true (gtk_widget_is_sensitive (find_widget (GTK_WIDGET (page), is_button_labelled,
+                                                       "_Go Live")));
+  destroy_window (window);
+}
+
+static gboolean
 session_failed (gpointer data)
 {
   return beacon_session_get_state (data) == BEACON_SESSION_STATE_FAILED;
@@ -1027,6 +1119,7 @@ main (int   argc,
   g_test_add_func ("/beacon/ui/enter-switches-link", test_enter_switches_link);
   g_test_add_func ("/beacon/ui/close-asks-while-live", test_close_asks_while_live);
   g_test_add_func ("/beacon/ui/port-in-use", test_port_in_use);
+  g_test_add_func ("/beacon/ui/preview-before-going-live", test_preview_before_going_live);
   g_test_add_func ("/beacon/ui/zz-help-without-viewer", test_help_without_viewer);
 
   return ui_test_run ();

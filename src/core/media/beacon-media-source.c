@@ -100,10 +100,27 @@ add_with_ghost_pad (GstBin      *bin,
   return TRUE;
 }
 
-static GstElement *
-make_test_video (GError **error)
+GstElement *
+beacon_media_make_video_source (GstDevice   *camera,
+                                const char  *name,
+                                GError     **error)
 {
-  GstElement *source = beacon_media_make_element ("videotestsrc", "video-source", error);
+  GstElement *source;
+
+  if (camera != NULL)
+    {
+      source = gst_device_create_element (camera, name);
+      if (source == NULL)
+        {
+          g_autofree char *camera_name = gst_device_get_display_name (camera);
+
+          g_set_error (error, BEACON_MEDIA_ERROR, BEACON_MEDIA_ERROR_PIPELINE,
+                       "the camera '%s' could not be opened", camera_name);
+        }
+      return source;
+    }
+
+  source = beacon_media_make_element ("videotestsrc", name, error);
 
   if (source != NULL)
     {
@@ -158,15 +175,9 @@ beacon_media_source_create (BeaconSourceKind   kind,
 
   if (camera != NULL)
     {
-      video = gst_device_create_element (camera, "video-source");
+      video = beacon_media_make_video_source (camera, "video-source", error);
       if (video == NULL)
-        {
-          g_autofree char *name = gst_device_get_display_name (camera);
-
-          g_set_error (error, BEACON_MEDIA_ERROR, BEACON_MEDIA_ERROR_PIPELINE,
-                       "the camera '%s' could not be opened", name);
-          return NULL;
-        }
+        return NULL;
       audio = microphone ? gst_device_create_element (microphone, "audio-source") : NULL;
       if (audio == NULL)
         audio = make_test_audio (TRUE, error);
@@ -175,7 +186,7 @@ beacon_media_source_create (BeaconSourceKind   kind,
     }
   else
     {
-      video = make_test_video (error);
+      video = beacon_media_make_video_source (NULL, "video-source", error);
       audio = video ? make_test_audio (FALSE, error) : NULL;
       if (description != NULL)
         *description = g_strdup ("Test pattern");

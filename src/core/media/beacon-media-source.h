@@ -63,6 +63,11 @@ GstCaps *beacon_media_raw_video_caps (guint width,
                                       guint fps);
 GstCaps *beacon_media_raw_audio_caps (void);
 
+/* The video source element of @camera, or the moving test pattern when %NULL. */
+GstElement *beacon_media_make_video_source (GstDevice   *camera,
+                                            const char  *name,
+                                            GError     **error);
+
 /* Creates an element or fails with the plugin's name in the message. */
 GstElement *beacon_media_make_element (const char  *factory,
                                        const char  *name,
