@@ -119,3 +119,11 @@ beacon_test_stop_session (BeaconSession *session)
   beacon_session_stop (session);
   beacon_test_wait_session_state (session, BEACON_SESSION_STATE_IDLE, 10);
 }
+
+void
+beacon_test_count_notify_cb (GObject    *object,
+                             GParamSpec *pspec,
+                             guint      *count)
+{
+  (*count)++;
+}

@@ -33,6 +33,10 @@ BeaconSession *beacon_test_start_broadcast      (const char         *dir,
 BeaconSession *beacon_test_start_viewer         (const char         *dir,
                                                  const char         *name,
                                                  BeaconSession      *broadcast);
+/* A "notify" handler that counts into the guint at @count. */
+void           beacon_test_count_notify_cb      (GObject            *object,
+                                                 GParamSpec         *pspec,
+                                                 guint              *count);
 /* Stops @session and waits until it is idle. */
 void           beacon_test_stop_session         (BeaconSession      *session);
 

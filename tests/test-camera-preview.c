@@ -14,6 +14,7 @@
 #include "beacon-camera-preview.h"
 #include "beacon-media-source.h"
 #include "beacon-test-camera.h"
+#include "beacon-test-session.h"
 
 #define WAIT_SECONDS 10
 
@@ -102,14 +103,6 @@ test_camera_that_cannot_open (void)
   beacon_camera_preview_stop (preview);
 }
 
-static void
-count_notify_cb (GObject    *object,
-                 GParamSpec *pspec,
-                 guint      *count)
-{
-  (*count)++;
-}
-
 /* A camera that opens, shows a few frames and then fails (identity's error-after stands in for a
  * camera unplugged): the preview stops by itself and says why. */
 static void
@@ -122,7 +115,7 @@ test_camera_that_fails_later (void)
   guint errors = 0;
   gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
 
-  g_signal_connect (preview, "notify::error", G_CALLBACK (count_notify_cb), &errors);
+  g_signal_connect (preview, "notify::error", G_CALLBACK (beacon_test_count_notify_cb), &errors);
   if (!beacon_camera_preview_start (preview, camera, sink, NULL))
     g_error ("a camera that fails later should start");
   while (beacon_camera_preview_get_running (preview) && g_get_monotonic_time () < deadline)

@@ -15,6 +15,8 @@
 #include "beacon-device-monitor.h"
 #include "beacon-enums.h"
 #include "beacon-gui-util.h"
+#include "beacon-local-addresses.h"
+#include "beacon-share-dialog.h"
 #include "beacon-token-store.h"
 #include "beacon-turn-servers.h"
 
@@ -59,6 +61,10 @@ struct _BeaconBroadcastPage
   GtkWidget            *viewers_group;
   GtkListBox           *viewers_list;
   AdwActionRow         *share_row;
+  AdwComboRow          *address_row;
+  GtkStringList        *address_names;  /* "Automatic", then one per address */
+  GPtrArray            *addresses;      /* BeaconLocalAddress, the rows after "Automatic" */
+  BeaconShareDialog    *share_dialog;   /* weak */
   AdwActionRow         *reach_row;
   GtkImage             *reach_icon;
   GtkLabel             *state_label;
@@ -206,7 +212,15 @@ update_reach (BeaconBroadcastPage *self,
   if (host == NULL)
     return;
   address = g_inet_address_new_from_string (host);
-  if (address != NULL && g_inet_address_get_is_loopback (address))
+  if (address != NULL && g_inet_address_get_is_loopback (address) &&
+      gtk_widget_get_visible (GTK_WIDGET (self->address_row)) && self->addresses != NULL &&
+      self->addresses->len > 1)
+    {
+      text = _("Only this computer: the link names a loopback address, which no other "
+               "computer can reach. Choose a network address as Address in Link to share it.");
+      warn = TRUE;
+    }
+  else if (address != NULL && g_inet_address_get_is_loopback (address))
     {
       text = _("Only this computer: the link names a loopback address, which no other "
                "computer can reach. Set a network address (or none) as Listen Address in "
@@ -236,7 +250,67 @@ update_share_url (BeaconBroadcastPage *self)
 
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->share_row), url && live ? url : "");
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "broadcast.copy-link", url != NULL && live);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "broadcast.show-link", url != NULL && live);
   update_reach (self, url && live ? url : NULL);
+  if (self->share_dialog != NULL)
+    {
+      if (url != NULL && live)
+        beacon_share_dialog_set_url (self->share_dialog, url);
+      else
+        gtk_window_close (GTK_WINDOW (self->share_dialog));
+    }
+}
+
+/* The address choice, for a direct broadcast listening on every interface (a server bound to
+ * one address can only be reached on that one): filled again each time the broadcast goes
+ * live, since addresses come and go with networks. */
+static gboolean
+listens_on_every_address (BeaconBroadcastPage *self)
+{
+  g_autofree char *bind_address = self->settings
+                                    ? g_settings_get_string (self->settings, "listen-address")
+                                    : g_strdup ("");
+
+  return adw_combo_row_get_selected (self->destination_row) == 0 &&
+         (*bind_address == '\0' || g_str_equal (bind_address, "0.0.0.0") ||
+          g_str_equal (bind_address, "::"));
+}
+
+static void
+fill_addresses (BeaconBroadcastPage *self)
+{
+  g_autofree char *link_host = NULL;
+  guint selected = 0;
+
+  g_clear_pointer (&self->addresses, g_ptr_array_unref);
+  self->addresses = beacon_local_addresses_list ();
+  g_object_get (self->session, "link-host", &link_host, NULL);
+  gtk_string_list_splice (self->address_names, 0,
+                          g_list_model_get_n_items (G_LIST_MODEL (self->address_names)), NULL);
+  gtk_string_list_append (self->address_names, _("Automatic"));
+  for (guint i = 0; i < self->addresses->len; i++)
+    {
+      BeaconLocalAddress *address = g_ptr_array_index (self->addresses, i);
+      g_autofree char *name = g_strdup_printf ("%s (%s)", address->address, address->interface);
+
+      gtk_string_list_append (self->address_names, name);
+      if (g_strcmp0 (link_host, address->address) == 0)
+        selected = i + 1;
+    }
+  adw_combo_row_set_selected (self->address_row, selected);
+}
+
+static void
+address_selected_cb (BeaconBroadcastPage *self)
+{
+  guint selected = adw_combo_row_get_selected (self->address_row);
+  const char *host = NULL;
+
+  if (self->addresses == NULL || selected == GTK_INVALID_LIST_POSITION)
+    return;
+  if (selected > 0 && selected <= self->addresses->len)
+    host = ((BeaconLocalAddress *) g_ptr_array_index (self->addresses, selected - 1))->address;
+  beacon_session_set_link_host (self->session, host);
 }
 
 static void
@@ -418,6 +492,16 @@ state_changed_cb (BeaconBroadcastPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->live_group), state == BEACON_SESSION_STATE_LIVE);
   gtk_widget_set_visible (self->viewers_group, state == BEACON_SESSION_STATE_LIVE);
   gtk_widget_set_visible (self->live_badge, state == BEACON_SESSION_STATE_LIVE);
+  if (state == BEACON_SESSION_STATE_LIVE && !gtk_widget_get_visible (GTK_WIDGET (self->address_row)) &&
+      listens_on_every_address (self))
+    {
+      fill_addresses (self);
+      gtk_widget_set_visible (GTK_WIDGET (self->address_row), TRUE);
+    }
+  else if (state != BEACON_SESSION_STATE_LIVE)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->address_row), FALSE);
+    }
 
   switch (state)
     {
@@ -732,6 +816,26 @@ copy_link_activated (GtkWidget  *widget,
 }
 
 static void
+show_link_activated (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  BeaconBroadcastPage *self = BEACON_BROADCAST_PAGE (widget);
+  const char *url = beacon_session_get_share_url (self->session);
+
+  if (url == NULL)
+    return;
+  if (self->share_dialog == NULL)
+    {
+      self->share_dialog = beacon_share_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
+                                                    url);
+      g_object_add_weak_pointer (G_OBJECT (self->share_dialog),
+                                 (gpointer *) &self->share_dialog);
+    }
+  gtk_window_present (GTK_WINDOW (self->share_dialog));
+}
+
+static void
 dismiss_error_activated (GtkWidget  *widget,
                          const char *action_name,
                          GVariant   *parameter)
@@ -908,6 +1012,7 @@ beacon_broadcast_page_class_init (BeaconBroadcastPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, viewers_group);
   gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, viewers_list);
   gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, share_row);
+  gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, address_row);
   gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, reach_row);
   gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, reach_icon);
   gtk_widget_class_bind_template_child (widget_class, BeaconBroadcastPage, state_label);
@@ -926,6 +1031,7 @@ beacon_broadcast_page_class_init (BeaconBroadcastPageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "broadcast.go-live", NULL, go_live_activated);
   gtk_widget_class_install_action (widget_class, "broadcast.copy-link", NULL, copy_link_activated);
+  gtk_widget_class_install_action (widget_class, "broadcast.show-link", NULL, show_link_activated);
   gtk_widget_class_install_action (widget_class, "broadcast.dismiss-error", NULL,
                                    dismiss_error_activated);
   gtk_widget_class_install_action (widget_class, "broadcast.use-free-port", NULL,
@@ -1000,6 +1106,12 @@ beacon_broadcast_page_init (BeaconBroadcastPage *self)
   g_signal_connect_object (self->camera_row, "notify::selected-item",
                            G_CALLBACK (update_camera_preview), self, G_CONNECT_SWAPPED);
   camera_selected_cb (self);
+
+  self->address_names = gtk_string_list_new (NULL);
+  adw_combo_row_set_model (self->address_row, G_LIST_MODEL (self->address_names));
+  g_object_unref (self->address_names);
+  g_signal_connect_object (self->address_row, "notify::selected",
+                           G_CALLBACK (address_selected_cb), self, G_CONNECT_SWAPPED);
 
   self->destinations = gtk_string_list_new (NULL);
   adw_combo_row_set_model (self->destination_row, G_LIST_MODEL (self->destinations));

@@ -13,6 +13,8 @@
 
 #include "config.h"
 
+#include "beacon-qr-code.h"
+#include "beacon-share-dialog.h"
 #include "beacon-test-camera.h"
 #include "beacon-ui-test-fixture.h"
 
@@ -995,6 +997,134 @@ test_preview_before_going_live (void)
 }
 
 static gboolean
+is_combo_row_titled (GtkWidget  *widget,
+                     const char *title)
+{
+  return ADW_IS_COMBO_ROW (widget) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
+static gboolean
+is_share_dialog (GtkWidget  *widget,
+                 const char *unused)
+{
+  return BEACON_IS_SHARE_DIALOG (widget);
+}
+
+static BeaconShareDialog *
+find_share_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (is_share_dialog (window, NULL) && gtk_widget_get_visible (window))
+        return BEACON_SHARE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static gboolean
+share_dialog_shown (gpointer data)
+{
+  return find_share_dialog () != NULL;
+}
+
+static gboolean
+share_dialog_gone (gpointer data)
+{
+  return find_share_dialog () == NULL;
+}
+
+/* Listening on every address, the page offers the addresses of this machine for the link
+ * (here, in the test's network namespace, loopback's two); choosing one changes the link at
+ * once, and a viewer reaches the broadcast through it. The link shows as selectable text and
+ * as a QR code in a dialog that follows the link and closes with Escape. */
+static void
+test_share_link_and_address (void)
+{
+  g_autoptr(GSettings) settings = beacon_settings_new ();
+  BeaconWindow *broadcaster;
+  BeaconWindow *viewer;
+  BeaconBroadcastPage *page;
+  AdwComboRow *address_row;
+  GListModel *names;
+  BeaconShareDialog *dialog;
+  g_autofree char *url = NULL;
+  const char *ipv6_url;
+  guint ipv6 = GTK_INVALID_LIST_POSITION;
+  GdkTexture *qr_code;
+
+  g_settings_set_string (settings, "listen-address", "");
+  broadcaster = new_window ();
+  page = beacon_window_get_broadcast_page (broadcaster);
+  url = go_live (broadcaster);
+  address_row = ADW_COMBO_ROW (find_widget (GTK_WIDGET (page), is_combo_row_titled,
+                                            "Address in Link"));
+  g_assert_nonnull (address_row);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (address_row)));
+  names = adw_combo_row_get_model (address_row);
+  g_assert_cmpuint (g_list_model_get_n_items (names), >=, 2);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (names), 0), ==, "Automatic");
+  for (guint i = 1; i < g_list_model_get_n_items (names); i++)
+    {
+      const char *name = gtk_string_list_get_string (GTK_STRING_LIST (names), i);
+
+      g_test_message ("address %u: %s", i, name);
+      if (g_str_has_prefix (name, "::1 "))
+        ipv6 = i;
+    }
+  g_assert_cmpuint (ipv6, !=, GTK_INVALID_LIST_POSITION);
+  /* Nothing but loopback here: the page says so, and where to choose. */
+  g_assert_true (g_str_has_prefix (beacon_broadcast_page_get_shown_reach (page),
+                                   "Only this computer"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "broadcast.show-link", NULL));
+  g_assert_true (wait_until (share_dialog_shown, NULL, WAIT_SECONDS));
+  dialog = find_share_dialog ();
+  g_assert_cmpstr (beacon_share_dialog_get_url (dialog), ==, url);
+  qr_code = beacon_share_dialog_get_qr_code (dialog);
+  g_assert_nonnull (qr_code);
+  /* Four pixels a module and a quiet zone of four modules each side: white at the corner,
+   * black where the top-left finder pattern starts. */
+  g_assert_cmpuint (beacon_qr_code_get_width (url), >=, 21);
+  g_assert_cmpint (gdk_texture_get_width (qr_code), ==,
+                   (int) (beacon_qr_code_get_width (url) + 8) * 4);
+  {
+    int side = gdk_texture_get_width (qr_code);
+    g_autofree guint8 *pixels = g_malloc ((gsize) side * side * 4);
+
+    gdk_texture_download (qr_code, pixels, (gsize) side * 4);
+    g_assert_cmpuint (pixels[0], ==, 0xff);
+    g_assert_cmpuint (pixels[((gsize) 16 * side + 16) * 4], ==, 0x00);
+    g_assert_cmpuint (pixels[((gsize) 15 * side + 15) * 4], ==, 0xff);
+  }
+  settle (300);
+  save_screenshot (GTK_WIDGET (dialog), "share-link.png");
+
+  adw_combo_row_set_selected (address_row, ipv6);
+  ipv6_url = beacon_session_get_share_url (beacon_broadcast_page_get_session (page));
+  g_test_message ("link: %s", ipv6_url);
+  g_assert_true (g_str_has_prefix (ipv6_url, "wss://[::1]:"));
+  g_assert_cmpstr (beacon_broadcast_page_get_shown_link (page), ==, ipv6_url);
+  g_assert_cmpstr (beacon_share_dialog_get_url (dialog), ==, ipv6_url);
+
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "window.close", NULL);
+  g_assert_true (wait_until (share_dialog_gone, NULL, WAIT_SECONDS));
+
+  viewer = new_window ();
+  watch (viewer, ipv6_url);
+  g_assert_true (wait_until ((Condition) watching_many_frames,
+                             beacon_window_get_watch_page (viewer), WAIT_SECONDS));
+
+  destroy_window (viewer);
+  destroy_window (broadcaster);
+  g_settings_set_string (settings, "listen-address", "127.0.0.1");
+}
+
+static gboolean
 session_failed (gpointer data)
 {
   return beacon_session_get_state (data) == BEACON_SESSION_STATE_FAILED;
@@ -1120,6 +1250,7 @@ main (int   argc,
   g_test_add_func ("/beacon/ui/close-asks-while-live", test_close_asks_while_live);
   g_test_add_func ("/beacon/ui/port-in-use", test_port_in_use);
   g_test_add_func ("/beacon/ui/preview-before-going-live", test_preview_before_going_live);
+  g_test_add_func ("/beacon/ui/share-link-and-address", test_share_link_and_address);
   g_test_add_func ("/beacon/ui/zz-help-without-viewer", test_help_without_viewer);
 
   return ui_test_run ();

@@ -1482,6 +1482,22 @@ start_publish (BeaconSession *self)
 /* Serving viewers from Beacon's own direct server. The broadcaster joins it as a producer
  * over loopback, pinned to its own certificate: one code path for the direct server and for
  * external servers. */
+
+/* The link a direct server's viewers open, from the settings the session started with. With a
+ * certificate of its own (serve --tls-cert), the signaling is validated by the certificate
+ * authorities and the link names only the media's identity. */
+static char *
+dup_direct_share_url (BeaconSession *self)
+{
+  const BeaconSessionConfig *config = self->config;
+
+  return beacon_share_link_for_server (config->bind_address, config->link_host,
+                                       beacon_direct_server_get_port (self->server),
+                                       beacon_identity_get_fingerprint (self->identity),
+                                       config->tls_certificate_file == NULL,
+                                       config->stream_name);
+}
+
 static void
 start_serve (BeaconSession *self)
 {
@@ -1521,12 +1537,7 @@ start_serve (BeaconSession *self)
   port = beacon_direct_server_get_port (self->server);
   local_url = beacon_share_link_local_url (config->bind_address, port);
   g_free (self->share_url);
-  /* With a certificate of its own (serve --tls-cert), the signaling is validated by the
-   * certificate authorities and the link names only the media's identity. */
-  self->share_url = beacon_share_link_for_server (config->bind_address, config->link_host, port,
-                                                  beacon_identity_get_fingerprint (self->identity),
-                                                  config->tls_certificate_file == NULL,
-                                                  config->stream_name);
+  self->share_url = dup_direct_share_url (self);
   start_signaling (self, BEACON_SIGNALER_ROLE_PUBLISH, local_url, tls_pin,
                    config->stream_name ? config->stream_name : "Beacon");
 }
@@ -1791,6 +1802,26 @@ beacon_session_get_whip_token (BeaconSession *self)
   g_return_val_if_fail (BEACON_IS_SESSION (self), NULL);
 
   return self->whip_ingest != NULL ? beacon_whip_ingest_get_token (self->whip_ingest) : NULL;
+}
+
+void
+beacon_session_set_link_host (BeaconSession *self,
+                              const char    *link_host)
+{
+  g_return_if_fail (BEACON_IS_SESSION (self));
+
+  if (link_host != NULL && *link_host == '\0')
+    link_host = NULL;
+  g_object_set (self, "link-host", link_host, NULL);
+  /* Live from the direct server: the link changes at once, nothing else does. */
+  if (self->config != NULL && self->server != NULL && self->share_url != NULL)
+    {
+      g_free (self->config->link_host);
+      self->config->link_host = g_strdup (link_host);
+      g_free (self->share_url);
+      self->share_url = dup_direct_share_url (self);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHARE_URL]);
+    }
 }
 
 const char *

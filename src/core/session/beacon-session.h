@@ -68,6 +68,10 @@ void beacon_session_set_server_limits (BeaconSession                  *self,
 BeaconSessionState    beacon_session_get_state           (BeaconSession *self);
 const GError         *beacon_session_get_error           (BeaconSession *self);
 const char           *beacon_session_get_share_url       (BeaconSession *self);
+/* The host the share link names ("link-host"; %NULL or "" for the automatic choice). While a
+ * direct broadcast is live, the link changes at once ("notify::share-url"). */
+void                  beacon_session_set_link_host       (BeaconSession *self,
+                                                          const char    *link_host);
 /* With source "whip", once live: the Bearer token publishers must send (the "whip-token"
  * given, or one made up at start), or NULL when "whip-open" is set. */
 const char           *beacon_session_get_whip_token      (BeaconSession *self);

@@ -5,14 +5,12 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#include <ifaddrs.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
 #include <string.h>
 
 #include "beacon-share-link.h"
 
 #include "beacon-fingerprint.h"
+#include "beacon-local-addresses.h"
 #include "beacon-signaler.h"
 
 /* Whether @host, as GLib gives it (decoded, IPv6 addresses without brackets), goes back into a
@@ -169,28 +167,16 @@ beacon_share_link_free (BeaconShareLink *link)
 static char *
 dup_reachable_address (void)
 {
-  struct ifaddrs *addresses = NULL;
-  char *result = NULL;
+  g_autoptr(GPtrArray) addresses = beacon_local_addresses_list ();
 
-  if (getifaddrs (&addresses) == 0)
+  for (guint i = 0; i < addresses->len; i++)
     {
-      for (struct ifaddrs *entry = addresses; entry != NULL && result == NULL;
-           entry = entry->ifa_next)
-        {
-          char text[INET_ADDRSTRLEN];
-          struct sockaddr_in *in;
+      BeaconLocalAddress *address = g_ptr_array_index (addresses, i);
 
-          if (entry->ifa_addr == NULL || entry->ifa_addr->sa_family != AF_INET)
-            continue;
-          in = (struct sockaddr_in *) entry->ifa_addr;
-          if ((ntohl (in->sin_addr.s_addr) >> 24) == 127)
-            continue;
-          if (inet_ntop (AF_INET, &in->sin_addr, text, sizeof text) != NULL)
-            result = g_strdup (text);
-        }
-      freeifaddrs (addresses);
+      if (!address->loopback && strchr (address->address, ':') == NULL)
+        return g_strdup (address->address);
     }
-  return result ? result : g_strdup ("127.0.0.1");
+  return g_strdup ("127.0.0.1");
 }
 
 static char *

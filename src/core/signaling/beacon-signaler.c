@@ -337,6 +337,50 @@ beacon_signaler_get_soup_session (void)
   return session;
 }
 
+/* A server named by an IPv6 literal (wss://[::1]:8443/) must get no SNI: RFC 6066 forbids
+ * addresses there, and GnuTLS servers (Beacon's own among them) end the handshake when a
+ * client sends one. glib-networking 2.74 sends whatever host names the server, and libsoup 3.2
+ * names it by the URI's host; a session whose "remote-connectable" is a socket address names
+ * it by that address instead, which sends no SNI (certificate checks still compare it with the
+ * certificate's IP addresses). IPv4 literals pass GnuTLS's check and keep the shared session.
+ * One such session per address and port, for the life of the process, like the shared one. */
+SoupSession *
+beacon_signaler_get_soup_session_for_uri (GUri *uri)
+{
+  static GHashTable *sessions;
+  const char *host;
+  g_autoptr(GInetAddress) address = NULL;
+  g_autoptr(GSocketAddress) socket_address = NULL;
+  g_autofree char *key = NULL;
+  SoupSession *session;
+  int port;
+
+  g_return_val_if_fail (uri != NULL, NULL);
+
+  host = g_uri_get_host (uri);
+  if (host == NULL || strchr (host, ':') == NULL ||
+      (address = g_inet_address_new_from_string (host)) == NULL)
+    return beacon_signaler_get_soup_session ();
+
+  port = g_uri_get_port (uri);
+  if (port <= 0)
+    port = 443;  /* wss and https, the only schemes Beacon's clients speak securely */
+  key = g_strdup_printf ("[%s]:%d", host, port);
+  if (sessions == NULL)
+    sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  session = g_hash_table_lookup (sessions, key);
+  if (session != NULL)
+    return session;
+
+  socket_address = g_inet_socket_address_new (address, (guint16) port);
+  session = soup_session_new_with_options ("user-agent", "Beacon/0.1",
+                                           "timeout", 30,
+                                           "remote-connectable", socket_address,
+                                           NULL);
+  g_hash_table_insert (sessions, g_steal_pointer (&key), session);
+  return session;
+}
+
 static void
 pinned_network_event_cb (SoupMessage        *message,
                          GSocketClientEvent  event,

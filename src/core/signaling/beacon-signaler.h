@@ -208,6 +208,9 @@ GPtrArray *beacon_signaler_list_finish    (BeaconSignaler       *self,
 
 /* The one SoupSession of the process. */
 SoupSession *beacon_signaler_get_soup_session (void);
+/* The session to reach @uri with: the shared one, or for a host that is an IPv6 literal one
+ * that sends no SNI (see beacon-signaler.c). Main thread only. */
+SoupSession *beacon_signaler_get_soup_session_for_uri (GUri *uri);
 
 /* With a @pin (nullable), makes the TLS handshake of @message trust nothing but the pin, even a
  * certificate that a system authority vouches for: the message's "accept-certificate" handler

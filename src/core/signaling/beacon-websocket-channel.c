@@ -151,7 +151,8 @@ beacon_websocket_channel_connect_async (gpointer             source_object,
   g_signal_connect (data->handshake, "accept-certificate", G_CALLBACK (accept_certificate_cb),
                     data);
   beacon_signaler_pin_message (data->handshake, pin);
-  soup_session_websocket_connect_async (beacon_signaler_get_soup_session (), data->handshake,
+  soup_session_websocket_connect_async (beacon_signaler_get_soup_session_for_uri (uri),
+                                        data->handshake,
                                         NULL, (char **) protocols, G_PRIORITY_DEFAULT,
                                         cancellable, connected_cb, g_object_ref (task));
 }

@@ -294,7 +294,9 @@ beacon_whip_http_send (BeaconWhipSignaler     *self,
                     G_CALLBACK (accept_certificate_cb), request);
 
   g_debug ("%s → %s %s", protocol_name (self), method, url);
-  soup_session_send_async (beacon_signaler_get_soup_session (), request->message,
+  soup_session_send_async (beacon_signaler_get_soup_session_for_uri (
+                             soup_message_get_uri (request->message)),
+                           request->message,
                            G_PRIORITY_DEFAULT, cancellable ? self->cancellable : NULL,
                            request_sent_cb, request);
 }
