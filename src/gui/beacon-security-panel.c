@@ -19,6 +19,8 @@ struct _BeaconSecurityPanel
   AdwWindow             parent_instance;
 
   BeaconSecurityReport *report;
+  /* The broadcast's BeaconPeerHealth list: each viewer row shows its sending rate. */
+  GListModel           *viewer_health;
   /* Once the user asked for the details of a blocked connection, they stay. */
   gboolean              details_requested;
 
@@ -454,10 +456,43 @@ candidate_address (const char *candidate)
   return space ? space + 1 : candidate;
 }
 
+static void update_viewer_row (AdwActionRow *row);
+
+/* The health of the viewer @row describes, found by session id and then followed: the row
+ * changes with it, about once a second. */
+static BeaconPeerHealth *
+viewer_row_health (AdwActionRow *row)
+{
+  BeaconSecurityReport *viewer = g_object_get_data (G_OBJECT (row), "report");
+  BeaconSecurityPanel *self = g_object_get_data (G_OBJECT (row), "panel");
+  BeaconPeerHealth *health = g_object_get_data (G_OBJECT (row), "health");
+  const char *session_id = beacon_security_report_get_string (viewer, "session-id");
+
+  if (health != NULL || self->viewer_health == NULL || session_id == NULL)
+    return health;
+  for (guint i = 0; i < g_list_model_get_n_items (self->viewer_health); i++)
+    {
+      g_autoptr(BeaconPeerHealth) candidate = g_list_model_get_item (self->viewer_health, i);
+
+      if (g_strcmp0 (beacon_peer_health_get_session_id (candidate), session_id) != 0)
+        continue;
+      g_object_set_data_full (G_OBJECT (row), "health", g_object_ref (candidate),
+                              g_object_unref);
+      g_signal_connect_object (candidate, "changed", G_CALLBACK (update_viewer_row), row,
+                               G_CONNECT_SWAPPED);
+      return candidate;
+    }
+  return NULL;
+}
+
 static void
 update_viewer_row (AdwActionRow *row)
 {
   BeaconSecurityReport *viewer = g_object_get_data (G_OBJECT (row), "report");
+  BeaconPeerHealth *health = viewer_row_health (row);
+  g_autofree char *rate = health && beacon_peer_health_get_samples (health) > 0
+                            ? beacon_format_bitrate (beacon_peer_health_get_bitrate_kbps (health))
+                            : NULL;
   const char *address = candidate_address (beacon_security_report_get_string (viewer,
                                                                                "remote-candidate"));
   const char *sas = beacon_security_report_get_sas (viewer);
@@ -481,7 +516,12 @@ update_viewer_row (AdwActionRow *row)
   else
     state = _("words not compared yet");
 
-  if (sas != NULL)
+  if (sas != NULL && rate != NULL)
+    /* Translators: the four security words, their state, the network route, then the rate
+     * media is sent to this viewer at, such as "1.2 Mbit/s". */
+    subtitle = g_strdup_printf (_("“%s” · %s · %s · %s"), sas, state,
+                                relay ? _("through a relay") : _("direct"), rate);
+  else if (sas != NULL)
     /* Translators: the four security words, then their state, then the network route. */
     subtitle = g_strdup_printf (_("“%s” · %s · %s"), sas, state,
                                 relay ? _("through a relay") : _("direct"));
@@ -503,6 +543,7 @@ create_viewer_row (gpointer item,
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), arrow);
   g_object_set_data_full (G_OBJECT (row), "report", g_object_ref (viewer), g_object_unref);
+  g_object_set_data (G_OBJECT (row), "panel", user_data);
   g_signal_connect_object (viewer, "changed", G_CALLBACK (update_viewer_row), row,
                            G_CONNECT_SWAPPED);
   update_viewer_row (ADW_ACTION_ROW (row));
@@ -672,6 +713,16 @@ beacon_security_panel_new (GtkWindow *parent)
 }
 
 void
+beacon_security_panel_set_viewer_health (BeaconSecurityPanel *self,
+                                         GListModel          *viewer_health)
+{
+  g_return_if_fail (BEACON_IS_SECURITY_PANEL (self));
+  g_return_if_fail (viewer_health == NULL || G_IS_LIST_MODEL (viewer_health));
+
+  g_set_object (&self->viewer_health, viewer_health);
+}
+
+void
 beacon_security_panel_set_report (BeaconSecurityPanel  *self,
                                   BeaconSecurityReport *report)
 {
@@ -751,6 +802,7 @@ beacon_security_panel_dispose (GObject *object)
   if (self->report != NULL)
     g_signal_handlers_disconnect_by_data (self->report, self);
   g_clear_object (&self->report);
+  g_clear_object (&self->viewer_health);
   if (self->viewer_panel != NULL)
     gtk_window_destroy (GTK_WINDOW (self->viewer_panel));
 

@@ -24,6 +24,9 @@ G_DECLARE_FINAL_TYPE (BeaconSecurityPanel, beacon_security_panel, BEACON, SECURI
  * compared as a step: signal "compare-words" (session_id, match) asks the owner of the
  * session to act (beacon_session_compare_words_async ()). */
 BeaconSecurityPanel  *beacon_security_panel_new        (GtkWindow            *parent);
+/* The broadcast's viewers' health (BeaconPeerHealth items), for the rate in their rows. */
+void                  beacon_security_panel_set_viewer_health (BeaconSecurityPanel *self,
+                                                               GListModel          *viewer_health);
 void                  beacon_security_panel_set_report (BeaconSecurityPanel  *self,
                                                         BeaconSecurityReport *report);
 BeaconSecurityReport *beacon_security_panel_get_report (BeaconSecurityPanel  *self);

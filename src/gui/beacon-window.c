@@ -285,6 +285,9 @@ beacon_window_get_security_panel (BeaconWindow *self)
       self->security_panel = g_object_ref_sink (beacon_security_panel_new (GTK_WINDOW (self)));
       g_signal_connect_object (self->security_panel, "compare-words",
                                G_CALLBACK (compare_words_cb), self, 0);
+      beacon_security_panel_set_viewer_health (
+        self->security_panel,
+        beacon_session_get_viewer_health (beacon_broadcast_page_get_session (self->broadcast_page)));
       beacon_security_panel_set_report (self->security_panel, visible_report (self));
     }
   return self->security_panel;

@@ -192,6 +192,26 @@ is_leave_fullscreen_button (GtkWidget  *widget,
 
 /* Tests */
 
+static gboolean
+is_viewer_row_with_rate (GtkWidget  *widget,
+                         const char *unused)
+{
+  const char *subtitle;
+
+  if (!ADW_IS_ACTION_ROW (widget) ||
+      !g_str_has_prefix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)),
+                         "Viewer at "))
+    return FALSE;
+  subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (widget));
+  return subtitle != NULL && strstr (subtitle, "bit/s") != NULL;
+}
+
+static gboolean
+panel_viewer_row_shows_rate (gpointer data)
+{
+  return find_widget (GTK_WIDGET (data), is_viewer_row_with_rate, NULL) != NULL;
+}
+
 static void
 test_broadcast_and_watch (void)
 {
@@ -276,6 +296,9 @@ test_broadcast_and_watch (void)
   gtk_window_present (GTK_WINDOW (broadcast_panel));
   g_assert_cmpstr (beacon_security_panel_get_verdict_title (broadcast_panel), ==,
                    "Encrypted — Words Not Compared With Every Viewer");
+
+  /* Its viewer list says, for each viewer, how fast media goes to it. */
+  g_assert_true (wait_until (panel_viewer_row_shows_rate, broadcast_panel, WAIT_SECONDS));
 
   /* Both sides derive the same words from the two certificates: the broadcaster reads them
    * on its viewer's page. */
