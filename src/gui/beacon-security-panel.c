@@ -866,6 +866,9 @@ beacon_security_panel_class_init (BeaconSecurityPanelClass *klass)
     g_signal_new ("compare-words", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_BOOLEAN);
 
+  /* Like a dialog: Escape closes (hides) the panel. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+
   g_type_ensure (BEACON_TYPE_SECURITY_ROW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/beaconrtc/Beacon/ui/beacon-security-panel.ui");

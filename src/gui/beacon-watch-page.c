@@ -720,7 +720,50 @@ mute_toggled_cb (BeaconWatchPage *self)
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->mute_button), muted ? _("Unmute") : _("Mute"));
 }
 
+/* The keyboard's way to the sound: M mutes or unmutes, Ctrl+Up and Ctrl+Down change the
+ * volume a tenth at a time (plain arrows stay for moving the focus). A typed "m" in the link
+ * entry is the entry's: these are bubble-phase shortcuts of the page. */
+static void
+toggle_mute_activated (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  BeaconWatchPage *self = BEACON_WATCH_PAGE (widget);
+
+  gtk_toggle_button_set_active (self->mute_button,
+                                !gtk_toggle_button_get_active (self->mute_button));
+  beacon_watch_page_reveal_controls (self);
+}
+
+static void
+change_volume_activated (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  BeaconWatchPage *self = BEACON_WATCH_PAGE (widget);
+  double value = gtk_adjustment_get_value (self->volume_adjustment);
+
+  gtk_adjustment_set_value (self->volume_adjustment, value + g_variant_get_double (parameter));
+  if (gtk_adjustment_get_value (self->volume_adjustment) > 0)
+    gtk_toggle_button_set_active (self->mute_button, FALSE);
+  beacon_watch_page_reveal_controls (self);
+}
+
 /* Public */
+
+gboolean
+beacon_watch_page_get_muted (BeaconWatchPage *self)
+{
+  g_return_val_if_fail (BEACON_IS_WATCH_PAGE (self), FALSE);
+  return gtk_toggle_button_get_active (self->mute_button);
+}
+
+double
+beacon_watch_page_get_volume (BeaconWatchPage *self)
+{
+  g_return_val_if_fail (BEACON_IS_WATCH_PAGE (self), 0);
+  return gtk_adjustment_get_value (self->volume_adjustment);
+}
 
 GtkWidget *
 beacon_watch_page_new (void)
@@ -956,6 +999,14 @@ beacon_watch_page_class_init (BeaconWatchPageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "watch.watch", NULL, watch_activated);
   gtk_widget_class_install_action (widget_class, "watch.use-server", "u", use_server_activated);
+  gtk_widget_class_install_action (widget_class, "watch.toggle-mute", NULL, toggle_mute_activated);
+  gtk_widget_class_install_action (widget_class, "watch.change-volume", "d",
+                                   change_volume_activated);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_m, 0, "watch.toggle-mute", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_CONTROL_MASK,
+                                       "watch.change-volume", "d", 0.1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_CONTROL_MASK,
+                                       "watch.change-volume", "d", -0.1);
 }
 
 static void

@@ -38,6 +38,9 @@ const char *beacon_watch_page_get_link_error (BeaconWatchPage *self);
 gboolean              beacon_watch_page_get_blocked       (BeaconWatchPage *self);
 /* The health line on the picture ("1.8 Mbit/s · 30 fps · …"), or NULL while it is hidden. */
 const char           *beacon_watch_page_get_shown_health  (BeaconWatchPage *self);
+/* The sound controls as shown (and as the pipeline's volume element follows them). */
+gboolean              beacon_watch_page_get_muted         (BeaconWatchPage *self);
+double                beacon_watch_page_get_volume        (BeaconWatchPage *self);
 /* The message the failed or blocked page shows. */
 const char           *beacon_watch_page_get_message       (BeaconWatchPage *self);
 void                  beacon_watch_page_set_url           (BeaconWatchPage *self,

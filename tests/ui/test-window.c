@@ -843,6 +843,76 @@ watching_url (gpointer data)
 
 /* Enter in the link entry while one broadcast plays opens the other link, instead of only
  * stopping; Enter on the same link changes nothing. */
+/* Does what pressing @keyval with @modifiers does to @widget: finds the key among the
+ * shortcuts of @widget's own controllers (its class's key bindings are one of them) and
+ * activates its action there. FALSE when @widget has no such shortcut. */
+static gboolean
+press_shortcut (GtkWidget       *widget,
+                guint            keyval,
+                GdkModifierType  modifiers)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+
+          if (GTK_IS_KEYVAL_TRIGGER (trigger) &&
+              gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval &&
+              gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == modifiers)
+            return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, widget,
+                                                 gtk_shortcut_get_arguments (shortcut));
+        }
+    }
+  return FALSE;
+}
+
+static gboolean
+panel_hidden (gpointer data)
+{
+  return !gtk_widget_get_visible (GTK_WIDGET (data));
+}
+
+/* The keyboard reaches the sound and closes the panel: M mutes and unmutes, Ctrl+Down and
+ * Ctrl+Up change the volume by a tenth, Escape closes Connection Security. */
+static void
+test_keyboard_shortcuts (void)
+{
+  BeaconWindow *window = new_window ();
+  BeaconWatchPage *page = beacon_window_get_watch_page (window);
+  BeaconSecurityPanel *panel;
+
+  beacon_window_show_page (window, "watch");
+  g_assert_false (beacon_watch_page_get_muted (page));
+  g_assert_true (press_shortcut (GTK_WIDGET (page), GDK_KEY_m, 0));
+  g_assert_true (beacon_watch_page_get_muted (page));
+  g_assert_true (press_shortcut (GTK_WIDGET (page), GDK_KEY_m, 0));
+  g_assert_false (beacon_watch_page_get_muted (page));
+
+  g_assert_cmpfloat_with_epsilon (beacon_watch_page_get_volume (page), 1.0, 1e-9);
+  g_assert_true (press_shortcut (GTK_WIDGET (page), GDK_KEY_Down, GDK_CONTROL_MASK));
+  g_assert_true (press_shortcut (GTK_WIDGET (page), GDK_KEY_Down, GDK_CONTROL_MASK));
+  g_assert_cmpfloat_with_epsilon (beacon_watch_page_get_volume (page), 0.8, 1e-9);
+  g_assert_true (press_shortcut (GTK_WIDGET (page), GDK_KEY_Up, GDK_CONTROL_MASK));
+  g_assert_cmpfloat_with_epsilon (beacon_watch_page_get_volume (page), 0.9, 1e-9);
+  /* Plain arrows stay the focus's. */
+  g_assert_false (press_shortcut (GTK_WIDGET (page), GDK_KEY_Up, 0));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-security", NULL));
+  panel = beacon_window_get_security_panel (window);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (panel)));
+  g_assert_true (press_shortcut (GTK_WIDGET (panel), GDK_KEY_Escape, 0));
+  g_assert_true (wait_until (panel_hidden, panel, WAIT_SECONDS));
+  destroy_window (window);
+}
+
 static void
 test_enter_switches_link (void)
 {
@@ -1270,6 +1340,7 @@ main (int   argc,
   g_test_add_func ("/beacon/ui/security-panel-blocked", test_security_panel_blocked);
   g_test_add_func ("/beacon/ui/words-compared", test_words_compared);
   g_test_add_func ("/beacon/ui/enter-switches-link", test_enter_switches_link);
+  g_test_add_func ("/beacon/ui/keyboard-shortcuts", test_keyboard_shortcuts);
   g_test_add_func ("/beacon/ui/close-asks-while-live", test_close_asks_while_live);
   g_test_add_func ("/beacon/ui/port-in-use", test_port_in_use);
   g_test_add_func ("/beacon/ui/preview-before-going-live", test_preview_before_going_live);
