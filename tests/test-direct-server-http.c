@@ -10,6 +10,9 @@
 
 #include "config.h"
 
+#include <json-glib/json-glib.h>
+
+#include "beacon-sas.h"
 #include "beacon-test-direct-server-fixture.h"
 
 /* WHEP and WHIP over HTTPS */
@@ -664,6 +667,75 @@ test_whep_stop_while_pending (Fixture       *fixture,
   http_result_clear (&result);
 }
 
+/* The browser viewer page: the page itself at "/" and "/watch/NAME", its script and style,
+ * and the word list from the same table as Beacon's words, each with a Content-Security-Policy
+ * that allows nothing but the server itself and no inline script; other methods get 405, other
+ * paths are not the page's. */
+static void
+test_viewer_page (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  static const struct {
+    const char *path;
+    const char *content_type;
+    const char *contains;
+  } files[] = {
+    { "/", "text/html", "<script src=\"/viewer.js\" defer></script>" },
+    { "/watch/studio", "text/html", "Security words" },
+    { "/viewer.js", "text/javascript", "beacon-sas-v1|" },
+    { "/viewer.css", "text/css", "video" },
+  };
+  HttpResult result = { 0, };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *words_json = NULL;
+  JsonArray *words;
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      const char *policy;
+
+      g_assert_cmpuint (http_request (fixture, "GET", files[i].path, NULL, NULL, NULL, &result),
+                        ==, SOUP_STATUS_OK);
+      g_assert_true (g_str_has_prefix (response_header (&result, "Content-Type"),
+                                       files[i].content_type));
+      assert_response_contains (&result, files[i].contains);
+      policy = response_header (&result, "Content-Security-Policy");
+      g_assert_nonnull (policy);
+      g_assert_nonnull (strstr (policy, "default-src 'none'"));
+      g_assert_nonnull (strstr (policy, "script-src 'self';"));
+      g_assert_null (strstr (policy, "unsafe-inline"));
+      g_assert_cmpstr (response_header (&result, "X-Content-Type-Options"), ==, "nosniff");
+    }
+  /* No inline script in the page. */
+  g_assert_cmpuint (http_request (fixture, "GET", "/", NULL, NULL, NULL, &result), ==,
+                    SOUP_STATUS_OK);
+  {
+    g_autofree char *page = response_text (&result);
+
+    g_assert_null (strstr (page, "<script>"));
+    g_assert_null (strstr (page, "onclick"));
+  }
+
+  g_assert_cmpuint (http_request (fixture, "GET", "/sas-words.json", NULL, NULL, NULL, &result),
+                    ==, SOUP_STATUS_OK);
+  words_json = response_text (&result);
+  json_parser_load_from_data (parser, words_json, -1, &error);
+  g_assert_no_error (error);
+  words = json_node_get_array (json_parser_get_root (parser));
+  g_assert_cmpuint (json_array_get_length (words), ==, 256);
+  for (guint i = 0; i < 256; i++)
+    g_assert_cmpstr (json_array_get_string_element (words, i), ==, beacon_sas_get_words ()[i]);
+
+  g_assert_cmpuint (http_request (fixture, "POST", "/", "text/plain", "x", NULL, &result), ==,
+                    SOUP_STATUS_METHOD_NOT_ALLOWED);
+  g_assert_cmpuint (http_request (fixture, "GET", "/watch/", NULL, NULL, NULL, &result), !=,
+                    SOUP_STATUS_OK);
+  g_assert_cmpuint (http_request (fixture, "GET", "/index.html", NULL, NULL, NULL, &result), !=,
+                    SOUP_STATUS_OK);
+  http_result_clear (&result);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -684,6 +756,7 @@ main (int   argc,
   ADD_TEST ("whep/stop-while-pending", test_whep_stop_while_pending);
   ADD_TEST ("whip/refused", test_whip_refused);
   ADD_TEST ("body-refused-unread", test_body_refused_unread);
+  ADD_TEST ("viewer-page", test_viewer_page);
 
   return direct_server_test_run ();
 }

@@ -280,7 +280,12 @@ state_changed_cb (BeaconSession *session,
     case BEACON_SESSION_STATE_LIVE:
       if (beacon_session_get_share_url (session) != NULL)
         {
+          g_autofree char *browser_url =
+            beacon_share_link_browser_url (beacon_session_get_share_url (session));
+
           g_print ("watch: %s\n", beacon_session_get_share_url (session));
+          if (browser_url != NULL)
+            g_print ("browser: %s\n", browser_url);
           print_whip_ingest (session);
         }
       else

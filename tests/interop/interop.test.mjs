@@ -293,6 +293,75 @@ test("20 Chromium visits in a row to one VP8 broadcast each paint 10 frames",
   }
 });
 
+/* Every "sas" member anywhere in a report. */
+function reportWords(report, found = []) {
+  if (Array.isArray(report)) {
+    report.forEach((item) => reportWords(item, found));
+  } else if (report && typeof report === "object") {
+    for (const [key, value] of Object.entries(report)) {
+      if (key === "sas" && typeof value === "string") {
+        found.push(value);
+      }
+      reportWords(value, found);
+    }
+  }
+  return found;
+}
+
+/* The direct server's own viewer page, from the browser link serve prints: it plays, says
+ * Live, and shows the same four words as the broadcaster's report for that viewer. */
+test("Chromium plays the direct server's own viewer page and shows the broadcaster's words",
+     { timeout: 90000 }, async () => {
+  await setup();
+  const reportPath = join(env.work, "viewer-page-report.json");
+  const { serve } = await startServe(["--report", reportPath], "serve (viewer page)");
+  const page = await env.context.newPage();
+  const consoleLines = [];
+  page.on("console", (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
+  try {
+    const browserLink = (await serve.waitLine("browser: ", 20000)).trim();
+    assert.match(browserLink, /^https:\/\/127\.0\.0\.1:\d+\/watch\/interop$/);
+    await page.goto(browserLink, { timeout: 10000 });
+    await page.waitForFunction(() => document.body.dataset.state === "live", null,
+                               { timeout: 20000 })
+      .catch((ex) => { throw new Error(`${ex.message}\n${consoleLines.join("\n")}\n${serve.output()}`); });
+    const frames = await page.evaluate(() => new Promise((resolve) => {
+      const video = document.getElementById("video");
+      let painted = 0;
+      const paintedOne = () => {
+        painted++;
+        if (painted >= 10) {
+          resolve(painted);
+        } else {
+          video.requestVideoFrameCallback(paintedOne);
+        }
+      };
+      video.requestVideoFrameCallback(paintedOne);
+      setTimeout(() => resolve(painted), 15000);
+    }));
+    assert.ok(frames >= 10, `the page painted ${frames} frames`);
+    await page.waitForFunction(() => document.getElementById("words").textContent !== "", null,
+                               { timeout: 5000 });
+    const words = (await page.textContent("#words")).trim();
+    assert.match(words, /^[a-z]+ [a-z]+ [a-z]+ [a-z]+$/);
+    let reported = [];
+    for (let i = 0; i < 30 && !reported.includes(words); i++) {
+      await h.delay(200);
+      try {
+        reported = reportWords(JSON.parse(readFileSync(reportPath, "utf8")));
+      } catch {
+        reported = [];
+      }
+    }
+    assert.ok(reported.includes(words),
+              `the page's words '${words}' are among the report's: ${JSON.stringify(reported)}`);
+    h.note(`viewer page: ${frames} frames, words '${words}'`);
+  } finally {
+    await h.withTimeout(page.close(), 5000, "closing the page").catch(() => {});
+    await serve.stop();
+  }
+});
+
 /* The issue's second case: after several viewers at once had left, the next browser viewers
  * saw nothing, with either codec, at 1280x720. */
 test("5 Chromium viewers joining an H.264 broadcast at once, then 3 more, each paint 10 frames",

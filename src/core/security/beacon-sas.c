@@ -58,6 +58,12 @@ normalise (const char *fingerprint)
   return g_string_free (hex, FALSE);
 }
 
+const char * const *
+beacon_sas_get_words (void)
+{
+  return sas_words;
+}
+
 char *
 beacon_sas_derive (const char *fingerprint_a,
                    const char *fingerprint_b)

@@ -10,6 +10,7 @@
 #include <libsoup/soup.h>
 
 #include "beacon-direct-server.h"
+#include "beacon-viewer-page.h"
 #include "beacon-http-endpoint.h"
 #include "beacon-http-refusal.h"
 #include "beacon-random.h"
@@ -343,7 +344,13 @@ websocket_handler_cb (SoupServer        *server,
                       gpointer           user_data)
 {
   BeaconDirectServer *self = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
 
+  /* A plain request for the viewer page (a browser following the browser link); the
+   * signaling WebSocket shares "/" with it, told apart by its Upgrade header. */
+  if (!soup_message_headers_header_contains (headers, "Upgrade", "websocket") &&
+      beacon_viewer_page_handle (msg, path))
+    return;
   /* No extensions are offered: see the comment on permessage-deflate in constructed (). A
    * request that is not a valid handshake gets its error status from libsoup. */
   if (soup_websocket_server_process_handshake (msg, NULL, NULL, NULL, NULL))

@@ -235,3 +235,27 @@ beacon_share_link_for_server (const char *bind_address,
   url = g_strdup_printf ("wss://%s:%u/", host, port);
   return beacon_share_link_format (url, fingerprint, pins_tls, producer);
 }
+
+char *
+beacon_share_link_browser_url (const char *link)
+{
+  g_autoptr(BeaconShareLink) parsed = beacon_share_link_parse (link, NULL);
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GUri) page = NULL;
+  g_autofree char *path = NULL;
+
+  if (parsed == NULL || !g_str_has_prefix (parsed->url, "wss://"))
+    return NULL;
+  uri = g_uri_parse (parsed->url, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL)
+    return NULL;
+  if (parsed->producer != NULL)
+    {
+      g_autofree char *escaped = g_uri_escape_string (parsed->producer, NULL, FALSE);
+
+      path = g_strconcat ("/watch/", escaped, NULL);
+    }
+  page = g_uri_build (G_URI_FLAGS_ENCODED_PATH, "https", NULL, g_uri_get_host (uri),
+                      g_uri_get_port (uri), path ? path : "/", NULL, NULL);
+  return g_uri_to_string (page);
+}

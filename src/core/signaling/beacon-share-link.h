@@ -46,6 +46,9 @@ char            *beacon_share_link_for_server (const char *bind_address,
                                                const char *fingerprint,
                                                gboolean    pins_tls,
                                                const char *producer);
+/* The browser form of a direct server's share @link: https://HOST:PORT/ (the viewer page),
+ * or https://HOST:PORT/watch/NAME for a named broadcast; NULL when @link is not a wss:// link. */
+char            *beacon_share_link_browser_url (const char *link);
 /* The URL the broadcaster reaches its own direct server at from this machine: the bind
  * address, or loopback when the server listens on every interface. */
 char            *beacon_share_link_local_url  (const char *bind_address,
