@@ -9,6 +9,7 @@
  */
 
 #include "beacon-local-addresses.h"
+#include "beacon-share-link.h"
 #include "beacon-test-session.h"
 
 /* In the test's network namespace only loopback is up: 127.0.0.1 and ::1, loopback last
@@ -115,6 +116,34 @@ test_link_host_changes_while_live (void)
   beacon_test_stop_session (broadcast);
 }
 
+/* The browser form of a link: https, the same host (IPv6 in brackets) and port, the viewer
+ * page of the named broadcast, no fragment (the pin is not the page's to carry); a link that
+ * is not wss:// has none. */
+static void
+test_browser_url (void)
+{
+#define PIN "sha256:89:CA:43:05:FB:E3:FB:CF:A4:5C:13:C0:14:F1:1B:81:FB:96:D2:F0:F7:A0:69:02:FA:C4:38:44:5F:24:07:7A"
+  static const struct {
+    const char *link;
+    const char *expected;
+  } cases[] = {
+    { "wss://192.0.2.7:8443/#pin=" PIN, "https://192.0.2.7:8443/" },
+    { "wss://[::1]:8443/#pin=" PIN "&producer=My%20Show", "https://[::1]:8443/watch/My%20Show" },
+    { "wss://beacon.example/#id=" PIN "&producer=studio", "https://beacon.example/watch/studio" },
+    { "ws://192.0.2.7:8443/#pin=" PIN, NULL },
+    { "not a link", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *url = beacon_share_link_browser_url (cases[i].link);
+
+      g_test_message ("%s → %s", cases[i].link, url);
+      g_assert_cmpstr (url, ==, cases[i].expected);
+    }
+#undef PIN
+}
+
 int
 main (int    argc,
       char **argv)
@@ -123,6 +152,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/beacon/link-address/local-addresses", test_local_addresses);
+  g_test_add_func ("/beacon/link-address/browser-url", test_browser_url);
   g_test_add_func ("/beacon/link-address/ipv6-link-plays", test_ipv6_link_plays);
   g_test_add_func ("/beacon/link-address/link-host-changes-while-live",
                    test_link_host_changes_while_live);

@@ -158,9 +158,9 @@ async function connect() {
       retryLater("refused", `Refused (${response.status}): ${body}.`);
       return;
     }
+    /* The Location of the session, relative to the URL it was asked at. */
     const location = response.headers.get("Location");
-    resourceUrl = location ? new URL(location, whepUrl.startsWith("/") ? document.baseURI
-                                                                        : whepUrl).href : null;
+    resourceUrl = location ? new URL(location, new URL(whepUrl, document.baseURI)).href : null;
     await peer.setRemoteDescription({ type: "answer", sdp: body });
   } catch (error) {
     if (connection === peer) {

@@ -38,6 +38,7 @@ struct _BeaconBroadcastPage
   BeaconDeviceMonitor  *devices;
   BeaconVideoPaintable *preview;
   BeaconCameraPreview  *camera_preview;  /* the picture before going live */
+  GstDevice            *previewed_camera; /* what it shows; NULL: the test pattern */
   GSettings            *settings;
   GtkStringObject      *test_pattern;
   GtkStringObject      *automatic_microphone;
@@ -634,8 +635,13 @@ update_camera_preview (BeaconBroadcastPage *self)
       beacon_camera_preview_stop (self->camera_preview);
       return;
     }
+  /* Already showing it: a state change that keeps the broadcast off restarts nothing. */
+  if (beacon_camera_preview_get_running (self->camera_preview) &&
+      self->previewed_camera == selected_device (self->camera_row))
+    return;
+  g_set_object (&self->previewed_camera, selected_device (self->camera_row));
   replace_paintable (self);
-  if (!beacon_camera_preview_start (self->camera_preview, selected_device (self->camera_row),
+  if (!beacon_camera_preview_start (self->camera_preview, self->previewed_camera,
                                     beacon_video_paintable_get_sink (self->preview), &error))
     g_message ("No preview: %s", error->message);
 }
@@ -978,6 +984,7 @@ beacon_broadcast_page_dispose (GObject *object)
   if (self->camera_preview != NULL)
     g_signal_handlers_disconnect_by_data (self->camera_preview, self);
   g_clear_object (&self->camera_preview);
+  g_clear_object (&self->previewed_camera);
   g_clear_object (&self->preview);
   g_clear_object (&self->settings);
   g_clear_object (&self->test_pattern);

@@ -204,6 +204,9 @@ beacon_peer_info_free (BeaconPeerInfo *info)
   g_free (info);
 }
 
+/* How long statistics wait for the senders' clock rates at most (they take about a second). */
+#define STATS_HOLD_MAX_US (5 * G_USEC_PER_SEC)
+
 /* An answer of get-stats, on the peer's main context. */
 static void
 stats_answered_cb (GObject            *owner,
@@ -230,8 +233,22 @@ beacon_peer_request_stats (BeaconPeer *self)
   /* One at a time: a webrtcbin busy for longer than a second gets no queue of them. */
   if (self->stats_request != NULL && !beacon_peer_stats_request_is_done (self->stats_request))
     return;
+  /* Held back until the first sender reports went out (beacon-peer-stats.h says why), but not
+   * forever: a stream whose clock rate webrtcbin cannot tell must not cost the peer its
+   * statistics. */
   if (!beacon_peer_stats_senders_ready (self->webrtcbin))
-    return;
+    {
+      gint64 now = g_get_monotonic_time ();
+
+      if (self->stats_held_since == 0)
+        self->stats_held_since = now;
+      if (now - self->stats_held_since < STATS_HOLD_MAX_US)
+        return;
+    }
+  else
+    {
+      self->stats_held_since = 0;
+    }
   g_clear_pointer (&self->stats_request, beacon_peer_stats_request_unref);
   self->stats_request = beacon_peer_stats_request (self->webrtcbin, G_OBJECT (self),
                                                    stats_answered_cb);

@@ -72,6 +72,7 @@ struct _BeaconPeer
   BeaconPeerHealth       *health;
   BeaconPeerStats         stats;
   BeaconPeerStatsRequest *stats_request;  /* the last one asked, answered or not */
+  gint64                  stats_held_since; /* monotonic µs; 0 while not held back */
 };
 
 typedef struct {

@@ -320,6 +320,17 @@ beacon_signaling_trust_to_string (BeaconSignalingTrust trust)
     }
 }
 
+/* Every session Beacon's clients use is made the same way; @remote (nullable) replaces the
+ * URI's host and port as the place to connect to. */
+static SoupSession *
+new_soup_session (GSocketConnectable *remote)
+{
+  return soup_session_new_with_options ("user-agent", "Beacon/0.1",
+                                        "timeout", 30,
+                                        "remote-connectable", remote,
+                                        NULL);
+}
+
 SoupSession *
 beacon_signaler_get_soup_session (void)
 {
@@ -328,12 +339,7 @@ beacon_signaler_get_soup_session (void)
   /* One session per process, created on first use on the main thread; it lives as long as
    * the process (libsoup keeps its connection pool there). */
   if (g_once_init_enter (&session))
-    {
-      SoupSession *new_session = soup_session_new_with_options ("user-agent", "Beacon/0.1",
-                                                                "timeout", 30,
-                                                                NULL);
-      g_once_init_leave (&session, new_session);
-    }
+    g_once_init_leave (&session, new_soup_session (NULL));
   return session;
 }
 
@@ -358,13 +364,17 @@ beacon_signaler_get_soup_session_for_uri (GUri *uri)
   g_return_val_if_fail (uri != NULL, NULL);
 
   host = g_uri_get_host (uri);
+  /* Only TLS sends a server name. */
+  if (g_strcmp0 (g_uri_get_scheme (uri), "wss") != 0 &&
+      g_strcmp0 (g_uri_get_scheme (uri), "https") != 0)
+    return beacon_signaler_get_soup_session ();
   if (host == NULL || strchr (host, ':') == NULL ||
       (address = g_inet_address_new_from_string (host)) == NULL)
     return beacon_signaler_get_soup_session ();
 
   port = g_uri_get_port (uri);
   if (port <= 0)
-    port = 443;  /* wss and https, the only schemes Beacon's clients speak securely */
+    port = 443;
   key = g_strdup_printf ("[%s]:%d", host, port);
   if (sessions == NULL)
     sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
@@ -373,10 +383,7 @@ beacon_signaler_get_soup_session_for_uri (GUri *uri)
     return session;
 
   socket_address = g_inet_socket_address_new (address, (guint16) port);
-  session = soup_session_new_with_options ("user-agent", "Beacon/0.1",
-                                           "timeout", 30,
-                                           "remote-connectable", socket_address,
-                                           NULL);
+  session = new_soup_session (G_SOCKET_CONNECTABLE (socket_address));
   g_hash_table_insert (sessions, g_steal_pointer (&key), session);
   return session;
 }
